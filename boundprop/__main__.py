@@ -1,0 +1,7 @@
+"""``python -m boundprop``."""
+
+import sys
+
+from boundprop.cli import main
+
+sys.exit(main())

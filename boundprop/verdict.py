@@ -1,0 +1,90 @@
+"""What was decided, by which method, with what evidence.
+
+Two value types live here:
+
+* :class:`Tri`, the three-valued truth of a rigorous comparison. It refuses
+  to be used as a Python bool, so an undecided answer can never be read as
+  true by accident.
+* :class:`CheckResult`, the outcome of checking one statement.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+# A counterexample value: an exact scalar as a string ("3/2", "-1", "0") or a
+# matrix as nested lists of such strings.
+CounterValue = Union[str, list[list[str]]]
+
+
+class Tri(enum.Enum):
+    """Three-valued truth: TRUE, FALSE or UNDECIDED."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNDECIDED = "undecided"
+
+    def __bool__(self) -> bool:
+        raise TypeError("Tri is three-valued; compare with Tri.TRUE explicitly")
+
+    def and_(self, other: Tri) -> Tri:
+        if self is Tri.FALSE or other is Tri.FALSE:
+            return Tri.FALSE
+        if self is Tri.TRUE and other is Tri.TRUE:
+            return Tri.TRUE
+        return Tri.UNDECIDED
+
+    def or_(self, other: Tri) -> Tri:
+        if self is Tri.TRUE or other is Tri.TRUE:
+            return Tri.TRUE
+        if self is Tri.FALSE and other is Tri.FALSE:
+            return Tri.FALSE
+        return Tri.UNDECIDED
+
+    def not_(self) -> Tri:
+        if self is Tri.TRUE:
+            return Tri.FALSE
+        if self is Tri.FALSE:
+            return Tri.TRUE
+        return Tri.UNDECIDED
+
+
+class Status(str, enum.Enum):
+    """The status of a checked statement or lemma node."""
+
+    PROVED = "proved"
+    PROVED_BOUNDED = "proved-bounded"  # proved for every size in a stated finite range
+    REFUTED = "refuted"
+    TESTED = "tested"  # a stated search found no counterexample; no proof
+    UNKNOWN = "unknown"
+    ASSUMED = "assumed"  # taken as given, explicitly, in the lemma file
+
+    @property
+    def is_established(self) -> bool:
+        """True for statuses that count towards ``fully_checked``."""
+        return self in (Status.PROVED, Status.PROVED_BOUNDED, Status.ASSUMED)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of checking one statement.
+
+    ``evidence`` is a plain-words account a reviewer can read ("z3: negation
+    unsat", "complete cover with 1234 boxes", "no counterexample in 20000
+    samples"). ``counterexample`` maps variable names to exact values and is
+    set only for REFUTED results, after re-verification.
+    """
+
+    status: Status
+    method: str
+    evidence: str
+    seconds: float = 0.0
+    counterexample: Mapping[str, CounterValue] | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status is Status.REFUTED and not self.counterexample:
+            raise ValueError("a refuted result must carry its counterexample")
