@@ -1,0 +1,471 @@
+"""Scalar rigorous interval evaluation on pyinterval (the reference path).
+
+pyinterval rounds every arithmetic operation outward and evaluates
+``exp``/``log``/``sqrt`` through crlibm, so its enclosures are rigorous.
+What pyinterval does *not* do is refuse points outside a function's domain:
+``imath.log(interval[-1, 1])`` silently answers ``[-inf, 0]``. This module
+checks every domain itself and raises :class:`UndefinedError` when a box may
+leave it; relations catch that and answer ``Tri.UNDECIDED``. Undefined is
+never turned into a value, so it can never become part of a proof.
+
+Expressions are compiled once into a tree of closures (``compile_scalar``)
+and then evaluated on many boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+from interval import imath, interval
+from sympy.core.relational import Relational
+
+from boundprop.errors import BoundpropError, UnsupportedError
+from boundprop.verdict import Tri
+
+Interval = Any  # pyinterval's class has no type information
+ScalarFn = Callable[[Sequence[Interval]], Interval]
+TruthFn = Callable[[Sequence[Interval]], Tri]
+
+_INF = math.inf
+# Integer powers with a larger exponent go through exp(n*log(x)) (positive bases only).
+MAX_INTEGER_POWER = 1 << 20
+
+
+class UndefinedError(BoundpropError):
+    """The expression may be undefined somewhere on the box (log of a
+    non-positive number, division by an interval containing 0, ...)."""
+
+
+# ---------------------------------------------------------------------------
+# exact numbers -> outward float bounds
+
+
+def rational_bounds(value: Fraction) -> tuple[float, float]:
+    """The tightest floats ``lo <= value <= hi``.
+
+    >>> rational_bounds(Fraction(1, 2))
+    (0.5, 0.5)
+    >>> lo, hi = rational_bounds(Fraction(1, 10))
+    >>> Fraction(lo) < Fraction(1, 10) < Fraction(hi)
+    True
+    """
+    try:
+        f = float(value)  # int/int true division: correctly rounded
+    except OverflowError:
+        return (-_INF, -_max_float()) if value < 0 else (_max_float(), _INF)
+    exact = Fraction(f)
+    if exact == value:
+        return f, f
+    if exact < value:
+        return f, math.nextafter(f, _INF)
+    return math.nextafter(f, -_INF), f
+
+
+def _max_float() -> float:
+    return float.fromhex("0x1.fffffffffffffp+1023")
+
+
+def _as_fraction(number: sp.Expr) -> Fraction:
+    """The exact value of a sympy Integer, Rational or Float."""
+    if number.is_Rational:
+        return Fraction(int(number.p), int(number.q))
+    if isinstance(number, sp.Float):
+        # a Float is a binary number; Rational(Float) is its exact value
+        exact = sp.Rational(number)
+        return Fraction(int(exact.p), int(exact.q))
+    raise UnsupportedError(f"not an exact number: {number}")
+
+
+def endpoint_bounds(lo: Any, hi: Any) -> tuple[float, float]:
+    """Outward float bounds of an exact range ``[lo, hi]`` (±oo allowed)."""
+    flo = _endpoint(lo, low=True)
+    fhi = _endpoint(hi, low=False)
+    return flo, fhi
+
+
+def _endpoint(value: Any, low: bool) -> float:
+    v = sp.sympify(value)
+    if v == sp.oo:
+        return _INF
+    if v == -sp.oo:
+        return -_INF
+    if not (v.is_Rational or isinstance(v, sp.Float)):
+        raise UnsupportedError(f"range endpoint {v} is not an exact number")
+    a, b = rational_bounds(_as_fraction(v))
+    return a if low else b
+
+
+def const_interval(number: sp.Expr) -> Interval:
+    """An outward rounded interval around an exact number or E, pi."""
+    if number is sp.E:
+        return imath.e
+    if number is sp.pi:
+        return imath.pi
+    lo, hi = rational_bounds(_as_fraction(number))
+    return interval[lo, hi]
+
+
+# ---------------------------------------------------------------------------
+# primitive interval operations with domain checks
+
+
+def lo_of(x: Interval) -> float:
+    return float(x[0].inf)
+
+
+def hi_of(x: Interval) -> float:
+    return float(x[0].sup)
+
+
+def _check_single(x: Interval) -> Interval:
+    if len(x) != 1:
+        raise UndefinedError("interval operation produced an empty or split result")
+    return x
+
+
+def i_recip(x: Interval) -> Interval:
+    lo, hi = lo_of(x), hi_of(x)
+    if lo <= 0.0 <= hi:
+        raise UndefinedError("division by an interval containing 0")
+    return _check_single(1 / x)
+
+
+def i_int_pow(x: Interval, n: int) -> Interval:
+    if n == 0:
+        return interval[1.0]
+    if n < 0:
+        return i_recip(i_int_pow(x, -n))
+    if n > MAX_INTEGER_POWER:
+        if lo_of(x) > 0:
+            return imath.exp(const_interval(sp.Integer(n)) * imath.log(x))
+        raise UnsupportedError(f"integer power {n} of a non-positive base is too large")
+    # pyinterval's ** handles even powers of intervals containing 0 as [0, ...]
+    return _check_single(x**n)
+
+
+def i_log(x: Interval) -> Interval:
+    if not lo_of(x) > 0.0:
+        raise UndefinedError("log of an interval that reaches 0 or below")
+    return imath.log(x)
+
+
+def i_sqrt(x: Interval) -> Interval:
+    if not lo_of(x) >= 0.0:
+        raise UndefinedError("sqrt of an interval that reaches below 0")
+    return imath.sqrt(x)
+
+
+def i_real_pow(x: Interval, r: Interval, r_positive: bool) -> Interval:
+    """x**r for a non-integer constant r (given as an interval)."""
+    lo, hi = lo_of(x), hi_of(x)
+    if r_positive:
+        if not lo >= 0.0:
+            raise UndefinedError("non-integer power of an interval that reaches below 0")
+        if lo == 0.0:
+            # x**r is increasing and 0 at 0: [0, hi**r]
+            top = 0.0 if hi == 0.0 else hi_of(imath.exp(r * imath.log(interval[hi])))
+            return interval[0.0, top]
+    elif not lo > 0.0:
+        raise UndefinedError("negative non-integer power of an interval that reaches 0")
+    return imath.exp(r * imath.log(x))
+
+
+def i_abs(x: Interval) -> Interval:
+    lo, hi = lo_of(x), hi_of(x)
+    if lo >= 0:
+        return x
+    if hi <= 0:
+        return -x
+    return interval[0.0, max(-lo, hi)]
+
+
+def hull(parts: Sequence[Interval]) -> Interval:
+    return interval[min(lo_of(p) for p in parts), max(hi_of(p) for p in parts)]
+
+
+# ---------------------------------------------------------------------------
+# compiler
+
+
+def _symbol_index(symbols: Sequence[sp.Symbol]) -> Callable[[sp.Symbol], int]:
+    by_symbol = {s: i for i, s in enumerate(symbols)}
+    by_name = {str(s): i for i, s in enumerate(symbols)}
+
+    def index(sym: sp.Symbol) -> int:
+        if sym in by_symbol:
+            return by_symbol[sym]
+        if str(sym) in by_name:  # same name, different assumptions
+            return by_name[str(sym)]
+        raise UnsupportedError(f"symbol {sym} has no range in this box")
+
+    return index
+
+
+def compile_scalar(expr: Any, symbols: Sequence[sp.Symbol]) -> ScalarFn:
+    """Compile ``expr`` once into a function of one interval per symbol.
+
+    Parameters
+    ----------
+    expr : sympy expression
+    symbols : the order of the intervals the compiled function receives
+
+    Returns
+    -------
+    callable
+        ``f(intervals) -> interval``, outward rounded; raises
+        :class:`UndefinedError` if the box may leave the expression's domain.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> f = compile_scalar(sp.exp(x) - 1, [x])
+    >>> r = f([interval[0, 1]]); r[0].inf <= 0 and r[0].sup >= 1.718281828
+    True
+    """
+    return _Compiler(_symbol_index(symbols)).expr(sp.sympify(expr))
+
+
+def compile_truth(relation: Any, symbols: Sequence[sp.Symbol]) -> TruthFn:
+    """Compile a relation or boolean combination into ``f(intervals) -> Tri``."""
+    return _Compiler(_symbol_index(symbols)).boolean(sp.sympify(relation))
+
+
+@lru_cache(maxsize=512)
+def cached_truth(relation: Any, symbols: tuple[sp.Symbol, ...]) -> TruthFn:
+    return compile_truth(relation, symbols)
+
+
+@lru_cache(maxsize=512)
+def cached_scalar(expr: Any, symbols: tuple[sp.Symbol, ...]) -> ScalarFn:
+    return compile_scalar(expr, symbols)
+
+
+def relation_gap(rel: Relational) -> tuple[sp.Expr, bool]:
+    """``(h, strict)`` with the relation equivalent to ``h > 0`` (strict) or ``h >= 0``.
+
+    Eq and Ne are not handled here.
+    """
+    if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
+        return sp.sympify(rel.lhs - rel.rhs), isinstance(rel, sp.StrictGreaterThan)
+    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
+        return sp.sympify(rel.rhs - rel.lhs), isinstance(rel, sp.StrictLessThan)
+    raise UnsupportedError(f"not an inequality: {rel}")
+
+
+def gap_truth(lo: float, hi: float, strict: bool) -> Tri:
+    """Truth of ``h > 0`` / ``h >= 0`` from an enclosure ``[lo, hi]`` of h."""
+    if strict:
+        if lo > 0:
+            return Tri.TRUE
+        if hi <= 0:
+            return Tri.FALSE
+        return Tri.UNDECIDED
+    if lo >= 0:
+        return Tri.TRUE
+    if hi < 0:
+        return Tri.FALSE
+    return Tri.UNDECIDED
+
+
+class _Compiler:
+    def __init__(self, index: Callable[[sp.Symbol], int]) -> None:
+        self.index = index
+
+    # -- booleans -----------------------------------------------------------
+    def boolean(self, node: Any) -> TruthFn:
+        if node is sp.true or isinstance(node, sp.logic.boolalg.BooleanTrue):
+            return lambda xs: Tri.TRUE
+        if node is sp.false or isinstance(node, sp.logic.boolalg.BooleanFalse):
+            return lambda xs: Tri.FALSE
+        if isinstance(node, (sp.Eq, sp.Ne)):
+            h = self.expr(sp.sympify(node.lhs - node.rhs))
+            negate = isinstance(node, sp.Ne)
+
+            def eq(xs: Sequence[Interval]) -> Tri:
+                try:
+                    v = h(xs)
+                except UndefinedError:
+                    return Tri.UNDECIDED
+                lo, hi = lo_of(v), hi_of(v)
+                if lo == hi == 0.0:
+                    t = Tri.TRUE
+                else:
+                    t = Tri.FALSE if lo > 0 or hi < 0 else Tri.UNDECIDED
+                return t.not_() if negate else t
+
+            return eq
+        if isinstance(node, Relational):
+            gap, strict = relation_gap(node)
+            g = self.expr(gap)
+
+            def rel(xs: Sequence[Interval]) -> Tri:
+                try:
+                    v = g(xs)
+                except UndefinedError:
+                    return Tri.UNDECIDED
+                return gap_truth(lo_of(v), hi_of(v), strict)
+
+            return rel
+        if isinstance(node, sp.And):
+            parts = [self.boolean(a) for a in node.args]
+
+            def conj(xs: Sequence[Interval]) -> Tri:
+                t = Tri.TRUE
+                for p in parts:
+                    t = t.and_(p(xs))
+                    if t is Tri.FALSE:
+                        break
+                return t
+
+            return conj
+        if isinstance(node, sp.Or):
+            parts = [self.boolean(a) for a in node.args]
+
+            def disj(xs: Sequence[Interval]) -> Tri:
+                t = Tri.FALSE
+                for p in parts:
+                    t = t.or_(p(xs))
+                    if t is Tri.TRUE:
+                        break
+                return t
+
+            return disj
+        if isinstance(node, sp.Not):
+            inner = self.boolean(node.args[0])
+            return lambda xs: inner(xs).not_()
+        raise UnsupportedError(f"unsupported boolean form for interval evaluation: {node}")
+
+    # -- expressions --------------------------------------------------------
+    def expr(self, node: Any) -> ScalarFn:  # noqa: C901 - one dispatch, explicit cases
+        if isinstance(node, sp.Symbol):
+            i = self.index(node)
+            return lambda xs: xs[i]
+        if node is sp.E or node is sp.pi or node.is_Rational or isinstance(node, sp.Float):
+            c = const_interval(node)
+            return lambda xs: c
+        if node.is_infinite or node is sp.nan or node is sp.zoo:
+            raise UnsupportedError(f"infinite or undefined constant {node} in an expression")
+        if isinstance(node, sp.Add):
+            parts = [self.expr(a) for a in node.args]
+
+            def add(xs: Sequence[Interval]) -> Interval:
+                acc = parts[0](xs)
+                for p in parts[1:]:
+                    acc = acc + p(xs)
+                return acc
+
+            return add
+        if isinstance(node, sp.Mul):
+            parts = [self.expr(a) for a in node.args]
+
+            def mul(xs: Sequence[Interval]) -> Interval:
+                acc = parts[0](xs)
+                for p in parts[1:]:
+                    acc = acc * p(xs)
+                return acc
+
+            return mul
+        if isinstance(node, sp.Pow):
+            return self.power(node.base, node.exp)
+        if isinstance(node, sp.exp):
+            a = self.expr(node.args[0])
+            return lambda xs: imath.exp(a(xs))
+        if isinstance(node, sp.log):
+            if len(node.args) != 1:
+                raise UnsupportedError(f"log with a base: {node}")
+            a = self.expr(node.args[0])
+            return lambda xs: i_log(a(xs))
+        if isinstance(node, sp.Abs):
+            a = self.expr(node.args[0])
+            return lambda xs: i_abs(a(xs))
+        if isinstance(node, (sp.Min, sp.Max)):
+            parts = [self.expr(a) for a in node.args]
+            pick = min if isinstance(node, sp.Min) else max
+
+            def minmax(xs: Sequence[Interval]) -> Interval:
+                vals = [p(xs) for p in parts]
+                return interval[pick(lo_of(v) for v in vals), pick(hi_of(v) for v in vals)]
+
+            return minmax
+        if isinstance(node, (sp.floor, sp.ceiling)):
+            a = self.expr(node.args[0])
+            rnd = math.floor if isinstance(node, sp.floor) else math.ceil
+
+            def fc(xs: Sequence[Interval]) -> Interval:
+                v = a(xs)
+                return interval[_round_int(rnd, lo_of(v)), _round_int(rnd, hi_of(v))]
+
+            return fc
+        if isinstance(node, sp.Piecewise):
+            branches = [(self.expr(e), self.boolean(c)) for e, c in node.args]
+
+            def piecewise(xs: Sequence[Interval]) -> Interval:
+                taken: list[Interval] = []
+                for value, cond in branches:
+                    t = cond(xs)
+                    if t is Tri.FALSE:
+                        continue
+                    taken.append(value(xs))
+                    if t is Tri.TRUE:
+                        return hull(taken)
+                raise UndefinedError("Piecewise may be undefined on this box")
+
+            return piecewise
+        raise UnsupportedError(f"unsupported function for interval evaluation: {node.func}")
+
+    def power(self, base: Any, exponent: Any) -> ScalarFn:
+        a = self.expr(base)
+        if exponent.is_Integer:
+            n = int(exponent)
+            return lambda xs: i_int_pow(a(xs), n)
+        if exponent.is_Rational:
+            if exponent == sp.Rational(1, 2):
+                return lambda xs: i_sqrt(a(xs))
+            if exponent == sp.Rational(-1, 2):
+                return lambda xs: i_recip(i_sqrt(a(xs)))
+            r = const_interval(exponent)
+            positive = bool(exponent > 0)
+            return lambda xs: i_real_pow(a(xs), r, positive)
+        b = self.expr(exponent)
+        integer_valued = bool(exponent.is_integer)
+
+        def symbolic_pow(xs: Sequence[Interval]) -> Interval:
+            bv = b(xs)
+            blo, bhi = lo_of(bv), hi_of(bv)
+            if integer_valued and blo == bhi and blo.is_integer() and abs(blo) <= MAX_INTEGER_POWER:
+                return i_int_pow(a(xs), int(blo))
+            av = a(xs)
+            if not lo_of(av) > 0:
+                raise UndefinedError("symbolic power of a base that may be <= 0")
+            return imath.exp(bv * imath.log(av))
+
+        return symbolic_pow
+
+
+def _round_int(rnd: Callable[[float], int], v: float) -> float:
+    if math.isinf(v):
+        return v
+    return float(rnd(v))  # floats this large are already integers, so exact
+
+
+# ---------------------------------------------------------------------------
+# box-level API
+
+
+def box_intervals(
+    box: Mapping[sp.Symbol, tuple[Any, Any]],
+) -> tuple[tuple[sp.Symbol, ...], list[Interval]]:
+    syms = tuple(box.keys())
+    ivs = []
+    for s in syms:
+        lo, hi = box[s]
+        flo, fhi = endpoint_bounds(lo, hi)
+        if flo > fhi:
+            raise UnsupportedError(f"empty range for {s}: [{lo}, {hi}]")
+        ivs.append(interval[flo, fhi])
+    return syms, ivs
