@@ -104,7 +104,7 @@ def parse(
         raise ExpressionError(f"malformed math {text!r} ({detail})", where) from None
     if isinstance(result, bool):
         raise ExpressionError(f"{text!r} evaluates to the constant {result}, not a statement", where)
-    _check_result(result, text, where)
+    _check_result(result, text, where, local)
     return result
 
 
@@ -127,11 +127,13 @@ def _reject_unknown_names(source: str, text: str, local: Mapping[str, Any], wher
             previous = tok
 
 
-def _check_result(result: Any, text: str, where: str) -> None:
+def _check_result(result: Any, text: str, where: str, local: Mapping[str, Any]) -> None:
     if isinstance(result, sp.Basic):
         if result.has(sp.zoo, sp.nan):
             raise ExpressionError(f"{text!r} contains a division by zero or NaN", where)
-        undefined = result.atoms(AppliedUndef)
+        # Undefined functions are allowed only when the caller put them in scope
+        # (display mode keeps definitions such as g(x) unexpanded).
+        undefined = {f for f in result.atoms(AppliedUndef) if str(f.func) not in local}
         if undefined:
             name = sorted(str(f.func) for f in undefined)[0]
             raise ExpressionError(f"unknown function {name!r} in {text!r}", where)

@@ -1,0 +1,375 @@
+"""Sampling falsifier: looks for counterexamples, never proves.
+
+The search, all in numpy floats and deterministic for a given ``budget.seed``:
+
+1. **Samples** (``budget.samples`` points): corners and edge points of the
+   box (each coordinate drawn from {lo, hi, midpoint, 0, ±1 when inside}),
+   then random points. Bounded ranges are sampled uniformly. Unbounded
+   directions use a documented wide law: half the draws are Gaussian with
+   standard deviation 3 (around the finite end, if any), half have a
+   log-uniform magnitude ``10**U(-4, 6)`` with a random sign (one-sided for
+   half-bounded ranges). Integer variables are rounded and clipped.
+2. **Local searches** from the best samples: Nelder-Mead (scipy) on the
+   conclusion's margin plus a large penalty for violated hypotheses, over the
+   continuous variables (integer variables stay at their sample values).
+
+The *margin* of a relation ``a <= b`` is ``b - a`` (``>= 0`` when it holds);
+``And`` takes the minimum, ``Or`` the maximum, ``Not`` the negation, ``==``
+gives ``-|a - b|`` and ``!=`` gives ``|a - b|``. A float candidate with a
+nonpositive conclusion margin and nonnegative hypothesis margins is snapped to
+nearby simple rationals (``Fraction.limit_denominator`` at several
+denominators, clamped into the box) and each is re-verified with
+:func:`boundprop.interval.refutes`; only a verified point is reported.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sympy as sp
+from scipy import optimize
+
+from boundprop.backends import format_counterexample
+from boundprop.errors import UnsupportedError
+from boundprop.statement import Budget, Statement, Variable
+from boundprop.verdict import CheckResult, Status
+
+__all__ = ["decide"]
+
+METHOD = "falsifier"
+FloatArray = npt.NDArray[np.float64]
+
+_LOCAL_SEARCHES = 6
+_MAX_VERIFICATIONS = 60
+_DENOMINATORS: tuple[int | None, ...] = (1, 2, 4, 10, 100, 1000, 10**4, 10**6, 10**9, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A node of the margin tree: kind is leaf/and/or/not/const."""
+
+    kind: str
+    index: int = -1
+    op: str = ""
+    children: tuple[_Node, ...] = ()
+    value: float = 0.0
+
+
+def _build(b: Any, leaves: list[sp.Expr]) -> _Node:
+    if b is sp.true or b is True:
+        return _Node("const", value=1.0)
+    if b is sp.false or b is False:
+        return _Node("const", value=-1.0)
+    if isinstance(b, sp.core.relational.Relational):
+        leaves.append(sp.sympify(b.rhs - b.lhs))
+        return _Node("leaf", index=len(leaves) - 1, op=b.rel_op)
+    if isinstance(b, sp.And):
+        return _Node("and", children=tuple(_build(a, leaves) for a in b.args))
+    if isinstance(b, sp.Or):
+        return _Node("or", children=tuple(_build(a, leaves) for a in b.args))
+    if isinstance(b, sp.Not):
+        return _Node("not", children=(_build(b.args[0], leaves),))
+    if isinstance(b, sp.Implies):
+        return _Node(
+            "or",
+            children=(_Node("not", children=(_build(b.args[0], leaves),)), _build(b.args[1], leaves)),
+        )
+    raise UnsupportedError(f"falsifier cannot evaluate the condition {type(b).__name__}")
+
+
+def _margin(node: _Node, values: Sequence[FloatArray], n: int) -> FloatArray:
+    if node.kind == "const":
+        return np.full(n, node.value)
+    if node.kind == "leaf":
+        d = values[node.index]
+        if node.op in ("<", "<="):
+            return d
+        if node.op in (">", ">="):
+            return -d
+        if node.op == "==":
+            return -np.abs(d)
+        if node.op == "!=":
+            return np.abs(d)
+        raise UnsupportedError(f"relation {node.op}")
+    parts = [_margin(c, values, n) for c in node.children]
+    if node.kind == "and":
+        return np.minimum.reduce(parts)
+    if node.kind == "or":
+        return np.maximum.reduce(parts)
+    if node.kind == "not":
+        return -parts[0]
+    raise UnsupportedError(f"margin node {node.kind}")
+
+
+class _Evaluator:
+    """Vectorised margins of the hypotheses (minimum) and of the conclusion."""
+
+    def __init__(self, statement: Statement) -> None:
+        leaves: list[sp.Expr] = []
+        self.hyp = _Node("and", children=tuple(_build(h, leaves) for h in statement.hypotheses))
+        self.concl = _build(statement.conclusion, leaves)
+        self.n_vars = len(statement.variables)
+        self._fn: Callable[..., Any] | None = None
+        if leaves:
+            try:
+                self._fn = sp.lambdify(
+                    list(statement.symbols), leaves, modules="numpy", dummify=True
+                )
+            except Exception as exc:  # sympy printers raise many types
+                raise UnsupportedError(f"falsifier cannot compile the statement: {exc}") from None
+
+    def __call__(self, points: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Margins (hypotheses, conclusion) for points of shape (m, n_vars).
+
+        NaN (undefined) becomes an infeasible hypothesis margin and a
+        harmless conclusion margin.
+        """
+        m = points.shape[0]
+        values: list[FloatArray] = []
+        if self._fn is not None:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                raw = self._fn(*points.T)
+                for v in raw:
+                    arr = np.asarray(v)
+                    if np.iscomplexobj(arr):
+                        arr = np.where(np.abs(arr.imag) > 0, np.nan, arr.real)
+                    values.append(np.broadcast_to(arr.astype(np.float64), (m,)))
+        with np.errstate(all="ignore"):
+            h = _margin(self.hyp, values, m) if self.hyp.children else np.full(m, np.inf)
+            c = _margin(self.concl, values, m)
+        undefined = np.isnan(h) | np.isnan(c)
+        h = np.where(undefined, -np.inf, h)
+        c = np.where(undefined, np.inf, c)
+        return h, c
+
+
+def _sample(variables: Sequence[Variable], count: int, rng: np.random.Generator) -> FloatArray:
+    n = len(variables)
+    cols: list[FloatArray] = []
+    n_edge = max(count // 8, min(count, 2**n if n <= 8 else 0))
+    n_rand = max(count - n_edge, 0)
+    for var in variables:
+        lo = float(var.lo) if var.lo.is_finite else -np.inf
+        hi = float(var.hi) if var.hi.is_finite else np.inf
+        specials = [lo, hi] if np.isfinite(lo) and np.isfinite(hi) else []
+        if np.isfinite(lo) and np.isfinite(hi):
+            specials.append((lo + hi) / 2)
+        elif np.isfinite(lo):
+            specials.append(lo)
+        elif np.isfinite(hi):
+            specials.append(hi)
+        specials += [s for s in (0.0, 1.0, -1.0, 0.5, 2.0) if lo <= s <= hi]
+        edge = rng.choice(np.array(specials), size=n_edge)
+        cols.append(np.concatenate([edge, _random_column(lo, hi, n_rand, rng)]))
+    pts = np.stack(cols, axis=1) if cols else np.zeros((max(count, 1), 0))
+    if n <= 8 and n > 0:
+        # the exact corners of the bounded part of the box first
+        corners = np.array(np.meshgrid(*[[c.min(), c.max()] for c in cols])).reshape(n, -1).T
+        pts[: len(corners)] = corners[: len(pts)]
+    return _project(variables, pts)
+
+
+def _random_column(lo: float, hi: float, m: int, rng: np.random.Generator) -> FloatArray:
+    if np.isfinite(lo) and np.isfinite(hi):
+        return rng.uniform(lo, hi, m)
+    half = m // 2
+    gauss = rng.normal(0.0, 3.0, half)
+    wide = 10.0 ** rng.uniform(-4.0, 6.0, m - half)
+    if np.isfinite(lo):
+        return np.concatenate([lo + np.abs(gauss), lo + wide])
+    if np.isfinite(hi):
+        return np.concatenate([hi - np.abs(gauss), hi - wide])
+    signs = rng.choice(np.array([-1.0, 1.0]), size=m - half)
+    return np.concatenate([gauss, signs * wide])
+
+
+def _project(variables: Sequence[Variable], pts: FloatArray) -> FloatArray:
+    for j, var in enumerate(variables):
+        lo = float(var.lo) if var.lo.is_finite else -np.inf
+        hi = float(var.hi) if var.hi.is_finite else np.inf
+        col = np.clip(pts[:, j], lo, hi)
+        if var.integer:
+            col = np.clip(np.round(col), np.ceil(lo), np.floor(hi))
+        pts[:, j] = col
+    return pts
+
+
+def _snap(variables: Sequence[Variable], z: FloatArray) -> list[dict[sp.Symbol, sp.Rational]]:
+    """Nearby exact rational points, simplest first, clamped into the box."""
+    out: list[dict[sp.Symbol, sp.Rational]] = []
+    for den in _DENOMINATORS:
+        point: dict[sp.Symbol, sp.Rational] = {}
+        for var, value in zip(variables, z, strict=True):
+            if not np.isfinite(value):
+                break
+            frac = Fraction(float(value))
+            if var.integer:
+                frac = Fraction(round(frac))
+            elif den is not None:
+                frac = frac.limit_denominator(den)
+            r = sp.Rational(frac.numerator, frac.denominator)
+            if var.lo.is_finite and r < var.lo:
+                r = sp.Rational(var.lo)
+            if var.hi.is_finite and r > var.hi:
+                r = sp.Rational(var.hi)
+            point[var.symbol] = r
+        else:
+            if point not in out:
+                out.append(point)
+    return out
+
+
+def decide(statement: Statement, budget: Budget) -> CheckResult:
+    """Search for a counterexample; REFUTED (verified) or TESTED, never PROVED.
+
+    Parameters
+    ----------
+    statement : Statement
+        Any statement numpy can evaluate.
+    budget : Budget
+        ``samples`` random/edge points, ``seed`` for the generator, ``seconds``
+        as a soft limit on the local searches and verifications.
+
+    Returns
+    -------
+    CheckResult
+        REFUTED with an exact counterexample re-verified by
+        :func:`boundprop.interval.refutes`, or TESTED with the search stated.
+
+    Examples
+    --------
+    >>> from boundprop.statement import make_variable
+    >>> x = make_variable("x", 0, "13/10")
+    >>> X = x.symbol
+    >>> decide(Statement((x,), (), sp.exp(X) - 1 <= 2 * X), Budget(samples=500)).status
+    <Status.REFUTED: 'refuted'>
+    """
+    from boundprop.interval import refutes
+
+    start = time.monotonic()
+    variables = statement.variables
+    rng = np.random.default_rng(budget.seed)
+    evaluate = _Evaluator(statement)
+    if not variables:
+        return CheckResult(
+            Status.UNKNOWN, METHOD, "no variables: nothing to sample", time.monotonic() - start
+        )
+    pts = _sample(variables, max(budget.samples, 1), rng)
+    h, c = evaluate(pts)
+    verifications = 0
+    tried: set[tuple[sp.Rational, ...]] = set()
+
+    def try_candidates(candidates: FloatArray) -> dict[sp.Symbol, sp.Rational] | None:
+        nonlocal verifications
+        for z in candidates:
+            snapped = _snap(variables, z)
+            if not snapped:
+                continue
+            grid = np.array([[float(p[v.symbol]) for v in variables] for p in snapped])
+            sh, sc = evaluate(grid)
+            for k, point in enumerate(snapped):
+                key = tuple(point[v.symbol] for v in variables)
+                if key in tried or not (sh[k] >= 0 and sc[k] <= 0):
+                    continue
+                tried.add(key)
+                verifications += 1
+                if _safe_refutes(refutes, statement, point):
+                    return point
+                if verifications >= _MAX_VERIFICATIONS:
+                    return None
+        return None
+
+    def done(point: dict[sp.Symbol, sp.Rational], searches: int) -> CheckResult:
+        return CheckResult(
+            Status.REFUTED,
+            METHOD,
+            f"counterexample found by sampling (seed {budget.seed}, {len(pts)} samples, "
+            f"{searches} local searches), re-verified exactly",
+            seconds=time.monotonic() - start,
+            counterexample=format_counterexample(statement, point),
+        )
+
+    feasible = h >= 0
+    # violations first (strict before ties), the smallest points first: a
+    # reader prefers the counterexample x = 2 to x = -976690
+    size = np.max(np.abs(pts), axis=1) if pts.shape[1] else np.zeros(len(pts))
+    violating = np.flatnonzero(feasible & (c <= 0))
+    key = np.lexsort((size[violating], c[violating] == 0))
+    bad = violating[key][:10]
+    point = try_candidates(pts[bad])
+    if point is not None:
+        return done(point, 0)
+
+    # local searches from the best (feasible-first, then least-penalised) samples
+    penalty = np.where(feasible, 0.0, np.minimum(-h, 1e12))
+    score = c + 1e6 * penalty
+    starts = pts[np.argsort(np.where(np.isfinite(score), score, np.inf), kind="stable")]
+    starts = _distinct(starts, _LOCAL_SEARCHES)
+    searches = 0
+    cont = [j for j, v in enumerate(variables) if not v.integer]
+    bounds = [
+        (float(variables[j].lo) if variables[j].lo.is_finite else None,
+         float(variables[j].hi) if variables[j].hi.is_finite else None)
+        for j in cont
+    ]
+    for x0 in starts:
+        if not cont or time.monotonic() - start > budget.seconds or verifications >= _MAX_VERIFICATIONS:
+            break
+        searches += 1
+        base = x0.copy()
+
+        def objective(zc: FloatArray, base: FloatArray = base) -> float:
+            full = base.copy()
+            full[cont] = zc
+            hh, cc = evaluate(full[None, :])
+            value = float(cc[0]) + 1e6 * float(max(0.0, -hh[0]))
+            return value if np.isfinite(value) else 1e300
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = optimize.minimize(
+                objective,
+                base[cont],
+                method="Nelder-Mead",
+                bounds=bounds,
+                options={"maxfev": 150 * len(cont) + 100, "xatol": 1e-12, "fatol": 1e-15},
+            )
+        best = base.copy()
+        best[cont] = res.x
+        best = _project(variables, best[None, :])
+        point = try_candidates(best)
+        if point is not None:
+            return done(point, searches)
+    return CheckResult(
+        Status.TESTED,
+        METHOD,
+        f"no counterexample in {len(pts)} samples + {searches} local searches "
+        f"(seed {budget.seed})",
+        seconds=time.monotonic() - start,
+        details={"samples": len(pts), "local_searches": searches, "seed": budget.seed},
+    )
+
+
+def _distinct(points: FloatArray, k: int) -> FloatArray:
+    chosen: list[FloatArray] = []
+    for p in points:
+        if all(not np.allclose(p, q) for q in chosen):
+            chosen.append(p)
+        if len(chosen) >= k:
+            break
+    return np.array(chosen) if chosen else points[:0]
+
+
+def _safe_refutes(refutes: Any, statement: Statement, point: dict[sp.Symbol, sp.Rational]) -> bool:
+    try:
+        return bool(refutes(statement, point))
+    except (ArithmeticError, ValueError, TypeError, UnsupportedError):
+        return False

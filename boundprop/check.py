@@ -1,0 +1,395 @@
+"""Check a paper node by node, in dependency order.
+
+A node's status combines two independent pieces of evidence:
+
+* the direct check of its statement by the backends (for matrix statements,
+  at every size in its range: "proved-bounded"), and
+* its proof, if the proof file gives one: every step checked under the
+  node's hypotheses, the earlier steps' claims and the cited nodes'
+  conclusions (whose hypotheses the step must establish), plus the final
+  implication from the steps to the conclusion.
+
+A refutation of the statement wins over everything; a proof whose steps all
+check makes the node proved even where the direct check gave up. Whether
+the node is *fully* checked also depends on its ancestors (see graph.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import networkx as nx
+import sympy as sp
+
+from boundprop.encode import citation_facts, iter_sizes, node_statement, Namespace, relations
+from boundprop.errors import BoundpropError, UnsupportedError
+from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
+from boundprop.lemma import Node, Paper, Proof, Step
+from boundprop.statement import Budget, Statement, make_variable
+from boundprop.verdict import CheckResult, Status
+
+Decide = Callable[[Statement, Budget], CheckResult]
+Progress = Callable[[str, int, int], None]  # (node id, index, total)
+
+# Best first: how good a non-refuted outcome is.
+_RANK = {Status.PROVED: 0, Status.PROVED_BOUNDED: 1, Status.TESTED: 2, Status.UNKNOWN: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """One proof step and what the engine concluded about it."""
+
+    index: int
+    claim: str
+    result: CheckResult
+
+
+@dataclass(frozen=True, slots=True)
+class NodeReport:
+    """Everything the report says about one node."""
+
+    id: str
+    label: str
+    variant: str
+    kind: str
+    provenance: str
+    text: str
+    status: Status
+    method: str
+    evidence: str
+    counterexample: Mapping[str, object] | None
+    seconds: float
+    uses: tuple[str, ...]
+    fully_checked: bool
+    unestablished: tuple[str, ...]
+    direct: CheckResult | None
+    steps: tuple[StepOutcome, ...]
+    proof_status: Status | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperReport:
+    paper: Paper
+    graph: nx.DiGraph
+    nodes: Mapping[str, NodeReport]
+    seconds: float
+
+    def by_status(self, status: Status) -> list[NodeReport]:
+        return [n for n in self.nodes.values() if n.status is status]
+
+
+def default_decide(statement: Statement, budget: Budget) -> CheckResult:
+    from boundprop.backends import portfolio
+
+    return portfolio.decide(statement, budget)
+
+
+def check_paper(
+    paper: Paper,
+    budget: Budget | None = None,
+    decide: Decide | None = None,
+    progress: Progress | None = None,
+) -> PaperReport:
+    """Check every node of ``paper``; statuses come from the checks only."""
+    started = time.perf_counter()
+    budget = budget or Budget()
+    decide = decide or default_decide
+    graph = build_graph(paper)
+    order = check_order(graph)
+    results: dict[str, tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]] = {}
+    for index, node_id in enumerate(order):
+        if progress:
+            progress(node_id, index, len(order))
+        results[node_id] = _check_one(paper, node_id, budget, decide)
+    statuses = {nid: r[0].status for nid, r in results.items()}
+    reports = {}
+    for node_id in order:
+        combined, direct, steps, proof_status = results[node_id]
+        node = paper.nodes.get(node_id)
+        definition = paper.definitions.get(node_id[4:]) if node_id.startswith("def:") else None
+        reports[node_id] = NodeReport(
+            id=node_id,
+            label=node.label if node else f"Definition of {node_id[4:]}",
+            variant=node.variant if node else "",
+            kind=node.kind.value if node else "definition",
+            provenance=node.provenance.value if node else "definition",
+            text=node.text if node else (definition.meaning if definition else ""),
+            status=combined.status,
+            method=combined.method,
+            evidence=combined.evidence,
+            counterexample=combined.counterexample,
+            seconds=combined.seconds,
+            uses=tuple(sorted(graph.predecessors(node_id))),
+            fully_checked=fully_checked(graph, statuses, node_id),
+            unestablished=tuple(unestablished_ancestors(graph, statuses, node_id)),
+            direct=direct,
+            steps=steps,
+            proof_status=proof_status,
+        )
+    return PaperReport(paper=paper, graph=graph, nodes=reports, seconds=time.perf_counter() - started)
+
+
+def _check_one(
+    paper: Paper, node_id: str, budget: Budget, decide: Decide
+) -> tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]:
+    if node_id.startswith("def:"):
+        return CheckResult(Status.ASSUMED, "definition", "a definition is taken as given"), None, (), None
+    node = paper.nodes[node_id]
+    if node.assume:
+        result = CheckResult(Status.ASSUMED, "assumed", "assumed in the lemma file (assume = true)")
+        return result, None, (), None
+    node_budget = replace(budget, seconds=node.seconds) if node.seconds else budget
+    direct = check_statement(paper, node, node_budget, decide)
+    proof = paper.proofs.get(node_id)
+    if proof is None:
+        return direct, direct, (), None
+    steps, proof_result = check_proof(paper, node, proof, node_budget, decide)
+    return _combine(direct, proof_result), direct, steps, proof_result.status
+
+
+def _combine(direct: CheckResult, proof: CheckResult) -> CheckResult:
+    if direct.status is Status.REFUTED:
+        if proof.status in (Status.PROVED, Status.PROVED_BOUNDED):
+            # Both cannot be right; the counterexample is re-verified, so the proof
+            # check is wrong. Never hide this behind a status.
+            raise AssertionError(
+                f"soundness alarm: statement refuted ({direct.evidence}) but proof checked ({proof.evidence})"
+            )
+        return direct
+    if _RANK[proof.status] < _RANK[direct.status]:
+        return replace(proof, seconds=direct.seconds + proof.seconds)
+    return replace(direct, seconds=direct.seconds + proof.seconds)
+
+
+def check_statement(paper: Paper, node: Node, budget: Budget, decide: Decide) -> CheckResult:
+    """The node's statement, decided directly (at every size for matrix statements)."""
+    if node.conclusion is None:
+        return CheckResult(
+            Status.UNKNOWN, "none", "informal statement (no conclusion in the lemma file): nothing to check"
+        )
+    return _decide_at_sizes(
+        paper, node, budget, decide, lambda sizes: node_statement(paper, node, sizes)
+    )
+
+
+def _decide_at_sizes(
+    paper: Paper,
+    node: Node,
+    budget: Budget,
+    decide: Decide,
+    build: Callable[[Mapping[str, int] | None], Statement],
+) -> CheckResult:
+    """Decide a statement at every size; aggregate soundly (smallest sizes first)."""
+    started = time.perf_counter()
+    per_size: list[tuple[Mapping[str, int] | None, CheckResult]] = []
+    all_sizes = list(iter_sizes(paper, node))
+    for sizes in all_sizes:
+        statement = build(sizes)
+        try:
+            result = decide(statement, budget)
+        except UnsupportedError as exc:
+            result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
+        if result.status is Status.REFUTED:
+            cex = dict(result.counterexample or {})
+            if sizes:
+                cex.update({k: str(v) for k, v in sizes.items()})
+            where = f" at {_fmt_sizes(sizes)}" if sizes else ""
+            return replace(
+                result,
+                counterexample=cex,
+                evidence=result.evidence + where,
+                seconds=time.perf_counter() - started,
+            )
+        per_size.append((sizes, result))
+    seconds = time.perf_counter() - started
+    if all_sizes == [None]:
+        return replace(per_size[0][1], seconds=seconds)
+    methods = sorted({r.method for _, r in per_size})
+    span = _fmt_ranges(node)
+    statuses = {r.status for _, r in per_size}
+    if statuses <= {Status.PROVED, Status.PROVED_BOUNDED}:
+        return CheckResult(
+            Status.PROVED_BOUNDED,
+            "+".join(methods),
+            f"proved for every size {span} ({len(per_size)} sizes)",
+            seconds,
+            details={"sizes": len(per_size)},
+        )
+    worst = max((r for _, r in per_size), key=lambda r: _RANK[r.status])
+    status = Status.TESTED if worst.status is Status.TESTED else Status.UNKNOWN
+    undecided = [s for s, r in per_size if r.status not in (Status.PROVED, Status.PROVED_BOUNDED)]
+    return CheckResult(
+        status,
+        "+".join(methods),
+        f"not proved at {len(undecided)} of {len(per_size)} sizes {span} "
+        f"(e.g. {_fmt_sizes(undecided[0])}: {worst.evidence})",
+        seconds,
+    )
+
+
+def _fmt_sizes(sizes: Mapping[str, int] | None) -> str:
+    return ", ".join(f"{k}={v}" for k, v in (sizes or {}).items())
+
+
+def _fmt_ranges(node: Node) -> str:
+    return ", ".join(f"{k} in [{lo}, {hi}]" for k, (lo, hi) in node.sizes.items())
+
+
+def check_proof(
+    paper: Paper, node: Node, proof: Proof, budget: Budget, decide: Decide
+) -> tuple[tuple[StepOutcome, ...], CheckResult]:
+    """Check each step, then that the steps' claims imply the conclusion."""
+    started = time.perf_counter()
+    outcomes: list[StepOutcome] = []
+    for index, step in enumerate(proof.steps, start=1):
+        try:
+            result = _check_step(paper, node, proof, step, index, budget, decide)
+        except UnsupportedError as exc:
+            result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
+        outcomes.append(StepOutcome(index=index, claim=step.claim, result=result))
+    if node.conclusion is None:
+        closing = CheckResult(
+            Status.UNKNOWN, "none", "the node is informal, so its proof cannot be closed mechanically"
+        )
+    else:
+        claims = [s.claim for s in proof.steps]
+        closing = _decide_at_sizes(
+            paper,
+            node,
+            budget,
+            decide,
+            lambda sizes: node_statement(paper, node, sizes, assumptions=_parse_all(paper, node, claims, sizes)),
+        )
+    outcomes.append(StepOutcome(index=len(proof.steps) + 1, claim="(steps imply the conclusion)", result=closing))
+    seconds = time.perf_counter() - started
+    failing = [o for o in outcomes if o.result.status not in (Status.PROVED, Status.PROVED_BOUNDED)]
+    if not failing:
+        bounded = any(o.result.status is Status.PROVED_BOUNDED for o in outcomes)
+        return tuple(outcomes), CheckResult(
+            Status.PROVED_BOUNDED if bounded else Status.PROVED,
+            "proof",
+            f"all {len(proof.steps)} proof steps and the closing implication checked",
+            seconds,
+        )
+    first = failing[0]
+    what = "refuted" if first.result.status is Status.REFUTED else first.result.status.value
+    return tuple(outcomes), CheckResult(
+        Status.UNKNOWN,
+        "proof",
+        f"proof step {first.index} is {what}: {first.result.evidence}",
+        seconds,
+    )
+
+
+def _parse_all(
+    paper: Paper, node: Node, texts: Sequence[str], sizes: Mapping[str, int] | None
+) -> list[sp.Basic]:
+    space = Namespace(paper, sizes)
+    where = paper.where(node.line)
+    return [relations(space.parse(t, where), t, where) for t in texts]
+
+
+def _check_step(
+    paper: Paper, node: Node, proof: Proof, step: Step, index: int, budget: Budget, decide: Decide
+) -> CheckResult:
+    where = f"{proof.source}:{step.line}"
+    if step.induction is not None:
+        return _check_induction(paper, node, step, budget, decide, where)
+    earlier = [s.claim for s in proof.steps[: index - 1]]
+
+    def build(sizes: Mapping[str, int] | None) -> Statement:
+        assumptions = _parse_all(paper, node, earlier, sizes)
+        goals: list[sp.Basic] = []
+        for citation in step.using:
+            facts, needed = citation_facts(paper, citation, sizes, where)
+            assumptions.extend(facts)
+            goals.extend(needed)
+        return node_statement(
+            paper, node, sizes, conclusion=step.claim, assumptions=assumptions, extra_goals=goals, where=where
+        )
+
+    return _decide_at_sizes(paper, node, budget, decide, build)
+
+
+def _check_induction(
+    paper: Paper, node: Node, step: Step, budget: Budget, decide: Decide, where: str
+) -> CheckResult:
+    """Claim: e_i <= closed(i) for all i >= start, where e_start <= base and
+    e_{i+1} <= recurrence(e_i, i) with the recurrence nondecreasing in e.
+
+    Checked as three statements over the node's parameters: the base case,
+    monotonicity of the recurrence in e, and the inductive step."""
+    spec = step.induction or {}
+    index = spec["index"]
+    if index not in paper.params or not paper.params[index].integer:
+        raise BoundpropError(f"induction index {index!r} must be an integer parameter", where)
+    space = Namespace(paper)
+    i = space.names[index]
+    e = sp.Symbol("e__prev", real=True)
+    start = space.parse(spec.get("start", "0"), where)
+    closed = space.parse(spec["closed"], where)
+    recurrence = space.parse(spec["recurrence"], where, {"e": e})
+    base = space.parse(spec["base"], where)
+    hyps = [relations(space.parse(h, where), h, where) for h in node.hypotheses]
+    hyps = [h for h in hyps if h is not sp.true]
+    lo_i, hi_i = node.ranges.get(index, (paper.params[index].lo, paper.params[index].hi))
+
+    def statement(goal: sp.Basic, extra_vars: Sequence[sp.Symbol] = (), index_fixed: bool = False) -> Statement:
+        exprs = [goal, *hyps]
+        base_node = node
+        variables = list(
+            v
+            for v in _vars_of(paper, base_node, exprs, where)
+            if not (index_fixed and v.symbol == i)
+        )
+        for symbol in extra_vars:
+            variables.append(make_variable(symbol.name, "-oo", "oo", where=where))
+        return Statement(tuple(variables), tuple(hyps), goal, note="induction")
+
+    base_goal = sp.Le(base, closed.subs(i, start))
+    base_stmt = statement(base_goal.subs(i, start) if i in base_goal.free_symbols else base_goal)
+    mono_goal = sp.Ge(sp.diff(recurrence, e), 0)
+    step_goal = sp.Le(recurrence.subs(e, closed), closed.subs(i, i + 1))
+    results = []
+    for name, stmt in (
+        ("base case", base_stmt),
+        ("monotonicity in e", statement(mono_goal, [e] if e in mono_goal.free_symbols else [])),
+        ("inductive step", _with_index_range(statement(step_goal), i, start, lo_i, hi_i, where)),
+    ):
+        result = decide(stmt, budget)
+        results.append((name, result))
+        if result.status is Status.REFUTED:
+            return replace(result, method="induction", evidence=f"{name} fails: {result.evidence}")
+    if all(r.status is Status.PROVED for _, r in results):
+        return CheckResult(
+            Status.PROVED,
+            "induction",
+            "base case, monotonicity and inductive step proved ("
+            + "; ".join(f"{n}: {r.method}" for n, r in results)
+            + ")",
+            sum(r.seconds for _, r in results),
+        )
+    name, worst = next((n, r) for n, r in results if r.status is not Status.PROVED)
+    return CheckResult(Status.UNKNOWN, "induction", f"{name} not proved: {worst.evidence}")
+
+
+def _vars_of(paper: Paper, node: Node, exprs: Sequence[sp.Basic], where: str) -> list:  # type: ignore[type-arg]
+    from boundprop.encode import node_variables
+
+    return list(node_variables(paper, node, exprs, where))
+
+
+def _with_index_range(
+    statement: Statement, i: sp.Symbol, start: sp.Basic, lo: str, hi: str, where: str
+) -> Statement:
+    """The inductive step is needed for start <= i < hi only."""
+    variables = []
+    for v in statement.variables:
+        if v.symbol == i:
+            new_lo = sp.Max(sp.sympify(start), sp.sympify(lo)) if lo != "-oo" else start
+            new_hi = sp.sympify(hi) - 1 if hi not in ("oo",) else "oo"
+            v = make_variable(v.name, str(new_lo), str(new_hi), integer=True, where=where)
+        variables.append(v)
+    return replace(statement, variables=tuple(variables))

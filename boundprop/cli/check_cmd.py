@@ -1,0 +1,61 @@
+"""`boundprop check`: check papers node by node and print the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+from rich.progress import Progress
+
+from boundprop.check import PaperReport, check_paper
+from boundprop.loader import bundled_papers, load_paper
+from boundprop.report.data import paper_json
+from boundprop.report.text import node_table, summary
+from boundprop.statement import Budget
+from boundprop.verdict import Status
+
+HELP = "check the lemmas of a paper (bundled id or lemma file) and report each node's status"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "targets", nargs="*", metavar="TARGET",
+        help=f"bundled paper id ({', '.join(bundled_papers())}) or path to a lemma .toml; default: all bundled",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if anything is refuted, 2 if unknown")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per statement")
+    parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    targets = args.targets or bundled_papers()
+    budget = Budget(seconds=args.timeout)
+    reports: list[PaperReport] = []
+    for target in targets:
+        paper = load_paper(target)
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task(f"checking {paper.id}", total=len(paper.nodes) + len(paper.definitions))
+
+            def step(node_id: str, index: int, total: int) -> None:
+                bar.update(task, completed=index, description=f"{paper.id}: {node_id}")
+
+            reports.append(check_paper(paper, budget, progress=step))
+    if args.json:
+        data = [paper_json(r) for r in reports]
+        json.dump(data[0] if len(data) == 1 else data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        out = Console(width=max(140, Console().width))
+        for report in reports:
+            out.print(node_table(report, include_definitions=args.definitions))
+            out.print(summary(report))
+    if args.strict:
+        statuses = {n.status for r in reports for n in r.nodes.values()}
+        if Status.REFUTED in statuses:
+            return 1
+        if statuses & {Status.UNKNOWN, Status.TESTED}:
+            return 2
+    return 0

@@ -1,0 +1,266 @@
+"""From the lemma model to sympy and to backend statements.
+
+Definitions are expanded at parse time (``g(2*H*eps)`` becomes
+``exp(2*H*eps) - 1``) for checking, and kept as applied functions for
+display. Matrix statements are instantiated at concrete sizes: each matrix
+becomes a Matrix of entry symbols ``A[i,j]``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import sympy as sp
+
+from boundprop.errors import BoundpropError, ExpressionError, LemmaFileError
+from boundprop.expr import parse
+from boundprop.lemma import Citation, Definition, Node, Paper, Param
+from boundprop.matrix import BUILTINS
+from boundprop.statement import Statement, Variable, make_variable
+
+Sizes = Mapping[str, int]
+
+
+def param_symbol(param: Param) -> sp.Symbol:
+    """The sympy symbol of a parameter (same assumptions as :func:`make_variable`)."""
+    return sp.Symbol(param.name, integer=True) if param.integer else sp.Symbol(param.name, real=True)
+
+
+def entry_symbol(matrix: str, i: int, j: int) -> sp.Symbol:
+    return sp.Symbol(f"{matrix}[{i},{j}]", real=True)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+
+
+def node_texts(node: Node) -> list[str]:
+    return [*node.hypotheses, *([node.conclusion] if node.conclusion else [])]
+
+
+def matrices_of(paper: Paper, texts: Sequence[str]) -> list[str]:
+    """Matrix variables mentioned in ``texts``, in declaration order."""
+    words = set().union(*(_words(t) for t in texts)) if texts else set()
+    return [name for name in paper.matrices if name in words]
+
+
+def definitions_of(paper: Paper, texts: Sequence[str]) -> list[str]:
+    """Definitions used by ``texts``, directly or through other definitions."""
+    found: list[str] = []
+    pending = list(texts)
+    while pending:
+        for word in _words(pending.pop()):
+            definition = paper.definitions.get(word)
+            if definition is not None and word not in found:
+                found.append(word)
+                if definition.expr:
+                    pending.append(definition.expr)
+    return found
+
+
+class Namespace:
+    """The names a statement of ``paper`` may use, at given matrix sizes.
+
+    ``expand`` True expands definitions (for checking); False keeps them as
+    applied functions (for display).
+    """
+
+    def __init__(self, paper: Paper, sizes: Sizes | None = None, expand: bool = True) -> None:
+        self.paper = paper
+        self.sizes = dict(sizes or {})
+        self.expand = expand
+        self.names: dict[str, Any] = {}
+        for name, param in paper.params.items():
+            self.names[name] = sp.Integer(self.sizes[name]) if name in self.sizes else param_symbol(param)
+        for name, matrix in paper.matrices.items():
+            rows, cols = (self._dim(d) for d in matrix.shape)
+            if rows is not None and cols is not None:
+                self.names[name] = sp.Matrix(
+                    rows, cols, lambda i, j, n=name: entry_symbol(n, i, j)
+                )
+        for name, definition in paper.definitions.items():
+            self.names[name] = self._definition(definition)
+
+    def _dim(self, dim: str | int) -> int | None:
+        if isinstance(dim, int):
+            return dim
+        return self.sizes.get(dim)
+
+    def _definition(self, definition: Definition) -> Any:
+        if definition.builtin is not None:
+            return BUILTINS[definition.builtin][0]
+        if not self.expand:
+            if definition.args:
+                return sp.Function(definition.name)
+            return sp.Symbol(definition.name, real=True)
+        where = self.paper.where(definition.line)
+        assert definition.expr is not None
+        body = definition.expr
+        if not definition.args:
+            return parse(body, self.names, where)
+
+        def apply(*values: Any) -> Any:
+            if len(values) != len(definition.args):
+                raise ExpressionError(
+                    f"{definition.name} takes {len(definition.args)} argument(s), got {len(values)}", where
+                )
+            scope = {**self.names, **dict(zip(definition.args, values, strict=True))}
+            return parse(body, scope, where)
+
+        return apply
+
+    def parse(self, text: str, where: str, extra: Mapping[str, Any] | None = None) -> Any:
+        names = self.names if not extra else {**self.names, **extra}
+        return parse(text, names, where)
+
+
+def size_grid(paper: Paper, node: Node) -> list[dict[str, int]]:
+    """All size assignments a matrix node is checked at, smallest first."""
+    dims: list[str] = []
+    for matrix in matrices_of(paper, node_texts(node)):
+        for dim in paper.matrices[matrix].shape:
+            if isinstance(dim, str) and dim not in dims:
+                dims.append(dim)
+    ranges = []
+    for dim in dims:
+        if dim in node.sizes:
+            lo, hi = node.sizes[dim]
+        else:
+            raise LemmaFileError(
+                f"node {node.id!r} is a matrix statement: give sizes.{dim} = [lo, hi] (at most 12)",
+                paper.where(node.line),
+            )
+        ranges.append(range(lo, hi + 1))
+    grid = [dict(zip(dims, combo, strict=True)) for combo in itertools.product(*ranges)]
+    return sorted(grid, key=lambda s: (sum(s.values()), tuple(s.values())))
+
+
+def node_variables(paper: Paper, node: Node, exprs: Sequence[Any], where: str) -> tuple[Variable, ...]:
+    """Quantified variables of a statement: its free symbols, with their ranges."""
+    free: set[sp.Symbol] = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            free |= expr.free_symbols
+    variables = []
+    for symbol in sorted(free, key=lambda s: s.name):
+        name = symbol.name
+        if name in paper.params:
+            param = paper.params[name]
+            lo, hi = node.ranges.get(name, (param.lo, param.hi))
+            variable = make_variable(name, lo, hi, integer=param.integer, where=where)
+        else:
+            matrix = name.split("[", 1)[0]
+            lo, hi = node.ranges.get(matrix, ("-oo", "oo"))
+            variable = make_variable(name, lo, hi, where=where)
+        if variable.symbol != symbol:
+            raise ExpressionError(f"symbol {name!r} is used with two different meanings", where)
+        variables.append(variable)
+    return tuple(variables)
+
+
+def relations(value: Any, text: str, where: str) -> sp.Basic:
+    if value is sp.true or value is True:
+        return sp.true
+    if not isinstance(value, (sp.core.relational.Relational, sp.logic.boolalg.Boolean)):
+        raise ExpressionError(f"{text!r} is not a relation (use <=, <, >=, >, =)", where)
+    return value
+
+
+def node_statement(
+    paper: Paper,
+    node: Node,
+    sizes: Sizes | None = None,
+    conclusion: str | None = None,
+    assumptions: Sequence[sp.Basic] = (),
+    extra_goals: Sequence[sp.Basic] = (),
+    where: str | None = None,
+) -> Statement:
+    """The node as a backend statement (at ``sizes`` for matrix statements).
+
+    ``conclusion`` replaces the node's own (a proof step's claim);
+    ``assumptions`` are added to the hypotheses; ``extra_goals`` are proved
+    together with the conclusion.
+    """
+    where = where or paper.where(node.line)
+    space = Namespace(paper, sizes)
+    hyps = [relations(space.parse(h, where), h, where) for h in node.hypotheses]
+    goal_text = conclusion if conclusion is not None else node.conclusion
+    if goal_text is None:
+        raise ExpressionError(f"node {node.id!r} has no conclusion to check", where)
+    goal = relations(space.parse(goal_text, where), goal_text, where)
+    goals = sp.And(goal, *extra_goals) if extra_goals else goal
+    all_hyps = tuple(h for h in (*hyps, *assumptions) if h is not sp.true)
+    variables = node_variables(paper, node, [*all_hyps, goals], where)
+    matrices = {}
+    for name in matrices_of(paper, [*node_texts(node), goal_text]):
+        value = space.names.get(name)
+        if isinstance(value, sp.MatrixBase):
+            matrices[name] = tuple(tuple(value.row(i)) for i in range(value.rows))
+    note = ", ".join(f"{k}={v}" for k, v in (sizes or {}).items())
+    return Statement(
+        variables=variables,
+        hypotheses=all_hyps,
+        conclusion=goals,
+        matrices=matrices,
+        note=f"at {note}" if note else "",
+    )
+
+
+def citation_facts(
+    paper: Paper, citation: Citation, sizes: Sizes | None, where: str
+) -> tuple[list[sp.Basic], list[sp.Basic]]:
+    """(instantiated conclusion, instantiated hypotheses) of a cited node.
+
+    The conclusion becomes an assumption of the step; the hypotheses become
+    extra goals the step must establish (modus ponens, soundly).
+    """
+    cited = paper.nodes[citation.node]
+    if cited.conclusion is None:
+        raise LemmaFileError(f"cited node {cited.id!r} has no conclusion to use", where)
+    space = Namespace(paper, sizes)
+    subs_values = {name: space.parse(text, where) for name, text in citation.subs.items()}
+    for name in subs_values:
+        if name not in paper.params and name not in paper.matrices:
+            raise LemmaFileError(f"'with' substitutes {name!r}, which is not a parameter or matrix", where)
+    scope = dict(subs_values)
+    conclusion = relations(space.parse(cited.conclusion, where, scope), cited.conclusion, where)
+    hyps = [relations(space.parse(h, where, scope), h, where) for h in cited.hypotheses]
+    return [conclusion], [h for h in hyps if h is not sp.true]
+
+
+def validate_paper(paper: Paper) -> None:
+    """Parse every definition, statement and proof step once (at the smallest sizes)."""
+    for node in paper.nodes.values():
+        if node.conclusion is None and not node.hypotheses:
+            continue
+        where = paper.where(node.line)
+        try:
+            sizes = size_grid(paper, node)[0] if matrices_of(paper, node_texts(node)) else None
+            node_statement(paper, node, sizes)
+            Namespace(paper, sizes, expand=False).parse(node.conclusion or "1 <= 1", where)
+        except BoundpropError as exc:
+            raise type(exc)(exc.message, exc.where or where) from None
+    for proof in paper.proofs.values():
+        node = paper.nodes[proof.of]
+        sizes = size_grid(paper, node)[0] if matrices_of(paper, node_texts(node)) else None
+        for step in proof.steps:
+            where = f"{proof.source}:{step.line}"
+            try:
+                for citation in step.using:
+                    citation_facts(paper, citation, sizes, where)
+                if step.induction is None:
+                    node_statement(paper, node, sizes, conclusion=step.claim, where=where)
+            except BoundpropError as exc:
+                raise type(exc)(exc.message, exc.where or where) from None
+
+
+def iter_sizes(paper: Paper, node: Node) -> Iterator[dict[str, int] | None]:
+    """Sizes to check ``node`` at: one ``None`` for scalar statements."""
+    if matrices_of(paper, node_texts(node)):
+        yield from size_grid(paper, node)
+    else:
+        yield None
+

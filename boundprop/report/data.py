@@ -1,0 +1,58 @@
+"""Plain data (JSON-ready) views of check results. Rendering never calls a solver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boundprop.check import NodeReport, PaperReport
+from boundprop.verdict import Status
+
+
+def node_json(node: NodeReport) -> dict[str, Any]:
+    """One node as the JSON object of design.md (plus evidence and proof steps)."""
+    return {
+        "id": node.id,
+        "label": node.label,
+        "variant": node.variant,
+        "kind": node.kind,
+        "provenance": node.provenance,
+        "status": node.status.value,
+        "method": node.method,
+        "evidence": node.evidence,
+        "uses": list(node.uses),
+        "fully_checked": node.fully_checked,
+        "unestablished_ancestors": list(node.unestablished),
+        "counterexample": dict(node.counterexample) if node.counterexample else None,
+        "seconds": round(node.seconds, 4),
+        "proof": None
+        if node.proof_status is None
+        else {
+            "status": node.proof_status.value,
+            "steps": [
+                {
+                    "index": s.index,
+                    "claim": s.claim,
+                    "status": s.result.status.value,
+                    "method": s.result.method,
+                    "evidence": s.result.evidence,
+                    "counterexample": dict(s.result.counterexample) if s.result.counterexample else None,
+                }
+                for s in node.steps
+            ],
+        },
+    }
+
+
+def paper_json(report: PaperReport) -> dict[str, Any]:
+    """The whole check of one paper."""
+    counts = {s.value: 0 for s in Status}
+    for node in report.nodes.values():
+        counts[node.status.value] += 1
+    return {
+        "paper": report.paper.id,
+        "title": report.paper.title,
+        "source": str(report.paper.source),
+        "seconds": round(report.seconds, 3),
+        "counts": counts,
+        "nodes": [node_json(n) for n in report.nodes.values()],
+    }

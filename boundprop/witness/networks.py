@@ -1,0 +1,389 @@
+"""Batched float64 simulators of the networks of Alman & Song 2025 (papers.md section 1).
+
+Every array carries a leading batch axis ``B`` (one entry per random draw), so one call
+simulates many networks on many inputs at once:
+
+* inputs ``X``: shape ``(B, n, d)``;
+* weights (:class:`Weights`): ``wq`` and ``wk`` of shape ``(B, L, H, d, k)``, ``wv`` of
+  shape ``(B, L, H, d, d)``.
+
+The networks:
+
+* :func:`forward`: multi-head self-attention with logit factor ``beta``,
+  ``X_{l+1} = X_l + sum_h softmax(beta X_l W_Q W_K^T X_l^T) X_l W_V`` (with residuals) or
+  without the ``X_l +`` term;
+* :func:`collapsed`: the one-layer network ``S'`` of L-LIN,
+  ``X + M X (prod_l (I + W_l) - I)`` with ``M = (1/n) 1 1^T`` and ``W_l = sum_h W_V^{l,h}``
+  (without residuals: ``M X prod_l W_l``);
+* :func:`zero_layer`: the baseline ``X -> X``.
+
+Norms (:class:`Norm`): N1 is the entrywise maximum, N2 the operator infinity norm (largest
+row sum of absolute values). :func:`draw_weights` and :func:`draw_inputs` sample inside the
+ball of radius ``eta`` (``phi0``) of a norm, with a share of the draws on its boundary and at
+its vertices, where maxima of convex functions sit.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from boundprop.errors import RangeError
+
+Array = NDArray[np.float64]
+
+__all__ = [
+    "Array",
+    "Norm",
+    "NetworkConfig",
+    "Weights",
+    "norm",
+    "res",
+    "project",
+    "draw_matrices",
+    "draw_weights",
+    "draw_inputs",
+    "forward",
+    "collapsed",
+    "zero_layer",
+    "weight_bytes",
+]
+
+
+class Norm(str, enum.Enum):
+    """The two matrix norms of papers.md section 1.1."""
+
+    N1 = "N1"  #: entrywise maximum ``max_ij |A_ij|``
+    N2 = "N2"  #: operator infinity norm ``max_i sum_j |A_ij|``
+
+    @classmethod
+    def parse(cls, text: str) -> Norm:
+        """Read ``"N1"``/``"n1"``/``"entrywise"`` or ``"N2"``/``"n2"``/``"operator"``.
+
+        >>> Norm.parse("entrywise")
+        <Norm.N1: 'N1'>
+        """
+        key = text.strip().lower()
+        if key in ("n1", "entrywise", "max"):
+            return cls.N1
+        if key in ("n2", "operator", "inf", "row-sum"):
+            return cls.N2
+        raise RangeError(f"unknown norm {text!r}; use N1 (entrywise) or N2 (operator)")
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkConfig:
+    """One network family: sizes, logit factor, weight and input radii, norm, residuals.
+
+    Parameters
+    ----------
+    n, d, k : int
+        Tokens, width and the inner dimension of ``W_Q W_K^T``.
+    H, L : int
+        Heads per layer and layers.
+    beta : float
+        Logit normalisation factor (``beta = 0`` gives exactly uniform attention).
+    eta : float
+        Radius of every weight matrix in ``norm``.
+    phi0 : float
+        Radius of the input in ``norm``.
+    norm : Norm
+        The norm of the constraints.
+    residual : bool
+        Skip connections on or off.
+    qk_eta : float or None
+        Radius of ``W_Q`` and ``W_K`` when it differs from ``eta`` (R1 holds for any
+        ``W_Q, W_K``); ``None`` means ``eta``.
+
+    Examples
+    --------
+    >>> cfg = NetworkConfig(n=4, d=3, k=2, H=2, L=3, beta=1.0, eta=0.1, phi0=1.0)
+    >>> cfg.qk_radius
+    0.1
+    """
+
+    n: int
+    d: int
+    k: int
+    H: int
+    L: int
+    beta: float
+    eta: float
+    phi0: float
+    norm: Norm = Norm.N1
+    residual: bool = True
+    qk_eta: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("n", "d", "k", "H", "L"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise RangeError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("beta", "eta", "phi0"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                raise RangeError(f"{name} must be a finite number >= 0, got {value!r}")
+        if self.qk_eta is not None and (not math.isfinite(self.qk_eta) or self.qk_eta < 0):
+            raise RangeError(f"qk_eta must be a finite number >= 0, got {self.qk_eta!r}")
+
+    @property
+    def qk_radius(self) -> float:
+        """The radius actually used for ``W_Q`` and ``W_K``."""
+        return self.eta if self.qk_eta is None else self.qk_eta
+
+    def with_(self, **changes: object) -> NetworkConfig:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The weights of ``B`` networks: ``wq, wk`` ``(B, L, H, d, k)``, ``wv`` ``(B, L, H, d, d)``."""
+
+    wq: Array
+    wk: Array
+    wv: Array
+
+    @property
+    def batch(self) -> int:
+        """Number of networks ``B``."""
+        return int(self.wv.shape[0])
+
+    def take(self, index: NDArray[np.intp] | slice) -> Weights:
+        """The networks selected by ``index`` along the batch axis."""
+        return Weights(self.wq[index], self.wk[index], self.wv[index])
+
+
+def norm(a: Array, which: Norm) -> Array:
+    """The norm of each matrix in a stack (over the last two axes).
+
+    >>> a = np.array([[1.0, -2.0], [0.5, 0.5]])
+    >>> float(norm(a, Norm.N1)), float(norm(a, Norm.N2))
+    (2.0, 3.0)
+    """
+    absa = np.abs(a)
+    if which is Norm.N1:
+        return np.asarray(absa.max(axis=(-2, -1)), dtype=np.float64)
+    if which is Norm.N2:
+        return np.asarray(absa.sum(axis=-1).max(axis=-1), dtype=np.float64)
+    raise RangeError(f"unknown norm {which!r}")
+
+
+def res(x: Array) -> Array:
+    """``Res(X) = X - 1 c^T`` with ``c`` the column-wise mid-range (papers.md 1.1).
+
+    >>> res(np.array([[0.0, 1.0], [2.0, 5.0]])).tolist()
+    [[-1.0, -2.0], [1.0, 2.0]]
+    """
+    c = 0.5 * (x.max(axis=-2, keepdims=True) + x.min(axis=-2, keepdims=True))
+    return np.asarray(x - c, dtype=np.float64)
+
+
+def project(a: Array, which: Norm, radius: float) -> Array:
+    """Map a stack of matrices into the ball ``norm <= radius`` (new array).
+
+    N1 clips each entry to ``[-radius, radius]`` (the Euclidean projection). N2 scales down
+    each row whose absolute sum exceeds ``radius``; this is a retraction onto the ball, not
+    the Euclidean projection, and is what the adversarial search needs: feasible output,
+    identity inside the ball.
+
+    >>> project(np.array([[3.0, -1.0], [0.1, 0.2]]), Norm.N2, 1.0).tolist()
+    [[0.75, -0.25], [0.1, 0.2]]
+    """
+    if which is Norm.N1:
+        return np.clip(a, -radius, radius)
+    if which is Norm.N2:
+        rows = np.abs(a).sum(axis=-1, keepdims=True)
+        scale = np.where(rows > radius, radius / np.where(rows > 0, rows, 1.0), 1.0)
+        out = np.asarray(a * scale, dtype=np.float64)
+        # Rounding of the division can leave a row one ulp above the radius; shrink it.
+        over = np.abs(out).sum(axis=-1, keepdims=True) > radius
+        if over.any():
+            out = np.where(over, out * (1.0 - 4.0 * np.finfo(np.float64).eps), out)
+        return out
+    raise RangeError(f"unknown norm {which!r}")
+
+
+def draw_matrices(
+    rng: np.random.Generator, shape: tuple[int, ...], which: Norm, radius: float
+) -> Array:
+    """Random matrices (last two axes) in the ball ``norm <= radius``.
+
+    The leading axis is split into three kinds, cycling: interior draws (uniform entries,
+    then scaled into the ball by a uniform factor), boundary draws (scaled so that the norm
+    equals the radius) and vertex draws (N1: entries ``+-radius``; N2: one ``+-radius``
+    entry per row), so that maxima on the boundary are sampled as well as typical points.
+
+    >>> rng = np.random.default_rng(0)
+    >>> m = draw_matrices(rng, (6, 3, 4), Norm.N2, 0.5)
+    >>> bool((norm(m, Norm.N2) <= 0.5).all())
+    True
+    """
+    if radius == 0.0:
+        return np.zeros(shape)
+    lead = shape[0]
+    kind = np.arange(lead) % 3  # 0 interior, 1 boundary, 2 vertex
+    kind_shape = (lead,) + (1,) * (len(shape) - 1)
+    a = rng.uniform(-1.0, 1.0, size=shape)
+    if which is Norm.N1:
+        vertex = np.where(a >= 0, 1.0, -1.0)
+        peak = np.abs(a).max(axis=(-2, -1), keepdims=True)
+        boundary = a / np.where(peak > 0, peak, 1.0)
+    elif which is Norm.N2:
+        rows = np.abs(a).sum(axis=-1, keepdims=True)
+        boundary = a / np.where(rows > 0, rows, 1.0)  # every row on the sphere
+        # Vertices of the row-l1 ball: one signed unit entry per row.
+        cols = rng.integers(0, shape[-1], size=shape[:-1])
+        vertex = np.zeros(shape)
+        np.put_along_axis(vertex, cols[..., None], 1.0, axis=-1)
+        vertex *= np.where(rng.uniform(size=shape[:-1] + (1,)) < 0.5, -1.0, 1.0)
+        # Interior: the boundary draw scaled by a uniform factor.
+        a = boundary
+    else:
+        raise RangeError(f"unknown norm {which!r}")
+    inner = a * rng.uniform(0.0, 1.0, size=kind_shape)
+    out = np.where(kind.reshape(kind_shape) == 0, inner, 0.0)
+    out = np.where(kind.reshape(kind_shape) == 1, boundary, out)
+    out = np.where(kind.reshape(kind_shape) == 2, vertex, out)
+    return project(np.asarray(out * radius, dtype=np.float64), which, radius)
+
+
+def draw_weights(cfg: NetworkConfig, batch: int, rng: np.random.Generator) -> Weights:
+    """``batch`` networks of family ``cfg`` with every weight in its norm ball.
+
+    >>> cfg = NetworkConfig(n=4, d=3, k=2, H=2, L=2, beta=1.0, eta=0.1, phi0=1.0)
+    >>> w = draw_weights(cfg, 5, np.random.default_rng(1))
+    >>> w.wv.shape, bool((norm(w.wv, cfg.norm) <= 0.1).all())
+    ((5, 2, 2, 3, 3), True)
+    """
+    base = (batch, cfg.L, cfg.H, cfg.d)
+    wq = draw_matrices(rng, base + (cfg.k,), cfg.norm, cfg.qk_radius)
+    wk = draw_matrices(rng, base + (cfg.k,), cfg.norm, cfg.qk_radius)
+    wv = draw_matrices(rng, base + (cfg.d,), cfg.norm, cfg.eta)
+    return Weights(wq, wk, wv)
+
+
+def draw_inputs(cfg: NetworkConfig, batch: int, rng: np.random.Generator) -> Array:
+    """``batch`` inputs ``X`` of shape ``(n, d)`` with ``norm(X) <= phi0``."""
+    return draw_matrices(rng, (batch, cfg.n, cfg.d), cfg.norm, cfg.phi0)
+
+
+def _softmax_apply(logits: Array, x: Array) -> Array:
+    """``softmax(logits) @ x`` row-wise, overwriting ``logits``; ``x`` broadcasts over heads.
+
+    The normalisation divides the ``(n, d)`` product rather than the ``(n, n)`` matrix,
+    which saves one pass over the largest array.
+    """
+    logits -= logits.max(axis=-1, keepdims=True)
+    np.exp(logits, out=logits)
+    sums = logits.sum(axis=-1, keepdims=True)
+    out = np.matmul(logits, x)
+    out /= sums
+    return np.asarray(out, dtype=np.float64)
+
+
+def _layer_update(x: Array, weights: Weights, layer: int, beta: float) -> Array:
+    """``sum_h softmax(beta X W_Q W_K^T X^T) X W_V`` for one layer, batched."""
+    b, n, d = x.shape
+    heads = weights.wv.shape[2]
+    xs = x[:, None]  # (B, 1, n, d)
+    if beta == 0.0:
+        # Exactly uniform attention: every row of softmax(0) is 1/n.
+        px = np.broadcast_to(x.mean(axis=1, keepdims=True)[:, None], (b, heads, n, d))
+    else:
+        q = np.matmul(xs, weights.wq[:, layer])  # (B, H, n, k)
+        kk = np.matmul(xs, weights.wk[:, layer])
+        logits = np.matmul(q, kk.swapaxes(-1, -2))  # (B, H, n, n)
+        logits *= beta
+        px = _softmax_apply(logits, xs)  # (B, H, n, d)
+    # sum_h (P_h X) W_h as one product with inner dimension H*d.
+    stacked = np.ascontiguousarray(px.transpose(0, 2, 1, 3)).reshape(b, n, heads * d)
+    return np.asarray(
+        np.matmul(stacked, weights.wv[:, layer].reshape(b, heads * d, d)), dtype=np.float64
+    )
+
+
+def forward(
+    x: Array,
+    weights: Weights,
+    beta: float,
+    residual: bool = True,
+    trace: Callable[[int, Array], None] | None = None,
+) -> Array:
+    """``S(X)`` for a batch of networks and inputs.
+
+    Parameters
+    ----------
+    x : ndarray, shape (B, n, d)
+        Inputs (not modified).
+    weights : Weights
+        ``B`` networks.
+    beta : float
+        Logit factor.
+    residual : bool
+        ``X_{l+1} = X_l + sum_h SAtt`` when true, ``sum_h SAtt`` when false.
+    trace : callable, optional
+        Called as ``trace(l, X_l)`` for ``l = 0..L`` (the array must not be kept).
+
+    Examples
+    --------
+    >>> cfg = NetworkConfig(n=4, d=3, k=2, H=2, L=2, beta=0.0, eta=0.1, phi0=1.0)
+    >>> rng = np.random.default_rng(0)
+    >>> w, x = draw_weights(cfg, 3, rng), draw_inputs(cfg, 3, rng)
+    >>> bool(np.allclose(forward(x, w, 0.0), collapsed(x, w)))
+    True
+    """
+    state = np.array(x, dtype=np.float64, copy=True)
+    layers = weights.wv.shape[1]
+    if trace is not None:
+        trace(0, state)
+    for layer in range(layers):
+        update = _layer_update(state, weights, layer, beta)
+        if residual:
+            state += update
+        else:
+            state = update
+        if trace is not None:
+            trace(layer + 1, state)
+    return state
+
+
+def collapsed(x: Array, weights: Weights, residual: bool = True) -> Array:
+    """The one-layer network ``S'`` of L-LIN, batched.
+
+    With residuals ``S'(X) = X + M X (prod_l (I + W_l) - I)``; without,
+    ``S'(X) = M X prod_l W_l``; ``M = (1/n) 1 1^T``, ``W_l = sum_h W_V^{l,h}``, the product
+    taken in layer order ``(I + W_0)(I + W_1)...``.
+    """
+    wsum = weights.wv.sum(axis=2)  # (B, L, d, d)
+    b, layers, d, _ = wsum.shape
+    mean_row = x.mean(axis=1, keepdims=True)  # (B, 1, d) = rows of M X
+    if residual:
+        # Row m = mean row of X; S'(X) = X + 1 (m prod_l (I + W_l) - m).
+        acc = np.array(mean_row, copy=True)
+        for layer in range(layers):
+            acc = acc + np.matmul(acc, wsum[:, layer])
+        return np.asarray(x + (acc - mean_row), dtype=np.float64)
+    acc = np.array(mean_row, copy=True)
+    for layer in range(layers):
+        acc = np.matmul(acc, wsum[:, layer])
+    return np.asarray(np.broadcast_to(acc, x.shape).copy(), dtype=np.float64)
+
+
+def zero_layer(x: Array) -> Array:
+    """The zero-layer baseline ``X -> X`` (a copy)."""
+    return np.array(x, dtype=np.float64, copy=True)
+
+
+def weight_bytes(cfg: NetworkConfig) -> int:
+    """Bytes of float64 weights per network (for chunking batches).
+
+    >>> weight_bytes(NetworkConfig(n=2, d=2, k=1, H=1, L=1, beta=1.0, eta=0.1, phi0=1.0))
+    64
+    """
+    return 8 * cfg.L * cfg.H * cfg.d * (2 * cfg.k + cfg.d)
