@@ -77,10 +77,8 @@ def _build(b: Any, leaves: list[sp.Expr]) -> _Node:
     if isinstance(b, sp.Not):
         return _Node("not", children=(_build(b.args[0], leaves),))
     if isinstance(b, sp.Implies):
-        return _Node(
-            "or",
-            children=(_Node("not", children=(_build(b.args[0], leaves),)), _build(b.args[1], leaves)),
-        )
+        premise = _Node("not", children=(_build(b.args[0], leaves),))
+        return _Node("or", children=(premise, _build(b.args[1], leaves)))
     raise UnsupportedError(f"falsifier cannot evaluate the condition {type(b).__name__}")
 
 
@@ -100,9 +98,9 @@ def _margin(node: _Node, values: Sequence[FloatArray], n: int) -> FloatArray:
         raise UnsupportedError(f"relation {node.op}")
     parts = [_margin(c, values, n) for c in node.children]
     if node.kind == "and":
-        return np.minimum.reduce(parts)
+        return np.asarray(np.minimum.reduce(parts), dtype=np.float64)
     if node.kind == "or":
-        return np.maximum.reduce(parts)
+        return np.asarray(np.maximum.reduce(parts), dtype=np.float64)
     if node.kind == "not":
         return -parts[0]
     raise UnsupportedError(f"margin node {node.kind}")
@@ -321,7 +319,8 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         for j in cont
     ]
     for x0 in starts:
-        if not cont or time.monotonic() - start > budget.seconds or verifications >= _MAX_VERIFICATIONS:
+        out_of_time = time.monotonic() - start > budget.seconds
+        if not cont or out_of_time or verifications >= _MAX_VERIFICATIONS:
             break
         searches += 1
         base = x0.copy()
