@@ -102,6 +102,7 @@ class Node:
     sizes: Mapping[str, tuple[int, int]]
     line: int
     seconds: float | None = None  # per-node time budget override
+    baselines: tuple[str, ...] = ()  # nodes whose bounds this one must beat to be informative
 
 
 @dataclass(frozen=True, slots=True)

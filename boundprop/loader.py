@@ -307,7 +307,7 @@ def _load_defs(
 
 _NODE_KEYS = {
     "id", "label", "variant", "kind", "provenance", "text", "hypotheses", "conclusion",
-    "uses", "assume", "ranges", "sizes", "seconds",
+    "uses", "assume", "ranges", "sizes", "seconds", "baselines",
 }
 
 
@@ -378,11 +378,15 @@ def _load_nodes(
             sizes=sizes,
             line=line,
             seconds=float(seconds) if seconds is not None else None,
+            baselines=_str_list(reader, spec, "baselines", line),
         )
     for node in nodes.values():
         for used in node.uses:
             if used not in nodes and not (used.startswith("def:") and used[4:] in definitions):
                 raise reader.fail(f"node {node.id!r} uses {used!r}, which is not defined in this file", node.line)
+        for baseline in node.baselines:
+            if baseline not in nodes:
+                raise reader.fail(f"node {node.id!r} names baseline {baseline!r}, which is not a node", node.line)
     return nodes
 
 

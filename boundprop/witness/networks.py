@@ -226,31 +226,29 @@ def draw_matrices(
     """
     if radius == 0.0:
         return np.zeros(shape)
-    lead = shape[0]
-    kind = np.arange(lead) % 3  # 0 interior, 1 boundary, 2 vertex
-    kind_shape = (lead,) + (1,) * (len(shape) - 1)
-    a = rng.uniform(-1.0, 1.0, size=shape)
-    if which is Norm.N1:
-        vertex = np.where(a >= 0, 1.0, -1.0)
-        peak = np.abs(a).max(axis=(-2, -1), keepdims=True)
-        boundary = a / np.where(peak > 0, peak, 1.0)
-    elif which is Norm.N2:
-        rows = np.abs(a).sum(axis=-1, keepdims=True)
-        boundary = a / np.where(rows > 0, rows, 1.0)  # every row on the sphere
-        # Vertices of the row-l1 ball: one signed unit entry per row.
-        cols = rng.integers(0, shape[-1], size=shape[:-1])
-        vertex = np.zeros(shape)
-        np.put_along_axis(vertex, cols[..., None], 1.0, axis=-1)
-        vertex *= np.where(rng.uniform(size=shape[:-1] + (1,)) < 0.5, -1.0, 1.0)
-        # Interior: the boundary draw scaled by a uniform factor.
-        a = boundary
-    else:
+    if which not in (Norm.N1, Norm.N2):
         raise RangeError(f"unknown norm {which!r}")
-    inner = a * rng.uniform(0.0, 1.0, size=kind_shape)
-    out = np.where(kind.reshape(kind_shape) == 0, inner, 0.0)
-    out = np.where(kind.reshape(kind_shape) == 1, boundary, out)
-    out = np.where(kind.reshape(kind_shape) == 2, vertex, out)
-    return project(np.asarray(out * radius, dtype=np.float64), which, radius)
+    out = rng.uniform(-1.0, 1.0, size=shape)
+    interior, boundary, vertex = out[0::3], out[1::3], out[2::3]  # views into out
+    if which is Norm.N1:
+        peak = np.abs(boundary).max(axis=(-2, -1), keepdims=True)
+        boundary /= np.where(peak > 0, peak, 1.0)  # the largest entry becomes exactly +-1
+        np.copysign(1.0, vertex, out=vertex)
+        interior *= rng.uniform(0.0, 1.0, size=interior.shape[:1] + (1,) * (len(shape) - 1))
+    else:
+        for part in (interior, boundary):
+            rows = np.abs(part).sum(axis=-1, keepdims=True)
+            part /= np.where(rows > 0, rows, 1.0)  # every row on the unit sphere
+        interior *= rng.uniform(0.0, 1.0, size=interior.shape[:1] + (1,) * (len(shape) - 1))
+        # Vertices of the row-l1 ball: one signed unit entry per row.
+        cols = np.abs(vertex).argmax(axis=-1)[..., None]
+        signs = np.take_along_axis(np.sign(vertex), cols, axis=-1)
+        vertex[...] = 0.0
+        np.put_along_axis(vertex, cols, signs, axis=-1)
+    out *= radius
+    if which is Norm.N2:
+        out = project(out, which, radius)  # rounding of row sums can overshoot by an ulp
+    return out
 
 
 def draw_weights(cfg: NetworkConfig, batch: int, rng: np.random.Generator) -> Weights:
@@ -273,34 +271,46 @@ def draw_inputs(cfg: NetworkConfig, batch: int, rng: np.random.Generator) -> Arr
     return draw_matrices(rng, (batch, cfg.n, cfg.d), cfg.norm, cfg.phi0)
 
 
-def _softmax_apply(logits: Array, x: Array) -> Array:
-    """``softmax(logits) @ x`` row-wise, overwriting ``logits``; ``x`` broadcasts over heads.
+# exp overflows above about 709.78; below this bound the shift by the row maximum is
+# unnecessary (softmax is shift-invariant) and is skipped to save a pass over (n, n) arrays.
+_EXP_SAFE = 600.0
 
-    The normalisation divides the ``(n, d)`` product rather than the ``(n, n)`` matrix,
-    which saves one pass over the largest array.
-    """
-    logits -= logits.max(axis=-1, keepdims=True)
-    np.exp(logits, out=logits)
-    sums = logits.sum(axis=-1, keepdims=True)
-    out = np.matmul(logits, x)
-    out /= sums
-    return np.asarray(out, dtype=np.float64)
+
+def _cat_heads(w: Array) -> Array:
+    """``(B, H, d, m)`` to ``(B, d, H*m)``: the heads side by side."""
+    b, heads, d, m = w.shape
+    return np.ascontiguousarray(w.transpose(0, 2, 1, 3)).reshape(b, d, heads * m)
 
 
 def _layer_update(x: Array, weights: Weights, layer: int, beta: float) -> Array:
-    """``sum_h softmax(beta X W_Q W_K^T X^T) X W_V`` for one layer, batched."""
+    """``sum_h softmax(beta X W_Q W_K^T X^T) X W_V`` for one layer, batched.
+
+    The logits of all heads come from two products ``X [W_Q^1 ... W_Q^H]``; the row sums of
+    the exponentials come out of the same product as ``E X`` by appending a column of ones
+    to ``X``; the head sum ``sum_h (P_h X) W_h`` is one product with inner dimension ``H d``.
+    """
     b, n, d = x.shape
-    heads = weights.wv.shape[2]
-    xs = x[:, None]  # (B, 1, n, d)
+    heads, k = weights.wq.shape[2], weights.wq.shape[4]
     if beta == 0.0:
         # Exactly uniform attention: every row of softmax(0) is 1/n.
         px = np.broadcast_to(x.mean(axis=1, keepdims=True)[:, None], (b, heads, n, d))
     else:
-        q = np.matmul(xs, weights.wq[:, layer])  # (B, H, n, k)
-        kk = np.matmul(xs, weights.wk[:, layer])
-        logits = np.matmul(q, kk.swapaxes(-1, -2))  # (B, H, n, n)
-        logits *= beta
-        px = _softmax_apply(logits, xs)  # (B, H, n, d)
+        q = np.matmul(x, _cat_heads(weights.wq[:, layer]))  # (B, n, H*k)
+        q *= beta
+        kk = np.matmul(x, _cat_heads(weights.wk[:, layer]))
+        q4 = np.ascontiguousarray(q.reshape(b, n, heads, k).transpose(0, 2, 1, 3))
+        kt = np.ascontiguousarray(kk.reshape(b, n, heads, k).transpose(0, 2, 3, 1))
+        logits = np.matmul(q4, kt)  # (B, H, n, n)
+        # Cauchy-Schwarz: |logit_ij| <= |q_i|_2 |k_j|_2 (with a margin for rounding).
+        qn = np.sqrt(np.einsum("bhik,bhik->bhi", q4, q4)).max(axis=-1)
+        kn = np.sqrt(np.einsum("bhki,bhki->bhi", kt, kt)).max(axis=-1)
+        if not bool((1.01 * qn * kn <= _EXP_SAFE).all()):
+            logits -= logits.max(axis=-1, keepdims=True)
+        np.exp(logits, out=logits)
+        ones = np.ones((b, n, 1))
+        ex = np.matmul(logits, np.concatenate([x, ones], axis=-1)[:, None])  # (B, H, n, d+1)
+        px = ex[..., :d]
+        px /= ex[..., d:]
     # sum_h (P_h X) W_h as one product with inner dimension H*d.
     stacked = np.ascontiguousarray(px.transpose(0, 2, 1, 3)).reshape(b, n, heads * d)
     return np.asarray(
