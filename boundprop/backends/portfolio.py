@@ -1,0 +1,207 @@
+"""The portfolio: pick decision methods by the statement's shape, in order.
+
+1. ``exact`` (sympy, cheap) — may prove.
+2. ``z3`` when the statement is polynomial, rational or piecewise-linear —
+   may prove or refute.
+3. ``interval-bnb`` when every range is bounded, or when z3 could not take
+   the statement or stayed undecided — may prove or refute.
+4. ``falsifier`` whenever nothing proved — may refute (a counterexample
+   beats "unknown"); if it finds nothing the result is TESTED.
+
+Time: of ``budget.seconds``, z3 gets 40% of what is left when bnb may still
+follow (all of it minus the falsifier's reserve otherwise), bnb gets what is
+left minus the falsifier's reserve (20% of the total, at least 0.3 s).
+
+Safety: an exception from a backend is recorded in ``details["tried"]`` and
+the next method runs; it can never become PROVED. Every REFUTED result is
+re-verified here with :func:`boundprop.interval.refutes` before it is
+returned (defence in depth: the backends verify already).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import sympy as sp
+
+from boundprop.backends import exact, falsifier, z3backend
+from boundprop.errors import UnsupportedError
+from boundprop.statement import Budget, Statement
+from boundprop.verdict import CheckResult, CounterValue, Status
+
+__all__ = ["decide", "shape_of", "point_of"]
+
+Progress = Callable[[str], None]
+
+
+def shape_of(statement: Statement) -> dict[str, Any]:
+    """What the portfolio knows about a statement's shape.
+
+    >>> from boundprop.statement import make_variable
+    >>> x = make_variable("x", 0, 1)
+    >>> shape_of(Statement((x,), (), sp.exp(x.symbol) >= 1))
+    {'z3': 'exp is not polynomial or piecewise-linear', 'bounded': True}
+    """
+    return {
+        "z3": z3backend.unsupported_reason(statement),
+        "bounded": all(v.bounded for v in statement.variables),
+    }
+
+
+def point_of(
+    statement: Statement, counterexample: dict[str, CounterValue] | Any
+) -> dict[sp.Symbol, sp.Rational]:
+    """Invert :func:`boundprop.backends.format_counterexample`: exact values per symbol.
+
+    >>> from boundprop.statement import make_variable
+    >>> x = make_variable("x", 0, 1)
+    >>> point_of(Statement((x,), (), sp.true), {"x": "1/2"})
+    {x: 1/2}
+    """
+    by_name: dict[str, sp.Rational] = {}
+    for name, value in counterexample.items():
+        if isinstance(value, str):
+            by_name[name] = sp.Rational(value)
+            continue
+        rows = statement.matrices.get(name)
+        if rows is None:
+            raise ValueError(f"counterexample names unknown matrix {name!r}")
+        for sym_row, val_row in zip(rows, value, strict=True):
+            for sym, val in zip(sym_row, val_row, strict=True):
+                by_name[str(sym)] = sp.Rational(val)
+    return {v.symbol: by_name[v.name] for v in statement.variables}
+
+
+def _reverified(statement: Statement, result: CheckResult) -> bool:
+    from boundprop.interval import refutes
+
+    if result.counterexample is None:
+        return False
+    try:
+        return bool(refutes(statement, point_of(statement, result.counterexample)))
+    except (KeyError, ValueError, TypeError, ArithmeticError):
+        return False
+
+
+def _bnb_module() -> Any:
+    try:
+        return importlib.import_module("boundprop.backends.bnb")
+    except ModuleNotFoundError as exc:
+        if exc.name != "boundprop.backends.bnb":
+            raise
+        return None
+
+
+def decide(
+    statement: Statement, budget: Budget, progress: Progress | None = None
+) -> CheckResult:
+    """Decide ``statement`` with the methods its shape calls for.
+
+    Parameters
+    ----------
+    statement : Statement
+        The claim.
+    budget : Budget
+        ``seconds`` is shared between the methods (see the module notes);
+        ``samples``, ``seed`` and ``max_boxes`` are passed on.
+    progress : callable, optional
+        Called with the name of each method as it starts.
+
+    Returns
+    -------
+    CheckResult
+        ``method`` names the deciding method (``"portfolio"`` if none decided);
+        ``details["tried"]`` lists every method tried and its outcome.
+
+    Examples
+    --------
+    >>> from boundprop.statement import make_variable
+    >>> x = make_variable("x", -1, 1)
+    >>> r = decide(Statement((x,), (), abs(x.symbol) <= 1), Budget(seconds=5))
+    >>> r.status.value, r.method
+    ('proved', 'z3')
+    >>> r.details["tried"]
+    ['exact: undecided', 'z3: proved']
+    """
+    start = time.monotonic()
+    total = budget.seconds
+    reserve = max(0.2 * total, 0.3)
+    tried: list[str] = []
+
+    def left() -> float:
+        return max(total - (time.monotonic() - start), 0.05)
+
+    def finish(result: CheckResult, evidence: str = "") -> CheckResult:
+        return replace(
+            result,
+            evidence=evidence or result.evidence,
+            seconds=time.monotonic() - start,
+            details={"tried": tried, "backend": dict(result.details)},
+        )
+
+    def run(
+        name: str, fn: Callable[[Statement, Budget], CheckResult], seconds: float
+    ) -> CheckResult | None:
+        if progress is not None:
+            progress(name)
+        try:
+            result = fn(statement, replace(budget, seconds=seconds))
+        except UnsupportedError as exc:
+            tried.append(f"{name}: unsupported ({exc})")
+            return None
+        except Exception as exc:  # a backend bug must never become a verdict
+            tried.append(f"{name}: error ({type(exc).__name__}: {exc})")
+            return None
+        if result.status is Status.REFUTED and not _reverified(statement, result):
+            tried.append(f"{name}: counterexample failed re-verification (ignored)")
+            return None
+        outcome = result.status.value
+        if result.status in (Status.UNKNOWN, Status.TESTED):
+            outcome = f"{outcome} ({result.evidence})"
+            if name == "exact":
+                outcome = "undecided"
+        tried.append(f"{name}: {outcome}")
+        return result
+
+    decided = run("exact", exact.decide, left())
+    if decided is not None and decided.status is Status.PROVED:
+        return finish(decided)
+
+    shape = shape_of(statement)
+    z3_settled = False
+    if shape["z3"] is None:
+        share = 0.4 * left() if shape["bounded"] else max(left() - reserve, 0.1)
+        decided = run("z3", z3backend.decide, share)
+        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
+            return finish(decided)
+        z3_settled = decided is not None
+    else:
+        tried.append(f"z3: unsupported ({shape['z3']})")
+
+    bnb = _bnb_module()
+    if bnb is None:
+        tried.append("interval-bnb: not available")
+    elif shape["bounded"] or not z3_settled:
+        decided = run("interval-bnb", bnb.decide, max(left() - reserve, 0.1))
+        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
+            return finish(decided)
+
+    decided = run("falsifier", falsifier.decide, left())
+    if decided is not None and decided.status is Status.REFUTED:
+        return finish(decided)
+    if decided is not None and decided.status is Status.TESTED:
+        return finish(
+            decided,
+            evidence=f"{decided.evidence}; no method proved it",
+        )
+    return CheckResult(
+        Status.UNKNOWN,
+        "portfolio",
+        "no method decided: " + "; ".join(tried),
+        seconds=time.monotonic() - start,
+        details={"tried": tried},
+    )
