@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 
-class Norm(str, enum.Enum):
+class Norm(enum.StrEnum):
     """The two matrix norms of papers.md section 1.1."""
 
     N1 = "N1"  #: entrywise maximum ``max_ij |A_ij|``
@@ -209,9 +209,7 @@ def project(a: Array, which: Norm, radius: float) -> Array:
     raise RangeError(f"unknown norm {which!r}")
 
 
-def draw_matrices(
-    rng: np.random.Generator, shape: tuple[int, ...], which: Norm, radius: float
-) -> Array:
+def draw_matrices(rng: np.random.Generator, shape: tuple[int, ...], which: Norm, radius: float) -> Array:
     """Random matrices (last two axes) in the ball ``norm <= radius``.
 
     The leading axis is split into three kinds, cycling: interior draws (uniform entries,
@@ -313,9 +311,7 @@ def _layer_update(x: Array, weights: Weights, layer: int, beta: float) -> Array:
         px /= ex[..., d:]
     # sum_h (P_h X) W_h as one product with inner dimension H*d.
     stacked = np.ascontiguousarray(px.transpose(0, 2, 1, 3)).reshape(b, n, heads * d)
-    return np.asarray(
-        np.matmul(stacked, weights.wv[:, layer].reshape(b, heads * d, d)), dtype=np.float64
-    )
+    return np.asarray(np.matmul(stacked, weights.wv[:, layer].reshape(b, heads * d, d)), dtype=np.float64)
 
 
 def forward(
