@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import networkx as nx
 import sympy as sp
 
-from boundprop.encode import citation_facts, iter_sizes, node_statement, Namespace, relations
+from boundprop.encode import Namespace, citation_facts, iter_sizes, node_statement, relations
 from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
 from boundprop.lemma import Node, Paper, Proof, Step

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-class Provenance(str, enum.Enum):
+class Provenance(enum.StrEnum):
     """Where a statement comes from (papers.md's labels)."""
 
     PAPER = "paper"
@@ -24,7 +24,7 @@ class Provenance(str, enum.Enum):
     DEFINITION = "definition"
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What a node is; only presentation depends on it."""
 
     DEFINITION = "definition"

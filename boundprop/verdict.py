@@ -13,11 +13,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 # A counterexample value: an exact scalar as a string ("3/2", "-1", "0") or a
 # matrix as nested lists of such strings.
-CounterValue = Union[str, list[list[str]]]
+CounterValue = str | list[list[str]]
 
 
 class Tri(enum.Enum):
@@ -52,7 +52,7 @@ class Tri(enum.Enum):
         return Tri.UNDECIDED
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """The status of a checked statement or lemma node."""
 
     PROVED = "proved"

@@ -7,7 +7,7 @@ import json
 import sys
 
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from boundprop.check import PaperReport, check_paper
 from boundprop.loader import bundled_papers, load_paper
@@ -39,8 +39,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task(f"checking {paper.id}", total=len(paper.nodes) + len(paper.definitions))
 
-            def step(node_id: str, index: int, total: int) -> None:
-                bar.update(task, completed=index, description=f"{paper.id}: {node_id}")
+            def step(node_id: str, index: int, total: int, task: TaskID = task, paper_id: str = paper.id) -> None:
+                bar.update(task, completed=index, description=f"{paper_id}: {node_id}")
 
             reports.append(check_paper(paper, budget, progress=step))
     if args.json:
