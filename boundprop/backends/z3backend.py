@@ -30,6 +30,7 @@ raises :class:`~boundprop.errors.UnsupportedError`.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Mapping
 from fractions import Fraction
@@ -267,6 +268,11 @@ def unsupported_reason(statement: Statement) -> str | None:
 def decide(statement: Statement, budget: Budget) -> CheckResult:
     """Decide ``statement`` with z3, or return UNKNOWN.
 
+    z3's own timeout is cooperative and nonlinear arithmetic can overrun it
+    by a wide margin, so the query runs in a forked child process that is
+    killed ``0.2 s + 10%`` after ``budget.seconds`` (in-process where fork
+    is unavailable).
+
     Parameters
     ----------
     statement : Statement
@@ -293,6 +299,58 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     >>> decide(Statement((x, y), (), X * Y <= (X**2 + Y**2) / 2), Budget(seconds=5)).status
     <Status.PROVED: 'proved'>
     """
+    reason = unsupported_reason(statement)
+    if reason is not None:
+        raise UnsupportedError(reason)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _decide_here(statement, budget)
+    start = time.monotonic()
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(statement, budget, sender), daemon=True)
+    child.start()
+    sender.close()
+    limit = 1.1 * budget.seconds + 0.2
+    message: Any = None
+    try:
+        if receiver.poll(limit):
+            message = receiver.recv()
+    except (EOFError, OSError):
+        message = None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    elapsed = time.monotonic() - start
+    if message is None:
+        return CheckResult(
+            Status.UNKNOWN, METHOD, f"z3: hard time limit ({limit:.1f} s) reached", seconds=elapsed
+        )
+    kind, payload = message
+    if kind == "unsupported":
+        raise UnsupportedError(payload)
+    if kind == "error":
+        return CheckResult(Status.UNKNOWN, METHOD, f"z3 failed: {payload}", seconds=elapsed)
+    status, evidence, counterexample = payload
+    return CheckResult(
+        Status(status), METHOD, evidence, seconds=elapsed, counterexample=counterexample
+    )
+
+
+def _child(statement: Statement, budget: Budget, sender: Any) -> None:
+    try:
+        r = _decide_here(statement, budget)
+        message: Any = ("ok", (r.status.value, r.evidence, r.counterexample))
+    except UnsupportedError as exc:
+        message = ("unsupported", str(exc))
+    except Exception as exc:  # reported as UNKNOWN by the parent
+        message = ("error", f"{type(exc).__name__}: {exc}")
+    sender.send(message)
+    sender.close()
+
+
+def _decide_here(statement: Statement, budget: Budget) -> CheckResult:
     start = time.monotonic()
     translator = _Translator(statement)
     hyps = [translator.formula(h) for h in statement.hypotheses]
