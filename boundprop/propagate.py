@@ -1,0 +1,623 @@
+"""Layer quantities propagated through the proofs, exactly and rigorously.
+
+For a theorem whose conclusion has the form ``Q <= BOUND`` (``Q`` a single
+parameter such as ``err``), this module builds a :class:`LayerModel`: the
+per-layer magnitude φ_ℓ, the per-layer deviation ε_ℓ and the accumulated
+error e_ℓ (the bound with the number of layers ``L`` replaced by ℓ) as exact
+sympy expressions, together with the recurrence the proof unrolls (for R1:
+e_{ℓ+1} = (1+Hη)·e_ℓ + H·ε_ℓ, e_0 = 0). :func:`check_recurrence` checks by
+induction that the closed form equals (or bounds) the recurrence, and
+:func:`layer_rows` encloses the quantities at fixed parameters for
+``boundprop table``.
+
+Which definitions play φ_ℓ and ε_ℓ, and the recurrence itself, come from the
+paper's *annotation file* ``<lemma file stem>.regimes.toml`` (see
+:func:`load_annotations`; its format is documented in the header of
+``lemmas/alman_song_2025.regimes.toml``). Without one, the defaults are the
+definitions ``phi_l`` and ``eps_l`` and no recurrence.
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from boundprop.encode import Namespace, param_symbol, relations
+from boundprop.errors import BoundpropError, InputError, LemmaFileError
+from boundprop.lemma import Node, Paper, Param
+from boundprop.statement import exact_bound
+from boundprop.verdict import CheckResult, Status
+
+__all__ = [
+    "Annotations",
+    "BaselineDecl",
+    "Enclosure",
+    "LayerModel",
+    "LayerRow",
+    "LayerSpec",
+    "MapDefaults",
+    "RegimeDecl",
+    "annotations_path",
+    "check_recurrence",
+    "enclose_point",
+    "find_node",
+    "layer_model",
+    "layer_rows",
+    "load_annotations",
+    "theorem_bound",
+]
+
+
+# ---------------------------------------------------------------------------
+# the annotation file (.regimes.toml)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerSpec:
+    """How a theorem's layer quantities are named (all math strings)."""
+
+    index: str = "l"
+    depth: str = "L"
+    phi: str = "phi_l(l)"
+    eps: str = "eps_l(l)"
+    recurrence: str | None = None  # e_{l+1} in terms of e (= e_l) and l
+    base: str = "0"  # e at the first layer index
+    start: int = 0
+    relation: str = "equal"  # "equal": closed form = recurrence; "upper": closed >= recurrence
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineDecl:
+    """An extra baseline declared in the annotation file: ``Q <= bound``."""
+
+    id: str
+    bound: str
+    hypotheses: tuple[str, ...]
+    applies_to: tuple[str, ...]  # theorem ids; empty = every theorem
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeDecl:
+    """A declared regime such as fast attention: ``holds`` with ``quantity``
+    replaced by ``bound`` (``bound_by_variant`` chooses by the theorem's variant)."""
+
+    id: str
+    text: str
+    source: str
+    quantity: str
+    bound: str
+    bound_by_variant: Mapping[str, str]
+    holds: str
+    labels: tuple[str, str]  # (label where holds is TRUE, label where FALSE)
+
+    def bound_for(self, variant: str) -> str:
+        return self.bound_by_variant.get(variant, self.bound)
+
+
+@dataclass(frozen=True, slots=True)
+class MapDefaults:
+    """The default map of ``boundprop regimes THEOREM``: free and fixed parameters."""
+
+    params: tuple[str, ...]  # "NAME=LO:HI[:log]"
+    fix: tuple[str, ...]  # "NAME=VALUE"
+    regimes: tuple[str, ...] = ()  # regime ids overlaid by default
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """Everything the annotation file adds to a paper."""
+
+    source: Path | None
+    extra_params: Mapping[str, Param] = field(default_factory=dict)
+    layers: Mapping[str, LayerSpec] = field(default_factory=dict)
+    baselines: tuple[BaselineDecl, ...] = ()
+    regimes: Mapping[str, RegimeDecl] = field(default_factory=dict)
+    maps: Mapping[str, MapDefaults] = field(default_factory=dict)
+    table_fix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def layer_spec(self, theorem: str) -> LayerSpec:
+        return self.layers.get(theorem, self.layers.get("*", LayerSpec()))
+
+
+def annotations_path(paper: Paper) -> Path:
+    """``lemmas/x.toml`` → ``lemmas/x.regimes.toml``."""
+    return paper.source.with_name(paper.source.stem + ".regimes.toml")
+
+
+def _strs(value: Any, what: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LemmaFileError(f"{what} must be a list of strings", where)
+    return tuple(value)
+
+
+def _table(value: Any, what: str, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise LemmaFileError(f"{what} must be a table", where)
+    return value
+
+
+def load_annotations(paper: Paper, path: Path | None = None) -> Annotations:
+    """Read the paper's annotation file, if there is one.
+
+    Examples
+    --------
+    >>> from boundprop.loader import load_paper
+    >>> ann = load_annotations(load_paper("example"))
+    >>> ann.source is None, ann.layer_spec("E1").depth
+    (True, 'L')
+    """
+    path = path or annotations_path(paper)
+    if not path.is_file():
+        return Annotations(source=None)
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LemmaFileError(f"TOML syntax error: {exc}", where) from None
+    allowed = {"paper", "params", "layers", "baseline", "regime", "map", "table"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise LemmaFileError(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})", where)
+    if "paper" in data and data["paper"] != paper.id:
+        raise LemmaFileError(f"annotation file is for paper {data['paper']!r}, not {paper.id!r}", where)
+    extra: dict[str, Param] = {}
+    for name, spec in _table(data.get("params", {}), "[params]", where).items():
+        spec = _table(spec, f"parameter {name!r}", where)
+        if name in paper.params:
+            raise LemmaFileError(f"parameter {name!r} is already declared by the lemma file", where)
+        integer = spec.get("domain", "real") == "integer"
+        lo, hi = (str(exact_bound(v, name, where)) for v in spec.get("range", ["-oo", "oo"]))
+        extra[name] = Param(
+            name=name, integer=integer, lo=lo, hi=hi, latex=str(spec.get("latex", name)),
+            meaning=str(spec.get("meaning", "")), line=0,
+        )
+    layers: dict[str, LayerSpec] = {}
+    for theorem, spec in _table(data.get("layers", {}), "[layers]", where).items():
+        spec = _table(spec, f"[layers.{theorem!r}]", where)
+        keys = set(LayerSpec.__dataclass_fields__)
+        bad = sorted(set(spec) - keys)
+        if bad:
+            raise LemmaFileError(f"[layers.{theorem!r}]: unknown key {bad[0]!r}", where)
+        if theorem != "*" and theorem not in paper.nodes:
+            raise LemmaFileError(f"[layers.{theorem!r}] names no node of {paper.id}", where)
+        layer = LayerSpec(**spec)
+        if layer.relation not in ("equal", "upper"):
+            raise LemmaFileError(f"[layers.{theorem!r}]: relation must be 'equal' or 'upper'", where)
+        layers[theorem] = layer
+    baselines = []
+    for spec in data.get("baseline", []):
+        spec = _table(spec, "[[baseline]]", where)
+        baselines.append(
+            BaselineDecl(
+                id=str(spec["id"]), bound=str(spec["bound"]),
+                hypotheses=_strs(spec.get("hypotheses", []), "hypotheses", where),
+                applies_to=_strs(spec.get("applies_to", []), "applies_to", where),
+                text=str(spec.get("text", "")),
+            )
+        )
+    regimes: dict[str, RegimeDecl] = {}
+    for spec in data.get("regime", []):
+        spec = _table(spec, "[[regime]]", where)
+        labels = _strs(spec.get("labels", ["holds", "fails"]), "labels", where)
+        if len(labels) != 2:
+            raise LemmaFileError("a regime needs exactly two labels", where)
+        variants = {k[len("bound_"):]: str(v) for k, v in spec.items() if k.startswith("bound_")}
+        regimes[str(spec["id"])] = RegimeDecl(
+            id=str(spec["id"]), text=str(spec.get("text", "")), source=str(spec.get("source", "")),
+            quantity=str(spec["quantity"]), bound=str(spec["bound"]), bound_by_variant=variants,
+            holds=str(spec["holds"]), labels=(labels[0], labels[1]),
+        )
+    maps: dict[str, MapDefaults] = {}
+    for theorem, spec in _table(data.get("map", {}), "[map]", where).items():
+        spec = _table(spec, f"[map.{theorem!r}]", where)
+        maps[theorem] = MapDefaults(
+            params=_strs(spec.get("params", []), "params", where),
+            fix=_strs(spec.get("fix", []), "fix", where),
+            regimes=_strs(spec.get("regimes", []), "regimes", where),
+        )
+    table_fix = {
+        theorem: _strs(_table(spec, f"[table.{theorem!r}]", where).get("fix", []), "fix", where)
+        for theorem, spec in _table(data.get("table", {}), "[table]", where).items()
+    }
+    return Annotations(
+        source=path, extra_params=extra, layers=layers, baselines=tuple(baselines),
+        regimes=regimes, maps=maps, table_fix=table_fix,
+    )
+
+
+# ---------------------------------------------------------------------------
+# theorems and their bounds
+
+
+def find_node(paper: Paper, name: str) -> Node:
+    """A node by id, or by label when no id matches (one line error otherwise)."""
+    if name in paper.nodes:
+        return paper.nodes[name]
+    by_label = [n for n in paper.nodes.values() if n.label == name]
+    if len(by_label) == 1:
+        return by_label[0]
+    known = ", ".join(repr(n) for n in paper.nodes)
+    raise InputError(f"no node {name!r} in {paper.id} (nodes: {known})")
+
+
+def theorem_bound(paper: Paper, node: Node, names: Mapping[str, Any] | None = None) -> tuple[sp.Symbol, sp.Expr]:
+    """``(Q, BOUND)`` of a node whose conclusion reads ``Q <= BOUND`` (or ``BOUND >= Q``).
+
+    Examples
+    --------
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper("example")
+    >>> theorem_bound(p, p.nodes["E1"])
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.InputError: node 'E1': the conclusion must read 'Q <= BOUND' with Q a parameter, not 'g(x) <= 2*x'
+    """
+    where = paper.where(node.line)
+    if node.conclusion is None:
+        raise InputError(f"node {node.id!r} has no conclusion, so no bound to map")
+    space = Namespace(paper)
+    rel = relations(space.parse(node.conclusion, where, names), node.conclusion, where)
+    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
+        quantity, bound = rel.lhs, rel.rhs
+    elif isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
+        quantity, bound = rel.rhs, rel.lhs
+    else:
+        quantity, bound = None, None
+    if not isinstance(quantity, sp.Symbol) or quantity in bound.free_symbols:
+        raise InputError(
+            f"node {node.id!r}: the conclusion must read 'Q <= BOUND' with Q a parameter, "
+            f"not {node.conclusion!r}"
+        )
+    return quantity, sp.sympify(bound)
+
+
+# ---------------------------------------------------------------------------
+# the layer model
+
+
+@dataclass(frozen=True, slots=True)
+class LayerModel:
+    """A theorem's per-layer quantities as exact sympy expressions in ``index``.
+
+    ``error`` is e_ℓ, the theorem's bound with ``depth`` (L) replaced by the
+    layer index; ``recurrence`` (if declared) is e_{ℓ+1} as an expression in
+    ``e_symbol`` (e_ℓ) and ``index``.
+    """
+
+    theorem: str
+    quantity: sp.Symbol
+    index: sp.Symbol
+    depth: sp.Symbol
+    bound: sp.Expr
+    phi: sp.Expr
+    eps: sp.Expr
+    error: sp.Expr
+    e_symbol: sp.Symbol
+    recurrence: sp.Expr | None
+    base: sp.Expr
+    start: int
+    relation: str
+
+    def at(self, layer: int) -> dict[str, sp.Expr]:
+        """The three quantities at one layer, as exact expressions in the parameters."""
+        sub = {self.index: sp.Integer(layer)}
+        return {name: sp.sympify(e).xreplace(sub) for name, e in
+                (("phi", self.phi), ("eps", self.eps), ("e", self.error))}
+
+
+def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = None) -> LayerModel:
+    """The :class:`LayerModel` of ``theorem`` (node id or label).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> m = layer_model(p, "R1")
+    >>> m.error
+    2*H*eta*l*phi0*(H*eta + 1)**(l - 1)
+    >>> m.eps
+    2*eta*phi0*(H*eta + 1)**l
+    """
+    node = find_node(paper, theorem)
+    ann = annotations if annotations is not None else load_annotations(paper)
+    spec = ann.layer_spec(node.id)
+    where = str(ann.source or paper.source)
+    space = Namespace(paper)
+    for name in (spec.index, spec.depth):
+        if name not in paper.params or not paper.params[name].integer:
+            raise InputError(f"layer index/depth {name!r} must be an integer parameter of {paper.id}", where)
+    index = param_symbol(paper.params[spec.index])
+    depth = param_symbol(paper.params[spec.depth])
+    quantity, bound = theorem_bound(paper, node)
+    e_symbol = sp.Symbol("e", real=True)
+    recurrence = None
+    if spec.recurrence is not None:
+        recurrence = sp.sympify(space.parse(spec.recurrence, where, {"e": e_symbol}))
+    return LayerModel(
+        theorem=node.id,
+        quantity=quantity,
+        index=index,
+        depth=depth,
+        bound=bound,
+        phi=sp.sympify(space.parse(spec.phi, where)),
+        eps=sp.sympify(space.parse(spec.eps, where)),
+        error=bound.xreplace({depth: index}),
+        e_symbol=e_symbol,
+        recurrence=recurrence,
+        base=sp.sympify(space.parse(spec.base, where)),
+        start=spec.start,
+        relation=spec.relation,
+    )
+
+
+def check_recurrence(model: LayerModel, samples: int = 6) -> CheckResult:
+    """Check by induction that the closed form e_ℓ solves (or bounds) the recurrence.
+
+    ``equal``: base case e(start) = base and inductive step
+    e(ℓ+1) = rec(e(ℓ), ℓ) for every ℓ, both by exact algebra (the difference
+    simplifies to 0: a proof). ``upper``: e(start) >= base, rec nondecreasing
+    in e, and e(ℓ+1) >= rec(e(ℓ), ℓ), each handed to the engine's backends.
+    Where the algebra does not close, the identity is tested at exact
+    rational points (status ``tested``, never ``proved``), and a point where
+    it fails refutes it.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> check_recurrence(layer_model(p, "R1")).status
+    <Status.PROVED: 'proved'>
+    """
+    started = time.perf_counter()
+    if model.recurrence is None:
+        return CheckResult(Status.UNKNOWN, "induction", "no recurrence declared for this theorem")
+    i, e = model.index, model.e_symbol
+    closed = model.error
+    start = sp.Integer(model.start)
+    base_gap = sp.simplify(closed.xreplace({i: start}) - model.base)
+    step_gap = _normal_zero(closed.xreplace({i: i + 1}) - model.recurrence.xreplace({e: closed}), i)
+    if model.relation == "equal":
+        if base_gap == 0 and step_gap == 0:
+            return CheckResult(
+                Status.PROVED, "induction",
+                "base case and inductive step hold as exact algebraic identities (difference simplifies to 0)",
+                time.perf_counter() - started,
+            )
+        failing = _exact_spot_check(model, base_gap, step_gap, samples)
+        if failing is not None:
+            return CheckResult(
+                Status.REFUTED, "induction", f"closed form differs from the recurrence at {failing}",
+                time.perf_counter() - started, counterexample=failing,
+            )
+        return CheckResult(
+            Status.TESTED, "induction",
+            f"identity not closed by algebra; holds exactly at {samples} rational points per case",
+            time.perf_counter() - started,
+        )
+    return _check_upper(model, base_gap, started)
+
+
+def _split_powers(expr: sp.Expr, index: sp.Symbol) -> sp.Expr:
+    """Rewrite ``b**(a*l + c)`` (c a nonzero integer) as ``b**(a*l) * b**c``."""
+
+    def rewrite(power: Any) -> Any:
+        constant, rest = sp.expand(power.exp).as_coeff_Add()
+        if constant != 0 and constant.is_Integer and index in rest.free_symbols:
+            return sp.Pow(power.base, rest, evaluate=False) * power.base**constant
+        return power
+
+    return sp.sympify(expr).replace(
+        lambda x: isinstance(x, sp.Pow) and index in x.exp.free_symbols, rewrite
+    )
+
+
+def _normal_zero(expr: sp.Expr, index: sp.Symbol) -> sp.Expr:
+    """``expr`` simplified with every power ``b**(a*l)`` replaced by a fresh
+    positive symbol: 0 only if ``expr`` vanishes identically (the powers are
+    then treated as independent unknowns, which can only make cancellation
+    harder, never invent it)."""
+    split = _split_powers(sp.sympify(expr), index)
+    fresh: dict[sp.Expr, sp.Symbol] = {}
+    for power in sorted(split.atoms(sp.Pow), key=str):
+        if index in power.exp.free_symbols:
+            fresh[power] = sp.Symbol(f"z__{len(fresh)}", positive=True)
+    result: sp.Expr = sp.simplify(split.xreplace(fresh))
+    return result if result == 0 else sp.sympify(expr)
+
+
+def _spot_points(model: LayerModel, gap: sp.Expr, samples: int) -> list[dict[sp.Symbol, sp.Rational]]:
+    symbols = sorted(gap.free_symbols, key=str)
+    points = []
+    for k in range(samples):
+        point = {}
+        for j, s in enumerate(symbols):
+            if s == model.index or s.is_integer:
+                point[s] = sp.Integer(1 + (k + j) % 5)
+            else:
+                point[s] = sp.Rational(1 + (3 * k + j) % 7, 8)
+        points.append(point)
+    return points
+
+
+def _exact_spot_check(
+    model: LayerModel, base_gap: sp.Expr, step_gap: sp.Expr, samples: int
+) -> dict[str, str] | None:
+    for gap in (base_gap, step_gap):
+        for point in _spot_points(model, gap, samples):
+            value = sp.nsimplify(gap.xreplace(point)) if gap.has(sp.exp) else gap.xreplace(point)
+            if value.is_Rational and value != 0:
+                return {str(k): str(v) for k, v in point.items()}
+            if not value.is_Rational and abs(sp.N(value, 50)) > sp.Rational(1, 10**40):
+                return {str(k): str(v) for k, v in point.items()}
+    return None
+
+
+def _check_upper(model: LayerModel, base_gap: sp.Expr, started: float) -> CheckResult:
+    from boundprop.backends import portfolio
+    from boundprop.statement import Budget, Statement, make_variable
+
+    assert model.recurrence is not None
+    i, e = model.index, model.e_symbol
+    closed = model.error
+    mono = sp.diff(model.recurrence, e)
+    step = closed.xreplace({i: i + 1}) - model.recurrence.xreplace({e: closed})
+    results = []
+    for name, gap in (("base case", base_gap), ("monotonicity in e", mono), ("inductive step", step)):
+        variables = []
+        for s in sorted(gap.free_symbols, key=str):
+            if s == i:
+                variables.append(make_variable(s.name, model.start, 64, integer=True))
+            elif s.is_integer:
+                variables.append(make_variable(s.name, 1, 64, integer=True))
+            else:
+                variables.append(make_variable(s.name, 0, 1))
+        statement = Statement(tuple(variables), (), sp.sympify(gap) >= 0, note=f"recurrence: {name}")
+        results.append((name, portfolio.decide(statement, Budget(seconds=5.0))))
+    seconds = time.perf_counter() - started
+    if all(r.status is Status.PROVED for _, r in results):
+        return CheckResult(Status.PROVED, "induction", "closed form bounds the recurrence on the sampled "
+                           "ranges (base, monotonicity, step proved)", seconds)
+    name, worst = next((n, r) for n, r in results if r.status is not Status.PROVED)
+    return CheckResult(worst.status if worst.status is not Status.REFUTED else Status.REFUTED,
+                       "induction", f"{name}: {worst.evidence}", seconds,
+                       counterexample=worst.counterexample)
+
+
+# ---------------------------------------------------------------------------
+# enclosures at fixed parameters (for tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A certified enclosure ``lo <= value <= hi`` with exact rational ends.
+
+    ``exact`` is the value itself when it is rational (then ``lo == hi == exact``).
+    """
+
+    lo: Fraction
+    hi: Fraction
+    exact: Fraction | None = None
+
+    def __post_init__(self) -> None:
+        if self.lo > self.hi:
+            raise ValueError(f"inverted enclosure [{self.lo}, {self.hi}]")
+
+    def contains(self, value: Fraction) -> bool:
+        return self.lo <= value <= self.hi
+
+
+# Exact rational evaluation is attempted only below this many digits.
+_MAX_EXACT_DIGITS = 2000
+
+
+def enclose_point(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational]) -> Enclosure:
+    """Enclose ``expr`` at an exact point: exactly when it is rational there,
+    otherwise by the scalar interval path (correctly rounded, outward).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> enclose_point(x**2 + 1, {x: sp.Rational(1, 3)})
+    Enclosure(lo=Fraction(10, 9), hi=Fraction(10, 9), exact=Fraction(10, 9))
+    >>> r = enclose_point(sp.exp(x), {x: sp.Integer(1)})
+    >>> Fraction(27182818, 10**7) < r.lo < r.hi < Fraction(27182819, 10**7)  # e = 2.71828182...
+    True
+    """
+    from boundprop.interval import enclose
+    from boundprop.interval.scalar import hi_of, lo_of
+
+    expr = sp.sympify(expr)
+    sub = {s: v for s, v in values.items() if s in expr.free_symbols}
+    missing = expr.free_symbols - set(sub)
+    by_name = {str(s): v for s, v in values.items()}
+    for s in list(missing):
+        if str(s) in by_name:
+            sub[s] = by_name[str(s)]
+            missing.discard(s)
+    if missing:
+        raise InputError(f"no value for {', '.join(sorted(map(str, missing)))}: give --fix NAME=VALUE")
+    if not expr.has(sp.exp, sp.log, sp.sqrt, sp.Pow) or _small_powers(expr, sub):
+        value = expr.xreplace(sub)
+        if value.is_Rational:
+            f = Fraction(int(value.p), int(value.q))
+            return Enclosure(f, f, f)
+    try:
+        iv = enclose(expr, {s: (v, v) for s, v in sub.items()})
+    except BoundpropError as exc:
+        raise InputError(f"cannot enclose {expr} at the given point: {exc}") from None
+    lo, hi = lo_of(iv), hi_of(iv)
+    if lo != lo or hi != hi or lo == float("-inf") or hi == float("inf"):
+        raise InputError(f"enclosure of {expr} overflows at the given point")
+    return Enclosure(Fraction(lo), Fraction(hi))
+
+
+def _small_powers(expr: sp.Expr, sub: Mapping[sp.Symbol, sp.Rational]) -> bool:
+    for p in expr.atoms(sp.Pow):
+        exponent = p.exp.xreplace(dict(sub))
+        if not exponent.is_Integer:
+            return False
+        base = p.base.xreplace(dict(sub))
+        if base.is_Rational:
+            digits = max(len(str(base.p)), len(str(base.q)))
+            if digits * abs(int(exponent)) > _MAX_EXACT_DIGITS:
+                return False
+    return not expr.has(sp.exp, sp.log)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRow:
+    """φ_ℓ, ε_ℓ, e_ℓ at one layer, each a certified :class:`Enclosure`."""
+
+    layer: int
+    phi: Enclosure
+    eps: Enclosure
+    e: Enclosure
+
+
+def layer_rows(
+    model: LayerModel, fixed: Mapping[str, sp.Rational], layers: Sequence[int]
+) -> tuple[LayerRow, ...]:
+    """Enclose the model's quantities at every layer in ``layers``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> fix = {"eta": sp.Rational(1, 10), "H": sp.Integer(2), "phi0": sp.Integer(1)}
+    >>> rows = layer_rows(layer_model(p, "R1"), fix, [0, 1, 2])
+    >>> [str(r.e.exact) for r in rows]
+    ['0', '2/5', '24/25']
+    """
+    by_name = {k: sp.Rational(v) for k, v in fixed.items()}
+    rows = []
+    for layer in layers:
+        if layer < 0:
+            raise InputError(f"layer {layer} is negative")
+        quantities = model.at(layer)
+        values: dict[sp.Symbol, sp.Rational] = {}
+        for expr in quantities.values():
+            for s in expr.free_symbols:
+                if str(s) in by_name:
+                    values[s] = by_name[str(s)]
+        rows.append(
+            LayerRow(
+                layer=layer,
+                phi=enclose_point(quantities["phi"], values),
+                eps=enclose_point(quantities["eps"], values),
+                e=enclose_point(quantities["e"], values),
+            )
+        )
+    return tuple(rows)
