@@ -67,6 +67,21 @@ class NodeReport:
     direct: CheckResult | None
     steps: tuple[StepOutcome, ...]
     proof_status: Status | None
+    premises: Premises | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Premises:
+    """Whether a node's hypotheses can hold at all. A statement "proved" under
+    contradictory hypotheses is vacuously true, which a reviewer must be told."""
+
+    satisfiable: bool | None  # None: not determined within the budget
+    witness: Mapping[str, object] | None
+    evidence: str
+
+    @property
+    def label(self) -> str:
+        return {True: "satisfiable", False: "unsatisfiable", None: "undetermined"}[self.satisfiable]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +114,14 @@ def check_paper(
     graph = build_graph(paper)
     order = check_order(graph)
     results: dict[str, tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]] = {}
+    premises: dict[str, Premises] = {}
     for index, node_id in enumerate(order):
         if progress:
             progress(node_id, index, len(order))
         results[node_id] = _check_one(paper, node_id, budget, decide)
+        node = paper.nodes.get(node_id)
+        if node is not None and node.hypotheses and not node.assume:
+            premises[node_id] = check_premises(paper, node, budget, decide)
     statuses = {nid: r[0].status for nid, r in results.items()}
     reports = {}
     for node_id in order:
@@ -127,8 +146,32 @@ def check_paper(
             direct=direct,
             steps=steps,
             proof_status=proof_status,
+            premises=premises.get(node_id),
         )
     return PaperReport(paper=paper, graph=graph, nodes=reports, seconds=time.perf_counter() - started)
+
+
+def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> Premises:
+    """Search for a point where every hypothesis holds (at the smallest size).
+
+    Decided as the statement "hypotheses imply False": a verified
+    counterexample is a witness that the premises are satisfiable; a proof
+    means they are contradictory.
+    """
+    sizes = next(iter_sizes(paper, node))
+    base = node_statement(paper, node, sizes, conclusion="1 <= 1")
+    statement = Statement(
+        variables=base.variables, hypotheses=base.hypotheses, conclusion=sp.false, matrices=base.matrices
+    )
+    try:
+        result = decide(statement, replace(budget, seconds=min(budget.seconds, 3.0)))
+    except UnsupportedError as exc:
+        return Premises(None, None, f"not determined: {exc.message}")
+    if result.status is Status.REFUTED:
+        return Premises(True, result.counterexample, f"satisfiable ({result.method} found a point)")
+    if result.status is Status.PROVED:
+        return Premises(False, None, f"UNSATISFIABLE: the hypotheses contradict each other ({result.method})")
+    return Premises(None, None, f"not determined ({result.evidence})")
 
 
 def _check_one(

@@ -24,6 +24,13 @@ def node_json(node: NodeReport) -> dict[str, Any]:
         "unestablished_ancestors": list(node.unestablished),
         "counterexample": dict(node.counterexample) if node.counterexample else None,
         "seconds": round(node.seconds, 4),
+        "premises": None
+        if node.premises is None
+        else {
+            "satisfiable": node.premises.satisfiable,
+            "witness": dict(node.premises.witness) if node.premises.witness else None,
+            "evidence": node.premises.evidence,
+        },
         "proof": None
         if node.proof_status is None
         else {
