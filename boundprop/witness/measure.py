@@ -379,12 +379,13 @@ def adversarial_search(
     (3, True)
     """
     rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
     if start is None:
-        weights = draw_weights(cfg, population, rng)
-        x = draw_inputs(cfg, population, rng)
+        # Start from the best quarter of a pool four times the population.
+        weights = draw_weights(cfg, 4 * population, rng)
+        x = draw_inputs(cfg, 4 * population, rng)
     else:
         weights, x = start
-    t0 = time.perf_counter()
     values, mags = _objective(cfg, x, weights)
     evaluations = len(values)
     keep = max(2, population // 4)
