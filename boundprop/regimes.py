@@ -1,0 +1,861 @@
+"""Regime maps: where a theorem says something.
+
+A parameter box is paved (branch and bound, SIVIA style) into cells, each
+classed *rigorously* -- the class holds at every point of the cell:
+
+``premises-fail``
+    some premise (a hypothesis of the theorem, of an ancestor as instantiated
+    in its proof, or a parameter's declared range) is false throughout the cell;
+``vacuous``
+    the premises hold throughout, and the bound is no better (``>=``) than a
+    baseline throughout the cell; :attr:`Cell.baselines` names which;
+``informative``
+    the premises hold and the bound is strictly below every baseline
+    throughout the cell;
+``undetermined``
+    none of the above could be established at the depth reached (the cell
+    straddles a boundary, or sits on one, like η = 0 where bound and
+    baseline are both 0).
+
+Declared regimes (such as the fast-attention threshold of Alman & Song 2023,
+from the paper's annotation file) are classed alongside: each cell gets the
+regime's first label where its condition holds throughout, its second label
+where it fails throughout, ``undetermined`` otherwise; cells are split until
+every requested class is decided or the depth limit is reached.
+
+Two backends give the same classes: ``scalar`` evaluates cell by cell on
+pyinterval (correctly rounded); ``batch`` evaluates all cells of one depth
+level in one numpy call per test (:mod:`boundprop.interval.batched`). Both
+produce three-valued codes (1 true, 0 false, -1 undecided) that one shared
+function turns into classes, and both split cells the same way.
+
+Splitting: the axis with the largest relative width is halved (in log space,
+at a geometric midpoint rounded to a float, for ``log`` axes); integer axes
+are split exactly into ``[lo, m]`` and ``[m+1, hi]``, and an integer axis of
+width 0 is a point. Endpoints stay exact rationals throughout; they enter
+the float world rounded outward.
+
+Nothing here prints; progress is reported through a callback.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from boundprop.encode import Namespace, citation_facts, param_symbol, relations
+from boundprop.errors import BoundpropError, InputError, RangeError
+from boundprop.lemma import Node, Paper, Param
+from boundprop.propagate import Annotations, find_node, load_annotations, theorem_bound
+from boundprop.statement import exact_bound
+
+__all__ = [
+    "Axis",
+    "Backend",
+    "Cell",
+    "CellClass",
+    "Problem",
+    "RegimeMap",
+    "build_problem",
+    "combined_class",
+    "parse_axis",
+    "parse_fix",
+    "pave",
+]
+
+Arr = np.ndarray[Any, Any]
+Progress = Callable[[int, int, int], None]  # (depth level, cells evaluated so far, cells pending)
+
+
+class CellClass(enum.StrEnum):
+    """The class of a cell of a regime map."""
+
+    PREMISES_FAIL = "premises-fail"
+    VACUOUS = "vacuous"
+    INFORMATIVE = "informative"
+    UNDETERMINED = "undetermined"
+
+
+class Backend(enum.StrEnum):
+    """How cells are evaluated."""
+
+    BATCH = "batch"
+    SCALAR = "scalar"
+
+
+UNDETERMINED = "undetermined"
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """One dimension of the map: a parameter with its exact range.
+
+    ``split`` False makes the axis *projected*: it is part of every cell's
+    box at its full range and never split, so a class holds for all its values.
+    """
+
+    name: str
+    symbol: sp.Symbol
+    lo: Fraction
+    hi: Fraction
+    integer: bool = False
+    log: bool = False
+    split: bool = True
+    latex: str = ""
+
+    def measure(self, lo: Fraction, hi: Fraction) -> float:
+        """The fraction of the axis that ``[lo, hi]`` covers (log measure on log
+        real axes, counting measure on integer axes)."""
+        if self.integer:
+            return float(hi - lo + 1) / float(self.hi - self.lo + 1)
+        if self.hi == self.lo:
+            return 1.0
+        if self.log:
+            return math.log(hi / lo) / math.log(self.hi / self.lo)
+        return float((hi - lo) / (self.hi - self.lo))
+
+
+@dataclass(frozen=True, slots=True)
+class Premise:
+    label: str  # where it comes from and its text
+    relation: sp.Basic
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    id: str
+    bound: sp.Expr
+    applies: tuple[sp.Basic, ...]  # the baseline's own hypotheses
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    id: str
+    relation: sp.Basic
+    labels: tuple[str, str]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A compiled regime question: the theorem's bound, premises, baselines and
+    requested regimes, with fixed parameters substituted, over ``axes``."""
+
+    paper: str
+    theorem: str
+    label: str
+    axes: tuple[Axis, ...]
+    fixed: Mapping[str, Fraction]
+    quantity: sp.Symbol
+    bound: sp.Expr
+    premises: tuple[Premise, ...]
+    baselines: tuple[Baseline, ...]
+    regimes: tuple[Regime, ...]
+    dropped: tuple[str, ...] = ()  # ancestor hypotheses left out, with the reason
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(a.symbol for a in self.axes)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A classed cell. ``box`` holds one exact ``(lo, hi)`` per axis."""
+
+    box: tuple[tuple[Fraction, Fraction], ...]
+    klass: CellClass
+    depth: int
+    baselines: tuple[str, ...] = ()  # vacuous: the baselines no worse than the bound
+    reason: str = ""  # premises-fail: the violated premise
+    regimes: tuple[tuple[str, str], ...] = ()  # (regime id, label or "undetermined")
+
+    def regime(self, regime_id: str) -> str:
+        return dict(self.regimes)[regime_id]
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeMap:
+    """The result of :func:`pave`."""
+
+    problem: Problem
+    cells: tuple[Cell, ...]
+    depth: int
+    backend: Backend
+    seconds: float
+    evaluated: int  # cells evaluated, including those later split
+    levels: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def volume(self, cell: Cell) -> float:
+        v = 1.0
+        for axis, (lo, hi) in zip(self.problem.axes, cell.box, strict=True):
+            if axis.split:
+                v *= axis.measure(lo, hi)
+        return v
+
+    def fractions(self) -> dict[str, float]:
+        """Volume fraction of each class (all four keys always present)."""
+        out = {c.value: 0.0 for c in CellClass}
+        for cell in self.cells:
+            out[cell.klass.value] += self.volume(cell)
+        return out
+
+    def combined_fractions(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for cell in self.cells:
+            key = combined_class(cell, self.problem)
+            out[key] = out.get(key, 0.0) + self.volume(cell)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of ``boundprop regimes --json``."""
+        p = self.problem
+        names = [a.name for a in p.axes]
+        cells = []
+        for cell in self.cells:
+            item: dict[str, Any] = {
+                "box": {n: [str(lo), str(hi)] for n, (lo, hi) in zip(names, cell.box, strict=True)},
+                "class": cell.klass.value,
+            }
+            if cell.baselines:
+                item["baselines"] = list(cell.baselines)
+            if cell.reason:
+                item["reason"] = cell.reason
+            if cell.regimes:
+                item["regimes"] = dict(cell.regimes)
+                item["combined"] = combined_class(cell, p)
+            cells.append(item)
+        data: dict[str, Any] = {
+            "paper": p.paper,
+            "theorem": p.theorem,
+            "params": names,
+            "axes": [
+                {"name": a.name, "lo": str(a.lo), "hi": str(a.hi), "integer": a.integer,
+                 "log": a.log, "projected": not a.split}
+                for a in p.axes
+            ],
+            "fixed": {k: str(v) for k, v in p.fixed.items()},
+            "premises": [pr.label for pr in p.premises],
+            "baselines": [b.id for b in p.baselines],
+            "regimes": [{"id": r.id, "labels": list(r.labels), "text": r.text} for r in p.regimes],
+            "depth": self.depth,
+            "backend": self.backend.value,
+            "cells": cells,
+            "fractions": self.fractions(),
+            "seconds": self.seconds,
+            "cells_evaluated": self.evaluated,
+        }
+        if p.regimes:
+            data["combined_fractions"] = self.combined_fractions()
+        if p.dropped:
+            data["dropped_premises"] = list(p.dropped)
+        return data
+
+
+def combined_class(cell: Cell, problem: Problem) -> str:
+    """One colour for a cell of a map with one declared regime.
+
+    ``both`` (regime holds and the bound is informative), ``regime-only``,
+    ``informative-only``, ``neither`` or ``undetermined``. Premises-fail and
+    vacuous cells count as "not informative".
+    """
+    if not problem.regimes:
+        return cell.klass.value
+    regime = problem.regimes[0]
+    label = cell.regime(regime.id)
+    if cell.klass is CellClass.UNDETERMINED or label == UNDETERMINED:
+        return UNDETERMINED
+    holds = label == regime.labels[0]
+    informative = cell.klass is CellClass.INFORMATIVE
+    if holds and informative:
+        return "both"
+    if holds:
+        return "regime-only"
+    if informative:
+        return "informative-only"
+    return "neither"
+
+
+# ---------------------------------------------------------------------------
+# parsing the question
+
+
+def _params(paper: Paper, ann: Annotations) -> dict[str, Param]:
+    return {**paper.params, **ann.extra_params}
+
+
+def parse_axis(spec: str, paper: Paper, annotations: Annotations | None = None,
+               split: bool = True) -> Axis:
+    """``NAME=LO:HI[:log]`` → :class:`Axis` (exact endpoints).
+
+    Examples
+    --------
+    >>> from boundprop.loader import load_paper
+    >>> a = parse_axis("x=0.1:2:log", load_paper("example"))
+    >>> a.lo, a.hi, a.log
+    (Fraction(1, 10), Fraction(2, 1), True)
+    >>> parse_axis("L=0.5:4", load_paper("example")).lo
+    Fraction(1, 1)
+    """
+    ann = annotations or Annotations(source=None)
+    params = _params(paper, ann)
+    if "=" not in spec:
+        raise InputError(f"--param {spec!r}: write NAME=LO:HI or NAME=LO:HI:log")
+    name, _, rest = spec.partition("=")
+    name = name.strip()
+    parts = rest.split(":")
+    log = False
+    if len(parts) == 3 and parts[2].strip() == "log":
+        log = True
+        parts = parts[:2]
+    if len(parts) != 2:
+        raise InputError(f"--param {spec!r}: write NAME=LO:HI or NAME=LO:HI:log")
+    if name not in params:
+        raise InputError(f"--param {spec!r}: {name!r} is not a parameter (known: {', '.join(params)})")
+    param = params[name]
+    lo_e, hi_e = (exact_bound(p.strip(), name) for p in parts)
+    if not (lo_e.is_finite and hi_e.is_finite):
+        raise RangeError(f"--param {spec!r}: the range must be finite")
+    if param.integer:
+        lo_e, hi_e = sp.ceiling(lo_e), sp.floor(hi_e)
+    if lo_e > hi_e:
+        raise RangeError(f"--param {spec!r}: empty or inverted range [{lo_e}, {hi_e}]")
+    if log and not lo_e > 0:
+        raise RangeError(f"--param {spec!r}: a log axis needs a positive lower end")
+    lo = Fraction(int(lo_e.p), int(lo_e.q))
+    hi = Fraction(int(hi_e.p), int(hi_e.q))
+    return Axis(name=name, symbol=_symbol(param), lo=lo, hi=hi, integer=param.integer, log=log,
+                split=split, latex=param.latex)
+
+
+def parse_fix(spec: str, paper: Paper, annotations: Annotations | None = None) -> tuple[str, Fraction]:
+    """``NAME=VALUE`` → (name, exact value).
+
+    >>> from boundprop.loader import load_paper
+    >>> parse_fix("x=0.25", load_paper("example"))
+    ('x', Fraction(1, 4))
+    """
+    ann = annotations or Annotations(source=None)
+    params = _params(paper, ann)
+    name, eq, value = spec.partition("=")
+    name = name.strip()
+    if not eq:
+        raise InputError(f"--fix {spec!r}: write NAME=VALUE")
+    if name not in params:
+        raise InputError(f"--fix {spec!r}: {name!r} is not a parameter (known: {', '.join(params)})")
+    v = exact_bound(value.strip(), name)
+    if not v.is_finite:
+        raise RangeError(f"--fix {spec!r}: the value must be finite")
+    if params[name].integer and not v.is_Integer:
+        raise RangeError(f"--fix {spec!r}: {name} is an integer parameter")
+    return name, Fraction(int(v.p), int(v.q))
+
+
+def _symbol(param: Param) -> sp.Symbol:
+    return param_symbol(param)
+
+
+def _rel(value: Any, text: str, where: str) -> sp.Basic:
+    return relations(value, text, where)
+
+
+def _domain_premises(paper: Paper, ann: Annotations, node: Node, names: Iterable[str]) -> list[Premise]:
+    params = _params(paper, ann)
+    out = []
+    for name in names:
+        param = params[name]
+        lo_t, hi_t = node.ranges.get(name, (param.lo, param.hi))
+        s = _symbol(param)
+        lo, hi = sp.sympify(lo_t), sp.sympify(hi_t)
+        if lo.is_finite:
+            out.append(Premise(f"range of {name}: {name} >= {lo}", sp.Ge(s, lo)))
+        if hi.is_finite:
+            out.append(Premise(f"range of {name}: {name} <= {hi}", sp.Le(s, hi)))
+    return out
+
+
+def _ancestor_premises(
+    paper: Paper, node: Node, space: Namespace, allowed: set[sp.Symbol]
+) -> tuple[list[Premise], list[str]]:
+    """Hypotheses of the ancestors over the theorem's own parameters: those
+    instantiated by the theorem's proof (citations with ``with``), then the
+    verbatim hypotheses of the other ``uses`` ancestors."""
+    premises: list[Premise] = []
+    dropped: list[str] = []
+    cited: set[str] = set()
+    proof = paper.proofs.get(node.id)
+    if proof is not None:
+        for step in proof.steps:
+            for citation in step.using:
+                cited.add(citation.node)
+                where = f"{proof.source}:{step.line}"
+                try:
+                    _, hyps = citation_facts(paper, citation, None, where)
+                except BoundpropError as exc:
+                    dropped.append(f"{citation.node}: not instantiable without matrix sizes ({exc.message})")
+                    continue
+                for hyp in hyps:
+                    label = f"{citation.node} (as cited in the proof of {node.id}): {hyp}"
+                    if hyp.free_symbols <= allowed:
+                        premises.append(Premise(label, hyp))
+                    else:
+                        dropped.append(f"{label}: mentions {_names(hyp.free_symbols - allowed)}")
+    seen = {node.id}
+    pending = list(node.uses)
+    while pending:
+        nid = pending.pop()
+        if nid in seen or nid not in paper.nodes:
+            continue
+        seen.add(nid)
+        ancestor = paper.nodes[nid]
+        pending.extend(ancestor.uses)
+        if nid in cited:
+            continue
+        where = paper.where(ancestor.line)
+        for text in ancestor.hypotheses:
+            try:
+                hyp = _rel(space.parse(text, where), text, where)
+            except BoundpropError:
+                dropped.append(f"{nid}: {text}: not a scalar statement")
+                continue
+            if hyp is sp.true:
+                continue
+            label = f"{nid} (ancestor): {text}"
+            if hyp.free_symbols <= allowed:
+                premises.append(Premise(label, hyp))
+            else:
+                dropped.append(f"{label}: mentions {_names(hyp.free_symbols - allowed)}")
+    return premises, dropped
+
+
+def _names(symbols: Iterable[sp.Symbol]) -> str:
+    return ", ".join(sorted(str(s) for s in symbols))
+
+
+def build_problem(
+    paper: Paper,
+    theorem: str,
+    axes: Sequence[Axis],
+    fixed: Mapping[str, Fraction],
+    regimes: Sequence[str] = (),
+    annotations: Annotations | None = None,
+    ancestors: bool = True,
+) -> Problem:
+    """Compile the regime question for ``theorem`` over ``axes`` with ``fixed`` values.
+
+    Every parameter the bound, the premises, the baselines or the regimes
+    mention must be an axis or fixed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> axes = [parse_axis("eta=0:1", p), parse_axis("L=1:8", p)]
+    >>> fix = dict(parse_fix(s, p) for s in ["H=2", "phi0=1"])
+    >>> prob = build_problem(p, "R1", axes, fix)
+    >>> [b.id for b in prob.baselines]
+    ['B-zero-layer', 'B-trivial']
+    """
+    ann = annotations if annotations is not None else load_annotations(paper)
+    node = find_node(paper, theorem)
+    params = _params(paper, ann)
+    extra_names = {name: _symbol(p) for name, p in ann.extra_params.items()}
+    space = Namespace(paper)
+    where = paper.where(node.line)
+    quantity, bound = theorem_bound(paper, node)
+    names_on_map = {a.name for a in axes} | set(fixed)
+    if len({a.name for a in axes}) != len(axes):
+        raise InputError("a parameter is given twice as --param")
+    for a in axes:
+        if a.name in fixed:
+            raise InputError(f"{a.name!r} is both --param and --fix")
+    allowed = {a.symbol for a in axes} | {_symbol(params[n]) for n in fixed}
+
+    own: list[Premise] = []
+    for text in node.hypotheses:
+        rel = _rel(space.parse(text, where), text, where)
+        if rel is not sp.true:
+            own.append(Premise(f"{node.id}: {text}", rel))
+
+    baselines: list[Baseline] = []
+    for bid in node.baselines:
+        bnode = paper.nodes[bid]
+        bq, bbound = theorem_bound(paper, bnode)
+        if bq != quantity:
+            raise InputError(f"baseline {bid!r} bounds {bq}, but {node.id!r} bounds {quantity}")
+        bwhere = paper.where(bnode.line)
+        hyps = tuple(h for h in (_rel(space.parse(t, bwhere), t, bwhere) for t in bnode.hypotheses)
+                     if h is not sp.true)
+        baselines.append(Baseline(bid, bbound, hyps))
+    for decl in ann.baselines:
+        if decl.applies_to and node.id not in decl.applies_to:
+            continue
+        awhere = str(ann.source)
+        bexpr = sp.sympify(space.parse(decl.bound, awhere, extra_names))
+        hyps = tuple(h for h in (_rel(space.parse(t, awhere, extra_names), t, awhere)
+                                 for t in decl.hypotheses) if h is not sp.true)
+        baselines.append(Baseline(decl.id, bexpr, hyps))
+
+    regime_list: list[Regime] = []
+    for rid in regimes:
+        if rid not in ann.regimes:
+            known = ", ".join(ann.regimes) or "none declared"
+            raise InputError(f"unknown regime {rid!r} for {paper.id} (known: {known})")
+        decl = ann.regimes[rid]
+        rwhere = str(ann.source)
+        qexpr = sp.sympify(space.parse(decl.bound_for(node.variant), rwhere, extra_names))
+        rel = _rel(space.parse(decl.holds, rwhere, {**extra_names, decl.quantity: qexpr}),
+                   decl.holds, rwhere)
+        regime_list.append(Regime(rid, rel, decl.labels, decl.text or decl.source))
+
+    # every symbol the question needs must be on the map
+    needed: set[sp.Symbol] = set(bound.free_symbols)
+    for pr in own:
+        needed |= pr.relation.free_symbols
+    for b in baselines:
+        needed |= b.bound.free_symbols
+        for h in b.applies:
+            needed |= h.free_symbols
+    for r in regime_list:
+        needed |= r.relation.free_symbols
+    missing = sorted(str(s) for s in needed if str(s) not in names_on_map)
+    if missing:
+        raise InputError(
+            f"{node.id}: give {', '.join(missing)} as --param NAME=LO:HI or --fix NAME=VALUE"
+        )
+    dropped: list[str] = []
+    premises = _domain_premises(paper, ann, node, [a.name for a in axes] + list(fixed))
+    premises += own
+    if ancestors:
+        anc, dropped = _ancestor_premises(paper, node, space, allowed)
+        known_rel = {pr.relation for pr in premises}
+        premises += [pr for pr in anc if pr.relation not in known_rel]
+
+    sub = {_symbol(params[n]): sp.Rational(v.numerator, v.denominator) for n, v in fixed.items()}
+
+    def fix_expr(e: sp.Expr) -> sp.Expr:
+        return sp.sympify(e).xreplace(sub)
+
+    return Problem(
+        paper=paper.id,
+        theorem=node.id,
+        label=node.label,
+        axes=tuple(axes),
+        fixed=dict(fixed),
+        quantity=quantity,
+        bound=fix_expr(bound),
+        premises=tuple(Premise(pr.label, fix_expr(pr.relation)) for pr in premises),
+        baselines=tuple(
+            Baseline(b.id, fix_expr(b.bound), tuple(fix_expr(h) for h in b.applies)) for b in baselines
+        ),
+        regimes=tuple(Regime(r.id, fix_expr(r.relation), r.labels, r.text) for r in regime_list),
+        dropped=tuple(dropped),
+    )
+
+
+# ---------------------------------------------------------------------------
+# evaluation: three-valued codes per cell
+
+
+@dataclass(frozen=True, slots=True)
+class Codes:
+    """Per-cell three-valued codes (1 true, 0 false, -1 undecided), shape (k, ncells)."""
+
+    premises: Arr  # each premise holds
+    vacuous: Arr  # bound >= baseline b throughout (and b applies)
+    beats: Arr  # bound < baseline b throughout, or b does not apply
+    regimes: Arr  # each regime's condition holds
+
+
+def _const_code(rel: sp.Basic) -> int | None:
+    if rel is sp.true or isinstance(rel, sp.logic.boolalg.BooleanTrue):
+        return 1
+    if rel is sp.false or isinstance(rel, sp.logic.boolalg.BooleanFalse):
+        return 0
+    return None
+
+
+def _and_codes(parts: Sequence[Arr], n: int) -> Arr:
+    out = np.ones(n, dtype=np.int8)
+    for p in parts:
+        out = np.where((out == 0) | (p == 0), 0, np.where((out == 1) & (p == 1), 1, -1)).astype(np.int8)
+    return out
+
+
+def _gap_codes(glo: Arr, ghi: Arr, app: Arr) -> tuple[Arr, Arr]:
+    """(vacuous, beats) codes from an enclosure of bound - baseline."""
+    ok = ~(np.isnan(glo) | np.isnan(ghi))
+    no_better = ok & (glo >= 0)
+    better = ok & (ghi < 0)
+    vac = np.where(no_better & (app == 1), 1, np.where(better | (app == 0), 0, -1)).astype(np.int8)
+    beats = np.where(better | (app == 0), 1, np.where(no_better & (app == 1), 0, -1)).astype(np.int8)
+    return vac, beats
+
+
+class _Evaluator:
+    """Compiles a problem once for a backend; evaluates lists of cells."""
+
+    def __init__(self, problem: Problem, backend: Backend) -> None:
+        self.problem = problem
+        self.backend = backend
+        syms = list(problem.symbols)
+        self.gaps = [sp.sympify(problem.bound - b.bound) for b in problem.baselines]
+        if backend is Backend.BATCH:
+            from boundprop.interval.batched import compile_batched, compile_batched_truth
+
+            self._truth_b = [self._batched_truth(pr.relation, syms, compile_batched_truth)
+                             for pr in problem.premises]
+            self._app_b = [[self._batched_truth(h, syms, compile_batched_truth) for h in b.applies]
+                           for b in problem.baselines]
+            self._gap_b = [compile_batched(g, syms) for g in self.gaps]
+            self._reg_b = [self._batched_truth(r.relation, syms, compile_batched_truth)
+                           for r in problem.regimes]
+        else:
+            from boundprop.interval.scalar import compile_scalar, compile_truth
+
+            self._truth_s = [self._scalar_truth(pr.relation, syms, compile_truth) for pr in problem.premises]
+            self._app_s = [[self._scalar_truth(h, syms, compile_truth) for h in b.applies]
+                           for b in problem.baselines]
+            self._gap_s = [compile_scalar(g, syms) for g in self.gaps]
+            self._reg_s = [self._scalar_truth(r.relation, syms, compile_truth) for r in problem.regimes]
+
+    @staticmethod
+    def _batched_truth(rel: sp.Basic, syms: list[sp.Symbol], compile_fn: Any) -> Any:
+        code = _const_code(rel)
+        if code is not None:
+            return lambda lo, hi, c=code: np.full(lo.shape[0], c, dtype=np.int8)
+        return compile_fn(rel, syms)
+
+    @staticmethod
+    def _scalar_truth(rel: sp.Basic, syms: list[sp.Symbol], compile_fn: Any) -> Any:
+        from boundprop.verdict import Tri
+
+        code = _const_code(rel)
+        if code is not None:
+            return lambda xs, c=code: c
+        fn = compile_fn(rel, syms)
+        table = {Tri.TRUE: 1, Tri.FALSE: 0, Tri.UNDECIDED: -1}
+        return lambda xs: table[fn(xs)]
+
+    def codes(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]]) -> Codes:
+        n = len(boxes)
+        if self.backend is Backend.BATCH:
+            return self._codes_batch(boxes, n)
+        return self._codes_scalar(boxes, n)
+
+    def _codes_batch(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
+        lo, hi = _float_boxes(boxes, len(self.problem.axes))
+        prem = np.array([f(lo, hi) for f in self._truth_b], dtype=np.int8).reshape(-1, n)
+        vac, beats = [], []
+        for app_fns, gap in zip(self._app_b, self._gap_b, strict=True):
+            app = _and_codes([np.asarray(f(lo, hi), dtype=np.int8) for f in app_fns], n)
+            glo, ghi = gap(lo, hi)
+            v, b = _gap_codes(np.asarray(glo, dtype=float), np.asarray(ghi, dtype=float), app)
+            vac.append(v)
+            beats.append(b)
+        reg = np.array([f(lo, hi) for f in self._reg_b], dtype=np.int8).reshape(-1, n)
+        return Codes(prem, _stack(vac, n), _stack(beats, n), reg)
+
+    def _codes_scalar(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
+        from interval import interval
+
+        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of, rational_bounds
+
+        prem = np.empty((len(self._truth_s), n), dtype=np.int8)
+        vac = np.empty((len(self._gap_s), n), dtype=np.int8)
+        beats = np.empty((len(self._gap_s), n), dtype=np.int8)
+        reg = np.empty((len(self._reg_s), n), dtype=np.int8)
+        for j, box in enumerate(boxes):
+            xs = [interval[rational_bounds(a)[0], rational_bounds(b)[1]] for a, b in box]
+            for i, f in enumerate(self._truth_s):
+                prem[i, j] = f(xs)
+            for i, (app_fns, gap) in enumerate(zip(self._app_s, self._gap_s, strict=True)):
+                app = _and_codes([np.array([f(xs)], dtype=np.int8) for f in app_fns], 1)
+                try:
+                    g = gap(xs)
+                    glo, ghi = np.array([lo_of(g)]), np.array([hi_of(g)])
+                except UndefinedError:
+                    glo, ghi = np.array([np.nan]), np.array([np.nan])
+                v, b = _gap_codes(glo, ghi, app)
+                vac[i, j], beats[i, j] = v[0], b[0]
+            for i, f in enumerate(self._reg_s):
+                reg[i, j] = f(xs)
+        return Codes(prem, vac, beats, reg)
+
+
+def _stack(rows: Sequence[Arr], n: int) -> Arr:
+    if not rows:
+        return np.empty((0, n), dtype=np.int8)
+    return np.stack(rows).astype(np.int8)
+
+
+def _float_boxes(boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], k: int) -> tuple[Arr, Arr]:
+    from boundprop.interval.scalar import rational_bounds
+
+    lo = np.empty((len(boxes), k))
+    hi = np.empty((len(boxes), k))
+    cache: dict[Fraction, tuple[float, float]] = {}
+    for j, box in enumerate(boxes):
+        for i, (a, b) in enumerate(box):
+            ra = cache.get(a)
+            if ra is None:
+                ra = cache[a] = rational_bounds(a)
+            rb = cache.get(b)
+            if rb is None:
+                rb = cache[b] = rational_bounds(b)
+            lo[j, i] = ra[0]
+            hi[j, i] = rb[1]
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------
+# classification (shared by both backends)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    klass: CellClass | None  # None: collapse class undecided
+    baselines: tuple[str, ...]
+    reason: str
+    regimes: tuple[tuple[str, str], ...]
+    done: bool  # every requested class decided
+
+
+def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
+    prem = codes.premises[:, j]
+    klass: CellClass | None = None
+    names: tuple[str, ...] = ()
+    reason = ""
+    failed = np.flatnonzero(prem == 0)
+    if failed.size:
+        klass = CellClass.PREMISES_FAIL
+        reason = problem.premises[int(failed[0])].label
+    elif bool(np.all(prem == 1)):
+        vac = codes.vacuous[:, j]
+        beats = codes.beats[:, j]
+        if bool(np.any(vac == 1)):
+            klass = CellClass.VACUOUS
+            names = tuple(b.id for b, v in zip(problem.baselines, vac, strict=True) if v == 1)
+        elif bool(np.all(beats == 1)):
+            klass = CellClass.INFORMATIVE
+    regimes = []
+    done = klass is not None
+    for r, code in zip(problem.regimes, codes.regimes[:, j], strict=True):
+        if code == 1:
+            regimes.append((r.id, r.labels[0]))
+        elif code == 0:
+            regimes.append((r.id, r.labels[1]))
+        else:
+            regimes.append((r.id, UNDETERMINED))
+            done = False
+    return _Decision(klass, names, reason, tuple(regimes), done)
+
+
+# ---------------------------------------------------------------------------
+# splitting
+
+
+Box = tuple[tuple[Fraction, Fraction], ...]
+
+
+def _relative_width(axis: Axis, lo: Fraction, hi: Fraction) -> float:
+    if not axis.split or (axis.integer and lo == hi) or lo == hi:
+        return -1.0
+    if axis.log:
+        total = math.log(axis.hi / axis.lo) if axis.hi > axis.lo else 1.0
+        return math.log(hi / lo) / total if lo > 0 else float("inf")
+    return float((hi - lo) / (axis.hi - axis.lo))
+
+
+def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
+    """(end of the left half, start of the right half)."""
+    if axis.integer:
+        if axis.log and lo > 0:
+            m = Fraction(math.floor(math.sqrt(lo * hi)))
+            m = min(max(m, lo), hi - 1)
+        else:
+            m = Fraction(math.floor((lo + hi) / 2))
+        return m, m + 1
+    if axis.log and lo > 0:
+        m = Fraction(math.sqrt(float(lo) * float(hi)))
+        if lo < m < hi:
+            return m, m
+    m = (lo + hi) / 2
+    return m, m
+
+
+def _split(problem: Problem, box: Box) -> tuple[Box, Box] | None:
+    widths = [_relative_width(a, lo, hi) for a, (lo, hi) in zip(problem.axes, box, strict=True)]
+    best = max(range(len(widths)), key=lambda i: widths[i])
+    if widths[best] <= 0:
+        return None
+    axis = problem.axes[best]
+    lo, hi = box[best]
+    left_hi, right_lo = _midpoint(axis, lo, hi)
+    left = box[:best] + ((lo, left_hi),) + box[best + 1:]
+    right = box[:best] + ((right_lo, hi),) + box[best + 1:]
+    return left, right
+
+
+def pave(
+    problem: Problem,
+    depth: int = 12,
+    backend: Backend | str = Backend.BATCH,
+    progress: Progress | None = None,
+    max_cells: int = 2_000_000,
+) -> RegimeMap:
+    """Pave the problem's box into classed cells, splitting undecided cells up
+    to ``depth`` bisections.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> axes = [parse_axis("eta=1/100:1/2", p), parse_axis("L=1:4", p)]
+    >>> prob = build_problem(p, "R1", axes, {"H": Fraction(2), "phi0": Fraction(1)})
+    >>> m = pave(prob, depth=6, backend="scalar")
+    >>> round(m.fractions()["vacuous"], 3)
+    1.0
+    """
+    backend = Backend(backend)
+    if depth < 0:
+        raise InputError("--depth must be >= 0")
+    started = time.perf_counter()
+    evaluator = _Evaluator(problem, backend)
+    level: list[Box] = [tuple((a.lo, a.hi) for a in problem.axes)]
+    cells: list[Cell] = []
+    evaluated = 0
+    levels = 0
+    for d in range(depth + 1):
+        if not level:
+            break
+        levels += 1
+        codes = evaluator.codes(level)
+        evaluated += len(level)
+        nxt: list[Box] = []
+        for j, box in enumerate(level):
+            dec = _decide(problem, codes, j)
+            children = None if dec.done or d == depth else _split(problem, box)
+            if children is None:
+                cells.append(
+                    Cell(box, dec.klass or CellClass.UNDETERMINED, d, dec.baselines, dec.reason, dec.regimes)
+                )
+            else:
+                nxt.extend(children)
+        if evaluated + len(nxt) > max_cells:
+            raise InputError(f"the paving would exceed {max_cells} cells: lower --depth")
+        level = nxt
+        if progress is not None:
+            progress(d, evaluated, len(level))
+    seconds = time.perf_counter() - started
+    return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels)
