@@ -116,3 +116,7 @@ BUILTINS: dict[str, tuple[Callable[..., Any], str]] = {
     "eye": (eye, r"I"),
     "T": (transpose, r"{0}^\top"),
 }
+
+# Builtins for Dong et al. 2021 (norm1, normInf, norm1inf, frob, colmean) live in matrix_extra.
+from boundprop.matrix_extra import EXTRA_BUILTINS  # noqa: E402
+BUILTINS.update(EXTRA_BUILTINS)
