@@ -199,7 +199,7 @@ def evaluate_bound(bound: Any | Callable[[Mapping[str, float]], float], params: 
     subs = {
         PARAMETER_SYMBOLS[name]: sp.nsimplify(value, rational=True)
         for name, value in params.items()
-        if name in PARAMETER_SYMBOLS
+        if name in PARAMETER_SYMBOLS and value is not None
     }
     value = sp.sympify(bound).subs(subs).doit()
     if value.free_symbols:
