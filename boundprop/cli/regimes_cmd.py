@@ -1,0 +1,137 @@
+"""`boundprop regimes`: pave a parameter box into rigorously classed cells."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from boundprop.errors import InputError
+from boundprop.lemma import Paper
+from boundprop.loader import bundled_papers, load_paper
+from boundprop.propagate import Annotations, find_node, load_annotations
+from boundprop.regimes import Axis, Backend, RegimeMap, build_problem, parse_axis, parse_fix, pave
+
+HELP = (
+    "map where a theorem's premises fail, where its bound is vacuous (no better than a baseline), "
+    "and where it is informative, with rigorous cells"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("theorem", metavar="THEOREM", help="node id or label, such as R1 or 'Theorem 5.3'")
+    parser.add_argument("--paper", metavar="TARGET",
+                        help="bundled paper id or lemma .toml (default: the bundled paper with THEOREM)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=LO:HI[:log]",
+                        help="a free parameter of the map (split); ':log' splits geometrically")
+    parser.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                        help="fix a parameter to an exact value (decimal or fraction)")
+    parser.add_argument("--project", action="append", default=[], metavar="NAME=LO:HI",
+                        help="a parameter over a range that is never split: classes hold for all of it")
+    parser.add_argument("--regime", action="append", default=None, metavar="ID",
+                        help="overlay a declared regime (such as fast-attention); 'none' for no overlay")
+    parser.add_argument("--depth", type=int, default=12, metavar="N", help="maximum bisections per cell")
+    parser.add_argument("--backend", choices=[b.value for b in Backend], default="batch",
+                        help="batch: numpy over all cells of a level; scalar: pyinterval cell by cell")
+    parser.add_argument("--plot", metavar="FILE", help="draw the 2-D map to FILE.png, .svg or .pdf")
+    parser.add_argument("--json", action="store_true", help="print the map as JSON on stdout")
+
+
+def resolve_paper(theorem: str, target: str | None) -> Paper:
+    """The paper holding ``theorem``: ``target`` if given, else the one bundled paper that has it."""
+    if target is not None:
+        return load_paper(target)
+    hits = []
+    for pid in bundled_papers():
+        paper = load_paper(pid)
+        if theorem in paper.nodes or any(n.label == theorem for n in paper.nodes.values()):
+            hits.append(paper)
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise InputError(f"no bundled paper has a node {theorem!r}: give --paper TARGET")
+    raise InputError(f"{theorem!r} is in several papers ({', '.join(p.id for p in hits)}): give --paper")
+
+
+def question(
+    paper: Paper, theorem: str, params: list[str], fixes: list[str], projects: list[str],
+    regimes: list[str] | None, ann: Annotations,
+) -> tuple[list[Axis], dict[str, object], list[str]]:
+    node = find_node(paper, theorem)
+    defaults = ann.maps.get(node.id)
+    param_specs = list(params)
+    fix_specs = list(fixes)
+    if defaults is not None:
+        if not param_specs and not projects:
+            param_specs = list(defaults.params)
+        given = {s.partition("=")[0].strip() for s in [*param_specs, *fix_specs, *projects]}
+        fix_specs = [s for s in defaults.fix if s.partition("=")[0].strip() not in given] + fix_specs
+    axes = [parse_axis(s, paper, ann) for s in param_specs]
+    axes += [parse_axis(s, paper, ann, split=False) for s in projects]
+    fixed = dict(parse_fix(s, paper, ann) for s in fix_specs)
+    if regimes is None:
+        chosen = list(defaults.regimes) if defaults is not None else []
+    else:
+        chosen = [r for r in regimes if r != "none"]
+    return axes, dict(fixed), chosen
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    paper = resolve_paper(args.theorem, args.paper)
+    ann = load_annotations(paper)
+    axes, fixed, chosen = question(paper, args.theorem, args.param, args.fix, args.project, args.regime, ann)
+    if not axes:
+        raise InputError("give at least one --param NAME=LO:HI")
+    problem = build_problem(paper, args.theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
+    if args.depth > 40:
+        raise InputError("--depth above 40 is not useful (cells would be below float resolution)")
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(f"paving {problem.theorem}", total=args.depth + 1)
+
+        def step(level: int, evaluated: int, pending: int) -> None:
+            bar.update(task, completed=level + 1,
+                       description=f"{problem.theorem}: depth {level}, {evaluated} cells, {pending} pending")
+
+        rmap = pave(problem, depth=args.depth, backend=args.backend, progress=step)
+    if args.plot:
+        from boundprop.report.plot import plot_map
+
+        plot_map(rmap, args.plot)
+    if args.json:
+        json.dump(rmap.to_json(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        _summary(rmap, Console(), args.plot)
+    return 0
+
+
+def _summary(rmap: RegimeMap, out: Console, plot: str | None) -> None:
+    p = rmap.problem
+    axes = ", ".join(f"{a.name} ∈ [{a.lo}, {a.hi}]{' (log)' if a.log else ''}"
+                     f"{' (projected)' if not a.split else ''}" for a in p.axes)
+    fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items()) or "none"
+    out.print(f"[bold]{p.label}[/bold] ({p.paper}) over {axes}; fixed: {fixed}")
+    out.print(f"{len(rmap.cells)} cells ({rmap.evaluated} evaluated) at depth ≤ {rmap.depth}, "
+              f"{rmap.backend.value} backend, {rmap.seconds:.3f} s")
+    table = Table("class", "volume fraction", "cells")
+    counts: dict[str, int] = {}
+    for c in rmap.cells:
+        counts[c.klass.value] = counts.get(c.klass.value, 0) + 1
+    for name, frac in rmap.fractions().items():
+        table.add_row(name, f"{frac:.4f}", str(counts.get(name, 0)))
+    out.print(table)
+    if p.regimes:
+        t2 = Table(f"combined with {p.regimes[0].id}", "volume fraction")
+        for name, frac in sorted(rmap.combined_fractions().items()):
+            t2.add_row(name, f"{frac:.4f}")
+        out.print(t2)
+    out.print("baselines: " + (", ".join(b.id for b in p.baselines) or "none"))
+    out.print("premises: " + "; ".join(pr.label for pr in p.premises))
+    if p.dropped:
+        out.print("[dim]left out (not over the map's parameters): " + "; ".join(p.dropped) + "[/dim]")
+    if plot:
+        out.print(f"plot: {plot}")
