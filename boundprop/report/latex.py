@@ -1,0 +1,1069 @@
+"""LaTeX output: statements in the paper's notation, safe-direction numbers,
+booktabs tables and the full verification report.
+
+Everything here turns results into text; nothing calls a solver. The pieces:
+
+* :func:`escape` makes user text (titles, evidence strings) safe for LaTeX,
+  including the Unicode a lemma file may contain (η, ‖, ≤) and break points
+  in long unbroken tokens;
+* :func:`upper_decimal` and :func:`lower_decimal` round a certified end of an
+  enclosure to a number of significant digits in the safe direction (upper
+  ends up, lower ends down), never the wrong way;
+* :class:`Typesetter` prints a node's hypotheses and conclusion with
+  ``sympy.latex``, using the ``latex`` fields of the lemma file and keeping
+  definitions unexpanded (``g(2H\\varepsilon)``, not ``e^{2H\\varepsilon}-1``);
+* :func:`counterexample_latex` typesets exact counterexamples, matrices as
+  ``bmatrix`` with ``\\tfrac`` entries;
+* :func:`booktabs_table`, :func:`regime_summary_table` and
+  :func:`report_document` build the tables and the report; :func:`standalone`
+  wraps a fragment in a compilable document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+from fractions import Fraction
+from typing import Any, TypeAlias
+
+import sympy as sp
+from sympy.parsing.sympy_parser import parse_expr
+from sympy.printing.latex import LatexPrinter
+
+from boundprop import __version__
+from boundprop.check import NodeReport, PaperReport
+from boundprop.encode import Namespace
+from boundprop.errors import BoundpropError, InputError
+from boundprop.expr import _PARSER_NAMES, _TRANSFORMS, SCALAR_FUNCTIONS
+from boundprop.lemma import Node, Paper
+from boundprop.matrix import BUILTINS
+from boundprop.report.dot import BORDER, FILL
+from boundprop.verdict import Status
+
+# ---------------------------------------------------------------------------
+# escaping
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+
+_GREEK = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+    "sigma tau upsilon phi chi psi omega"
+).split()
+
+_UNICODE: dict[str, str] = {
+    "≤": r"\ensuremath{\le}",
+    "≥": r"\ensuremath{\ge}",
+    "≠": r"\ensuremath{\neq}",
+    "≈": r"\ensuremath{\approx}",
+    "∈": r"\ensuremath{\in}",
+    "∉": r"\ensuremath{\notin}",
+    "∞": r"\ensuremath{\infty}",
+    "‖": r"\ensuremath{\|}",
+    "·": r"\ensuremath{\cdot}",
+    "×": r"\ensuremath{\times}",
+    "−": r"\ensuremath{-}",
+    "±": r"\ensuremath{\pm}",
+    "∑": r"\ensuremath{\sum}",
+    "Σ": r"\ensuremath{\Sigma}",
+    "Π": r"\ensuremath{\Pi}",
+    "∏": r"\ensuremath{\prod}",
+    "√": r"\ensuremath{\surd}",
+    "⇒": r"\ensuremath{\Rightarrow}",
+    "→": r"\ensuremath{\to}",
+    "↦": r"\ensuremath{\mapsto}",
+    "←": r"\ensuremath{\leftarrow}",
+    "⇔": r"\ensuremath{\Leftrightarrow}",
+    "∀": r"\ensuremath{\forall}",
+    "∃": r"\ensuremath{\exists}",
+    "∘": r"\ensuremath{\circ}",
+    "⊤": r"\ensuremath{\top}",
+    "ᵀ": r"\ensuremath{^{\top}}",
+    "ℓ": r"\ensuremath{\ell}",
+    "ℝ": r"\ensuremath{\mathbf{R}}",
+    "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}",
+    "⌈": r"\ensuremath{\lceil}",
+    "⌉": r"\ensuremath{\rceil}",
+    "⌊": r"\ensuremath{\lfloor}",
+    "⌋": r"\ensuremath{\rfloor}",
+    "≪": r"\ensuremath{\ll}",
+    "≫": r"\ensuremath{\gg}",
+    "∼": r"\ensuremath{\sim}",
+    "⊆": r"\ensuremath{\subseteq}",
+    "∩": r"\ensuremath{\cap}",
+    "∪": r"\ensuremath{\cup}",
+    "…": r"\ldots{}",
+    "–": "--",
+    "—": "---",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "\u00a0": "~",
+}
+for _i, _name in enumerate(_GREEK):
+    _UNICODE[chr(0x3B1 + _i + (1 if _i >= 17 else 0))] = rf"\ensuremath{{\{_name}}}"  # skip final sigma
+_CAPITALS = "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
+for _char, _name in zip("ΓΔΘΛΞΠΣΥΦΨΩ", _CAPITALS, strict=True):
+    _UNICODE.setdefault(_char, rf"\ensuremath{{\{_name}}}")
+_UNICODE["ε"] = r"\ensuremath{\varepsilon}"
+_UNICODE["ϵ"] = r"\ensuremath{\epsilon}"
+_UNICODE["φ"] = r"\ensuremath{\varphi}"
+_UNICODE["ϕ"] = r"\ensuremath{\phi}"
+_UNICODE["θ"] = r"\ensuremath{\theta}"
+for _digit in range(10):
+    _UNICODE[chr(0x2080 + _digit)] = rf"\ensuremath{{_{_digit}}}"
+for _char, _digit in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", range(10), strict=True):
+    _UNICODE[_char] = rf"\ensuremath{{^{_digit}}}"
+_UNICODE["⁻"] = r"\ensuremath{^{-}}"
+_UNICODE["ᵢ"] = r"\ensuremath{_i}"
+_UNICODE["ⱼ"] = r"\ensuremath{_j}"
+
+_BREAK_AFTER = set("/_=,;:.-)]+*|")
+_LONG_TOKEN = 16
+
+
+def escape(text: str) -> str:
+    """Escape ``text`` for LaTeX's text mode (pdflatex-safe).
+
+    The ten special characters become their LaTeX forms; Greek letters and
+    common math symbols become ``\\ensuremath{...}``; other characters outside
+    Latin-1 become ``[U+XXXX]``, so the document always compiles. Inside long
+    unbroken tokens (identifiers, URLs, numbers) a ``\\allowbreak{}`` follows
+    punctuation so that narrow columns never overflow.
+
+    Examples
+    --------
+    >>> print(escape("50% of a_1 & b_2 cost $3 {~#^} \\\\"))
+    50\\% of a\\_1 \\& b\\_2 cost \\$3 \\{\\textasciitilde{}\\#\\textasciicircum{}\\} \\textbackslash{}
+    >>> print(escape("‖Res(X)‖ ≤ η"))
+    \\ensuremath{\\|}Res(X)\\ensuremath{\\|} \\ensuremath{\\le} \\ensuremath{\\eta}
+    >>> print(escape("a_very_long_identifier_name"))
+    a\\_very\\_long\\_identifier\\_\\allowbreak{}name
+    """
+    out: list[str] = []
+    run = 0
+    for char in text:
+        if char in _SPECIAL:
+            piece = _SPECIAL[char]
+        elif char.isascii():
+            piece = char
+        elif char in _UNICODE:
+            piece = _UNICODE[char]
+        elif "\u00a0" <= char <= "\u017f" and unicodedata.category(char).startswith("L"):
+            piece = char  # Latin-1 and Latin Extended-A letters: fine with LaTeX's utf8 input
+        else:
+            piece = f"[U+{ord(char):04X}]"
+        out.append(piece)
+        run = 0 if char.isspace() else run + 1
+        if run >= _LONG_TOKEN and char in _BREAK_AFTER:
+            out.append(r"\allowbreak{}")
+            run = 0
+    return "".join(out)
+
+
+def texttt(text: str) -> str:
+    r"""Escaped ``\texttt`` (code, identifiers) that may break at punctuation.
+
+    >>> texttt("normN1(Res(A))")
+    '\\texttt{normN1(Res(A))}'
+    """
+    return r"\texttt{" + escape(text) + "}"
+
+
+# ---------------------------------------------------------------------------
+# safe-direction numbers
+
+_Number: TypeAlias = int | float | Fraction | Decimal | str | Any
+
+
+def _to_decimal_or_fraction(value: _Number) -> Decimal | Fraction:
+    """An exact value: floats are exact binary rationals, strings exact decimals or fractions."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a bool is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(value)  # exact: every float is a finite binary fraction (or inf/nan)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if "/" in text:
+            return Fraction(text)
+        return Decimal(text)
+    if isinstance(value, sp.Basic):
+        if value.is_Rational:
+            rational = sp.Rational(value)
+            return Fraction(int(rational.p), int(rational.q))
+        if value in (sp.oo, -sp.oo):
+            return Decimal("Infinity") if value == sp.oo else Decimal("-Infinity")
+        if value.is_Float:
+            return Decimal(str(sp.Rational(value).p)) / Decimal(str(sp.Rational(value).q))
+    raise TypeError(f"cannot round {value!r} exactly; give a float, Fraction, Decimal or exact string")
+
+
+def _directed(value: _Number, digits: int, rounding: str) -> Decimal:
+    if digits < 1:
+        raise InputError(f"--digits must be at least 1, got {digits}")
+    exact = _to_decimal_or_fraction(value)
+    context = Context(prec=digits, rounding=rounding, Emax=999999, Emin=-999999)
+    if isinstance(exact, Fraction):
+        if exact.denominator == 1:
+            return context.plus(Decimal(exact.numerator))
+        # Decimal division rounds once, in the context's direction: correct directed rounding.
+        return context.divide(Decimal(exact.numerator), Decimal(exact.denominator))
+    return context.plus(exact)
+
+
+def upper_decimal(value: _Number, digits: int) -> Decimal:
+    """Smallest decimal with ``digits`` significant digits that is >= ``value``.
+
+    Examples
+    --------
+    >>> upper_decimal(0.1, 3), upper_decimal(Fraction(2, 3), 3), upper_decimal(-2/3, 2)
+    (Decimal('0.101'), Decimal('0.667'), Decimal('-0.66'))
+    >>> upper_decimal(9.9951, 3)
+    Decimal('10.0')
+    """
+    return _directed(value, digits, ROUND_CEILING)
+
+
+def lower_decimal(value: _Number, digits: int) -> Decimal:
+    """Largest decimal with ``digits`` significant digits that is <= ``value``.
+
+    Examples
+    --------
+    >>> lower_decimal(0.1, 3), lower_decimal(Fraction(2, 3), 3), lower_decimal(-2/3, 2)
+    (Decimal('0.100'), Decimal('0.666'), Decimal('-0.67'))
+    """
+    return _directed(value, digits, ROUND_FLOOR)
+
+
+def decimal_latex(value: Decimal, sci_below: int = -3, sci_from: int = 5) -> str:
+    r"""A decimal as LaTeX math, exactly (no further rounding).
+
+    Plain notation for exponents in ``[sci_below, sci_from)``, otherwise
+    ``m \times 10^{e}``.
+
+    Examples
+    --------
+    >>> decimal_latex(Decimal("0.0123")), decimal_latex(Decimal("1.25E-7")), decimal_latex(Decimal("-3.1E+6"))
+    ('0.0123', '1.25 \\times 10^{-7}', '-3.1 \\times 10^{6}')
+    >>> decimal_latex(Decimal("Infinity")), decimal_latex(Decimal("0"))
+    ('\\infty', '0')
+    """
+    if value.is_nan():
+        return r"\mathrm{NaN}"
+    if value.is_infinite():
+        return r"\infty" if value > 0 else r"-\infty"
+    if value.is_zero():
+        return "0"
+    exponent = value.adjusted()
+    if sci_below <= exponent < sci_from:
+        return format(value, "f")
+    mantissa = value.scaleb(-exponent)
+    return f"{format(mantissa, 'f')} \\times 10^{{{exponent}}}"
+
+
+def upper_latex(value: _Number, digits: int) -> str:
+    """The upper end of an enclosure as LaTeX, rounded up.
+
+    >>> upper_latex(0.000123456, 3)
+    '1.24 \\\\times 10^{-4}'
+    """
+    return decimal_latex(upper_decimal(value, digits))
+
+
+def lower_latex(value: _Number, digits: int) -> str:
+    """The lower end of an enclosure as LaTeX, rounded down.
+
+    >>> lower_latex(0.000123456, 3)
+    '1.23 \\\\times 10^{-4}'
+    """
+    return decimal_latex(lower_decimal(value, digits))
+
+
+def enclosure_latex(lower: _Number, upper: _Number, digits: int) -> str:
+    r"""``[lo, hi]`` rounded outward; a single number when both ends print equal.
+
+    >>> enclosure_latex(0.5, 0.5, 3)
+    '0.5'
+    >>> enclosure_latex(Fraction(1, 3), Fraction(1, 3), 3)
+    '[0.333, 0.334]'
+    """
+    lo, hi = lower_decimal(lower, digits), upper_decimal(upper, digits)
+    if lo == hi:
+        return decimal_latex(hi)
+    return f"[{decimal_latex(lo)}, {decimal_latex(hi)}]"
+
+
+def exact_latex(value: object) -> str:
+    r"""An exact value given as a string (``"5/4"``, ``"-3"``, ``"0.25"``) as LaTeX math.
+
+    Rationals print as ``\tfrac``; very long ones (more than 24 digits) as
+    breakable text; anything else as escaped ``\texttt``.
+
+    >>> exact_latex("-5/4"), exact_latex("7"), exact_latex("0.25")
+    ('-\\tfrac{5}{4}', '7', '\\tfrac{1}{4}')
+    """
+    text = str(value).strip()
+    try:
+        rational = sp.Rational(text)
+    except (TypeError, ValueError, SyntaxError):
+        return r"\text{" + texttt(text) + "}"
+    p, q = int(rational.p), int(rational.q)
+    if len(str(abs(p))) + len(str(q)) > 24:
+        return r"\text{" + texttt(f"{p}/{q}" if q != 1 else str(p)) + "}"
+    sign = "-" if p < 0 else ""
+    if q == 1:
+        return f"{sign}{abs(p)}"
+    return f"{sign}\\tfrac{{{abs(p)}}}{{{q}}}"
+
+
+# ---------------------------------------------------------------------------
+# statements in the paper's notation
+
+_MATRIX_BUILTINS = {"Res", "softmax", "expE", "expm", "ones", "eye", "T"}
+_RELATIONS = {name: getattr(sp, name) for name in ("Le", "Lt", "Ge", "Gt", "Eq", "Ne", "Mul", "Add", "Pow")}
+
+
+class _MatrixName(sp.Symbol):  # type: ignore[misc]
+    """A matrix variable shown by name (noncommutative; ``A.T`` is ``T(A)``)."""
+
+    @property
+    def T(self) -> Any:  # noqa: N802 - sympy's spelling of the transpose
+        return sp.Function("T", commutative=False)(self)
+
+
+def _symbol_latex(name: str, latex: str) -> str:
+    """The lemma file's ``latex`` field, or sympy's reading of the name when none was given."""
+    if latex and latex != name:
+        return latex
+    return str(sp.latex(sp.Symbol(name)))
+
+
+class _PaperPrinter(LatexPrinter):  # type: ignore[misc]
+    """sympy's LaTeX printer with the lemma file's notation for functions."""
+
+    def __init__(self, templates: Mapping[str, str], settings: Mapping[str, Any]) -> None:
+        super().__init__(dict(settings))
+        self._templates = dict(templates)
+
+    def _print_Function(self, expr: Any, exp: Any = None) -> str:  # noqa: N802 - sympy's dispatch name
+        name = expr.func.__name__
+        template = self._templates.get(name)
+        if template is None:
+            return str(super()._print_Function(expr, exp))
+        args = [self._print(arg) for arg in expr.args]
+        if "{0}" in template or "{1}" in template:
+            text = template.format(*args)
+        else:
+            text = template + r"\left(" + ", ".join(args) + r"\right)"
+        return f"{text}^{{{exp}}}" if exp is not None else text
+
+    def _print_Mul(self, expr: Any) -> str:  # noqa: N802 - sympy's dispatch name
+        tidy = _tidy(expr)
+        if tidy is not expr:
+            return str(self._print(tidy))
+        return str(super()._print_Mul(expr))
+
+
+def _tidy(expr: Any) -> Any:
+    """Undo two artefacts of unevaluated parsing: ``1*y`` and ``p*q**-1`` for rationals."""
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    if isinstance(expr, sp.Pow) and expr.base.is_Integer and expr.exp == -1 and expr.base != 0:
+        return sp.Rational(1, int(expr.base))
+    if isinstance(expr, sp.Mul):
+        args = [_tidy(a) for a in expr.args]
+        if all(a.is_Rational for a in args):
+            return sp.Mul(*args)
+        kept = [a for a in args if a != 1]
+        if len(kept) == 1:
+            return kept[0]
+        if len(kept) != len(args) or any(a is not b for a, b in zip(args, expr.args, strict=True)):
+            return sp.Mul(*kept, evaluate=False)
+        return expr
+    new_args = [_tidy(a) for a in expr.args]
+    if any(a is not b for a, b in zip(new_args, expr.args, strict=True)):
+        try:
+            return expr.func(*new_args, evaluate=False)
+        except TypeError:
+            return expr.func(*new_args)
+    return expr
+
+
+@dataclass(frozen=True, slots=True)
+class TypesetNode:
+    """A node's statement as LaTeX pieces (each a math-mode string)."""
+
+    hypotheses: tuple[str, ...]
+    conclusion: str | None
+    domain: tuple[str, ...]
+
+    def sentence(self) -> str:
+        """``If $h_1$ and $h_2$, then $c$.`` (text mode, math inline so it can break)."""
+        if self.conclusion is None:
+            return r"\emph{informal statement (no conclusion to typeset)}"
+        if not self.hypotheses:
+            return f"${self.conclusion}$."
+        hyps = [f"${h}$" for h in self.hypotheses]
+        joined = hyps[0] if len(hyps) == 1 else ", ".join(hyps[:-1]) + " and " + hyps[-1]
+        return f"If {joined}, then ${self.conclusion}$."
+
+
+class Typesetter:
+    """Typeset a paper's statements in its own notation.
+
+    Symbols print as the ``latex`` fields of the lemma file's parameters,
+    matrices and definitions; definitions with arguments stay unexpanded;
+    the built-in matrix functions print as in :data:`boundprop.matrix.BUILTINS`
+    (``\\|A\\|_{\\max}`` for ``normN1(A)``).
+
+    Examples
+    --------
+    >>> from boundprop.loader import load_paper
+    >>> ts = Typesetter(load_paper("example"))
+    >>> ts.expression("g(x) <= 2*x")
+    'g\\\\left(x\\\\right) \\\\leq 2 x'
+    >>> ts.expression("normN1(Res(A)) <= normN1(A)")
+    '\\\\|\\\\operatorname{Res}(A)\\\\|_{\\\\max} \\\\leq \\\\|A\\\\|_{\\\\max}'
+    >>> ts.node(ts.paper.nodes["E1"]).sentence()
+    'If $0 \\\\leq x \\\\leq \\\\frac{5}{4}$, then $g\\\\left(x\\\\right) \\\\leq 2 x$.'
+    """
+
+    def __init__(self, paper: Paper) -> None:
+        self.paper = paper
+        self._checker = Namespace(paper, expand=False)
+        names: dict[str, Any] = {}
+        symbol_names: dict[sp.Symbol, str] = {}
+        templates: dict[str, str] = {}
+        for name, value in self._checker.names.items():
+            if isinstance(value, sp.Symbol):
+                names[name] = value
+        for name, param in paper.params.items():
+            symbol = names.get(name)
+            if isinstance(symbol, sp.Symbol):
+                symbol_names[symbol] = _symbol_latex(name, param.latex)
+        for name, matrix in paper.matrices.items():
+            matrix_symbol = _MatrixName(name, commutative=False)
+            names[name] = matrix_symbol
+            symbol_names[matrix_symbol] = _symbol_latex(name, matrix.latex)
+        matrix_words = set(paper.matrices) | _MATRIX_BUILTINS
+        for name, definition in paper.definitions.items():
+            if definition.builtin is not None:
+                commutative = definition.builtin not in _MATRIX_BUILTINS
+                names[name] = sp.Function(name, real=True) if commutative else sp.Function(name, commutative=False)
+                templates[name] = BUILTINS[definition.builtin][1]
+            elif definition.args:
+                matrix_valued = bool(definition.expr and set(re.findall(r"\w+", definition.expr)) & matrix_words)
+                names[name] = (
+                    sp.Function(name, commutative=False) if matrix_valued else sp.Function(name, real=True)
+                )
+                templates[name] = _symbol_latex(name, definition.latex)
+            else:
+                symbol = sp.Symbol(name, real=True)
+                names[name] = symbol
+                symbol_names[symbol] = _symbol_latex(name, definition.latex)
+        for name in ("T",):
+            names.setdefault(name, sp.Function(name, commutative=False))
+            templates.setdefault(name, BUILTINS["T"][1])
+        self._names = names
+        self._printer = _PaperPrinter(
+            templates, {"symbol_names": symbol_names, "order": "none", "mul_symbol": None}
+        )
+
+    def parse(self, text: str, extra: Mapping[str, Any] | None = None) -> Any:
+        """Parse for display: the strict parser first (validation), then unevaluated.
+
+        Raises
+        ------
+        boundprop.errors.ExpressionError
+            When ``text`` does not parse with the paper's names.
+        """
+        self._checker.parse(text, "display", {**self._names, **(extra or {})})
+        local = {**SCALAR_FUNCTIONS, **self._names, **(extra or {})}
+        try:
+            return parse_expr(
+                text.replace("==", "="),
+                local_dict=local,
+                global_dict={**_PARSER_NAMES, **_RELATIONS},
+                transformations=_TRANSFORMS,
+                evaluate=False,
+            )
+        except (SyntaxError, TypeError, ValueError, AttributeError):
+            return self._checker.parse(text, "display", {**self._names, **(extra or {})})
+
+    def latex(self, expr: Any) -> str:
+        """LaTeX (math mode) of a parsed expression."""
+        return str(self._printer.doprint(_tidy(expr)))
+
+    def expression(self, text: str, extra: Mapping[str, Any] | None = None) -> str:
+        """LaTeX of a statement or expression of the lemma file; ``\\texttt`` of the
+        source text if it cannot be parsed for display."""
+        try:
+            return self.latex(self.parse(text, extra))
+        except (BoundpropError, SyntaxError, TypeError, ValueError, AttributeError):
+            return r"\text{" + texttt(text) + "}"
+
+    def _hypotheses(self, texts: Sequence[str]) -> list[str]:
+        parsed: list[Any] = []
+        for text in texts:
+            try:
+                parsed.append(self.parse(text))
+            except (BoundpropError, SyntaxError, TypeError, ValueError, AttributeError):
+                parsed.append(text)
+        out: list[str] = []
+        used: set[int] = set()
+        for i, first in enumerate(parsed):
+            if i in used:
+                continue
+            merged = None
+            if isinstance(first, (sp.Le, sp.Lt)):
+                for j in range(i + 1, len(parsed)):
+                    second = parsed[j]
+                    if j not in used and isinstance(second, (sp.Le, sp.Lt)) and second.lhs == first.rhs:
+                        merged = (
+                            f"{self.latex(first.lhs)} {self._rel(first)} {self.latex(first.rhs)} "
+                            f"{self._rel(second)} {self.latex(second.rhs)}"
+                        )
+                        used.add(j)
+                        break
+            if merged is not None:
+                out.append(merged)
+            elif isinstance(first, str):
+                out.append(r"\text{" + texttt(first) + "}")
+            else:
+                out.append(self.latex(first))
+        return out
+
+    @staticmethod
+    def _rel(relation: Any) -> str:
+        return r"\leq" if isinstance(relation, sp.Le) else "<"
+
+    def node(self, node: Node) -> TypesetNode:
+        """The node's hypotheses (chains merged: ``0 \\le x \\le 1``), conclusion and domain."""
+        conclusion = self.expression(node.conclusion) if node.conclusion else None
+        return TypesetNode(
+            hypotheses=tuple(self._hypotheses(node.hypotheses)),
+            conclusion=conclusion,
+            domain=tuple(self.domain(node)),
+        )
+
+    def domain(self, node: Node) -> list[str]:
+        """Where the statement is quantified: each parameter's range, each matrix's shape."""
+        words: set[str] = set()
+        for text in [*node.hypotheses, *([node.conclusion] if node.conclusion else [])]:
+            words |= set(re.findall(r"[A-Za-z_]\w*", text))
+        # parameters reached through definitions count too
+        pending = [w for w in words if w in self.paper.definitions]
+        while pending:
+            definition = self.paper.definitions[pending.pop()]
+            if definition.expr:
+                for word in set(re.findall(r"[A-Za-z_]\w*", definition.expr)) - set(definition.args) - words:
+                    words.add(word)
+                    if word in self.paper.definitions:
+                        pending.append(word)
+        out = []
+        for name, param in self.paper.params.items():
+            if name not in words:
+                continue
+            if name in node.sizes:
+                lo, hi = node.sizes[name]
+                out.append(f"{_symbol_latex(name, param.latex)} \\in \\{{{lo}, \\dots, {hi}\\}}")
+                continue
+            lo_text, hi_text = node.ranges.get(name, (param.lo, param.hi))
+            out.append(self._range(_symbol_latex(name, param.latex), lo_text, hi_text, param.integer))
+        for name, matrix in self.paper.matrices.items():
+            if name not in words:
+                continue
+            dims = " \\times ".join(
+                str(d) if isinstance(d, int) else _symbol_latex(d, self.paper.params[d].latex)
+                if d in self.paper.params else str(sp.latex(sp.Symbol(d)))
+                for d in matrix.shape
+            )
+            text = f"{_symbol_latex(name, matrix.latex)} \\in \\mathbf{{R}}^{{{dims}}}"
+            if name in node.ranges:
+                lo_text, hi_text = node.ranges[name]
+                text += r"\text{ with entries in }" + self._interval(lo_text, hi_text)
+            out.append(text)
+        for name, (lo, hi) in node.sizes.items():
+            if name not in words:
+                out.append(f"{self.symbol(name)} \\in \\{{{lo}, \\dots, {hi}\\}}")
+        return out
+
+    def _bound(self, text: str) -> str:
+        try:
+            return self.latex(self._checker.parse(text, "range"))
+        except BoundpropError:
+            return r"\text{" + texttt(text) + "}"
+
+    def _interval(self, lo: str, hi: str) -> str:
+        left = "(" if lo in ("-oo", "oo") else "["
+        right = ")" if hi in ("-oo", "oo") else "]"
+        return f"{left}{self._bound(lo)}, {self._bound(hi)}{right}"
+
+    def _range(self, symbol: str, lo: str, hi: str, integer: bool) -> str:
+        if integer and lo not in ("-oo", "oo") and hi not in ("-oo", "oo"):
+            return f"{symbol} \\in \\{{{self._bound(lo)}, \\dots, {self._bound(hi)}\\}}"
+        where = self._interval(lo, hi)
+        return f"{symbol} \\in {where}" + (r" \cap \mathbf{Z}" if integer else "")
+
+    def symbol(self, name: str) -> str:
+        """LaTeX of a parameter, matrix or definition name (sympy's reading if undeclared).
+
+        ``A[1,2]`` (a matrix entry) prints as ``A_{1,2}``.
+        """
+        match = re.fullmatch(r"(\w+)\[(\d+),\s*(\d+)\]", name)
+        if match:
+            return f"{self.symbol(match.group(1))}_{{{match.group(2)},{match.group(3)}}}"
+        if name in self.paper.params:
+            return _symbol_latex(name, self.paper.params[name].latex)
+        if name in self.paper.matrices:
+            return _symbol_latex(name, self.paper.matrices[name].latex)
+        if name in self.paper.definitions:
+            return _symbol_latex(name, self.paper.definitions[name].latex)
+        if re.fullmatch(r"[A-Za-z]\w*", name):
+            return str(sp.latex(sp.Symbol(name)))
+        return r"\text{" + texttt(name) + "}"
+
+
+def matrix_latex(rows: Sequence[Sequence[object]]) -> str:
+    r"""A matrix of exact entries as a ``bmatrix`` (amsmath).
+
+    >>> matrix_latex([["1", "-1/2"], ["0", "3"]])
+    '\\begin{bmatrix} 1 & -\\tfrac{1}{2} \\\\ 0 & 3 \\end{bmatrix}'
+    """
+    body = r" \\ ".join(" & ".join(exact_latex(v) for v in row) for row in rows)
+    return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+
+
+def counterexample_latex(cex: Mapping[str, object], typesetter: Typesetter | None = None) -> str:
+    r"""A counterexample as text with inline math: ``$x = -2$, $A = \begin{bmatrix}...$``.
+
+    Matrices (nested lists) become ``bmatrix``; scalars exact fractions.
+
+    >>> counterexample_latex({"x": "-2", "A": [["1/2", "0"]]})
+    '$x = -2$, $A = \\begin{bmatrix} \\tfrac{1}{2} & 0 \\end{bmatrix}$'
+    """
+    parts = []
+    for name, value in cex.items():
+        symbol = typesetter.symbol(name) if typesetter else _plain_symbol(name)
+        if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) for r in value):
+            parts.append(f"${symbol} = {matrix_latex(value)}$")
+        elif isinstance(value, (list, tuple)):
+            parts.append(f"${symbol} = {matrix_latex([value])}$")
+        else:
+            parts.append(f"${symbol} = {exact_latex(value)}$")
+    return ", ".join(parts)
+
+
+def _plain_symbol(name: str) -> str:
+    if re.fullmatch(r"[A-Za-z]\w*", name):
+        return str(sp.latex(sp.Symbol(name)))
+    return r"\text{" + texttt(name) + "}"
+
+
+# ---------------------------------------------------------------------------
+# documents
+
+PREAMBLE_PACKAGES = (
+    r"\usepackage[T1]{fontenc}",
+    r"\usepackage{lmodern}",
+    r"\usepackage{amsmath,amssymb}",
+    r"\usepackage{booktabs}",
+    r"\usepackage{array}",
+    r"\usepackage{longtable}",
+    r"\usepackage{tabularx}",
+    r"\usepackage{graphicx}",
+    r"\usepackage[table]{xcolor}",
+)
+
+
+def standalone(body: str, title: str | None = None, landscape: bool = False) -> str:
+    r"""Wrap a fragment (a table, a figure) in a compilable ``article`` document.
+
+    Uses only packages of Debian's texlive-latex-base and -recommended.
+
+    >>> doc = standalone(r"\begin{tabular}{l}x\end{tabular}")
+    >>> doc.startswith(r"\documentclass") and doc.rstrip().endswith(r"\end{document}")
+    True
+    """
+    geometry = "a4paper,margin=2cm" + (",landscape" if landscape else "")
+    lines = [
+        r"\documentclass[10pt]{article}",
+        rf"\usepackage[{geometry}]{{geometry}}",
+        *PREAMBLE_PACKAGES,
+        r"\pagestyle{empty}",
+        r"\begin{document}",
+    ]
+    if title:
+        lines.append(r"\section*{" + escape(title) + "}")
+    lines += [body.rstrip(), r"\end{document}", ""]
+    return "\n".join(lines)
+
+
+def status_colour_definitions() -> str:
+    r"""``\definecolor`` lines for every status (fill and border, as in the DAG drawing).
+
+    >>> status_colour_definitions().splitlines()[0]
+    '\\definecolor{bp-fill-proved}{HTML}{B7E4C7}'
+    """
+    lines = []
+    for status in Status:
+        lines.append(rf"\definecolor{{bp-fill-{status.value}}}{{HTML}}{{{FILL[status].lstrip('#').upper()}}}")
+        lines.append(rf"\definecolor{{bp-border-{status.value}}}{{HTML}}{{{BORDER[status].lstrip('#').upper()}}}")
+    return "\n".join(lines)
+
+
+def status_badge(status: Status) -> str:
+    r"""A coloured box with the status name (needs :func:`status_colour_definitions`).
+
+    >>> status_badge(Status.REFUTED)
+    '\\fcolorbox{bp-border-refuted}{bp-fill-refuted}{\\strut\\textsf{refuted}}'
+    """
+    return rf"\fcolorbox{{bp-border-{status.value}}}{{bp-fill-{status.value}}}{{\strut\textsf{{{status.value}}}}}"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure file to include: ``name`` (``dag.pdf``), its bytes and a caption (LaTeX)."""
+
+    name: str
+    data: bytes
+    caption: str
+    width: str = r"\linewidth"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A ready LaTeX fragment with its (plain-text) heading."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class LatexDocument:
+    """A LaTeX document and the files it includes (written beside it)."""
+
+    tex: str
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def _label(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9:.-]", "-", text)
+
+
+def _join(items: Iterable[str], conjunction: str = "and") -> str:
+    seq = list(items)
+    if len(seq) <= 1:
+        return "".join(seq)
+    return ", ".join(seq[:-1]) + f" {conjunction} " + seq[-1]
+
+
+def _node_link(node_id: str, text: str, paper: Paper) -> str:
+    """A link to a node's section (definitions have none: plain text)."""
+    if node_id in paper.nodes:
+        return rf"\hyperref[node:{_label(node_id)}]{{{text}}}"
+    return text
+
+
+def _node_title(node: NodeReport) -> str:
+    title = escape(node.label)
+    if node.variant:
+        title += r" \quad[" + escape(node.variant) + "]"
+    return title
+
+
+_FIELDS_ENV = r"""\newenvironment{bpfields}{\begin{list}{}{%
+  \setlength{\labelwidth}{6.2em}\setlength{\leftmargin}{7em}\setlength{\labelsep}{0.8em}%
+  \setlength{\itemsep}{1pt}\setlength{\parsep}{0pt}\setlength{\topsep}{2pt}%
+  \renewcommand{\makelabel}[1]{\textsf{\small ##1}\hfil}}\raggedright}{\end{list}}"""
+
+
+def node_section(node: NodeReport, paper: Paper, typesetter: Typesetter, show_seconds: bool = True) -> str:
+    """One node of the report: statement, provenance, status, method, evidence, proof.
+
+    Returns a LaTeX fragment (a ``\\subsection*`` and a ``bpfields`` list).
+    """
+    lines = [
+        rf"\subsection*{{{_node_title(node)} \hfill {status_badge(node.status)}}}",
+        rf"\label{{node:{_label(node.id)}}}",
+        r"\begin{bpfields}",
+    ]
+    spec = paper.nodes.get(node.id)
+    if spec is not None:
+        typeset = typesetter.node(spec)
+        lines.append(r"\item[Statement] " + typeset.sentence())
+        if typeset.domain:
+            lines.append(r"\item[For] " + _join(f"${d}$" for d in typeset.domain))
+    if node.text:
+        lines.append(r"\item[Wording] " + escape(node.text))
+    lines.append(r"\item[Node] " + texttt(node.id) + ", " + escape(node.kind) + ", provenance: "
+                 + r"\emph{" + escape(node.provenance) + "}")
+    checked = "fully checked" if node.fully_checked else "not fully checked"
+    status_line = status_badge(node.status) + " " + escape(checked)
+    if node.direct is not None and node.direct.status is not node.status:
+        status_line += "; statement alone: " + escape(node.direct.status.value)
+    if node.proof_status is not None:
+        status_line += "; proof: " + escape(node.proof_status.value)
+    lines.append(r"\item[Status] " + status_line)
+    method = texttt(node.method)
+    if show_seconds:
+        method += f" ({node.seconds:.2f}\\,s)"
+    lines.append(r"\item[Method] " + method)
+    if node.evidence:
+        lines.append(r"\item[Evidence] " + escape(node.evidence))
+    if node.counterexample:
+        lines.append(r"\item[Refuted by] " + counterexample_latex(node.counterexample, typesetter))
+    premises = getattr(node, "premises", None)
+    if premises is not None:
+        text = r"\textbf{" + escape(premises.label) + "}: " + escape(premises.evidence)
+        if premises.satisfiable is True and premises.witness:
+            text += "; e.g. " + counterexample_latex(premises.witness, typesetter)
+        lines.append(r"\item[Premises] " + text)
+    if node.uses:
+        lines.append(
+            r"\item[Uses] "
+            + ", ".join(_node_link(u, texttt(u), paper) for u in node.uses)
+        )
+    if node.unestablished:
+        lines.append(r"\item[Open below] " + ", ".join(texttt(u) for u in node.unestablished))
+    if node.steps:
+        lines.append(r"\item[Proof] " + escape(f"{len(node.steps) - 1} step(s) and the closing implication:"))
+        lines.append(r"\begin{enumerate}\setlength{\itemsep}{0pt}")
+        for step in node.steps:
+            claim = (
+                escape(step.claim)
+                if step.claim.startswith("(")
+                else "$" + typesetter.expression(step.claim) + "$"
+            )
+            item = rf"\item {claim} \hfill {status_badge(step.result.status)}\\ " + r"{\small " + texttt(
+                step.result.method
+            )
+            if step.result.evidence:
+                item += ": " + escape(step.result.evidence)
+            item += "}"
+            if step.result.counterexample:
+                item += r"\\ {\small refuted by " + counterexample_latex(step.result.counterexample, typesetter) + "}"
+            lines.append(item)
+        lines.append(r"\end{enumerate}")
+    lines.append(r"\end{bpfields}")
+    return "\n".join(lines)
+
+
+def summary_table(report: PaperReport) -> str:
+    """A ``longtable`` (booktabs) of every statement with its status."""
+    lines = [
+        r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.24\linewidth}"
+        r">{\raggedright\arraybackslash}p{0.12\linewidth}>{\raggedright\arraybackslash}p{0.16\linewidth}"
+        r">{\raggedright\arraybackslash}p{0.2\linewidth}>{\raggedright\arraybackslash}p{0.13\linewidth}@{}}",
+        r"\toprule",
+        r"Statement & Variant & Provenance & Status & Fully checked \\",
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
+    for node in report.nodes.values():
+        if node.kind == "definition":
+            continue
+        lines.append(
+            rf"\hyperref[node:{_label(node.id)}]{{{escape(node.label)}}} & {escape(node.variant)} & "
+            rf"{escape(node.provenance)} & {status_badge(node.status)} & {'yes' if node.fully_checked else 'no'} \\"
+        )
+    lines.append(r"\end{longtable}")
+    return "\n".join(lines)
+
+
+def notation_table(paper: Paper, typesetter: Typesetter) -> str:
+    """Parameters, matrices and definitions with their symbols, meanings and ranges."""
+    lines = [
+        r"\begin{longtable}{@{}>{\raggedright\arraybackslash}p{0.3\linewidth}"
+        r">{\raggedright\arraybackslash}p{0.16\linewidth}>{\raggedright\arraybackslash}p{0.47\linewidth}@{}}",
+        r"\toprule",
+        r"Symbol & Name & Meaning \\",
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
+    for name, param in paper.params.items():
+        symbol = typesetter._range(_symbol_latex(name, param.latex), param.lo, param.hi, param.integer)
+        lines.append(f"${symbol}$ & {texttt(name)} & {escape(param.meaning)} \\\\")
+    for name, matrix in paper.matrices.items():
+        dims = " \\times ".join(typesetter.symbol(str(d)) if not isinstance(d, int) else str(d) for d in matrix.shape)
+        lines.append(
+            f"${_symbol_latex(name, matrix.latex)} \\in \\mathbf{{R}}^{{{dims}}}$ & {texttt(name)} & "
+            f"{escape(matrix.meaning)} \\\\"
+        )
+    for name, definition in paper.definitions.items():
+        if definition.builtin is not None:
+            template = BUILTINS[definition.builtin][1]
+            shown = template.format("A", "B") if "{0}" in template else template
+            lines.append(f"${shown}$ & {texttt(name)} & {escape(definition.meaning)} \\\\")
+            continue
+        if definition.args:
+            extra = {a: sp.Symbol(a, real=True) for a in definition.args}
+            head = typesetter.expression(f"{name}({', '.join(definition.args)})", extra)
+            body = typesetter.expression(definition.expr or "", extra)
+        else:
+            head = typesetter.symbol(name)
+            body = typesetter.expression(definition.expr or "")
+        lines.append(f"${head} = {body}$ & {texttt(name)} & {escape(definition.meaning)} \\\\")
+    lines.append(r"\end{longtable}")
+    return "\n".join(lines)
+
+
+def report_document(
+    report: PaperReport,
+    dag: Figure | None = None,
+    figures: Sequence[Figure] = (),
+    sections: Sequence[Section] = (),
+    notes: Sequence[str] = (),
+    show_seconds: bool = True,
+) -> LatexDocument:
+    """The full verification report as a LaTeX document.
+
+    Parameters
+    ----------
+    report
+        The check of a paper (:func:`boundprop.check.check_paper`).
+    dag
+        The dependency graph drawn as PDF (left out, with a note, when None).
+    figures
+        Regime maps and other figures, one ``figure`` each.
+    sections
+        Ready fragments such as bound tables and regime summaries.
+    notes
+        Plain-text remarks shown at the start (what was left out and why).
+    show_seconds
+        Print check times (off for reproducible output).
+    """
+    paper = report.paper
+    typesetter = Typesetter(paper)
+    counts = {s: len([n for n in report.nodes.values() if n.status is s and n.kind != "definition"]) for s in Status}
+    statements = [n for n in report.nodes.values() if n.kind != "definition"]
+    authors = escape(", ".join(paper.authors)) + (f" ({paper.year})" if paper.year else "")
+    body: list[str] = [
+        r"\documentclass[10pt]{article}",
+        r"\usepackage[a4paper,margin=2.2cm]{geometry}",
+        *PREAMBLE_PACKAGES,
+        r"\usepackage[hidelinks]{hyperref}",
+        status_colour_definitions(),
+        _FIELDS_ENV,
+        r"\setlength{\parindent}{0pt}\setlength{\parskip}{4pt}",
+        r"\setlength{\fboxsep}{1.5pt}",
+        r"\begin{document}",
+        r"\begin{center}",
+        r"{\LARGE Verification report}\\[4pt]",
+        r"{\large " + escape(paper.title) + r"}\\[2pt]",
+        authors + r"\\[2pt]",
+        r"{\small paper id " + texttt(paper.id) + ", lemma file " + texttt(paper.source.name)
+        + ", checked by boundprop " + escape(__version__) + "}",
+        r"\end{center}",
+        r"\section*{Summary}",
+        escape(
+            f"{len(statements)} statements: "
+            + ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
+            + "."
+        )
+        + (f" Checked in {report.seconds:.1f}\\,s." if show_seconds else ""),
+        r"A statement is \emph{fully checked} when it and every statement it depends on are proved "
+        r"(\emph{proved-bounded}: for every matrix size in the stated range) or explicitly assumed. "
+        r"Statuses: "
+        + ", ".join(status_badge(s) for s in Status)
+        + ".",
+    ]
+    refuted = [n for n in statements if n.status is Status.REFUTED]
+    theorems = [n for n in statements if n.kind == "theorem"]
+    if refuted or theorems:
+        body.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
+        for node in refuted:
+            line = rf"\item \textbf{{False:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
+            line += "(" + escape(node.provenance) + ")"
+            if node.counterexample:
+                line += ", refuted by " + counterexample_latex(node.counterexample, typesetter)
+            body.append(line + ".")
+        for node in theorems:
+            state = "fully checked" if node.fully_checked else "not fully checked"
+            line = (
+                rf"\item \textbf{{Theorem}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}}: "
+                + status_badge(node.status)
+                + ", "
+                + state
+            )
+            if node.unestablished:
+                line += "; not established below it: " + ", ".join(texttt(u) for u in node.unestablished)
+            body.append(line + ".")
+        body.append(r"\end{itemize}")
+    for note in notes:
+        body.append(r"\par\emph{Note: " + escape(note) + "}")
+    body.append(summary_table(report))
+    files: dict[str, bytes] = {}
+    body.append(r"\section*{Dependency graph}")
+    if dag is not None:
+        files[dag.name] = dag.data
+        body += [
+            r"\begin{figure}[htbp]",
+            r"\centering",
+            rf"\includegraphics[width={dag.width},height=0.8\textheight,keepaspectratio]{{{dag.name}}}",
+            r"\caption{" + dag.caption + "}",
+            r"\end{figure}",
+        ]
+    else:
+        body.append(r"\emph{The dependency graph is not drawn: graphviz's \texttt{dot} was not available.}")
+    body.append(r"\section*{Notation}")
+    body.append(notation_table(paper, typesetter))
+    body.append(r"\section*{Statements}")
+    for node in statements:
+        body.append(node_section(node, paper, typesetter, show_seconds))
+    if figures:
+        body.append(r"\section*{Regime maps}")
+        for figure in figures:
+            files[figure.name] = figure.data
+            body += [
+                r"\begin{figure}[htbp]",
+                r"\centering",
+                rf"\includegraphics[width={figure.width},height=0.6\textheight,keepaspectratio]{{{figure.name}}}",
+                r"\caption{" + figure.caption + "}",
+                r"\end{figure}",
+            ]
+    for section in sections:
+        body.append(r"\section*{" + escape(section.title) + "}")
+        body.append(section.body)
+    body += [r"\end{document}", ""]
+    return LatexDocument(tex="\n".join(body), files=files, notes=tuple(notes))
+
+
+def dag_figure(pdf: bytes, paper: Paper) -> Figure:
+    """The dependency graph (graphviz PDF) as a report figure."""
+    caption = (
+        escape(paper.title)
+        + r": dependency graph. Border colour: status of the statement alone; fill: status with its proof; "
+        r"double border: fully checked. Dashed edges are uses inside proofs.\label{fig:dag}"
+    )
+    return Figure("dag.pdf", pdf, caption)
+
