@@ -131,6 +131,8 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     """
     start = time.monotonic()
     mapping = {v.symbol: _assumed_symbol(v) for v in statement.variables}
+    # only symbols that gain a sign fact are replaced: rebuilding nested Max/Min is slow
+    mapping = {k: s for k, s in mapping.items() if len(s.assumptions0) > len(k.assumptions0)}
     conclusion = statement.conclusion
     if conclusion is not sp.true:
         conclusion = conclusion.xreplace(mapping)

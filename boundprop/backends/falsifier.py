@@ -117,8 +117,11 @@ class _Evaluator:
         self._fn: Callable[..., Any] | None = None
         if leaves:
             try:
+                # dummify rebuilds every expression (slow for nested Max/Min);
+                # it is needed only when a name could shadow a numpy function
+                clash = any(hasattr(np, v.name) or v.name.startswith("_") for v in statement.variables)
                 self._fn = sp.lambdify(
-                    list(statement.symbols), leaves, modules="numpy", dummify=True
+                    list(statement.symbols), leaves, modules="numpy", dummify=clash
                 )
             except Exception as exc:  # sympy printers raise many types
                 raise UnsupportedError(f"falsifier cannot compile the statement: {exc}") from None
@@ -339,7 +342,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
                 base[cont],
                 method="Nelder-Mead",
                 bounds=bounds,
-                options={"maxfev": 150 * len(cont) + 100, "xatol": 1e-12, "fatol": 1e-15},
+                options={"maxfev": min(150 * len(cont) + 100, 800), "xatol": 1e-12, "fatol": 1e-15},
             )
         best = base.copy()
         best[cont] = res.x
