@@ -101,26 +101,24 @@ def _split(a: Arr) -> tuple[Arr, Arr]:
 
 
 def prod_bounds(a: Arr, b: Arr) -> tuple[Arr, Arr]:
-    """Float bounds of the exact product ``a * b`` (0 * ±inf counts as 0)."""
-    with np.errstate(all="ignore"):
-        p = a * b
-        ah, al = _split(a)
-        bh, bl = _split(b)
-        err = al * bl - (((p - ah * bh) - al * bh) - ah * bl)  # Dekker: a*b == p + err
+    """Float bounds of the exact product ``a * b`` (0 * ±inf counts as 0).
+
+    Callers run under ``np.errstate(all="ignore")`` (overflow and 0*inf are
+    expected and handled).
+    """
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    err = al * bl - (((p - ah * bh) - al * bh) - ah * bl)  # Dekker: a*b == p + err
     zero = (a == 0) | (b == 0)
-    p = np.where(zero, 0.0, p)
-    valid = (
-        np.isfinite(p)
-        & np.isfinite(err)
-        & (np.abs(a) < _SPLIT_LIMIT)
-        & (np.abs(b) < _SPLIT_LIMIT)
-        & (np.abs(p) > _TINY)
-    )
-    exact_lo = zero | (valid & (err >= 0))
-    exact_hi = zero | (valid & (err <= 0))
-    lo = np.where(exact_lo, p, down(p))
-    hi = np.where(exact_hi, p, up(p))
-    return _nan_wide(lo, hi)
+    p[zero] = 0.0
+    # Dekker's split overflows for huge operands, and is inexact near underflow
+    valid = np.isfinite(err) & (np.abs(p) > _TINY) & (np.abs(a) + np.abs(b) < _SPLIT_LIMIT)
+    valid |= zero
+    err[zero] = 0.0
+    lo = np.where(valid & (err >= 0), p, down(p))
+    hi = np.where(valid & (err <= 0), p, up(p))
+    return lo, hi
 
 
 def _nan_wide(lo: Arr, hi: Arr) -> tuple[Arr, Arr]:
@@ -139,13 +137,12 @@ def iv_neg(x: IV) -> IV:
 
 
 def iv_mul(x: IV, y: IV) -> IV:
-    los, his = [], []
-    for a in (x.lo, x.hi):
-        for b in (y.lo, y.hi):
-            plo, phi = prod_bounds(a, b)
-            los.append(plo)
-            his.append(phi)
-    return IV(np.minimum.reduce(los), np.maximum.reduce(his), x.bad | y.bad)
+    k = x.lo.shape[0]
+    # all four endpoint products in one vectorised call (numpy pays per call)
+    a = np.concatenate([x.lo, x.lo, x.hi, x.hi])
+    b = np.concatenate([y.lo, y.hi, y.lo, y.hi])
+    plo, phi = prod_bounds(a, b)
+    return IV(plo.reshape(4, k).min(axis=0), phi.reshape(4, k).max(axis=0), x.bad | y.bad)
 
 
 def iv_sqr(x: IV) -> IV:
@@ -173,24 +170,22 @@ def _recip_bound(d: Arr, lower: bool) -> Arr:
 
 def iv_int_pow(x: IV, n: int | Arr) -> IV:
     """x**n for integer n (scalar or per-box array); even powers are >= 0."""
-    n_arr = np.broadcast_to(np.asarray(n, dtype=np.int64), x.lo.shape)
-    neg = n_arr < 0
+    k = x.lo.shape[0]
+    n_arr = np.broadcast_to(np.asarray(n, dtype=np.int64), (k,))
     m = np.abs(n_arr)
     alo, ahi = np.abs(x.lo), np.abs(x.hi)
+    # one vectorised pass computes both directed bounds of |lo|**m and |hi|**m
+    plo, phi = _pow_nonneg_both(np.concatenate([alo, ahi]), np.concatenate([m, m]))
+    alo_dn, ahi_dn, alo_up, ahi_up = plo[:k], plo[k:], phi[:k], phi[k:]
     contains0 = (x.lo <= 0) & (x.hi >= 0)
-    mag_lo = np.where(contains0, 0.0, np.minimum(alo, ahi))
-    mag_hi = np.maximum(alo, ahi)
-    even_lo = _pow_nonneg(mag_lo, m, lower=True)
-    even_hi = _pow_nonneg(mag_hi, m, lower=False)
-    # odd powers are increasing: sign(v) * |v|**m with the rounding direction flipped for v < 0
-    lo_odd = np.where(
-        x.lo >= 0, _pow_nonneg(alo, m, lower=True), -_pow_nonneg(alo, m, lower=False)
-    )
-    hi_odd = np.where(
-        x.hi >= 0, _pow_nonneg(ahi, m, lower=False), -_pow_nonneg(ahi, m, lower=True)
-    )
+    even_lo = np.where(contains0, 0.0, np.minimum(alo_dn, ahi_dn))
+    even_hi = np.maximum(alo_up, ahi_up)
+    # odd powers are increasing: sign(v) * |v|**m, rounding direction flipped for v < 0
+    lo_odd = np.where(x.lo >= 0, alo_dn, -alo_up)
+    hi_odd = np.where(x.hi >= 0, ahi_up, -ahi_dn)
     odd = (m % 2) == 1
-    res = IV(np.where(odd, lo_odd, even_lo), np.where(odd, hi_odd, even_hi), x.bad.copy())
+    res = IV(np.where(odd, lo_odd, even_lo), np.where(odd, hi_odd, even_hi), x.bad)
+    neg = n_arr < 0
     if np.any(neg):
         inv = iv_recip(res)
         res = IV(
@@ -201,21 +196,28 @@ def iv_int_pow(x: IV, n: int | Arr) -> IV:
     return res
 
 
-def _pow_nonneg(a: Arr, n: Arr, lower: bool) -> Arr:
-    """Directed bound of a**n for a >= 0 by binary exponentiation (each step rounded)."""
-    result = np.ones_like(a)
-    base = a.copy()
-    k = n.copy()
-    pick = 0 if lower else 1
-    while np.any(k > 0):
-        odd = (k & 1) == 1
-        result = np.where(odd, prod_bounds(result, base)[pick], result)
-        k = k >> 1
-        if np.any(k > 0):
-            base = prod_bounds(base, base)[pick]
-    if lower:
-        result = np.maximum(result, 0.0)
-    return result
+def _pow_nonneg_both(a: Arr, n: Arr) -> tuple[Arr, Arr]:
+    """Lower and upper bounds of a**n for a >= 0, n >= 0, by binary exponentiation.
+
+    Lower and upper chains run side by side in one array so each step is one
+    vectorised product; every product is rounded in its chain's direction.
+    """
+    k = a.shape[0]
+    res = np.ones(2 * k)
+    base = np.concatenate([a, a])
+    e = np.concatenate([n, n])
+    first = np.arange(2 * k) < k
+    while True:
+        odd = (e & 1) == 1
+        if np.any(odd):
+            plo, phi = prod_bounds(res, base)
+            res = np.where(odd, np.where(first, plo, phi), res)
+        e = e >> 1
+        if not np.any(e > 0):
+            break
+        blo, bhi = prod_bounds(base, base)
+        base = np.where(first, blo, bhi)
+    return np.maximum(res[:k], 0.0), res[k:]
 
 
 def iv_exp(x: IV) -> IV:
