@@ -143,7 +143,8 @@ _LONG_TOKEN = 16
 def escape(text: str) -> str:
     """Escape ``text`` for LaTeX's text mode (pdflatex-safe).
 
-    The ten special characters become their LaTeX forms; Greek letters and
+    The special characters become their LaTeX forms (``<=`` and ``>=`` become
+    ≤ and ≥); Greek letters and
     common math symbols become ``\\ensuremath{...}``; other characters outside
     Latin-1 become ``[U+XXXX]``, so the document always compiles. Inside long
     unbroken tokens (identifiers, URLs, numbers) a ``\\allowbreak{}`` follows
@@ -158,6 +159,7 @@ def escape(text: str) -> str:
     >>> print(escape("a_very_long_identifier_name"))
     a\\_very\\_long\\_identifier\\_\\allowbreak{}name
     """
+    text = text.replace("<=", "≤").replace(">=", "≥").replace("!=", "≠")
     out: list[str] = []
     run = 0
     for char in text:
@@ -1067,3 +1069,406 @@ def dag_figure(pdf: bytes, paper: Paper) -> Figure:
     )
     return Figure("dag.pdf", pdf, caption)
 
+
+
+# ---------------------------------------------------------------------------
+# bound tables (boundprop table --format latex)
+
+NORM_CONVENTIONS = {
+    "N1": r"N1, the entrywise max norm $\|A\| = \max_{i,j} |A_{ij}|$",
+    "N2": r"N2, the operator $\infty$-norm $\|A\| = \max_i \sum_j |A_{ij}|$",
+}
+
+_FLAG_WORDS = {
+    "premises-fail": "premises fail",
+    "vacuous": "vacuous",
+    "undetermined": "undetermined",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RowFlag:
+    """Why a row of a bound table is marked: the theorem at depth L = ℓ is
+    ``vacuous`` (no better than a baseline), its ``premises-fail``, or it is
+    ``undetermined``; ``detail`` says which baseline or premise."""
+
+    layer: int
+    klass: str
+    detail: str
+
+
+def norm_convention(variant: str) -> str:
+    """The caption phrase for a node's norm variant (LaTeX).
+
+    >>> norm_convention("N2").startswith("N2, the operator")
+    True
+    >>> norm_convention("")
+    ''
+    """
+    if not variant:
+        return ""
+    return NORM_CONVENTIONS.get(variant, "variant " + escape(variant))
+
+
+def fraction_latex(value: Fraction) -> str:
+    r"""An exact rational as LaTeX: ``\tfrac{1}{10}``, ``4``, ``-\tfrac{3}{2}``.
+
+    >>> fraction_latex(Fraction(1, 10)), fraction_latex(Fraction(4)), fraction_latex(Fraction(-3, 2))
+    ('\\tfrac{1}{10}', '4', '-\\tfrac{3}{2}')
+    """
+    return exact_latex(f"{value.numerator}/{value.denominator}")
+
+
+def _table_symbols(table: Any, paper: Paper | None) -> tuple[str, dict[str, str]]:
+    """(index symbol, column key -> header symbol) from the lemma file where it says."""
+    index = r"\ell"
+    headers = {c.key: c.latex for c in table.columns}
+    if paper is None:
+        return index, headers
+    try:
+        from boundprop.propagate import find_node, load_annotations, theorem_bound
+
+        spec = load_annotations(paper).layer_spec(table.theorem)
+        node = find_node(paper, table.theorem)
+        quantity, _ = theorem_bound(paper, node)
+    except BoundpropError:
+        return index, headers
+    if spec.index in paper.params:
+        index = _symbol_latex(spec.index, paper.params[spec.index].latex)
+    for key, text in (("phi", spec.phi), ("eps", spec.eps)):
+        call = re.fullmatch(r"\s*(\w+)\(\s*" + re.escape(spec.index) + r"\s*\)\s*", text)
+        if call and call.group(1) in paper.definitions:
+            headers[key] = _symbol_latex(call.group(1), paper.definitions[call.group(1)].latex)
+        else:
+            headers[key] = Typesetter(paper).expression(text)
+    name = str(quantity)
+    if name in paper.params:
+        headers["e"] = "{" + _symbol_latex(name, paper.params[name].latex) + "}_{" + index + "}"
+    return index, headers
+
+
+def bound_table_latex(
+    table: Any,
+    paper: Paper | None = None,
+    digits: int | None = None,
+    flags: Mapping[int, RowFlag] | None = None,
+    both_ends: bool = False,
+    float_env: bool = True,
+) -> str:
+    r"""A certified per-layer bound table as a booktabs ``tabular``.
+
+    Parameters
+    ----------
+    table
+        A :class:`boundprop.report.table.BoundTable`.
+    paper
+        The paper, for the column symbols (``latex`` fields), the theorem's
+        norm convention and its label.
+    digits
+        Significant digits (default: the table's).
+    flags
+        Rows to mark (:func:`table_row_flags`) in a last column: vacuous,
+        premises fail or undetermined, with the baselines and premises named
+        in a note below the table.
+    both_ends
+        Print ``[lo, hi]`` (lower end rounded down, upper end up); default
+        prints the upper end rounded up, which is what a bound needs.
+    float_env
+        Wrap in a ``table`` float with the caption; False gives the
+        ``tabular`` and the caption as a paragraph below (for ``longtable``-free
+        inclusion anywhere).
+
+    Examples
+    --------
+    >>> from boundprop.propagate import Enclosure, LayerRow
+    >>> from boundprop.report.table import BoundTable
+    >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
+    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(2, third, third, third),), 3)
+    >>> print(bound_table_latex(t, float_env=False).splitlines()[5])
+    2 & $0.334$ & $0.334$ & $0.334$ \\
+    """
+    digits = digits or table.digits
+    index, headers = _table_symbols(table, paper)
+    node = paper.nodes.get(table.theorem) if paper is not None else None
+    columns = list(table.columns)
+    flags = flags or {}
+    body = []
+    for row in table.rows:
+        cells = [str(row.layer)]
+        for column in columns:
+            enclosure = getattr(row, column.key)
+            if both_ends:
+                cells.append("$" + enclosure_latex(enclosure.lo, enclosure.hi, digits) + "$")
+            else:
+                cells.append("$" + upper_latex(enclosure.hi, digits) + "$")
+        if flags:
+            flag = flags.get(row.layer)
+            cells.append(r"{\footnotesize " + _FLAG_WORDS.get(flag.klass, "") + "}" if flag else "")
+        body.append(" & ".join(cells) + r" \\")
+    fixed = ", ".join(
+        "$" + (_symbol_latex(k, paper.params[k].latex) if paper is not None and k in paper.params
+               else str(sp.latex(sp.Symbol(k)))) + " = " + fraction_latex(v) + "$"
+        for k, v in table.fixed.items()
+    )
+    label = escape(table.label)
+    if node is not None and node.variant:
+        label += " [" + escape(node.variant) + "]"
+    caption = f"{label}: certified per-layer bounds"
+    if paper is not None:
+        caption += " for " + escape(paper.title)
+    caption += f" at {fixed}" if fixed else ""
+    caption += "."
+    norm = norm_convention(node.variant) if node is not None else ""
+    if norm:
+        caption += f" Norm: {norm}."
+    if both_ends:
+        caption += (
+            f" Each entry encloses the exact value: lower end rounded down, upper end rounded up, "
+            f"{digits} significant digits."
+        )
+    else:
+        caption += (
+            f" Each entry is the upper end of a certified enclosure, rounded up to {digits} significant digits."
+        )
+    if table.recurrence:
+        caption += " Recurrence check: " + escape(table.recurrence) + "."
+    notes = []
+    for klass in ("premises-fail", "vacuous", "undetermined"):
+        details = sorted({f.detail for f in flags.values() if f.klass == klass})
+        if details:
+            notes.append(_FLAG_WORDS[klass] + ": " + escape("; ".join(details)))
+    if notes:
+        caption += (
+            r" The last column says where the theorem, applied to a network of depth $L = "
+            + index
+            + r"$, is vacuous (no better than a baseline) or where its premises fail."
+        )
+    column_spec = "@{}r" + "r" * len(columns) + ("l" if flags else "") + "@{}"
+    header = "$" + index + "$ & " + " & ".join("$" + headers[c.key] + "$" for c in columns)
+    header += (f" & at $L = {index}$" if flags else "") + r" \\"
+    tabular = [
+        r"\begin{tabular}{" + column_spec + "}",
+        r"\toprule",
+        header,
+        r"\midrule",
+        *body,
+        r"\bottomrule",
+        r"\end{tabular}",
+    ]
+    note_text = "; ".join(notes)
+    if not float_env:
+        out = tabular + ([r"\par\smallskip{\footnotesize " + note_text + ".}"] if notes else [])
+        out.append(r"\par\smallskip{\small " + caption + "}")
+        return "\n".join(out)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        r"\caption{" + caption + "}",
+        rf"\label{{tab:bounds-{_label(table.theorem)}}}",
+        *tabular,
+    ]
+    if notes:
+        lines.append(r"\par\smallskip\parbox{0.9\linewidth}{\footnotesize " + note_text + ".}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines)
+
+
+def table_row_flags(paper: Paper, table: Any, depth: int = 8) -> dict[int, RowFlag]:
+    """Mark the rows where the theorem, applied to a network of depth L = ℓ, is
+    vacuous (certainly no better than one of its baselines), where its premises
+    fail, or where this is undetermined. Rows where the bound is informative
+    are not marked.
+
+    Computed with :func:`boundprop.regimes.pave` over the integer axis L at the
+    table's fixed values (rigorous interval evaluation). Returns no flags when
+    the question cannot be posed (for instance a baseline needs a parameter
+    the table does not fix).
+    """
+    from boundprop.propagate import load_annotations
+    from boundprop.regimes import Axis, build_problem, pave
+
+    if not table.rows:
+        return {}
+    ann = load_annotations(paper)
+    spec = ann.layer_spec(table.theorem)
+    depth_name = spec.depth
+    if depth_name not in paper.params:
+        return {}
+    param = paper.params[depth_name]
+    layers = [row.layer for row in table.rows]
+    axis = Axis(
+        name=depth_name,
+        symbol=sp.Symbol(depth_name, integer=True),
+        lo=Fraction(min(layers)),
+        hi=Fraction(max(layers)),
+        integer=True,
+        latex=param.latex,
+    )
+    fixed = {k: v for k, v in table.fixed.items() if k != depth_name}
+    try:
+        problem = build_problem(paper, table.theorem, [axis], fixed, (), ann)
+        span = max(layers) - min(layers) + 1
+        rmap = pave(problem, depth=max(depth, span.bit_length() + 2), backend="scalar")
+    except BoundpropError:
+        return {}
+    flags: dict[int, RowFlag] = {}
+    for cell in rmap.cells:
+        (lo, hi), = cell.box
+        klass = cell.klass.value
+        if klass == "informative":
+            continue
+        if klass == "vacuous":
+            detail = "no better than " + ", ".join(cell.baselines) if cell.baselines else "vacuous"
+        elif klass == "premises-fail":
+            detail = cell.reason or "a premise fails"
+        else:
+            detail = "interval evaluation could not decide"
+        for layer in range(int(lo), int(hi) + 1):
+            if layer in layers:
+                flags[layer] = RowFlag(layer, klass, detail)
+    return flags
+
+
+# ---------------------------------------------------------------------------
+# regime summaries (boundprop regimes --format latex)
+
+
+def _axis_range_latex(axis: Any, lo: Fraction, hi: Fraction, digits: int = 3) -> str:
+    symbol = _symbol_latex(axis.name, axis.latex)
+    if axis.integer:
+        if lo == hi:
+            return f"{symbol} = {int(lo)}"
+        return f"{symbol} \\in \\{{{int(lo)}, \\dots, {int(hi)}\\}}"
+    # outward: the printed box contains the cells
+    return f"{symbol} \\in [{lower_latex(lo, digits)}, {upper_latex(hi, digits)}]"
+
+
+def regime_summary_latex(
+    rmap: Any,
+    paper: Paper | None = None,
+    figure: str | None = None,
+    float_env: bool = True,
+) -> str:
+    r"""The classes of a regime map with their parameter ranges and volume fractions.
+
+    Each class's range is the bounding box of its cells, printed outward
+    (lower ends rounded down, upper ends up, 3 significant digits). With a
+    declared regime, the combined classes follow. ``figure`` is a file name
+    (PDF or PNG, e.g. from ``--plot``) included as a figure after the table.
+
+    Parameters
+    ----------
+    rmap
+        A :class:`boundprop.regimes.RegimeMap`.
+    paper
+        The paper (for its title and the theorem's norm variant).
+    figure
+        The map drawn by :func:`boundprop.report.plot.plot_map`.
+    float_env
+        Wrap the table in a ``table`` float.
+    """
+    problem = rmap.problem
+    node = paper.nodes.get(problem.theorem) if paper is not None else None
+    fractions = rmap.fractions()
+    boxes: dict[str, list[tuple[Fraction, Fraction]]] = {}
+    counts: dict[str, int] = {}
+    for cell in rmap.cells:
+        name = cell.klass.value
+        counts[name] = counts.get(name, 0) + 1
+        if name not in boxes:
+            boxes[name] = list(cell.box)
+        else:
+            boxes[name] = [(min(a, c), max(b, d)) for (a, b), (c, d) in zip(boxes[name], cell.box, strict=True)]
+    rows = []
+    explain = {
+        "premises-fail": "a premise of the theorem (or of a lemma it uses) fails",
+        "vacuous": "the bound is no better than a baseline",
+        "informative": "the bound beats every baseline",
+        "undetermined": "not decided at this depth",
+    }
+    for name, fraction in fractions.items():
+        if name in boxes:
+            ranges = ", ".join(
+                "$" + _axis_range_latex(axis, lo, hi) + "$"
+                for axis, (lo, hi) in zip(problem.axes, boxes[name], strict=True)
+                if axis.split
+            )
+        else:
+            ranges = "---"
+        cells = [escape(name), escape(explain.get(name, "")), ranges, f"${fraction:.3f}$", str(counts.get(name, 0))]
+        rows.append(" & ".join(cells) + r" \\")
+    combined_rows = []
+    if problem.regimes:
+        for name, fraction in sorted(rmap.combined_fractions().items()):
+            combined_rows.append(f"{escape(name)} & ${fraction:.3f}$ \\\\")
+    axes = ", ".join(
+        "$" + _axis_range_latex(a, a.lo, a.hi) + "$" + (" (log scale)" if a.log else "")
+        + ("" if a.split else " (projected: for all values)")
+        for a in problem.axes
+    )
+    fixed = ", ".join(
+        "$" + _symbol_latex(k, problem.latex.get(k, k)) + " = " + fraction_latex(v) + "$"
+        for k, v in problem.fixed.items()
+    )
+    label = escape(problem.label)
+    if node is not None and node.variant:
+        label += " [" + escape(node.variant) + "]"
+    caption = f"Regimes of {label} over {axes}"
+    caption += f" at {fixed}" if fixed else ""
+    caption += (
+        f": {len(rmap.cells)} rigorously classed cells (bisection depth at most {rmap.depth}); "
+        "volume fractions of the free axes"
+        + ("; baselines: " + ", ".join(texttt(b.id) for b in problem.baselines) if problem.baselines else "")
+        + "."
+    )
+    norm = norm_convention(node.variant) if node is not None else ""
+    if norm:
+        caption += f" Norm: {norm}."
+    tabular = [
+        r"\begin{tabular}{@{}l>{\raggedright\arraybackslash}p{0.27\linewidth}"
+        r">{\raggedright\arraybackslash}p{0.3\linewidth}rr@{}}",
+        r"\toprule",
+        r"Class & Meaning & Parameter range (bounding box) & Volume & Cells \\",
+        r"\midrule",
+        *rows,
+        r"\bottomrule",
+        r"\end{tabular}",
+    ]
+    if combined_rows:
+        regime = problem.regimes[0]
+        tabular += [
+            r"\par\medskip",
+            r"\begin{tabular}{@{}lr@{}}",
+            r"\toprule",
+            r"With regime " + texttt(regime.id) + r" & Volume \\",
+            r"\midrule",
+            *combined_rows,
+            r"\bottomrule",
+            r"\end{tabular}",
+        ]
+    if problem.dropped:
+        tabular.append(
+            r"\par\smallskip\parbox{0.95\linewidth}{\footnotesize Premises left out (not over the map's parameters): "
+            + escape("; ".join(problem.dropped)) + ".}"
+        )
+    if float_env:
+        lines = [
+            r"\begin{table}[htbp]",
+            r"\centering",
+            r"\caption{" + caption + "}",
+            rf"\label{{tab:regimes-{_label(problem.theorem)}}}",
+            *tabular,
+            r"\end{table}",
+        ]
+    else:
+        lines = [*tabular, r"\par\smallskip{\small " + caption + "}"]
+    if figure is not None:
+        lines += [
+            r"\begin{figure}[htbp]",
+            r"\centering",
+            rf"\includegraphics[width=\linewidth,height=0.5\textheight,keepaspectratio]{{{figure}}}",
+            r"\caption{Regime map of " + label + r" (rigorous cells; hatched: undetermined).}",
+            rf"\label{{fig:regimes-{_label(problem.theorem)}}}",
+            r"\end{figure}",
+        ]
+    return "\n".join(lines)
