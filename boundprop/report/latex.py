@@ -1184,7 +1184,7 @@ def bound_table_latex(
     >>> from boundprop.report.table import BoundTable
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
     >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(2, third, third, third),), 3)
-    >>> print(bound_table_latex(t, float_env=False).splitlines()[5])
+    >>> print(bound_table_latex(t, float_env=False).splitlines()[4])
     2 & $0.334$ & $0.334$ & $0.334$ \\
     """
     digits = digits or table.digits
