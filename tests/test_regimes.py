@@ -1,0 +1,233 @@
+"""Regime maps: classes checked at sampled exact points, backends agree, CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from exact_eval import relation_holds, sign_of
+
+from boundprop.errors import InputError
+from boundprop.loader import load_paper
+from boundprop.regimes import (
+    Backend,
+    CellClass,
+    Problem,
+    RegimeMap,
+    build_problem,
+    combined_class,
+    parse_axis,
+    parse_fix,
+    pave,
+)
+
+DATA = Path(__file__).parent / "data"
+TOY = DATA / "toy_collapse.toml"
+FIX = ["H=4", "phi0=1", "d=4", "k=4", "beta=1", "c=1", "n=4096"]
+THEOREMS = ["R1", "R2", "Theorem 5.3"]
+
+
+@pytest.fixture(scope="module")
+def paper():  # type: ignore[no-untyped-def]
+    return load_paper(TOY)
+
+
+def problem(paper, theorem: str, params: list[str], regimes: tuple[str, ...] = (),  # type: ignore[no-untyped-def]
+            fix: list[str] = FIX) -> Problem:
+    axes = [parse_axis(s, paper) for s in params]
+    names = {a.name for a in axes}
+    from boundprop.propagate import load_annotations
+
+    ann = load_annotations(paper)
+    fixed = dict(parse_fix(s, paper, ann) for s in fix if s.split("=")[0] not in names)
+    return build_problem(paper, theorem, axes, fixed, regimes, ann)
+
+
+@pytest.fixture(scope="module")
+def maps(paper) -> dict[str, RegimeMap]:  # type: ignore[no-untyped-def]
+    out = {}
+    for theorem in THEOREMS:
+        prob = problem(paper, theorem, ["eta=1/1000:1:log", "L=1:64"], ("fast-attention",))
+        out[theorem] = pave(prob, depth=11, backend="batch")
+    return out
+
+
+def _points(rmap: RegimeMap, cell, rng: random.Random, k: int):  # type: ignore[no-untyped-def]
+    """Exact points in a cell: its corners' neighbourhood, centre and random rationals."""
+    for t in range(k):
+        point = {}
+        for axis, (lo, hi) in zip(rmap.problem.axes, cell.box, strict=True):
+            if axis.integer:
+                v = Fraction(rng.randint(int(lo), int(hi))) if t else lo
+            elif t == 0:
+                v = lo
+            elif t == 1:
+                v = hi
+            else:
+                v = lo + (hi - lo) * Fraction(rng.randint(0, 10**6), 10**6)
+            point[axis.symbol] = sp.Rational(v.numerator, v.denominator)
+        yield point
+
+
+def _check_cell(rmap: RegimeMap, cell, point) -> None:  # type: ignore[no-untyped-def]
+    prob = rmap.problem
+    if cell.klass is CellClass.PREMISES_FAIL:
+        failed = next(p for p in prob.premises if p.label == cell.reason)
+        assert not relation_holds(failed.relation, point), (cell, point)
+        return
+    if cell.klass is CellClass.UNDETERMINED:
+        pass
+    else:
+        for premise in prob.premises:
+            assert relation_holds(premise.relation, point), (premise.label, cell, point)
+        for baseline in prob.baselines:
+            applies = all(relation_holds(h, point) for h in baseline.applies)
+            s = sign_of(prob.bound - baseline.bound, point)
+            if cell.klass is CellClass.VACUOUS and baseline.id in cell.baselines:
+                assert applies and s >= 0, (baseline.id, cell, point)
+            if cell.klass is CellClass.INFORMATIVE:
+                assert (not applies) or s < 0, (baseline.id, cell, point)
+        if cell.klass is CellClass.VACUOUS:
+            assert cell.baselines
+    for regime in prob.regimes:
+        label = cell.regime(regime.id)
+        if label == regime.labels[0]:
+            assert relation_holds(regime.relation, point), (regime.id, cell, point)
+        elif label == regime.labels[1]:
+            assert not relation_holds(regime.relation, point), (regime.id, cell, point)
+
+
+@pytest.mark.parametrize("theorem", THEOREMS)
+def test_sampled_points_confirm_every_classed_cell(maps: dict[str, RegimeMap], theorem: str) -> None:
+    rmap = maps[theorem]
+    rng = random.Random(7)
+    decided = [c for c in rmap.cells if c.klass is not CellClass.UNDETERMINED]
+    assert decided, "nothing was classed"
+    sample = decided if len(decided) <= 150 else rng.sample(decided, 150)
+    for cell in sample:
+        for point in _points(rmap, cell, rng, 3):
+            _check_cell(rmap, cell, point)
+
+
+def test_maps_show_all_the_expected_classes(maps: dict[str, RegimeMap]) -> None:
+    r1, r2, t53 = (maps[t].fractions() for t in THEOREMS)
+    # R1 = 2LHηφ0(1+Hη)^(L-1) >= ((1+Hη)^L - 1)φ0: never better than the zero-layer network
+    assert r1["informative"] == 0.0 and r1["vacuous"] > 0.6
+    assert r2["informative"] > 0.1 and r2["vacuous"] > 0.5
+    assert t53["premises-fail"] > 0.2  # H*eta <= 1/2 fails for eta > 1/8
+    for fr in (r1, r2, t53):
+        assert sum(fr.values()) == pytest.approx(1.0, abs=1e-9)
+    fail = next(c for c in maps["Theorem 5.3"].cells if c.klass is CellClass.PREMISES_FAIL)
+    assert "H*eta <= 1/2" in fail.reason
+    combined = {combined_class(c, maps["R2"].problem) for c in maps["R2"].cells}
+    assert {"both", "regime-only", "neither"} <= combined
+
+
+def test_cells_tile_the_box_with_exact_rational_ends(maps: dict[str, RegimeMap]) -> None:
+    rmap = maps["R2"]
+    eta, layers = rmap.problem.axes
+    total = sum(rmap.volume(c) for c in rmap.cells)
+    assert total == pytest.approx(1.0, rel=1e-12)
+    for cell in rmap.cells:
+        (elo, ehi), (llo, lhi) = cell.box
+        assert isinstance(elo, Fraction) and eta.lo <= elo < ehi <= eta.hi
+        assert llo.denominator == 1 and lhi.denominator == 1 and 1 <= llo <= lhi <= 64
+    # integer cells never overlap: L-ranges of cells at the same eta are disjoint
+    by_eta: dict[tuple[Fraction, Fraction], list[tuple[Fraction, Fraction]]] = {}
+    for cell in rmap.cells:
+        by_eta.setdefault(cell.box[0], []).append(cell.box[1])
+    for ranges in by_eta.values():
+        ranges.sort()
+        for (a, b), (c, _) in zip(ranges, ranges[1:], strict=False):
+            assert b < c
+
+
+@pytest.mark.parametrize("theorem", THEOREMS)
+def test_scalar_and_batch_backends_give_the_same_classes(paper, theorem: str) -> None:  # type: ignore[no-untyped-def]
+    prob = problem(paper, theorem, ["eta=1/1000:1:log", "L=1:64"], ("fast-attention",))
+    batch = pave(prob, depth=8, backend=Backend.BATCH)
+    scalar = pave(prob, depth=8, backend=Backend.SCALAR)
+    key = [(c.box, c.klass, c.baselines, c.regimes) for c in batch.cells]
+    assert key == [(c.box, c.klass, c.baselines, c.regimes) for c in scalar.cells]
+    assert batch.evaluated == scalar.evaluated
+
+
+def test_undecided_premise_is_never_read_as_true(paper) -> None:  # type: ignore[no-untyped-def]
+    # phi0 free in [0, 1]: '0 < phi0' is undecided on the cell touching 0, which must stay undetermined
+    prob = problem(paper, "R1", ["phi0=0:1", "eta=1/10:1/2"], fix=["H=2", "L=3"])
+    rmap = pave(prob, depth=6, backend="batch")
+    touching = [c for c in rmap.cells if c.box[0][0] == 0]
+    assert touching and all(c.klass is CellClass.UNDETERMINED for c in touching)
+
+
+def test_depth_zero_is_one_cell(paper) -> None:  # type: ignore[no-untyped-def]
+    prob = problem(paper, "R2", ["eta=1/1000:1:log", "L=1:64"])
+    rmap = pave(prob, depth=0)
+    assert len(rmap.cells) == 1 and rmap.cells[0].klass is CellClass.UNDETERMINED
+
+
+def test_integer_point_cells_and_log_midpoints(paper) -> None:  # type: ignore[no-untyped-def]
+    prob = problem(paper, "R1", ["eta=1/1000:1:log", "L=1:4"])
+    rmap = pave(prob, depth=12)
+    assert any(c.box[1][0] == c.box[1][1] for c in rmap.cells)
+    # the first log split of [1/1000, 1] is at (a float near) sqrt(1/1000)
+    ends = {c.box[0][1] for c in rmap.cells} | {c.box[0][0] for c in rmap.cells}
+    assert any(abs(float(e) - 1000 ** -0.5) < 1e-12 for e in ends)
+
+
+def test_projected_axis_is_never_split(paper) -> None:  # type: ignore[no-untyped-def]
+    axes = [parse_axis("eta=1/1000:1:log", paper), parse_axis("L=1:16", paper),
+            parse_axis("H=1:8", paper, split=False)]
+    prob = build_problem(paper, "R2", axes, {k: v for k, v in (parse_fix(s, paper) for s in FIX[1:5])})
+    rmap = pave(prob, depth=8)
+    assert all(c.box[2] == (Fraction(1), Fraction(8)) for c in rmap.cells)
+
+
+def test_bad_questions_are_input_errors(paper) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="give"):
+        problem(paper, "R2", ["eta=0:1"], fix=["H=1"])
+    with pytest.raises(InputError, match="log axis"):
+        parse_axis("eta=0:1:log", paper)
+    with pytest.raises(InputError, match="not a parameter"):
+        parse_axis("zeta=0:1", paper)
+    with pytest.raises(InputError, match="integer"):
+        parse_fix("L=1.5", paper)
+    with pytest.raises(InputError, match="no node"):
+        problem(paper, "R9", ["eta=0:1"])
+
+
+def test_cli_regimes_json_and_plot(run_cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    png = tmp_path / "map.png"
+    code, out, err = run_cli("regimes", "R2", "--paper", str(TOY), "--depth", "8", "--json",
+                             "--plot", str(png), "--regime", "fast-attention", "--fix", "c=1", "--fix", "n=4096")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["params"] == ["eta", "L"]
+    assert set(data["fractions"]) == {c.value for c in CellClass}
+    assert data["seconds"] >= 0 and data["cells"]
+    cell = data["cells"][0]
+    assert set(cell["box"]) == {"eta", "L"} and cell["class"] in data["fractions"]
+    assert "combined" in cell
+    assert png.stat().st_size > 10_000
+
+
+def test_cli_regimes_scalar_svg(run_cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    svg = tmp_path / "map.svg"
+    code, out, err = run_cli("regimes", "Theorem 5.3", "--paper", str(TOY), "--depth", "6",
+                             "--backend", "scalar", "--plot", str(svg))
+    assert code == 0, err
+    assert "premises-fail" in out and svg.read_text().startswith("<?xml")
+
+
+def test_cli_regimes_errors(run_cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, _, err = run_cli("regimes", "R1", "--paper", str(TOY), "--param", "eta=1:0")
+    assert code == 3 and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli("regimes", "R1", "--paper", str(TOY), "--plot", "x.gif", "--depth", "1")
+    assert code == 3 and ".png" in err
+    code, _, err = run_cli("regimes", "R1", "--paper", str(TOY), "--regime", "warp-speed")
+    assert code == 3 and "unknown regime" in err
