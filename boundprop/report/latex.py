@@ -759,10 +759,11 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A ready LaTeX fragment with its (plain-text) heading."""
+    """A ready LaTeX fragment with its (plain-text) heading and the files it includes."""
 
     title: str
     body: str
+    files: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1054,20 +1055,21 @@ def report_document(
                 r"\end{figure}",
             ]
     for section in sections:
+        files.update(section.files)
         body.append(r"\section*{" + escape(section.title) + "}")
         body.append(section.body)
     body += [r"\end{document}", ""]
     return LatexDocument(tex="\n".join(body), files=files, notes=tuple(notes))
 
 
-def dag_figure(pdf: bytes, paper: Paper) -> Figure:
+def dag_figure(pdf: bytes, paper: Paper, name: str = "dag.pdf") -> Figure:
     """The dependency graph (graphviz PDF) as a report figure."""
     caption = (
         escape(paper.title)
         + r": dependency graph. Border colour: status of the statement alone; fill: status with its proof; "
         r"double border: fully checked. Dashed edges are uses inside proofs.\label{fig:dag}"
     )
-    return Figure("dag.pdf", pdf, caption)
+    return Figure(name, pdf, caption)
 
 
 
