@@ -47,7 +47,7 @@ METHOD = "falsifier"
 FloatArray = npt.NDArray[np.float64]
 
 _LOCAL_SEARCHES = 6
-_MAX_VERIFICATIONS = 60
+_MAX_VERIFICATIONS = 40
 _DENOMINATORS: tuple[int | None, ...] = (1, 2, 4, 10, 100, 1000, 10**4, 10**6, 10**9, None)
 
 
@@ -117,12 +117,16 @@ class _Evaluator:
         self._fn: Callable[..., Any] | None = None
         if leaves:
             try:
-                # dummify rebuilds every expression (slow for nested Max/Min);
-                # it is needed only when a name could shadow a numpy function
-                clash = any(hasattr(np, v.name) or v.name.startswith("_") for v in statement.variables)
-                self._fn = sp.lambdify(
-                    list(statement.symbols), leaves, modules="numpy", dummify=clash
-                )
+                # Safe argument names (a variable "e" would shadow numpy's e).
+                # lambdify's own dummify rebuilds every expression with
+                # evaluation on, which is very slow for nested Max/Min.
+                safe = [sp.Symbol(f"_v{i}", real=True) for i in range(self.n_vars)]
+                with sp.evaluate(False):
+                    renamed = [
+                        leaf.xreplace(dict(zip(statement.symbols, safe, strict=True)))
+                        for leaf in leaves
+                    ]
+                self._fn = sp.lambdify(safe, renamed, modules="numpy", dummify=False)
             except Exception as exc:  # sympy printers raise many types
                 raise UnsupportedError(f"falsifier cannot compile the statement: {exc}") from None
 
@@ -269,23 +273,33 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     tried: set[tuple[sp.Rational, ...]] = set()
 
     def try_candidates(candidates: FloatArray) -> dict[sp.Symbol, sp.Rational] | None:
+        """Snap each float candidate to nearby rationals, keep those that still
+        violate in floats, and verify them exactly, simplest first."""
         nonlocal verifications
+        pool: list[tuple[int, sp.Rational, dict[sp.Symbol, sp.Rational]]] = []
         for z in candidates:
+            if time.monotonic() - start > budget.seconds:
+                break
             snapped = _snap(variables, z)
             if not snapped:
                 continue
             grid = np.array([[float(p[v.symbol]) for v in variables] for p in snapped])
             sh, sc = evaluate(grid)
             for k, point in enumerate(snapped):
-                key = tuple(point[v.symbol] for v in variables)
-                if key in tried or not (sh[k] >= 0 and sc[k] <= 0):
-                    continue
-                tried.add(key)
-                verifications += 1
-                if _safe_refutes(refutes, statement, point):
-                    return point
-                if verifications >= _MAX_VERIFICATIONS:
-                    return None
+                if sh[k] >= 0 and sc[k] <= 0:
+                    values = list(point.values())
+                    pool.append((max(int(r.q) for r in values), max(abs(r) for r in values), point))
+        pool.sort(key=lambda item: (item[0], item[1]))
+        for _, _, point in pool:
+            key = tuple(point[v.symbol] for v in variables)
+            if key in tried:
+                continue
+            if verifications >= _MAX_VERIFICATIONS or time.monotonic() - start > budget.seconds:
+                return None
+            tried.add(key)
+            verifications += 1
+            if _safe_refutes(refutes, statement, point):
+                return point
         return None
 
     def done(point: dict[sp.Symbol, sp.Rational], searches: int) -> CheckResult:
@@ -302,9 +316,10 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     # violations first (strict before ties), the smallest points first: a
     # reader prefers the counterexample x = 2 to x = -976690
     size = np.max(np.abs(pts), axis=1) if pts.shape[1] else np.zeros(len(pts))
-    violating = np.flatnonzero(feasible & (c <= 0))
-    key = np.lexsort((size[violating], c[violating] == 0))
-    bad = violating[key][:10]
+    strict = np.flatnonzero(feasible & (c < 0))
+    ties = np.flatnonzero(feasible & (c == 0))  # exact equality in floats: rarely real
+    by_size = strict[np.argsort(size[strict], kind="stable")]
+    bad = np.concatenate([by_size[:10], rng.permutation(by_size[10:])[:10], ties[:2]])
     point = try_candidates(pts[bad])
     if point is not None:
         return done(point, 0)
@@ -329,6 +344,8 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         base = x0.copy()
 
         def objective(zc: FloatArray, base: FloatArray = base) -> float:
+            if time.monotonic() - start > budget.seconds:
+                raise _OutOfTime
             full = base.copy()
             full[cont] = zc
             hh, cc = evaluate(full[None, :])
@@ -337,13 +354,20 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = optimize.minimize(
-                objective,
-                base[cont],
-                method="Nelder-Mead",
-                bounds=bounds,
-                options={"maxfev": min(150 * len(cont) + 100, 800), "xatol": 1e-12, "fatol": 1e-15},
-            )
+            try:
+                res = optimize.minimize(
+                    objective,
+                    base[cont],
+                    method="Nelder-Mead",
+                    bounds=bounds,
+                    options={
+                        "maxfev": min(150 * len(cont) + 100, 800),
+                        "xatol": 1e-12,
+                        "fatol": 1e-15,
+                    },
+                )
+            except _OutOfTime:
+                break
         best = base.copy()
         best[cont] = res.x
         best = _project(variables, best[None, :])
@@ -358,6 +382,10 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         seconds=time.monotonic() - start,
         details={"samples": len(pts), "local_searches": searches, "seed": budget.seed},
     )
+
+
+class _OutOfTime(Exception):
+    """Raised inside a local search when the time budget is spent."""
 
 
 def _distinct(points: FloatArray, k: int) -> FloatArray:
