@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-import sympy as sp
-
 from boundprop.cli.prove_cmd import build_statement
 from boundprop.statement import Statement
 

@@ -1,0 +1,115 @@
+"""The portfolio: method choice by shape, what was tried, and safety against broken backends."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import sympy as sp
+
+from boundprop.backends import exact, falsifier, portfolio, z3backend
+from boundprop.cli.prove_cmd import build_statement
+from boundprop.errors import UnsupportedError
+from boundprop.statement import Budget, Statement
+from boundprop.verdict import CheckResult, Status
+
+B = Budget(seconds=4, samples=1000)
+
+
+def decide(expr: str, var: tuple[str, ...] = (), assume: tuple[str, ...] = (),
+           integer: tuple[str, ...] = ()) -> CheckResult:
+    return portfolio.decide(build_statement(expr, assume, var, integer), B)
+
+
+def test_exact_decides_trivial_statements_first() -> None:
+    r = decide("x^2 + 1 > 0")
+    assert r.status is Status.PROVED and r.method == "exact"
+    assert r.details["tried"] == ["exact: proved"]
+
+
+def test_polynomial_goes_to_z3() -> None:
+    r = decide("x*y <= (x^2 + y^2)/2")
+    assert (r.status, r.method) == (Status.PROVED, "z3")
+    assert r.details["tried"] == ["exact: undecided", "z3: proved"]
+
+
+def test_transcendental_box_goes_to_bnb() -> None:
+    r = decide("exp(x) - 1 <= 2*x", ("x=0:1.25",))
+    assert (r.status, r.method) == (Status.PROVED, "interval-bnb")
+    assert r.details["tried"][1].startswith("z3: unsupported (exp")
+
+
+def test_false_transcendental_is_refuted_with_counterexample() -> None:
+    r = decide("exp(x) - 1 <= 2*x", ("x=0:1.3",))
+    assert r.status is Status.REFUTED and r.counterexample is not None
+    assert r.method in ("interval-bnb", "falsifier")
+
+
+def test_unbounded_transcendental_ends_tested_not_proved() -> None:
+    r = decide("exp(x) >= 1 + x")
+    assert r.status is Status.TESTED and r.method == "falsifier"
+    assert "no method proved it" in r.evidence
+    assert r.details["tried"][-1].startswith("falsifier: tested")
+
+
+def test_progress_reports_each_method() -> None:
+    seen: list[str] = []
+    st = build_statement("exp(x) >= 1 + x", (), ("x=-1:1",))
+    portfolio.decide(st, B, progress=seen.append)
+    assert seen[0] == "exact" and "interval-bnb" in seen
+
+
+def _boom(statement: Statement, budget: Budget) -> CheckResult:
+    raise RuntimeError("backend bug")
+
+
+def _liar_proves(statement: Statement, budget: Budget) -> CheckResult:
+    raise ZeroDivisionError("half-way")
+
+
+def _bad_counterexample(statement: Statement, budget: Budget) -> CheckResult:
+    name = statement.variables[0].name
+    return CheckResult(Status.REFUTED, "liar", "made up", counterexample={name: "1"})
+
+
+def test_backend_exception_never_becomes_proved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(z3backend, "decide", _boom)
+    monkeypatch.setattr(exact, "decide", _liar_proves)
+    r = decide("x*y <= (x^2 + y^2)/2")
+    assert r.status is Status.TESTED
+    assert any("error (RuntimeError: backend bug)" in t for t in r.details["tried"])
+    assert any("error (ZeroDivisionError" in t for t in r.details["tried"])
+
+
+def test_unverified_counterexample_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(z3backend, "decide", _bad_counterexample)
+    monkeypatch.setattr(falsifier, "decide", _bad_counterexample)
+    r = decide("x^2 + 2 >= 2*x", ("x=-3:3",))  # true: x = 1 gives 3 >= 2
+    assert r.status is not Status.REFUTED
+    assert any("failed re-verification" in t for t in r.details["tried"])
+
+
+def test_unsupported_everywhere_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unsupported(statement: Statement, budget: Budget) -> CheckResult:
+        raise UnsupportedError("nothing fits")
+
+    monkeypatch.setattr(falsifier, "decide", unsupported)
+    r = decide("exp(x) >= 1 + x")
+    assert r.status is Status.UNKNOWN and r.method == "portfolio"
+    assert "falsifier: unsupported (nothing fits)" in r.evidence
+
+
+def test_point_of_inverts_matrix_formatting() -> None:
+    st = build_statement("a11 + a12 >= t", (), ("a11=0:1", "a12=0:1", "t=0:1"))
+    syms = {v.name: v.symbol for v in st.variables}
+    st = replace(st, matrices={"A": ((syms["a11"], syms["a12"]),)})
+    cex = {"A": [["1/2", "0"]], "t": "1"}
+    assert portfolio.point_of(st, cex) == {
+        syms["a11"]: sp.Rational(1, 2), syms["a12"]: 0, syms["t"]: 1
+    }
+
+
+def test_time_budget_is_shared() -> None:
+    st = build_statement("log(x) <= x - 1 + 10^-12*exp(y)", (), ("x=0.1:10", "y=0:1"))
+    r = portfolio.decide(st, Budget(seconds=2, samples=500))
+    assert r.seconds < 4
