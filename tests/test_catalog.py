@@ -15,7 +15,7 @@ from boundprop.backends import exact, falsifier, portfolio, z3backend
 from boundprop.interval import refutes
 from boundprop.statement import Budget, Statement
 from boundprop.verdict import CheckResult, Status
-from tests.catalog import CATALOG, OPEN, PROVED, REFUTED, Z3, Entry
+from catalog import CATALOG, OPEN, PROVED, REFUTED, Z3, Entry
 
 Decide = Callable[[Statement, Budget], CheckResult]
 
