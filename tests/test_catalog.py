@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 import pytest
 import sympy as sp
+from catalog import CATALOG, OPEN, PROVED, REFUTED, Z3, Entry
 
 from boundprop.backends import exact, falsifier, portfolio, z3backend
 from boundprop.interval import refutes
 from boundprop.statement import Budget, Statement
 from boundprop.verdict import CheckResult, Status
-from catalog import CATALOG, OPEN, PROVED, REFUTED, Z3, Entry
 
 Decide = Callable[[Statement, Budget], CheckResult]
 
