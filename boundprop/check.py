@@ -183,6 +183,11 @@ def _check_one(
     if node.assume:
         result = CheckResult(Status.ASSUMED, "assumed", "assumed in the lemma file (assume = true)")
         return result, None, (), None
+    if node.simulate is not None:  # decided by a registered experiment: tested at best
+        from boundprop.simulated import run_simulation
+
+        measured = run_simulation(node.simulate)
+        return measured, measured, (), None
     node_budget = replace(budget, seconds=node.seconds) if node.seconds else budget
     direct = check_statement(paper, node, node_budget, decide)
     proof = paper.proofs.get(node_id)

@@ -103,6 +103,8 @@ class Node:
     line: int
     seconds: float | None = None  # per-node time budget override
     baselines: tuple[str, ...] = ()  # nodes whose bounds this one must beat to be informative
+    # decided by a registered experiment (boundprop.simulated): at best TESTED, never proved
+    simulate: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,7 +307,7 @@ def _load_defs(
 
 _NODE_KEYS = {
     "id", "label", "variant", "kind", "provenance", "text", "hypotheses", "conclusion",
-    "uses", "assume", "ranges", "sizes", "seconds", "baselines",
+    "uses", "assume", "ranges", "sizes", "seconds", "baselines", "simulate",
 }
 
 
@@ -379,6 +379,7 @@ def _load_nodes(
             line=line,
             seconds=float(seconds) if seconds is not None else None,
             baselines=_str_list(reader, spec, "baselines", line),
+            simulate=_simulate(reader, spec, node_id, conclusion, line),
         )
     for node in nodes.values():
         for used in node.uses:
@@ -388,6 +389,26 @@ def _load_nodes(
             if baseline not in nodes:
                 raise reader.fail(f"node {node.id!r} names baseline {baseline!r}, which is not a node", node.line)
     return nodes
+
+
+def _simulate(
+    reader: _Reader, spec: Mapping[str, Any], node_id: str, conclusion: Any, line: int
+) -> dict[str, str] | None:
+    """A node's ``simulate`` table, validated against the experiment registry."""
+    raw = spec.get("simulate")
+    if raw is None:
+        return None
+    from boundprop.simulated import validate_spec
+
+    if not isinstance(raw, dict):
+        raise reader.fail(f'node {node_id!r}: simulate must be a table: simulate = {{ experiment = "..." }}', line)
+    if conclusion is not None:
+        raise reader.fail(f"node {node_id!r}: a simulated node has no conclusion (remove one of the two)", line)
+    try:
+        validate_spec(raw)
+    except BoundpropError as exc:
+        raise reader.fail(f"node {node_id!r}: {exc.message}", line) from None
+    return dict(raw)
 
 
 def _enum(reader: _Reader, cls: Any, value: Any, key: str, node_id: str, line: int) -> Any:
