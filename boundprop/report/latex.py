@@ -843,7 +843,12 @@ def node_section(node: NodeReport, paper: Paper, typesetter: Typesetter, show_se
         lines.append(r"\item[Refuted by] " + counterexample_latex(node.counterexample, typesetter))
     premises = getattr(node, "premises", None)
     if premises is not None:
-        text = r"\textbf{" + escape(premises.label) + "}: " + escape(premises.evidence)
+        text = r"\textbf{" + escape(premises.label) + "}"
+        evidence = premises.evidence
+        if evidence.lower().startswith(premises.label.lower()):
+            evidence = evidence[len(premises.label) :].lstrip(" :")
+        if evidence:
+            text += ": " + escape(evidence)
         if premises.satisfiable is True and premises.witness:
             text += "; e.g. " + counterexample_latex(premises.witness, typesetter)
         lines.append(r"\item[Premises] " + text)
@@ -983,7 +988,7 @@ def report_document(
         r"\begin{center}",
         r"{\LARGE Verification report}\\[4pt]",
         r"{\large " + escape(paper.title) + r"}\\[2pt]",
-        authors + r"\\[2pt]",
+        *([authors + r"\\[2pt]"] if authors else []),
         r"{\small paper id " + texttt(paper.id) + ", lemma file " + texttt(paper.source.name)
         + ", checked by boundprop " + escape(__version__) + "}",
         r"\end{center}",

@@ -1,0 +1,261 @@
+"""Unit tests of the LaTeX writers: escaping, safe-direction rounding,
+statements in the paper's notation, counterexamples, log parsing."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from latex_support import DATA, toy_table
+
+from boundprop.loader import load_paper
+from boundprop.report.compile import (
+    LatexError,
+    LatexNotFoundError,
+    compile_latex,
+    find_engine,
+    parse_log,
+)
+from boundprop.report.latex import (
+    Typesetter,
+    bound_table_latex,
+    counterexample_latex,
+    decimal_latex,
+    enclosure_latex,
+    escape,
+    exact_latex,
+    lower_decimal,
+    matrix_latex,
+    table_row_flags,
+    upper_decimal,
+    upper_latex,
+)
+
+# ---------------------------------------------------------------------------
+# escaping
+
+
+@pytest.mark.parametrize(
+    ("char", "escaped"),
+    [
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("$", r"\$"),
+        ("#", r"\#"),
+        ("_", r"\_"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+        ("~", r"\textasciitilde{}"),
+        ("^", r"\textasciicircum{}"),
+        ("\\", r"\textbackslash{}"),
+    ],
+)
+def test_every_special_character_is_escaped(char: str, escaped: str) -> None:
+    assert escape(f"a{char}b") == f"a{escaped}b"
+
+
+def test_escape_leaves_no_bare_special_characters() -> None:
+    text = escape(r"100% of $x_1$ & {y} # ~z^2 \cmd")
+    bare = re.sub(r"\\(textbackslash|textasciitilde|textasciicircum)\{\}|\\[&%$#_{}]", "", text)
+    assert not set(bare) & set("&%$#_{}~^\\")
+
+
+def test_unicode_becomes_math_and_unknown_characters_are_named() -> None:
+    assert escape("η ≤ ε") == r"\ensuremath{\eta} \ensuremath{\le} \ensuremath{\varepsilon}"
+    assert escape("x <= 1") == r"x \ensuremath{\le} 1"
+    assert escape("\u2603") == "[U+2603]"
+    assert escape("café") == "café"
+
+
+def test_long_tokens_get_break_points() -> None:
+    text = escape("no_counterexample_in_4000_samples_and_6_local_searches")
+    assert r"\allowbreak{}" in text
+    assert escape("short words stay as they are") == "short words stay as they are"
+
+
+# ---------------------------------------------------------------------------
+# safe-direction rounding
+
+fractions = st.fractions(min_value=Fraction(-10**12), max_value=Fraction(10**12), max_denominator=10**15)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=fractions, digits=st.integers(min_value=1, max_value=20))
+def test_rounding_brackets_the_exact_value(value: Fraction, digits: int) -> None:
+    up, down = upper_decimal(value, digits), lower_decimal(value, digits)
+    assert Fraction(down) <= value <= Fraction(up)
+    for result in (up, down):
+        assert len(result.as_tuple().digits) <= digits or result.is_zero()
+    if Fraction(up) != value:
+        # tight: one unit in the last place apart
+        assert Fraction(up) - Fraction(down) <= Fraction(10) ** (up.adjusted() - digits + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(allow_nan=False, allow_infinity=False, width=64), digits=st.integers(1, 17))
+def test_rounding_of_floats_uses_their_exact_value(value: float, digits: int) -> None:
+    exact = Fraction(value)
+    assert Fraction(lower_decimal(value, digits)) <= exact <= Fraction(upper_decimal(value, digits))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=fractions, digits=st.integers(1, 12))
+def test_printed_numbers_are_exactly_the_rounded_decimals(value: Fraction, digits: int) -> None:
+    up = upper_decimal(value, digits)
+    text = decimal_latex(up)
+    match = re.fullmatch(r"(-?[0-9.]+)(?: \\times 10\^\{(-?\d+)\})?", text)
+    assert match, text
+    printed = Decimal(match.group(1)).scaleb(int(match.group(2) or 0))
+    assert printed == up
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "up", "down"),
+    [
+        (Fraction(2, 3), 3, "0.667", "0.666"),
+        (Fraction(-2, 3), 3, "-0.666", "-0.667"),
+        (0.1, 2, "0.11", "0.10"),  # the float 0.1 is slightly above 1/10
+        ("9.9951", 3, "10.0", "9.99"),
+        (Fraction(1, 4), 6, "0.25", "0.25"),
+    ],
+)
+def test_rounding_known_answers(value: object, digits: int, up: str, down: str) -> None:
+    assert str(upper_decimal(value, digits)) == up  # type: ignore[arg-type]
+    assert str(lower_decimal(value, digits)) == down  # type: ignore[arg-type]
+
+
+def test_upper_ends_never_print_low() -> None:
+    assert upper_latex(Fraction(123456789, 10**15), 4) == r"1.235 \times 10^{-7}"
+    assert enclosure_latex(Fraction(1, 3), Fraction(1, 3), 2) == "[0.33, 0.34]"
+    with pytest.raises(Exception, match="digits"):
+        upper_decimal(1, 0)
+
+
+def test_table_prints_upper_ends_rounded_up() -> None:
+    tex = bound_table_latex(toy_table(), digits=2, float_env=False)
+    # 1/3 rounded up to 2 digits is 0.34, never 0.33; 1.960001 -> 2.0
+    assert "$0.34$" in tex and "$0.33$" not in tex
+    assert "$2.0$" in tex
+
+
+# ---------------------------------------------------------------------------
+# statements and counterexamples
+
+
+def test_definitions_stay_unexpanded_and_latex_fields_are_used() -> None:
+    paper = load_paper(Path(DATA / "toy_collapse.toml"))
+    ts = Typesetter(paper)
+    text = ts.expression(paper.nodes["R2"].conclusion or "")
+    assert r"g\left(" in text and r"\theta_\ell" in text and r"\eta" in text
+    assert "exp" not in text and "e^{" not in text
+
+
+def test_hypotheses_chain_and_sentence() -> None:
+    ts = Typesetter(load_paper("example"))
+    sentence = ts.node(ts.paper.nodes["E1"]).sentence()
+    assert sentence == r"If $0 \leq x \leq \frac{5}{4}$, then $g\left(x\right) \leq 2 x$."
+    assert ts.node(ts.paper.nodes["E5"]).domain == (
+        r"A \in \mathbf{R}^{n \times d}",
+        r"n \in \{1, \dots, 3\}",
+        r"d \in \{1, \dots, 2\}",
+    )
+
+
+def test_unparseable_text_falls_back_to_verbatim() -> None:
+    ts = Typesetter(load_paper("example"))
+    assert ts.expression("nonsense(") == r"\text{\texttt{nonsense(}}"
+
+
+def test_counterexamples_typeset_exact_values_and_matrices() -> None:
+    ts = Typesetter(load_paper("example"))
+    text = counterexample_latex({"x": "-5/4", "A": [["1", "1/2"], ["0", "-3"]], "A[0,1]": "7"}, ts)
+    assert text == (
+        r"$x = -\tfrac{5}{4}$, $A = \begin{bmatrix} 1 & \tfrac{1}{2} \\ 0 & -3 \end{bmatrix}$, $A_{0,1} = 7$"
+    )
+    assert exact_latex("123456789012345678901234567/3").startswith(r"\text{\texttt{")
+    assert exact_latex("sqrt(2)") == r"\text{\texttt{sqrt(2)}}"
+    assert matrix_latex([["0.5"]]) == r"\begin{bmatrix} \tfrac{1}{2} \end{bmatrix}"
+
+
+# ---------------------------------------------------------------------------
+# row flags (rigorous classification of table rows)
+
+
+def test_row_flags_mark_vacuous_rows_and_failed_premises() -> None:
+    import sympy as sp
+
+    from boundprop.propagate import layer_model, layer_rows
+    from boundprop.report.table import BoundTable
+
+    paper = load_paper(Path(DATA / "toy_collapse.toml"))
+    fixed = {"eta": Fraction(1, 10), "H": Fraction(4), "phi0": Fraction(1)}
+    rows = layer_rows(layer_model(paper, "R1"), {k: sp.Rational(v) for k, v in fixed.items()}, range(0, 4))
+    flags = table_row_flags(paper, BoundTable(paper.id, "R1", "R1", fixed, rows, 4))
+    assert flags[0].klass == "premises-fail"  # L = 0 is outside L's range [1, 64]
+    # e_1 = 2*H*eta*phi0 = 0.8 > (1 + H*eta) - 1 = 0.4, the zero-layer baseline
+    assert flags[1].klass == "vacuous" and "B-zero-layer" in flags[1].detail
+
+
+# ---------------------------------------------------------------------------
+# the LaTeX log and the engine
+
+
+def test_parse_log_reads_errors_boxes_pages_and_missing_files() -> None:
+    log = (
+        "Overfull \\hbox (15.2pt too wide) in paragraph at lines 10--12\n"
+        "Overfull \\hbox (0.3pt too wide) in paragraph at lines 20--20\n"
+        "Underfull \\hbox (badness 10000) in paragraph at lines 5--6\n"
+        "LaTeX Warning: Reference `node:E1' on page 2 undefined on input line 40.\n"
+        "! LaTeX Error: File `tikz.sty' not found.\n"
+        "l.3 \\usepackage\n"
+        "Output written on doc.pdf (4 pages, 1 bytes).\n"
+    )
+    summary = parse_log(log)
+    assert summary.pages == 4
+    assert [i.amount_pt for i in summary.overfull] == [15.2, 0.3]
+    assert [i.line for i in summary.overfull_worse_than(1.0)] == [10]
+    assert len(summary.underfull) == 1
+    assert summary.missing[0].message == "tikz.sty"
+    assert summary.undefined[0].message == "Reference node:E1"
+    assert summary.errors[0].line == 3
+
+
+def test_missing_engine_names_the_packages_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.delenv("BOUNDPROP_LATEX", raising=False)
+    with pytest.raises(LatexNotFoundError, match="texlive-latex-base texlive-latex-recommended"):
+        find_engine()
+
+
+def test_missing_engine_in_the_cli_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, run_cli: object
+) -> None:
+    monkeypatch.setenv("BOUNDPROP_LATEX", "no-such-latex-engine")
+    code, out, err = run_cli("report", "example", "--out", str(tmp_path / "r.pdf"))  # type: ignore[operator]
+    assert code == 3
+    assert "texlive-latex-base" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_rejects_other_suffixes(tmp_path: Path, run_cli: object) -> None:
+    code, _, err = run_cli("report", "example", "--out", str(tmp_path / "r.html"))  # type: ignore[operator]
+    assert code == 3 and ".tex or .pdf" in err
+
+
+@pytest.mark.latex
+def test_compile_errors_quote_the_first_error() -> None:
+    pytest.importorskip("shutil")
+    if not _has_engine():
+        pytest.skip("no LaTeX engine installed")
+    with pytest.raises(LatexError, match="Undefined control sequence"):
+        compile_latex("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}")
+
+
+def _has_engine() -> bool:
+    import shutil
+
+    return shutil.which("pdflatex") is not None or shutil.which("lualatex") is not None
