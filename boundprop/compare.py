@@ -1,0 +1,501 @@
+"""Which collapse results apply where: Dong et al. 2021 against Alman & Song 2025.
+
+For one grid of (η, H, L) this module decides, rigorously at each exact grid point
+(interval arithmetic, three-valued), three questions:
+
+``rank collapse`` (Dong et al. 2021, Theorem 2.2 with H heads)
+    the doubly exponential bound shrinks to 0: c_H r0² < 1 with the base
+    c_H = 4γβ_D H/√d_qk (papers.md §2; the summary's "base < 1" is the same test at
+    r0 = 1, see the node ``D-collapse-corrected`` of ``lemmas/dong_2021.toml``).
+``layer collapse`` (Alman & Song 2025, R1 and R2)
+    the bound of R1 (N2) or R2 (N1) is strictly below every baseline the lemma file names
+    for it (the zero-layer network and the trivial bound): the theorem is informative.
+``fast attention`` (Alman & Song 2023, as the regime of papers.md §1.2)
+    the entries of the scaled queries and keys at the last layer are bounded by
+    B = √β·d·η·φ⁽¹⁾_{L−1} (N1 growth φ⁽¹⁾_ℓ = φ0(1+Hdη)^ℓ), and B ≤ c·√(log n).
+
+The two papers parameterise weights differently, so the comparison rests on explicit
+assumptions (:class:`Assumptions`, listed in every output): Alman–Song weights have entries
+at most η (N1); then ‖W_Q W_Kᵀ‖₁ ≤ d·k·η² and ‖W_V‖_{1,∞} ≤ d·η, so Dong's β_D = k·d²·η³;
+Alman–Song's logit factor is β = 1/√k with d_qk = k (Dong's 1/√d_qk scaling); γ and r0 are
+given numbers (γ is not defined by the summary).
+
+The bounds of R1, R2 and their baselines are read from ``lemmas/alman_song_2025.toml``
+(nodes ``R1``, ``R2`` and their ``baselines``); if that file or a node is missing, the
+formulas of papers.md §1.3 are used and a note says so. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from boundprop.errors import BoundpropError, InputError
+from boundprop.interval import truth
+from boundprop.verdict import Tri
+
+__all__ = [
+    "Assumptions",
+    "Verdicts",
+    "Comparison",
+    "compare",
+    "comparison_json",
+    "category",
+    "CATEGORY_LABELS",
+    "plot_comparison",
+]
+
+ETA, H, L = sp.Symbol("eta", real=True), sp.Symbol("H", integer=True), sp.Symbol("L", integer=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Assumptions:
+    """The fixed parameters and the mapping between the papers' settings.
+
+    Attributes
+    ----------
+    n, d, k : int
+        Tokens, width, query/key width (d_qk = k).
+    phi0 : Fraction
+        Bound on the input (N1 entries and N2 rows alike, as in Alman–Song's R1/R2).
+    gamma : Fraction
+        Dong et al.'s constant γ (not defined by the summary; an assumption).
+    r0 : Fraction
+        ‖res(X)‖_{1,∞} of the input (Dong et al.).
+    c_fast : Fraction
+        The constant of the fast-attention threshold B ≤ c·√(log n).
+    """
+
+    n: int = 1024
+    d: int = 4
+    k: int = 4
+    phi0: Fraction = Fraction(1)
+    gamma: Fraction = Fraction(1)
+    r0: Fraction = Fraction(1)
+    c_fast: Fraction = Fraction(1)
+
+    def lines(self) -> list[str]:
+        """The assumptions in plain words, for every output."""
+        return [
+            f"Alman-Song weights: every entry |W_ij| <= eta (N1); input bound phi0 = {self.phi0}; "
+            f"n = {self.n}, d = {self.d}, k = d_qk = {self.k}",
+            f"Dong beta_D = ||W_QK||_1 ||W_V||_{{1,inf}} <= (d k eta^2)(d eta) = k d^2 eta^3 = "
+            f"{self.k * self.d**2} eta^3",
+            f"logit scale: Alman-Song beta = 1/sqrt(k) (Dong's 1/sqrt(d_qk)); gamma = {self.gamma} "
+            f"(Dong's constant, assumed); r0 = ||res(X)||_{{1,inf}} = {self.r0}",
+            "rank collapse (Dong): the bound of Theorem 2.2 shrinks to 0, i.e. c_H r0^2 < 1 with "
+            "c_H = 4 gamma beta_D H / sqrt(d_qk) (= 'base < 1' when r0 = 1)",
+            "layer collapse (Alman-Song): the bound of R1 (N2) or R2 (N1) is strictly below all of "
+            "its baselines (zero-layer network, trivial bound)",
+            f"fast attention (Alman-Song 2023): B = sqrt(beta) d eta phi0 (1 + H d eta)^(L-1) <= "
+            f"c sqrt(log n) with c = {self.c_fast} (the asymptotic o(sqrt(log n)) read as a constant "
+            "threshold)",
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """What holds at one grid point (three-valued, rigorous at the exact point)."""
+
+    eta: Fraction
+    heads: int
+    depth: int
+    dong_base: float
+    rank_collapse: Tri
+    r1: Tri
+    r2: Tri
+    fast: Tri
+    r1_bound: float
+    r2_bound: float
+    baseline: float
+    fast_b: float
+
+    @property
+    def layer_collapse(self) -> Tri:
+        """R1 or R2 informative."""
+        return self.r1.or_(self.r2)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The grid of :class:`Verdicts` with the assumptions and sources used."""
+
+    assumptions: Assumptions
+    points: tuple[Verdicts, ...]
+    sources: tuple[str, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------
+# the formulas
+
+
+@dataclass(frozen=True, slots=True)
+class _Formulas:
+    """Every quantity as a sympy expression in (eta, H, L), assumptions substituted."""
+
+    dong_base: sp.Expr
+    r1: sp.Expr
+    r2: sp.Expr  # may contain a Sum over the layer index: expanded per depth
+    baselines: Mapping[str, tuple[sp.Expr, ...]]  # theorem -> baseline bounds
+    fast_b: sp.Expr
+    fast_threshold: sp.Expr
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _fallback_bounds(a: Assumptions) -> dict[str, Any]:
+    """papers.md §1.3, used when the Alman–Song lemma file lacks a node."""
+    phi0, d, k = sp.Rational(a.phi0), sp.Integer(a.d), sp.Integer(a.k)
+    beta = 1 / sp.sqrt(k)
+    j = sp.Symbol("j", integer=True)
+    phi1 = phi0 * (1 + H * d * ETA) ** j
+    theta = beta * k * d**2 * ETA**2 * phi1**2
+    r2 = sp.Sum((1 + H * d * ETA) ** (L - 1 - j) * H * d * ETA * (sp.exp(2 * theta) - 1) * phi1, (j, 0, L - 1))
+    zero = ((1 + H * ETA) ** L - 1) * phi0
+    trivial = 2 * phi0 * (1 + H * ETA) ** L
+    return {
+        "R1": 2 * L * H * ETA * phi0 * (1 + H * ETA) ** (L - 1),
+        "R2": r2,
+        "baselines": (zero, trivial),
+    }
+
+
+def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
+    """R1, R2 and their baselines from the lemma file, with the assumptions substituted."""
+    fallback = _fallback_bounds(a)
+    sources: list[str] = []
+    notes: list[str] = []
+    try:
+        from boundprop.loader import load_paper
+        from boundprop.propagate import theorem_bound
+
+        paper = load_paper("alman-song-2025")
+    except BoundpropError as exc:
+        notes.append(f"Alman-Song lemma file not usable ({exc}); using the formulas of papers.md 1.3")
+        return {"R1": fallback["R1"], "R2": fallback["R2"], "baselines": {}}, sources, notes
+    values = {
+        "eta": ETA,
+        "H": H,
+        "L": L,
+        "phi0": sp.Rational(a.phi0),
+        "d": sp.Integer(a.d),
+        "k": sp.Integer(a.k),
+        "n": sp.Integer(a.n),
+        "beta": 1 / sp.sqrt(sp.Integer(a.k)),
+    }
+    out: dict[str, Any] = {"baselines": {}}
+    for theorem in ("R1", "R2"):
+        node = paper.nodes.get(theorem)
+        if node is None:
+            out[theorem] = fallback[theorem]
+            notes.append(f"{theorem} not in the Alman-Song lemma file; using papers.md 1.3")
+            continue
+        try:
+            _, bound = theorem_bound(paper, node)
+            bounds = [bound]
+            for bid in node.baselines:
+                bounds.append(theorem_bound(paper, paper.nodes[bid])[1])
+        except BoundpropError as exc:
+            out[theorem] = fallback[theorem]
+            notes.append(f"{theorem}: {exc}; using papers.md 1.3")
+            continue
+        subbed = [_substitute(b, values) for b in bounds]
+        free = set().union(*(s.free_symbols for s in subbed)) - {ETA, H, L}
+        free = {s for s in free if not _bound_index(s, subbed)}
+        if free:
+            out[theorem] = fallback[theorem]
+            notes.append(
+                f"{theorem} mentions {', '.join(sorted(map(str, free)))}, which the comparison does not "
+                "fix; using papers.md 1.3"
+            )
+            continue
+        out[theorem] = subbed[0]
+        out["baselines"][theorem] = tuple(subbed[1:])
+        sources.append(
+            f"{theorem}: {paper.source.name} node {theorem!r}, baselines {', '.join(node.baselines) or 'none'}"
+        )
+    return out, sources, notes
+
+
+def _bound_index(symbol: sp.Symbol, exprs: Sequence[sp.Expr]) -> bool:
+    """True if ``symbol`` only occurs as the index of a Sum."""
+    for e in exprs:
+        for s in e.atoms(sp.Sum):
+            if symbol in {lim[0] for lim in s.limits}:
+                return True
+    return False
+
+
+def _substitute(expr: sp.Expr, values: Mapping[str, Any]) -> sp.Expr:
+    mapping = {s: values[s.name] for s in expr.free_symbols if s.name in values}
+    return sp.sympify(expr).xreplace(mapping)
+
+
+def _formulas(a: Assumptions) -> _Formulas:
+    d, k = sp.Integer(a.d), sp.Integer(a.k)
+    beta_dong = k * d**2 * ETA**3
+    dong_base = 4 * sp.Rational(a.gamma) * beta_dong * H / sp.sqrt(k)
+    sources = [
+        "Dong: base c_H = 4 gamma beta H / sqrt(d_qk) (lemmas/dong_2021.toml def cH; "
+        "criterion of node D-collapse-corrected)",
+    ]
+    alman, as_sources, notes = _alman_song(a)
+    sources += as_sources
+    fallback = _fallback_bounds(a)["baselines"]
+    baselines = {t: alman["baselines"].get(t, fallback) for t in ("R1", "R2")}
+    beta = 1 / sp.sqrt(k)
+    fast_b = sp.sqrt(beta) * d * ETA * sp.Rational(a.phi0) * (1 + H * d * ETA) ** (L - 1)
+    threshold = sp.Rational(a.c_fast) * sp.sqrt(sp.log(sp.Integer(a.n)))
+    sources.append("fast attention: B = sqrt(beta) d eta phi1_(L-1) <= c sqrt(log n) (papers.md 1.2)")
+    return _Formulas(
+        dong_base=dong_base,
+        r1=alman["R1"],
+        r2=alman["R2"],
+        baselines=baselines,
+        fast_b=fast_b,
+        fast_threshold=threshold,
+        sources=tuple(sources),
+        notes=tuple(notes),
+    )
+
+
+# ---------------------------------------------------------------------------
+# deciding at points
+
+
+def _point(eta: Fraction, heads: int, depth: int) -> dict[sp.Symbol, tuple[sp.Expr, sp.Expr]]:
+    e = sp.Rational(eta.numerator, eta.denominator)
+    return {ETA: (e, e), H: (sp.Integer(heads), sp.Integer(heads)), L: (sp.Integer(depth), sp.Integer(depth))}
+
+
+def _at_depth(expr: sp.Expr, depth: int) -> sp.Expr:
+    """Expand sums once the depth is known (the interval compiler needs explicit terms)."""
+    out = sp.sympify(expr).xreplace({L: sp.Integer(depth)})
+    return out.doit() if out.has(sp.Sum) else out
+
+
+def _float(expr: sp.Expr, point: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]]) -> float:
+    try:
+        value = float(sp.N(sp.sympify(expr).xreplace({s: lo for s, (lo, _) in point.items()}), 8))
+    except (TypeError, ValueError, OverflowError):
+        return float("nan")
+    return value
+
+
+def _below_all(bound: sp.Expr, baselines: Sequence[sp.Expr], box: Mapping[sp.Symbol, Any]) -> Tri:
+    result = Tri.TRUE
+    for base in baselines:
+        result = result.and_(truth(sp.StrictLessThan(bound, base), box))
+    return result
+
+
+def compare(
+    etas: Sequence[Fraction],
+    heads: Sequence[int],
+    depths: Sequence[int],
+    assumptions: Assumptions | None = None,
+) -> Comparison:
+    """Decide the three regimes at every point of the grid ``etas × heads × depths``.
+
+    Parameters
+    ----------
+    etas : sequence of Fraction
+        Weight bounds η (exact rationals, > 0).
+    heads, depths : sequence of int
+        Heads per layer H and depths L (>= 1).
+    assumptions : Assumptions, optional
+        Fixed parameters and the mapping between the papers (defaults: n = 1024, d = k = 4,
+        φ0 = γ = r0 = c = 1).
+
+    Returns
+    -------
+    Comparison
+        One :class:`Verdicts` per point, with the assumptions and sources used.
+
+    Examples
+    --------
+    >>> c = compare([Fraction(1, 1000)], [1], [2])
+    >>> v = c.points[0]
+    >>> v.rank_collapse, v.fast
+    (<Tri.TRUE: 'true'>, <Tri.TRUE: 'true'>)
+    """
+    a = assumptions or Assumptions()
+    if not etas or not heads or not depths:
+        raise InputError("compare needs at least one eta, one H and one L")
+    if any(e <= 0 for e in etas) or any(h < 1 for h in heads) or any(dd < 1 for dd in depths):
+        raise InputError("compare needs eta > 0, H >= 1 and L >= 1")
+    f = _formulas(a)
+    r0sq = sp.Rational(a.r0) ** 2
+    points = []
+    for depth in depths:
+        r1 = _at_depth(f.r1, depth)
+        r2 = _at_depth(f.r2, depth)
+        base1 = [_at_depth(b, depth) for b in f.baselines["R1"]]
+        base2 = [_at_depth(b, depth) for b in f.baselines["R2"]]
+        fast_b = _at_depth(f.fast_b, depth)
+        for h in heads:
+            for eta in etas:
+                box = _point(eta, h, depth)
+                points.append(
+                    Verdicts(
+                        eta=eta,
+                        heads=h,
+                        depth=depth,
+                        dong_base=_float(f.dong_base, box),
+                        rank_collapse=truth(sp.StrictLessThan(f.dong_base * r0sq, 1), box),
+                        r1=_below_all(r1, base1, box),
+                        r2=_below_all(r2, base2, box),
+                        fast=truth(sp.LessThan(fast_b, f.fast_threshold), box),
+                        r1_bound=_float(r1, box),
+                        r2_bound=_float(r2, box),
+                        baseline=min(_float(b, box) for b in base1) if base1 else float("nan"),
+                        fast_b=_float(fast_b, box),
+                    )
+                )
+    return Comparison(assumptions=a, points=tuple(points), sources=f.sources, notes=f.notes)
+
+
+# ---------------------------------------------------------------------------
+# categories, JSON and the map
+
+CATEGORY_LABELS: dict[str, str] = {
+    "all": "rank collapse + layer collapse + fast attention",
+    "rank+layer": "rank collapse + layer collapse",
+    "rank+fast": "rank collapse + fast attention",
+    "layer+fast": "layer collapse + fast attention",
+    "rank": "rank collapse only",
+    "layer": "layer collapse only",
+    "fast": "fast attention only",
+    "none": "none of the three",
+    "undetermined": "undetermined at this point",
+}
+
+
+def category(v: Verdicts) -> str:
+    """The combination of regimes that hold at a point (or ``undetermined``).
+
+    Examples
+    --------
+    >>> category(compare([Fraction(1, 1000)], [1], [2]).points[0])
+    'all'
+    """
+    tris = (v.rank_collapse, v.layer_collapse, v.fast)
+    if any(t is Tri.UNDECIDED for t in tris):
+        return "undetermined"
+    names = [n for n, t in zip(("rank", "layer", "fast"), tris, strict=True) if t is Tri.TRUE]
+    if len(names) == 3:
+        return "all"
+    return "+".join(names) if names else "none"
+
+
+def _num(x: float) -> float | str:
+    return x if math.isfinite(x) else str(x)
+
+
+def comparison_json(c: Comparison) -> dict[str, Any]:
+    """A JSON-ready dict: assumptions, sources, notes and one record per grid point."""
+    return {
+        "assumptions": c.assumptions.lines(),
+        "sources": list(c.sources),
+        "notes": list(c.notes),
+        "points": [
+            {
+                "eta": str(v.eta),
+                "H": v.heads,
+                "L": v.depth,
+                "dong_base": _num(v.dong_base),
+                "rank_collapse": v.rank_collapse.value,
+                "layer_collapse_R1": v.r1.value,
+                "layer_collapse_R2": v.r2.value,
+                "layer_collapse": v.layer_collapse.value,
+                "fast_attention": v.fast.value,
+                "R1_bound": _num(v.r1_bound),
+                "R2_bound": _num(v.r2_bound),
+                "smallest_R1_baseline": _num(v.baseline),
+                "fast_B": _num(v.fast_b),
+                "category": category(v),
+            }
+            for v in c.points
+        ],
+    }
+
+
+_COLOURS = {
+    "all": "#1b9e77",
+    "rank+layer": "#66a61e",
+    "rank+fast": "#7570b3",
+    "layer+fast": "#e6ab02",
+    "rank": "#a6cee3",
+    "layer": "#fdbf6f",
+    "fast": "#cab2d6",
+    "none": "#d95f02",
+    "undetermined": "#bdbdbd",
+}
+
+
+def plot_comparison(c: Comparison, path: str | Path) -> Path:
+    """Draw the map: one panel per H, η (log) across, L up, colour = the regimes that hold.
+
+    Uses matplotlib's Agg backend; returns the path written.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    heads = sorted({v.heads for v in c.points})
+    etas = sorted({v.eta for v in c.points})
+    depths = sorted({v.depth for v in c.points})
+    order = list(_COLOURS)
+    cmap = ListedColormap([_COLOURS[k] for k in order])
+    fig, axes = plt.subplots(1, len(heads), figsize=(4.2 * len(heads) + 1.5, 4.2), squeeze=False)
+    grid_x = [float(e) for e in etas]
+    for ax, h in zip(axes[0], heads, strict=True):
+        cells = {(v.eta, v.depth): order.index(category(v)) for v in c.points if v.heads == h}
+        z = [[cells[(e, dd)] for e in etas] for dd in depths]
+        ax.pcolormesh(
+            _edges(grid_x, log=True), _edges([float(dd) for dd in depths], log=False), z,
+            cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, shading="flat",
+        )
+        ax.set_xscale("log")
+        ax.set_xlabel(r"$\eta$ (weight entry bound)")
+        ax.set_ylabel(r"$L$ (layers)")
+        ax.set_title(f"H = {h}")
+    present = sorted({category(v) for v in c.points}, key=order.index)
+    fig.legend(
+        handles=[Patch(color=_COLOURS[k], label=CATEGORY_LABELS[k]) for k in present],
+        loc="lower center", ncol=min(3, len(present)), fontsize=8, frameon=False,
+    )
+    a = c.assumptions
+    fig.suptitle(
+        f"Dong 2021 vs Alman-Song 2025 (n={a.n}, d=k={a.d}/{a.k}, phi0={a.phi0}, gamma={a.gamma}, "
+        f"r0={a.r0}, c={a.c_fast})",
+        fontsize=9,
+    )
+    fig.tight_layout(rect=(0, 0.12, 1, 0.95))
+    out = Path(path)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
+def _edges(centres: Sequence[float], log: bool) -> list[float]:
+    """Cell edges around grid centres (geometric midpoints on a log axis)."""
+    if len(centres) == 1:
+        x = centres[0]
+        return [x / 2, x * 2] if log else [x - 0.5, x + 0.5]
+    mids = []
+    for lo, hi in zip(centres, centres[1:], strict=False):
+        mids.append(math.sqrt(lo * hi) if log else (lo + hi) / 2)
+    first = centres[0] ** 2 / mids[0] if log else 2 * centres[0] - mids[0]
+    last = centres[-1] ** 2 / mids[-1] if log else 2 * centres[-1] - mids[-1]
+    return [first, *mids, last]
