@@ -8,9 +8,11 @@ symbol). Decimal literals become exact rationals, never floats.
 
 from __future__ import annotations
 
+import ast
 import re
 import tokenize
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -18,12 +20,13 @@ from sympy.core.function import AppliedUndef
 from sympy.parsing.sympy_parser import (
     convert_equals_signs,
     convert_xor,
-    parse_expr,
+    eval_expr,
     rationalize,
     standard_transformations,
+    stringify_expr,
 )
 
-from boundprop.errors import ExpressionError
+from boundprop.errors import BoundpropError, ExpressionError
 
 _TRANSFORMS = standard_transformations + (convert_xor, rationalize, convert_equals_signs)
 
@@ -62,6 +65,23 @@ _PARSER_NAMES: dict[str, Any] = {
 
 _DOUBLE_EQUALS = re.compile(r"(?<![<>!=])==(?!=)")
 
+# Limits that keep sympy and the backends from hanging on absurd input:
+# a constant exponent (x**(10**100), 2**2**2**20) and the decimal exponent
+# of a literal (1e100000000) are bounded, and long input is refused.
+MAX_EXPONENT = 10_000
+MAX_LITERAL_EXPONENT = 1_000
+MAX_LENGTH = 20_000
+_LITERAL_EXPONENT = re.compile(r"[eE]([+-]?\d+)$")
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut to about ``limit`` characters for one-line messages.
+
+    >>> short("x" * 100, 10)
+    "'xxxxxxxxxx...'"
+    """
+    return repr(text) if len(text) <= limit else repr(text[:limit] + "...")
+
 
 def parse(
     text: str,
@@ -84,6 +104,10 @@ def parse(
     """
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("empty expression", where)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression of {len(text)} characters is too long (at most {MAX_LENGTH})", where)
+    if "\x00" in text:
+        raise ExpressionError(f"NUL character in {short(text)}", where)
     source = _DOUBLE_EQUALS.sub("=", text)
     local: dict[str, Any] = dict(SCALAR_FUNCTIONS)
     if extra_functions:
@@ -91,19 +115,24 @@ def parse(
     local.update(names)
     _reject_unknown_names(source, text, local, where)
     try:
-        result = parse_expr(
-            source,
-            local_dict=local,
-            global_dict=dict(_PARSER_NAMES),
-            transformations=_TRANSFORMS,
-        )
+        code = stringify_expr(source, local, dict(_PARSER_NAMES), _TRANSFORMS)
+        _check_powers(code, text, where)
+        result = eval_expr(code, local, dict(_PARSER_NAMES))
+    except BoundpropError:
+        raise
     except ZeroDivisionError:
-        raise ExpressionError(f"division by zero in {text!r}", where) from None
-    except (SyntaxError, TypeError, ValueError, tokenize.TokenError, AttributeError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ExpressionError(f"malformed math {text!r} ({detail})", where) from None
+        raise ExpressionError(f"division by zero in {short(text)}", where) from None
+    except RecursionError:
+        raise ExpressionError(f"{short(text)} is nested too deeply", where) from None
+    except NameError as exc:
+        raise ExpressionError(f"malformed math {short(text)} (unsupported: {exc})", where) from None
+    except Exception as exc:  # sympy raises many types on odd input; all are the input's fault
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        if "zoo" in detail or " nan" in detail.lower():
+            raise ExpressionError(f"{short(text)} contains a division by zero or NaN", where) from None
+        raise ExpressionError(f"malformed math {short(text)} ({detail})", where) from None
     if isinstance(result, bool):
-        raise ExpressionError(f"{text!r} evaluates to the constant {result}, not a statement", where)
+        raise ExpressionError(f"{short(text)} evaluates to the constant {result}, not a statement", where)
     _check_result(result, text, where, local)
     return result
 
@@ -113,30 +142,123 @@ def _reject_unknown_names(source: str, text: str, local: Mapping[str, Any], wher
     try:
         tokens = list(tokenize.generate_tokens(iter([source, ""]).__next__))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        raise ExpressionError(f"malformed math {text!r} (unbalanced brackets?)", where) from None
+        opened = sum(source.count(c) for c in "([{")
+        if opened == sum(source.count(c) for c in ")]}") and opened > 50:
+            raise ExpressionError(f"{short(text)} is nested too deeply", where) from None
+        raise ExpressionError(f"malformed math {short(text)} (unbalanced brackets?)", where) from None
+    depth = 0
+    for tok in tokens:
+        if tok.type == tokenize.OP and tok.string in "([{":
+            depth += 1
+        elif tok.type == tokenize.OP and tok.string in ")]}":
+            depth -= 1
+            if depth < 0:
+                raise ExpressionError(
+                    f"malformed math {short(text)} (unbalanced brackets: unmatched {tok.string!r})", where
+                )
     previous = None
     for tok in tokens:
         if tok.type == tokenize.NAME and (previous is None or previous.string != "."):
             if tok.string not in local:
                 raise ExpressionError(
-                    f"unknown symbol {tok.string!r} in {text!r} "
+                    f"unknown symbol {tok.string!r} in {short(text)} "
                     "(declare it as a parameter or definition)",
+                    where,
+                )
+        if tok.type == tokenize.NUMBER:
+            match = _LITERAL_EXPONENT.search(tok.string)
+            if match and abs(int(match.group(1))) > MAX_LITERAL_EXPONENT:
+                raise ExpressionError(
+                    f"number {tok.string} is out of range (decimal exponent at most {MAX_LITERAL_EXPONENT})",
                     where,
                 )
         if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
             previous = tok
 
 
+class _TooLarge(Exception):
+    """A constant power too large to evaluate."""
+
+
+def _const(node: ast.AST) -> Fraction | None:
+    """The value of a constant subexpression of the parser's generated code, or None
+    if it is not constant; raises :class:`_TooLarge` for a power too large to evaluate."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)) and not isinstance(node.value, bool):
+        try:
+            return Fraction(node.value)
+        except (ValueError, ZeroDivisionError):
+            return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Integer", "Rational"):
+        values = [_const(arg) for arg in node.args]
+        if len(values) == 1 and values[0] is not None:
+            return values[0]
+        if len(values) == 2 and values[0] is not None and values[1]:
+            return values[0] / values[1]
+        return None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _const(node.operand)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    if isinstance(node, ast.BinOp):
+        left, right = _const(node.left), _const(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            return left / right if right else None
+        if isinstance(node.op, ast.Pow):
+            if abs(right) > MAX_EXPONENT:
+                raise _TooLarge
+            if right.denominator != 1 or (left == 0 and right < 0):
+                return None
+            size = max(abs(left.numerator), left.denominator).bit_length() * abs(right)
+            if size > 100_000:
+                raise _TooLarge
+            return left**int(right)
+    return None
+
+
+def _check_powers(code: str, text: str, where: str) -> None:
+    """Refuse constant exponents beyond :data:`MAX_EXPONENT` before sympy evaluates them."""
+    try:
+        tree = ast.parse(code, mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return  # eval_expr reports it
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            try:
+                exponent = _const(node.right)
+                _const(node)
+            except _TooLarge:
+                exponent = Fraction(MAX_EXPONENT + 1)
+            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+                raise ExpressionError(
+                    f"exponent too large in {short(text)} (constant exponents at most {MAX_EXPONENT} "
+                    "in absolute value)",
+                    where,
+                )
+
+
 def _check_result(result: Any, text: str, where: str, local: Mapping[str, Any]) -> None:
     if isinstance(result, sp.Basic):
         if result.has(sp.zoo, sp.nan):
-            raise ExpressionError(f"{text!r} contains a division by zero or NaN", where)
+            raise ExpressionError(f"{short(text)} contains a division by zero or NaN", where)
+        for power in result.atoms(sp.Pow):
+            if power.exp.is_Number and abs(power.exp) > MAX_EXPONENT:
+                raise ExpressionError(
+                    f"exponent {power.exp} too large in {short(text)} (at most {MAX_EXPONENT} in absolute value)",
+                    where,
+                )
         # Undefined functions are allowed only when the caller put them in scope
         # (display mode keeps definitions such as g(x) unexpanded).
         undefined = {f for f in result.atoms(AppliedUndef) if str(f.func) not in local}
         if undefined:
             name = sorted(str(f.func) for f in undefined)[0]
-            raise ExpressionError(f"unknown function {name!r} in {text!r}", where)
+            raise ExpressionError(f"unknown function {name!r} in {short(text)}", where)
 
 
 def relations_of(statement: Any) -> list[sp.Basic]:

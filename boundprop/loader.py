@@ -37,7 +37,8 @@ BUNDLED_PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 
 def bundled_papers() -> list[str]:
     """Ids of the papers shipped in ``lemmas/``."""
-    return sorted(p.stem.replace("_", "-") for p in BUNDLED_LEMMAS.glob("*.toml"))
+    # annotation files (x.regimes.toml) sit beside the lemma files; they are not papers
+    return sorted(p.stem.replace("_", "-") for p in BUNDLED_LEMMAS.glob("*.toml") if "." not in p.stem)
 
 
 def resolve_target(target: str) -> tuple[Path, Path | None]:
@@ -226,6 +227,8 @@ def _range(reader: _Reader, raw: Any, name: str, line: int, integer: bool) -> tu
         raise reader.fail(exc.message, line) from None
     if lo > hi:
         raise reader.fail(f"range of {name!r} is inverted: [{lo}, {hi}]", line)
+    if lo == hi and not lo.is_finite:
+        raise reader.fail(f"range of {name!r} is empty: [{lo}, {hi}] contains no real number", line)
     if integer and any(isinstance(v, str) and "." in v for v in raw):
         raise reader.fail(f"integer parameter {name!r} has a non-integer bound {raw}", line)
     if integer and not all(b.is_integer or not b.is_finite for b in (lo, hi)):

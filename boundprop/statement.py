@@ -7,6 +7,7 @@ Ranges are exact sympy numbers (Rational or Integer) or ±oo, never floats.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,8 @@ def make_variable(name: str, lo: Any, hi: Any, integer: bool = False, where: str
     lo_v, hi_v = exact_bound(lo, name, where), exact_bound(hi, name, where)
     if lo_v > hi_v:
         raise RangeError(f"range of {name!r} is inverted: [{lo_v}, {hi_v}]", where or None)
+    if lo_v == sp.oo or hi_v == -sp.oo:
+        raise RangeError(f"range of {name!r} is empty: [{lo_v}, {hi_v}] contains no real number", where or None)
     if integer:
         if lo_v.is_finite:
             lo_v = sp.ceiling(lo_v)
@@ -91,9 +94,12 @@ def exact_bound(value: Any, name: str = "?", where: str = "") -> sp.Expr:
             return -sp.oo
         if text in ("nan", "+nan", "-nan"):
             raise RangeError(f"bound of {name!r} is NaN", where or None)
+        exponent = re.search(r"e([+-]?\d+)$", text)
+        if len(text) > 200 or (exponent and abs(int(exponent.group(1))) > 1000):
+            raise RangeError(f"bound of {name!r} is out of range: {value[:40]!r}", where or None)
         try:
             number = sp.Rational(text)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ZeroDivisionError):
             raise RangeError(f"bound of {name!r} is not a number: {value!r}", where or None) from None
         return number
     if isinstance(value, sp.Basic) and (value.is_Rational or value in (sp.oo, -sp.oo)):
