@@ -83,6 +83,9 @@ def test_algebraic_model_is_pinned_to_a_rational_one() -> None:
     # z3 may answer with x = sqrt(2)-like values; x = 1, y = 0 is rational
     status, cex, _ = decide("Ne(x^2 + y^2, 1)", var=("x=0:1", "y=0:1"))
     assert status is Status.REFUTED
+    # z3's first model here is x = 0, y = sqrt(2); pinning y to 1 gives x = 1
+    status, cex, _ = decide("Ne(x^2 + y^2, 2)", var=("x=0:2", "y=0.1:2"))
+    assert status is Status.REFUTED and cex == {"x": "1", "y": "1"}
 
 
 @pytest.mark.parametrize("expr", ["exp(x) >= 1", "log(x) <= x", "x^y >= 0", "x^(1/3) >= 0",

@@ -468,18 +468,23 @@ def _verified_point(
             return point
         if depth == 1:
             break
-    # 2. pin variables one by one to rationals, letting z3 re-solve the rest
+    # 2. pin algebraic-valued variables one at a time to nearby rationals
+    #    (simplest first), letting z3 re-solve the others each time
     pins: list[z3.BoolRef] = []
-    for v in variables:
+    for _ in variables:
+        algebraic = [
+            v for v in variables
+            if z3.is_algebraic_value(_value(model, translator.raw[v.symbol]))
+        ]
+        if not algebraic:
+            break
+        v = algebraic[0]
         if time.monotonic() - start > budget.seconds:
             return None
-        current = _value(model, translator.raw[v.symbol])
         found = False
-        for cand in _candidates(current):
+        for cand in _candidates(_value(model, translator.raw[v.symbol])):
             cand = _clamp(cand, v.lo, v.hi)
-            pin = translator.raw[v.symbol] == (
-                z3.IntVal(int(cand)) if v.integer else _rational(cand)
-            )
+            pin = translator.raw[v.symbol] == _rational(cand)
             solver.set("timeout", max(1, int(1000 * (budget.seconds - (time.monotonic() - start)))))
             if solver.check(*pins, pin) == z3.sat:
                 pins.append(pin)
