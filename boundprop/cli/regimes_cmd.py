@@ -39,6 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="batch: numpy over all cells of a level; scalar: pyinterval cell by cell")
     parser.add_argument("--plot", metavar="FILE", help="draw the 2-D map to FILE.png, .svg or .pdf")
     parser.add_argument("--json", action="store_true", help="print the map as JSON on stdout")
+    parser.add_argument("--format", choices=("text", "latex"), default="text",
+                        help="latex: a booktabs table of the classes (and the --plot file as a figure)")
+    parser.add_argument("--standalone", action="store_true",
+                        help="with --format latex: a complete document that compiles on its own")
 
 
 def resolve_paper(theorem: str, target: str | None) -> Paper:
@@ -101,6 +105,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
         from boundprop.report.plot import plot_map
 
         plot_map(rmap, args.plot)
+    if args.format == "latex" and not args.json:
+        from boundprop.report.latex import regime_summary_latex, standalone
+
+        latex = regime_summary_latex(rmap, paper, figure=args.plot)
+        sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
+        return 0
     if args.json:
         json.dump(rmap.to_json(), sys.stdout, indent=1)
         sys.stdout.write("\n")

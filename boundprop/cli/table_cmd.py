@@ -24,7 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
                         help="a parameter's exact value (defaults from the paper's annotation file)")
     parser.add_argument("--layers", required=True, metavar="A:B", help="layers A to B inclusive")
-    parser.add_argument("--format", choices=[f.value for f in TableFormat], default="text")
+    parser.add_argument("--format", choices=[*(f.value for f in TableFormat), "latex"], default="text")
+    parser.add_argument("--standalone", action="store_true",
+                        help="with --format latex: a complete document that compiles on its own")
     parser.add_argument("--digits", type=int, default=6, help="significant digits (1-50)")
     parser.add_argument("--no-recurrence-check", action="store_true",
                         help="skip the induction check of the recurrence against the closed form")
@@ -73,5 +75,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
         result = check_recurrence(model)
         recurrence = f"{result.status.value} ({result.evidence})"
     table = BoundTable(paper.id, node.id, node.label, fixed, rows, args.digits, recurrence=recurrence)
+    if args.format == "latex":
+        from boundprop.report.latex import bound_table_latex, standalone, table_row_flags
+
+        latex = bound_table_latex(table, paper, flags=table_row_flags(paper, table))
+        sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
+        return 0
     sys.stdout.write(render(table, args.format))
     return 0
