@@ -259,3 +259,32 @@ def _has_engine() -> bool:
     import shutil
 
     return shutil.which("pdflatex") is not None or shutil.which("lualatex") is not None
+
+
+# ---------------------------------------------------------------------------
+# the table and regimes commands with --format latex
+
+
+def test_table_command_writes_booktabs(run_cli: object) -> None:
+    code, out, err = run_cli(  # type: ignore[operator]
+        "table", "R1", "--paper", str(DATA / "toy_collapse.toml"), "--layers", "0:3",
+        "--format", "latex", "--digits", "3",
+    )
+    assert code == 0, err
+    assert r"\toprule" in out and r"$\varphi_\ell$" in out and r"$\eta = \tfrac{1}{10}$" in out
+    assert "{\\footnotesize premises fail}" in out and "N2, the operator" in out
+    assert not out.startswith(r"\documentclass")
+    code, out, _ = run_cli(  # type: ignore[operator]
+        "table", "R1", "--paper", str(DATA / "toy_collapse.toml"), "--layers", "0:3",
+        "--format", "latex", "--standalone",
+    )
+    assert code == 0 and out.startswith(r"\documentclass") and out.rstrip().endswith(r"\end{document}")
+
+
+def test_regimes_command_writes_a_class_table(run_cli: object) -> None:
+    code, out, err = run_cli(  # type: ignore[operator]
+        "regimes", "R1", "--paper", str(DATA / "toy_collapse.toml"), "--depth", "4", "--format", "latex",
+    )
+    assert code == 0, err
+    assert r"Class & Meaning & Parameter range (bounding box) & Volume & Cells \\" in out
+    assert "includegraphics" not in out
