@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -78,16 +76,15 @@ def test_bad_input_exit_3_one_line(run_cli: Run, args: list[str], needle: str) -
     assert len(lines) == 1 and needle in lines[0], err
 
 
-def test_help_documents_free_names() -> None:
-    out = subprocess.run([sys.executable, "-m", "boundprop", "prove", "--help"],
-                         capture_output=True, text=True, check=True).stdout
+def test_help_documents_free_names(run_cli: Run) -> None:
+    code, out, _ = run_cli("prove", "--help")
+    assert code == 0
     assert "range over (-oo, oo)" in out
     assert "--timeout" in out and "--json" in out
 
 
-def test_no_spinner_when_stderr_is_not_a_terminal() -> None:
-    proc = subprocess.run([sys.executable, "-m", "boundprop", "prove", "x^2 >= 2*x - 1"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0
-    assert proc.stderr == ""
-    assert proc.stdout.startswith("PROVED by ")
+def test_no_spinner_when_stderr_is_not_a_terminal(run_cli: Run) -> None:
+    code, out, err = run_cli("prove", "x^2 >= 2*x - 1")
+    assert code == 0
+    assert err == ""
+    assert out.startswith("PROVED by ")
