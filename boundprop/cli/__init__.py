@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -17,10 +18,25 @@ from types import ModuleType
 from rich.console import Console
 
 from boundprop import __version__
-from boundprop.errors import BoundpropError
+from boundprop.errors import BoundpropError, InputError
 
 EXIT_INPUT_ERROR = 3
 EXIT_INTERNAL_ERROR = 4
+
+
+def positive_seconds(value: float, option: str = "--timeout") -> float:
+    """A time budget from the command line: finite and positive, else an InputError.
+
+    >>> positive_seconds(2.5)
+    2.5
+    >>> positive_seconds(float("nan"))
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.InputError: --timeout: must be a positive number of seconds (at most 86400), not nan
+    """
+    if not 0 < value <= 86_400:  # also refuses NaN
+        raise InputError(f"must be a positive number of seconds (at most 86400), not {value}", option)
+    return value
 
 # Subcommands in the order `--help` lists them; a module that is missing is skipped.
 COMMANDS = ("check", "prove", "graph", "regimes", "table", "witness", "report", "compare", "new")
@@ -81,6 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("boundprop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`boundprop check --json | head`): not a bug
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
     except Exception as exc:  # a bug in boundprop: one line unless --debug
         if debug:
             raise

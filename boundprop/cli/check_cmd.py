@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from boundprop.check import PaperReport, check_paper
+from boundprop.cli import positive_seconds
 from boundprop.loader import bundled_papers, load_paper
 from boundprop.report.data import paper_json
 from boundprop.report.text import node_table, summary
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     targets = args.targets or bundled_papers()
-    budget = Budget(seconds=args.timeout)
+    budget = Budget(seconds=positive_seconds(args.timeout))
     reports: list[PaperReport] = []
     for target in targets:
         paper = load_paper(target)

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from boundprop.check import check_paper
+from boundprop.cli import positive_seconds
 from boundprop.errors import InputError
 from boundprop.loader import load_paper
 from boundprop.report.dot import render, to_dot, to_graph_json
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, console: Console) -> int:
     paper = load_paper(args.target)
     with console.status(f"checking {paper.id}", spinner="dots") if console.is_terminal else _null():
-        report = check_paper(paper, Budget(seconds=args.timeout))
+        report = check_paper(paper, Budget(seconds=positive_seconds(args.timeout)))
     if args.format == "json":
         data: bytes = (json.dumps(to_graph_json(report), indent=2) + "\n").encode()
     else:
