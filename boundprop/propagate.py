@@ -454,13 +454,15 @@ def _spot_points(model: LayerModel, gap: sp.Expr, samples: int) -> list[dict[sp.
 def _exact_spot_check(
     model: LayerModel, base_gap: sp.Expr, step_gap: sp.Expr, samples: int
 ) -> dict[str, str] | None:
-    for gap in (base_gap, step_gap):
+    for case, gap in (("base case", base_gap), ("inductive step", step_gap)):
         for point in _spot_points(model, gap, samples):
-            value = sp.nsimplify(gap.xreplace(point)) if gap.has(sp.exp) else gap.xreplace(point)
-            if value.is_Rational and value != 0:
-                return {str(k): str(v) for k, v in point.items()}
-            if not value.is_Rational and abs(sp.N(value, 50)) > sp.Rational(1, 10**40):
-                return {str(k): str(v) for k, v in point.items()}
+            value = gap.xreplace(point)
+            wrong = value != 0 if value.is_Rational else abs(sp.N(value, 50)) > sp.Rational(1, 10**40)
+            if wrong:
+                found = {str(k): str(v) for k, v in point.items()}
+                if case == "base case":
+                    found[str(model.index)] = str(model.start)
+                return found
     return None
 
 
@@ -484,7 +486,7 @@ def _check_upper(model: LayerModel, base_gap: sp.Expr, started: float) -> CheckR
             else:
                 variables.append(make_variable(s.name, 0, 1))
         statement = Statement(tuple(variables), (), sp.sympify(gap) >= 0, note=f"recurrence: {name}")
-        results.append((name, portfolio.decide(statement, Budget(seconds=5.0))))
+        results.append((name, portfolio.decide(statement, Budget(seconds=3.0))))
     seconds = time.perf_counter() - started
     if all(r.status is Status.PROVED for _, r in results):
         return CheckResult(Status.PROVED, "induction", "closed form bounds the recurrence on the sampled "
@@ -558,9 +560,61 @@ def enclose_point(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational]) -> Enc
     except BoundpropError as exc:
         raise InputError(f"cannot enclose {expr} at the given point: {exc}") from None
     lo, hi = lo_of(iv), hi_of(iv)
-    if lo != lo or hi != hi or lo == float("-inf") or hi == float("inf"):
-        raise InputError(f"enclosure of {expr} overflows at the given point")
+    if lo != lo or hi != hi or abs(lo) == float("inf") or abs(hi) == float("inf"):
+        # beyond the float range: mpmath's interval arithmetic has no exponent limit
+        return _mp_enclose(expr, sub)
     return Enclosure(Fraction(lo), Fraction(hi))
+
+
+def _mp_enclose(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational], prec: int = 80) -> Enclosure:
+    """Enclose ``expr`` with ``mpmath.iv`` (outward rounded, unbounded exponents)."""
+    import mpmath
+
+    ctx = mpmath.iv
+    saved = ctx.prec
+    ctx.prec = prec
+    try:
+        value = _mp_eval(sp.sympify(expr), values, ctx)
+        lo_raw, hi_raw = value._mpi_
+        special = (mpmath.libmp.finf, mpmath.libmp.fninf, mpmath.libmp.fnan)
+        if lo_raw in special or hi_raw in special:
+            raise InputError(f"enclosure of {expr} is not finite at the given point")
+        lo = Fraction(*mpmath.libmp.to_rational(lo_raw))  # binary floats: exact
+        hi = Fraction(*mpmath.libmp.to_rational(hi_raw))
+    finally:
+        ctx.prec = saved
+    return Enclosure(lo, hi)
+
+
+def _mp_eval(node: Any, values: Mapping[sp.Symbol, sp.Rational], ctx: Any) -> Any:
+    if isinstance(node, sp.Symbol):
+        v = values[node]
+        return ctx.mpf(int(v.p)) / ctx.mpf(int(v.q))
+    if node.is_Rational:
+        return ctx.mpf(int(node.p)) / ctx.mpf(int(node.q))
+    if node is sp.E:
+        return ctx.e
+    if isinstance(node, (sp.Add, sp.Mul)):
+        parts = [_mp_eval(a, values, ctx) for a in node.args]
+        acc = parts[0]
+        for part in parts[1:]:
+            acc = acc + part if isinstance(node, sp.Add) else acc * part
+        return acc
+    if isinstance(node, sp.Pow):
+        base = _mp_eval(node.base, values, ctx)
+        exponent = node.exp.xreplace(dict(values))
+        if exponent.is_Integer:
+            return base ** int(exponent)
+        if exponent == sp.Rational(1, 2):
+            return ctx.sqrt(base)
+        return ctx.exp(_mp_eval(exponent, values, ctx) * ctx.log(base))
+    if isinstance(node, sp.exp):
+        return ctx.exp(_mp_eval(node.args[0], values, ctx))
+    if isinstance(node, sp.log):
+        return ctx.log(_mp_eval(node.args[0], values, ctx))
+    if isinstance(node, sp.sqrt):
+        return ctx.sqrt(_mp_eval(node.args[0], values, ctx))
+    raise InputError(f"cannot enclose {node} beyond the float range")
 
 
 def _small_powers(expr: sp.Expr, sub: Mapping[sp.Symbol, sp.Rational]) -> bool:

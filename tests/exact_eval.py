@@ -74,14 +74,18 @@ def sign_of(expr: Any, values: Mapping[sp.Symbol, sp.Rational], dps: int = 60) -
         value = expr.xreplace(sub)
         assert value.is_Rational, value
         return 1 if value > 0 else (-1 if value < 0 else 0)
-    with mpmath.workdps(dps):
+    saved = iv.dps
+    iv.dps = dps
+    try:
         v = _iv(expr, sub)
-        if v.a > 0:
-            return 1
-        if v.b < 0:
-            return -1
-        if v.a == 0 and v.b == 0:
-            return 0
+    finally:
+        iv.dps = saved
+    if v.a > 0:
+        return 1
+    if v.b < 0:
+        return -1
+    if v.a == 0 and v.b == 0:
+        return 0
     raise Undecided(f"sign of {expr} at {values} undecided at {dps} digits")
 
 
