@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boundprop.backends import exact, falsifier, portfolio, z3backend
 from boundprop.cli.prove_cmd import build_statement
@@ -113,3 +115,54 @@ def test_time_budget_is_shared() -> None:
     st = build_statement("log(x) <= x - 1 + 10^-12*exp(y)", (), ("x=0.1:10", "y=0:1"))
     r = portfolio.decide(st, Budget(seconds=2, samples=500))
     assert r.seconds < 4
+
+
+# --- the exact backend (cheap sympy attempt) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr,var,proved",
+    [
+        ("x^3 + x >= 0", ("x=0:oo",), True),  # sign facts from the range
+        ("x^3 + x >= 0", (), False),  # no sign facts: undecided
+        ("Eq((x + 1)^2, x^2 + 2*x + 1)", (), True),
+        ("Eq((x^2 - 1)/(x - 1), x + 1)", (), False),  # undefined at x = 1: never proved
+        ("exp(x) >= 1 + x", ("x=-1:1",), False),
+        ("sqrt(x) >= 0", ("x=0:4",), True),
+        ("sqrt(x) >= 0", (), False),  # sqrt of a negative number: not defined
+    ],
+)
+def test_exact_is_conservative(expr: str, var: tuple[str, ...], proved: bool) -> None:
+    r = exact.decide(build_statement(expr, (), var), B)
+    assert (r.status is Status.PROVED) == proved, r
+    assert r.status in (Status.PROVED, Status.UNKNOWN)
+
+
+def test_exact_cross_checks_sympy_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    # if sympy's reasoning were wrong, sampled exact values must veto the claim
+    monkeypatch.setattr(exact, "_proves", lambda rel: "sympy says so")
+    r = exact.decide(build_statement("x^2 <= x", (), ("x=0:3",)), B)
+    assert r.status is Status.UNKNOWN
+    r = exact.decide(build_statement("x^2 >= 0", (), ("x=0:3",)), B)
+    assert r.status is Status.PROVED
+
+
+# --- cross-checks between backends on random polynomial statements --------------------
+
+_coef = st.integers(min_value=-3, max_value=3)
+
+
+@settings(max_examples=25, deadline=None)
+@given(a=_coef, b=_coef, c=_coef, d=_coef, e=_coef, f=_coef)
+def test_backends_agree_on_random_quadratics(a: int, b: int, c: int, d: int, e: int,
+                                             f: int) -> None:
+    expr = f"{a}*x^2 + {b}*x*y + {c}*y^2 + {d}*x + {e}*y + {f} >= 0"
+    stmt = build_statement(expr, (), ("x=-2:2", "y=-2:2"))
+    z = z3backend.decide(stmt, Budget(seconds=5))
+    fz = falsifier.decide(stmt, Budget(seconds=2, samples=300))
+    ex = exact.decide(stmt, B)
+    assert z.status in (Status.PROVED, Status.REFUTED), z  # z3 decides quadratics
+    if z.status is Status.PROVED:
+        assert fz.status is not Status.REFUTED
+    else:
+        assert ex.status is not Status.PROVED

@@ -24,6 +24,11 @@ What counts as a proof here, and why it is sound:
 
 ``None`` from sympy is "don't know" and never counts; the attempt skips
 expressions with more than 80 operations so that it stays cheap.
+
+Defence in depth: sympy's ``simplify`` and assumption system are trusted, not
+verified. Before a relation is claimed, the difference is evaluated exactly
+(rationals, 30 significant digits for transcendental values) at a handful of
+points of the box; if any point contradicts the claim, nothing is claimed.
 """
 
 from __future__ import annotations
@@ -77,6 +82,45 @@ def _defined_everywhere(e: sp.Basic) -> bool:
         return base.is_positive is True
     if isinstance(e, sp.log):
         return _defined_everywhere(e.args[0]) and e.args[0].is_positive is True
+    return False
+
+
+def _sample_points(statement: Statement, mapping: dict[sp.Symbol, sp.Symbol]) -> list[dict[sp.Symbol, sp.Rational]]:
+    """A few exact points of the box (ends, midpoints, small values), as
+    substitutions for the (possibly renamed) symbols."""
+    fractions = (sp.Rational(0), sp.Rational(1), sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(5, 7))
+    points = []
+    for k, f in enumerate(fractions):
+        point: dict[sp.Symbol, sp.Rational] = {}
+        for j, v in enumerate(statement.variables):
+            t = fractions[(k + j) % len(fractions)] if j else f
+            lo = v.lo if v.lo.is_finite else (v.hi - 3 if v.hi.is_finite else sp.Integer(-3))
+            hi = v.hi if v.hi.is_finite else lo + 6
+            value = lo + (hi - lo) * t
+            point[mapping.get(v.symbol, v.symbol)] = sp.floor(value) if v.integer else value
+        points.append(point)
+    return points
+
+
+def _contradicted(rel: Any, points: list[dict[sp.Symbol, sp.Rational]]) -> bool:
+    """True if the relation is numerically false at one of the points."""
+    for point in points:
+        try:
+            d = sp.sympify(rel.rhs - rel.lhs).xreplace(point)
+            value = sp.N(d, 30)
+        except (ArithmeticError, TypeError, ValueError):
+            continue
+        if not value.is_real or not value.is_finite:
+            continue
+        op, tol = rel.rel_op, sp.Float("1e-20")
+        if op == "==" and abs(value) > tol:
+            return True
+        if op == "!=" and abs(value) <= tol:
+            return True
+        if op in ("<=", "<") and value < -tol:
+            return True
+        if op in (">=", ">") and value > tol:
+            return True
     return False
 
 
@@ -137,8 +181,11 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     if conclusion is not sp.true:
         conclusion = conclusion.xreplace(mapping)
     reasons = []
+    points = _sample_points(statement, mapping)
     for rel in relations_of(conclusion):
         reason = _proves(rel)
+        if reason is not None and rel is not sp.true and _contradicted(rel, points):
+            reason = None  # sympy claimed something a sampled exact value contradicts
         if reason is None:
             return CheckResult(
                 Status.UNKNOWN, METHOD, "undecided by sympy", seconds=time.monotonic() - start
