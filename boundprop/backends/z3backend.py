@@ -324,9 +324,12 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         receiver.close()
     elapsed = time.monotonic() - start
     if message is None:
-        return CheckResult(
-            Status.UNKNOWN, METHOD, f"z3: hard time limit ({limit:.1f} s) reached", seconds=elapsed
+        why = (
+            f"hard time limit ({limit:.1f} s) reached"
+            if elapsed >= limit
+            else f"the z3 process died (exit code {child.exitcode})"
         )
+        return CheckResult(Status.UNKNOWN, METHOD, f"z3: {why}", seconds=elapsed)
     kind, payload = message
     if kind == "unsupported":
         raise UnsupportedError(payload)
