@@ -162,7 +162,7 @@ def test_hypotheses_chain_and_sentence() -> None:
     assert ts.node(ts.paper.nodes["E5"]).domain == (
         r"A \in \mathbf{R}^{n \times d}",
         r"n \in \{1, \dots, 3\}",
-        r"d \in \{1, \dots, 2\}",
+        r"d \in \{1, 2\}",
     )
 
 
@@ -288,3 +288,12 @@ def test_regimes_command_writes_a_class_table(run_cli: object) -> None:
     assert code == 0, err
     assert r"Class & Meaning & Parameter range (bounding box) & Volume & Cells \\" in out
     assert "includegraphics" not in out
+
+
+def test_transposes_of_sums_are_parenthesised_and_sizes_of_constants_dropped() -> None:
+    ts = Typesetter(load_paper("alman-song-2025"))
+    text = ts.expression("normN1(softmax(beta*(X + A)*W_Q*W_K.T*(X + A).T)) <= 1")
+    assert r"W_{K}^\top \left(X + A\right)^\top" in text
+    assert ts.expression("normN1(eye(d) + ones(n, n)/n) <= 1") == (
+        r"\|I + \frac{\mathbf{1}}{n}\|_{\max} \leq 1"
+    )

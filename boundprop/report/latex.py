@@ -345,7 +345,40 @@ def exact_latex(value: object) -> str:
 # ---------------------------------------------------------------------------
 # statements in the paper's notation
 
-_MATRIX_BUILTINS = {"Res", "softmax", "expE", "expm", "ones", "eye", "T"}
+# Built-ins whose value is a scalar; every other built-in is matrix-valued (noncommutative).
+_SCALAR_BUILTINS = {"normN1", "normN2", "minE", "maxE", "rowWidth", "norm1", "normInf", "norm1inf", "frob", "Sum"}
+# Built-ins shown with all their arguments (their templates show the first only).
+_ALL_ARGUMENTS = {"SAtt"}
+
+
+def _rewrite_transpose(text: str) -> str:
+    """``(X + A).T`` → ``T((X + A))`` and ``W_K.T`` → ``T(W_K)``, so the display
+    parser needs no ``.T`` attribute on sums and products.
+
+    >>> _rewrite_transpose("X*W_K.T*(X + A).T + f(B).T")
+    'X*T(W_K)*T((X + A)) + T(f(B))'
+    """
+    while True:
+        match = re.search(r"\.T\b", text)
+        if match is None:
+            return text
+        end = match.start()
+        start = end
+        if end > 0 and text[end - 1] == ")":
+            depth = 0
+            for i in range(end - 1, -1, -1):
+                depth += {")": 1, "(": -1}.get(text[i], 0)
+                if depth == 0:
+                    start = i
+                    break
+            else:
+                return text  # unbalanced: leave it to the parser's error
+        ident = re.search(r"[A-Za-z_][A-Za-z0-9_]*$", text[:start])
+        if ident is not None:
+            start = ident.start()
+        if start == end:
+            return text
+        text = text[:start] + "T(" + text[start:end] + ")" + text[match.end() :]
 _RELATIONS = {name: getattr(sp, name) for name in ("Le", "Lt", "Ge", "Gt", "Eq", "Ne", "Mul", "Add", "Pow")}
 
 
@@ -367,9 +400,10 @@ def _symbol_latex(name: str, latex: str) -> str:
 class _PaperPrinter(LatexPrinter):  # type: ignore[misc]
     """sympy's LaTeX printer with the lemma file's notation for functions."""
 
-    def __init__(self, templates: Mapping[str, str], settings: Mapping[str, Any]) -> None:
+    def __init__(self, templates: Mapping[str, str], settings: Mapping[str, Any], constants: Iterable[str] = ()) -> None:
         super().__init__(dict(settings))
         self._templates = dict(templates)
+        self._constants = set(constants)  # built-ins such as ones(n, n): shown without their size arguments
 
     def _print_Function(self, expr: Any, exp: Any = None) -> str:  # noqa: N802 - sympy's dispatch name
         name = expr.func.__name__
@@ -377,9 +411,17 @@ class _PaperPrinter(LatexPrinter):  # type: ignore[misc]
         if template is None:
             return str(super()._print_Function(expr, exp))
         args = [self._print(arg) for arg in expr.args]
+        if template.startswith("{0}") and expr.args and isinstance(expr.args[0], (sp.Add, sp.Mul, sp.Pow)):
+            args[0] = r"\left(" + args[0] + r"\right)"  # postfix operators such as the transpose
+        text = ""
         if "{0}" in template or "{1}" in template:
-            text = template.format(*args)
-        else:
+            try:
+                text = template.format(*args)
+            except IndexError:  # fewer arguments than the template shows
+                text = ""
+        if not text and name in self._constants:
+            text = template
+        if not text:
             text = template + r"\left(" + ", ".join(args) + r"\right)"
         return f"{text}^{{{exp}}}" if exp is not None else text
 
@@ -413,6 +455,19 @@ def _tidy(expr: Any) -> Any:
         except TypeError:
             return expr.func(*new_args)
     return expr
+
+
+def _integer_range(symbol: str, lo: str, hi: str) -> str:
+    r"""``n \in \{1, \dots, 3\}``, ``n = 2`` or ``n \in \{1, 2\}``.
+
+    >>> _integer_range("n", "1", "3"), _integer_range("n", "2", "2"), _integer_range("n", "1", "2")
+    ('n \\in \\{1, \\dots, 3\\}', 'n = 2', 'n \\in \\{1, 2\\}')
+    """
+    if lo == hi:
+        return f"{symbol} = {lo}"
+    if re.fullmatch(r"-?\d+", lo) and re.fullmatch(r"-?\d+", hi) and int(hi) - int(lo) == 1:
+        return f"{symbol} \\in \\{{{lo}, {hi}\\}}"
+    return f"{symbol} \\in \\{{{lo}, \\dots, {hi}\\}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,6 +515,7 @@ class Typesetter:
         names: dict[str, Any] = {}
         symbol_names: dict[sp.Symbol, str] = {}
         templates: dict[str, str] = {}
+        constants: list[str] = []
         for name, value in self._checker.names.items():
             if isinstance(value, sp.Symbol):
                 names[name] = value
@@ -471,12 +527,17 @@ class Typesetter:
             matrix_symbol = _MatrixName(name, commutative=False)
             names[name] = matrix_symbol
             symbol_names[matrix_symbol] = _symbol_latex(name, matrix.latex)
-        matrix_words = set(paper.matrices) | _MATRIX_BUILTINS
+        matrix_words = set(paper.matrices) | (set(BUILTINS) - _SCALAR_BUILTINS)
         for name, definition in paper.definitions.items():
             if definition.builtin is not None:
-                commutative = definition.builtin not in _MATRIX_BUILTINS
+                commutative = definition.builtin in _SCALAR_BUILTINS
                 names[name] = sp.Function(name, real=True) if commutative else sp.Function(name, commutative=False)
-                templates[name] = BUILTINS[definition.builtin][1]
+                if definition.builtin in BUILTINS and definition.builtin not in _ALL_ARGUMENTS:
+                    templates[name] = BUILTINS[definition.builtin][1]
+                    if "{0}" not in templates[name]:
+                        constants.append(name)
+                else:
+                    templates[name] = r"\operatorname{" + escape(name) + "}"
             elif definition.args:
                 matrix_valued = bool(definition.expr and set(re.findall(r"\w+", definition.expr)) & matrix_words)
                 names[name] = (
@@ -492,7 +553,7 @@ class Typesetter:
             templates.setdefault(name, BUILTINS["T"][1])
         self._names = names
         self._printer = _PaperPrinter(
-            templates, {"symbol_names": symbol_names, "order": "none", "mul_symbol": None}
+            templates, {"symbol_names": symbol_names, "order": "none", "mul_symbol": None}, constants
         )
 
     def parse(self, text: str, extra: Mapping[str, Any] | None = None) -> Any:
@@ -503,6 +564,7 @@ class Typesetter:
         boundprop.errors.ExpressionError
             When ``text`` does not parse with the paper's names.
         """
+        text = _rewrite_transpose(text)
         self._checker.parse(text, "display", {**self._names, **(extra or {})})
         local = {**SCALAR_FUNCTIONS, **self._names, **(extra or {})}
         try:
@@ -592,7 +654,7 @@ class Typesetter:
                 continue
             if name in node.sizes:
                 lo, hi = node.sizes[name]
-                out.append(f"{_symbol_latex(name, param.latex)} \\in \\{{{lo}, \\dots, {hi}\\}}")
+                out.append(_integer_range(_symbol_latex(name, param.latex), str(lo), str(hi)))
                 continue
             lo_text, hi_text = node.ranges.get(name, (param.lo, param.hi))
             out.append(self._range(_symbol_latex(name, param.latex), lo_text, hi_text, param.integer))
@@ -611,7 +673,7 @@ class Typesetter:
             out.append(text)
         for name, (lo, hi) in node.sizes.items():
             if name not in words:
-                out.append(f"{self.symbol(name)} \\in \\{{{lo}, \\dots, {hi}\\}}")
+                out.append(_integer_range(self.symbol(name), str(lo), str(hi)))
         return out
 
     def _bound(self, text: str) -> str:
@@ -627,7 +689,9 @@ class Typesetter:
 
     def _range(self, symbol: str, lo: str, hi: str, integer: bool) -> str:
         if integer and lo not in ("-oo", "oo") and hi not in ("-oo", "oo"):
-            return f"{symbol} \\in \\{{{self._bound(lo)}, \\dots, {self._bound(hi)}\\}}"
+            return _integer_range(symbol, self._bound(lo), self._bound(hi))
+        if integer and re.fullmatch(r"-?\d+", lo) and hi == "oo":
+            return f"{symbol} \\in \\{{{lo}, {int(lo) + 1}, \\dots\\}}"
         where = self._interval(lo, hi)
         return f"{symbol} \\in {where}" + (r" \cap \mathbf{Z}" if integer else "")
 
@@ -847,6 +911,8 @@ def node_section(node: NodeReport, paper: Paper, typesetter: Typesetter, show_se
         evidence = premises.evidence
         if evidence.lower().startswith(premises.label.lower()):
             evidence = evidence[len(premises.label) :].lstrip(" :")
+            if evidence.startswith("(") and evidence.endswith(")"):
+                evidence = evidence[1:-1]
         if evidence:
             text += ": " + escape(evidence)
         if premises.satisfiable is True and premises.witness:
