@@ -528,7 +528,9 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
             mask[rows[t == TRUE], j] = False
             false_rows = rows[(t == FALSE) & (hyp[rows] == TRUE)]
             hint[false_rows] = True
-            bad_centre = (centre_hi < 0) | ((centre_hi <= 0) & goal.strict)
+            # the centre may violate the goal (hi <= 0 also catches values that
+            # round to 0, like exp(0) - 1 - 10**-30; exact re-verification decides)
+            bad_centre = centre_hi <= 0
             hint[rows[bad_centre & (hyp[rows] != FALSE)]] = True
             if smear is not None:
                 if smear_total is None:
