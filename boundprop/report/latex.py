@@ -400,7 +400,9 @@ def _symbol_latex(name: str, latex: str) -> str:
 class _PaperPrinter(LatexPrinter):  # type: ignore[misc]
     """sympy's LaTeX printer with the lemma file's notation for functions."""
 
-    def __init__(self, templates: Mapping[str, str], settings: Mapping[str, Any], constants: Iterable[str] = ()) -> None:
+    def __init__(
+        self, templates: Mapping[str, str], settings: Mapping[str, Any], constants: Iterable[str] = ()
+    ) -> None:
         super().__init__(dict(settings))
         self._templates = dict(templates)
         self._constants = set(constants)  # built-ins such as ones(n, n): shown without their size arguments
