@@ -499,3 +499,100 @@ def _edges(centres: Sequence[float], log: bool) -> list[float]:
     first = centres[0] ** 2 / mids[0] if log else 2 * centres[0] - mids[0]
     last = centres[-1] ** 2 / mids[-1] if log else 2 * centres[-1] - mids[-1]
     return [first, *mids, last]
+
+
+# ---------------------------------------------------------------------------
+# the regime map of Dong et al.'s Theorem 2.2 (paved by boundprop.regimes)
+
+DONG_THEOREM = "Theorem 2.2 (H heads)"
+DONG_DEFAULT_AXES = ("beta=1/100:10:log", "L=1:6")
+DONG_DEFAULT_FIX = ("gamma=1", "H=4", "dqk=64", "r0=1")
+
+
+def dong_problem(
+    axes: Sequence[str] = DONG_DEFAULT_AXES,
+    fix: Sequence[str] = DONG_DEFAULT_FIX,
+    theorem: str = DONG_THEOREM,
+) -> Any:
+    """The regime question for Dong et al.'s Theorem 2.2 as a :class:`boundprop.regimes.Problem`.
+
+    The theorem names its base by a hypothesis ``c = cH`` (so that its proof's induction is an
+    exact identity); here ``c`` is replaced by its definition, so the map is over the paper's
+    own parameters (β, γ, H, d_qk, L, r0). Classes: *informative* where the bound is strictly
+    below the reference level r0 (node ``D-ref``: the bound certifies contraction), *vacuous*
+    where it is not; the declared regime ``base<1`` overlays the summary's criterion
+    4γβH/√d_qk < 1.
+
+    Parameters
+    ----------
+    axes : sequence of str
+        ``NAME=LO:HI[:log]`` for each free parameter of the map.
+    fix : sequence of str
+        ``NAME=VALUE`` for the others (all of β, γ, H, d_qk, L, r0 must be given).
+    theorem : str
+        The node of ``lemmas/dong_2021.toml`` to map.
+
+    Returns
+    -------
+    boundprop.regimes.Problem
+        Ready for :func:`boundprop.regimes.pave`.
+
+    Examples
+    --------
+    >>> from boundprop.regimes import pave
+    >>> rmap = pave(dong_problem(fix=("gamma=1", "H=4", "dqk=64", "r0=1")), depth=6)
+    >>> sorted(rmap.fractions())[:2]
+    ['informative', 'undetermined']
+    """
+    from boundprop.encode import Namespace, relations
+    from boundprop.loader import load_paper
+    from boundprop.propagate import theorem_bound
+    from boundprop.regimes import Baseline, Premise, Problem, Regime, parse_axis, parse_fix
+
+    paper = load_paper("dong-2021")
+    if theorem not in paper.nodes:
+        raise InputError(f"{theorem!r} is not a node of dong-2021")
+    node = paper.nodes[theorem]
+    space = Namespace(paper)
+    where = paper.where(node.line)
+    quantity, bound = theorem_bound(paper, node)
+    substitution: dict[sp.Symbol, sp.Expr] = {}
+    premises: list[Any] = []
+    for text in node.hypotheses:
+        rel = relations(space.parse(text, where), text, where)
+        if isinstance(rel, sp.Equality) and isinstance(rel.lhs, sp.Symbol):
+            substitution[rel.lhs] = rel.rhs  # the base named by the theorem: c = cH
+        elif rel is not sp.true:
+            premises.append(Premise(f"{node.id}: {text}", rel))
+    bound = sp.sympify(bound).xreplace(substitution)
+    parsed_axes = [parse_axis(a, paper) for a in axes]
+    fixed = dict(parse_fix(f, paper) for f in fix)
+    values = {sp.Symbol(n, integer=paper.params[n].integer) if paper.params[n].integer
+              else sp.Symbol(n, real=True): sp.Rational(v.numerator, v.denominator) for n, v in fixed.items()}
+    on_map = {a.symbol for a in parsed_axes} | set(values)
+    baselines = []
+    for bid in node.baselines:
+        bq, bbound = theorem_bound(paper, paper.nodes[bid])
+        if bq != quantity:
+            raise InputError(f"baseline {bid!r} bounds {bq}, not {quantity}")
+        baselines.append(Baseline(bid, sp.sympify(bbound).xreplace(values), ()))
+    base = sp.sympify(space.parse("cH", where))
+    regime = Regime("base<1", sp.StrictLessThan(base, 1).xreplace(values), ("base < 1", "base >= 1"),
+                    "the summary's collapse criterion 4 gamma beta H / sqrt(d_qk) < 1")
+    needed = bound.free_symbols | base.free_symbols | {s for p in premises for s in p.relation.free_symbols}
+    missing = sorted(str(s) for s in needed if s not in on_map)
+    if missing:
+        raise InputError(f"{theorem}: give {', '.join(missing)} as an axis or a fixed value")
+    return Problem(
+        paper=paper.id,
+        theorem=node.id,
+        label=f"{node.label} ({node.variant})",
+        axes=tuple(parsed_axes),
+        fixed=fixed,
+        quantity=quantity,
+        bound=bound.xreplace(values),
+        premises=tuple(Premise(p.label, p.relation.xreplace(values)) for p in premises),
+        baselines=tuple(baselines),
+        regimes=(regime,),
+        dropped=(f"{node.id}: c = cH substituted into the bound",) if substitution else (),
+    )

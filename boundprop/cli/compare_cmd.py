@@ -19,7 +19,17 @@ from fractions import Fraction
 from rich.console import Console
 from rich.table import Table
 
-from boundprop.compare import CATEGORY_LABELS, Assumptions, Comparison, category, compare, comparison_json
+from boundprop.compare import (
+    CATEGORY_LABELS,
+    DONG_DEFAULT_AXES,
+    DONG_DEFAULT_FIX,
+    Assumptions,
+    Comparison,
+    category,
+    compare,
+    comparison_json,
+    dong_problem,
+)
 from boundprop.errors import InputError
 from boundprop.verdict import Tri
 
@@ -33,6 +43,7 @@ examples:
   boundprop compare
   boundprop compare --eta 1e-4:1:9 --heads 1,4,16 --depths 1,2,4,8,16,32,64 --json
   boundprop compare --eta 1e-4:1:40 --depths 1:64 --heads 1,4 --plot compare.png
+  boundprop compare --dong-fix gamma=1 --dong-fix H=4 --dong-fix dqk=64 --dong-fix r0=2 --dong-plot dong.png
 """
 
 
@@ -52,6 +63,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--c", dest="c_fast", default="1", help="constant c of B <= c sqrt(log n)")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
     parser.add_argument("--plot", metavar="FILE", help="write the map (PNG, PDF or SVG by suffix)")
+    dong = parser.add_argument_group("regime map of Dong et al.'s Theorem 2.2 (paved rigorously)")
+    dong.add_argument("--dong", action="store_true",
+                      help="also pave Theorem 2.2 (H heads): informative (bound < r0) vs vacuous, with base < 1")
+    dong.add_argument("--dong-param", action="append", default=None, metavar="NAME=LO:HI[:log]",
+                      help=f"an axis of the Dong map (default: {' '.join(DONG_DEFAULT_AXES)})")
+    dong.add_argument("--dong-fix", action="append", default=None, metavar="NAME=VALUE",
+                      help=f"a fixed value (default: {' '.join(DONG_DEFAULT_FIX)})")
+    dong.add_argument("--dong-depth", type=int, default=10, metavar="N", help="bisections per cell")
+    dong.add_argument("--dong-plot", metavar="FILE", help="draw the Dong map (implies --dong)")
 
 
 def _fraction(text: str, what: str) -> Fraction:
@@ -134,8 +154,23 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
         path = plot_comparison(result, args.plot)
         console.print(f"map written to {path}")
+    rmap = None
+    if args.dong or args.dong_plot:
+        from boundprop.regimes import pave
+
+        if not 1 <= args.dong_depth <= 30:
+            raise InputError("--dong-depth must be between 1 and 30")
+        problem = dong_problem(args.dong_param or DONG_DEFAULT_AXES, args.dong_fix or DONG_DEFAULT_FIX)
+        rmap = pave(problem, depth=args.dong_depth)
+        if args.dong_plot:
+            from boundprop.report.plot import plot_map
+
+            console.print(f"Dong map written to {plot_map(rmap, args.dong_plot)}")
     if args.json:
-        json.dump(comparison_json(result), sys.stdout, indent=2)
+        data = comparison_json(result)
+        if rmap is not None:
+            data["dong_map"] = rmap.to_json()
+        json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
     out = Console(width=max(160, Console().width))
@@ -150,4 +185,19 @@ def run(args: argparse.Namespace, console: Console) -> int:
     for v in result.points:
         counts[category(v)] = counts.get(category(v), 0) + 1
     out.print("[bold]Summary[/]: " + "; ".join(f"{CATEGORY_LABELS[k]}: {n}" for k, n in counts.items()))
+    if rmap is not None:
+        p = rmap.problem
+        axes = ", ".join(f"{a.name} in [{a.lo}, {a.hi}]" for a in p.axes)
+        fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items())
+        out.print(f"[bold]Dong et al. {p.label}[/] over {axes}; fixed {fixed}; {len(rmap.cells)} cells, "
+                  f"depth <= {rmap.depth}")
+        dong_table = Table("class (bound vs r0) / with base < 1", "volume fraction")
+        for name, frac in rmap.fractions().items():
+            dong_table.add_row(name, f"{frac:.4f}")
+        names = {"both": "informative and base < 1", "neither": "vacuous and base >= 1",
+                 "regime-only": "base < 1 but vacuous (the summary's criterion fails here)",
+                 "informative-only": "informative although base >= 1", "undetermined": "undetermined"}
+        for name, frac in sorted(rmap.combined_fractions().items()):
+            dong_table.add_row(names.get(name, name), f"{frac:.4f}")
+        out.print(dong_table)
     return 0
