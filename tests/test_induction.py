@@ -1,0 +1,92 @@
+"""Induction over layers: R1's recurrence (papers.md §1.3) and deliberately wrong variants."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from boundprop.backends.induction import Recurrence, check_solution, prove_bound
+from boundprop.statement import Budget, make_variable
+from boundprop.verdict import Status
+
+l = sp.Symbol("l", integer=True)  # noqa: E741 - the paper's layer index
+H = make_variable("H", 1, 8, integer=True)
+ETA = make_variable("eta", 0, "0.5")
+PHI = make_variable("phi0", 0, 10)
+h, eta, phi0 = H.symbol, ETA.symbol, PHI.symbol
+A = 1 + h * eta
+B = h * 2 * eta * phi0 * (1 + h * eta) ** l  # H * eps_l, eps_l = 2 eta phi0 (1 + H eta)**l
+R1 = 2 * l * h * eta * phi0 * (1 + h * eta) ** (l - 1)
+PARAMS = (H, ETA, PHI)
+BUDGET = Budget(seconds=10, max_boxes=50_000)
+
+
+def rec(closed_form: sp.Expr, l_max: int | None = None, a: sp.Expr = A) -> Recurrence:
+    return Recurrence(l, a, B, sp.Integer(0), closed_form, PARAMS, l_max=l_max)
+
+
+def test_r1_closed_form_bounds_the_recurrence_for_all_layers() -> None:
+    r = prove_bound(rec(R1), BUDGET)
+    assert r.status is Status.PROVED, r.evidence
+    assert r.method == "induction"
+    assert "base:" in r.evidence and "step:" in r.evidence and "a >= 0" in r.evidence
+    assert "all l >= 0" in r.evidence
+    # both base and step are exact identities: R1 is the exact solution
+    assert "step: holds with equality" in r.evidence
+
+
+def test_r1_closed_form_solves_the_recurrence_with_equality() -> None:
+    r = check_solution(rec(R1))
+    assert r.status is Status.PROVED, r.evidence
+
+
+def test_r1_bounded_range() -> None:
+    r = prove_bound(rec(R1, l_max=50), BUDGET)
+    assert r.status is Status.PROVED and "0 <= l <= 50" in r.evidence
+
+
+def test_off_by_one_exponent_is_not_a_solution() -> None:
+    wrong = 2 * l * h * eta * phi0 * (1 + h * eta) ** l
+    r = check_solution(rec(wrong))
+    assert r.status is Status.REFUTED
+    cex = {k: sp.Rational(v) for k, v in r.counterexample.items()}  # type: ignore[union-attr]
+    at = {h: cex["H"], eta: cex["eta"], phi0: cex["phi0"], l: cex["l"]}
+    gap = wrong.subs(l, l + 1) - (A * wrong + B)
+    assert sp.simplify(gap.subs(at)) != 0  # exact
+
+
+def test_larger_closed_form_is_still_an_upper_bound() -> None:
+    # (1 + H eta)**l >= (1 + H eta)**(l - 1): the bound holds, the step is a strict inequality
+    larger = 2 * l * h * eta * phi0 * (1 + h * eta) ** l
+    r = prove_bound(rec(larger, l_max=20), BUDGET)
+    assert r.status is Status.PROVED, r.evidence
+
+
+def test_halved_closed_form_is_refuted_by_the_extremal_sequence() -> None:
+    small = l * h * eta * phi0 * (1 + h * eta) ** (l - 1)
+    r = prove_bound(rec(small, l_max=20), BUDGET)
+    assert r.status is Status.REFUTED
+    cex = {k: sp.Rational(v) for k, v in r.counterexample.items()}  # type: ignore[union-attr]
+    at = {h: cex["H"], eta: cex["eta"], phi0: cex["phi0"]}
+    # unroll e_{k+1} = a e_k + b exactly and compare at the reported layer
+    e = sp.Integer(0)
+    for k in range(int(cex["l"])):
+        e = A.subs(at) * e + B.subs(at).subs(l, k)
+    assert e > small.subs(at).subs(l, cex["l"])
+
+
+def test_negative_coefficient_blocks_the_induction() -> None:
+    # e_{l+1} <= -2 e_l with C = 0: base and step hold, but a >= 0 fails (and the claim is false)
+    r = prove_bound(
+        Recurrence(l, sp.Integer(-2), sp.Integer(0), sp.Integer(0), sp.Integer(0), (), l_max=5),
+        BUDGET,
+    )
+    assert r.status is not Status.PROVED
+    assert "a >= 0" in r.evidence
+
+
+def test_closed_form_undefined_somewhere_is_not_proved() -> None:
+    x = make_variable("x", 0, 1)
+    X = x.symbol
+    r = prove_bound(Recurrence(l, 1 + X, sp.Integer(1), sp.Integer(0), ((1 + X) ** l - 1) / X, (x,)), BUDGET)
+    assert r.status is not Status.PROVED  # C(l) divides by x, and x = 0 is in range
+    assert "defined" in r.evidence
