@@ -138,6 +138,13 @@ def iv_neg(x: IV) -> IV:
 
 def iv_mul(x: IV, y: IV) -> IV:
     k = x.lo.shape[0]
+    if np.array_equal(y.lo, y.hi) or np.array_equal(x.lo, x.hi):
+        # one factor is a point on every box (typically a constant): two products suffice
+        p, q = (x, y) if np.array_equal(y.lo, y.hi) else (y, x)
+        plo, phi = prod_bounds(np.concatenate([p.lo, p.hi]), np.concatenate([q.lo, q.lo]))
+        return IV(
+            plo.reshape(2, k).min(axis=0), phi.reshape(2, k).max(axis=0), x.bad | y.bad
+        )
     # all four endpoint products in one vectorised call (numpy pays per call)
     a = np.concatenate([x.lo, x.lo, x.hi, x.hi])
     b = np.concatenate([y.lo, y.hi, y.lo, y.hi])
@@ -270,6 +277,14 @@ def iv_hull(xs: Sequence[IV], masks: Sequence[Arr]) -> IV:
         hi = np.where(m, np.maximum(hi, x.hi), hi)
         bad = bad | (m & x.bad)
     return IV(lo, hi, bad)
+
+
+def _take(x: IV, idx: Arr) -> IV:
+    return IV(x.lo[idx], x.hi[idx], x.bad[idx])
+
+
+def _put(out: IV, idx: Arr, x: IV) -> None:
+    out.lo[idx], out.hi[idx], out.bad[idx] = x.lo, x.hi, x.bad
 
 
 def const_iv(number: Any, shape: tuple[int, ...]) -> IV:
@@ -448,20 +463,21 @@ class _Compiler:
 
         def symbolic_pow(L: Arr, H: Arr) -> IV:
             av, bv = a(L, H), b(L, H)
-            gen = iv_exp_log_pow(av, bv, allow_zero=False)
             if not integer_valued:
-                return gen
+                return iv_exp_log_pow(av, bv, allow_zero=False)
             point = (bv.lo == bv.hi) & (np.abs(bv.lo) <= MAX_INTEGER_POWER) & ~bv.bad
             point &= np.floor(bv.lo) == bv.lo
             if not np.any(point):
-                return gen
-            n = np.where(point, bv.lo, 0).astype(np.int64)
-            ip = iv_int_pow(av, n)
-            return IV(
-                np.where(point, ip.lo, gen.lo),
-                np.where(point, ip.hi, gen.hi),
-                np.where(point, ip.bad, gen.bad),
-            )
+                return iv_exp_log_pow(av, bv, allow_zero=False)
+            # exact integer powers where the exponent is an integer point (any base),
+            # exp(b*log(a)) elsewhere (positive bases only); each on its own rows
+            out = IV(np.empty_like(av.lo), np.empty_like(av.lo), np.empty_like(av.bad))
+            pts, rest = np.nonzero(point)[0], np.nonzero(~point)[0]
+            ip = iv_int_pow(_take(av, pts), bv.lo[pts].astype(np.int64))
+            _put(out, pts, ip)
+            if rest.size:
+                _put(out, rest, iv_exp_log_pow(_take(av, rest), _take(bv, rest), allow_zero=False))
+            return out
 
         return symbolic_pow
 
