@@ -31,7 +31,7 @@ from boundprop.witness.networks import Norm
 HELP = "measure simulated networks against a bound (R1, R2, Theorem 5.3): measured, bound, ratio"
 
 _EPILOG = """\
-THEOREM is R1 (N2), R2 (N1) or "Theorem 5.3" (its claimed form, N1 unless --norm); also
+THEOREM is R1 (N2), R2 (N1) or "Theorem 5.3" (its claimed form, N2 unless --norm); also
 r1, r2, theorem-5.3. Parameters: eta, L, H, n, d, k, beta, phi0, qk_eta (radius of W_Q and
 W_K, default eta). Exit 0 when the run finished and no proved bound was exceeded, 1 on a
 soundness failure, 3 on bad input.
@@ -123,6 +123,7 @@ def _print_text(report: WitnessReport) -> None:
     out.print(f"form: {report.spec.form}")
     out.print(f"bound: {report.spec.expression}")
     out.print(f"source: {report.spec.source}")
+    out.print("note: " + str(report.to_json()["note"]))
     out.print("fixed: " + ", ".join(f"{n}={report.configurations[0].params[n]:g}" for n in fixed))
     out.print(
         f"measured: max over {report.configurations[0].samples} draws"
