@@ -10,9 +10,10 @@ measures, over many random draws of weights and inputs and under an adversarial 
 each under both norms N1 and N2, and compares the largest collapse error seen with a bound.
 
 The bound is a parameter: :func:`evaluate_bound` takes a sympy expression or a callable and
-parameter values. :func:`bound_of` maps a theorem id to its bound; until the lemma encoding
-(``lemmas/alman_song_2025.toml``) is wired in, it reads :data:`FALLBACK_BOUNDS`, the one
-place where the formulas of papers.md section 1.3 live.
+parameter values. :func:`bound_of` maps a theorem id to its bound, read from the lemma
+encoding (``lemmas/alman_song_2025.toml``, the right-hand side of ``err <= ...``); if that
+cannot be read it uses :data:`FALLBACK_BOUNDS`, the one place where the witness writes the
+formulas of papers.md section 1.3.
 """
 
 from __future__ import annotations
