@@ -274,3 +274,18 @@ def test_refutes_checks_hypotheses_ranges_and_integrality() -> None:
     assert not refutes(st, {X: 1})  # n missing
     undefined = Statement((xv,), (), sp.log(X) >= 0)
     assert not refutes(undefined, {X: -1})  # undefined is not false
+
+
+def test_batched_sqrt_brackets_exactly_even_when_the_rounded_square_matches() -> None:
+    # fl(sqrt(v))**2 rounds back to v for about half of all floats although the
+    # square is not exact; the bounds must still bracket sqrt(v) strictly
+    from boundprop.interval.batched import IV, iv_sqrt
+
+    v = np.random.default_rng(1).uniform(0.0, 10.0, 3000)
+    with np.errstate(all="ignore"):
+        r = iv_sqrt(IV(v, v, np.zeros(v.shape, dtype=bool)))
+    for i in range(v.shape[0]):
+        assert Fraction(r.lo[i]) ** 2 <= Fraction(v[i]) <= Fraction(r.hi[i]) ** 2
+    sq = np.array([4.0, 0.25, 0.0])
+    r = iv_sqrt(IV(sq, sq, np.zeros(3, dtype=bool)))
+    assert r.lo.tolist() == r.hi.tolist() == [2.0, 0.5, 0.0]  # exact squares stay exact

@@ -248,8 +248,12 @@ def iv_sqrt(x: IV) -> IV:
     bad = x.bad | ~(x.lo >= 0)
     with np.errstate(all="ignore"):
         slo, shi = np.sqrt(x.lo), np.sqrt(x.hi)
-        exact_lo = slo * slo == x.lo
-        exact_hi = shi * shi == x.hi
+        # exact only if the square is exactly the argument (a rounded square
+        # could equal it by accident), checked with the error-free product
+        plo, phi = prod_bounds(slo, slo)
+        exact_lo = (plo == phi) & (plo == x.lo)
+        plo, phi = prod_bounds(shi, shi)
+        exact_hi = (plo == phi) & (phi == x.hi)
     lo = np.maximum(np.where(exact_lo, slo, down(slo)), 0.0)
     hi = np.where(exact_hi, shi, up(shi))
     return IV(lo, hi, bad)
