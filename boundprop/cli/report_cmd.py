@@ -112,7 +112,7 @@ def _maps(paper: Paper, depth: int, prefix: str, notes: list[str], tick: Callabl
                 except BoundpropError as exc:
                     notes.append(f"the regime map of {theorem} is not drawn: {exc}")
                     plotted = False
-            parts.append(regime_summary_latex(rmap, paper, figure=name if plotted else None))
+            parts.append(regime_summary_latex(rmap, paper, figure=name if plotted else None, placement="H"))
         except BoundpropError as exc:
             notes.append(f"the regime map of {theorem} is left out: {exc}")
     if len(parts) == 1:
@@ -131,7 +131,7 @@ def _tables(
     layers = parse_layers(layers_text)
     ann = load_annotations(paper)
     parts: list[str] = []
-    for theorem in _theorems_with(paper, [*ann.table_fix, *ann.layers, *ann.maps]):
+    for theorem in _theorems_with(paper, ann.table_fix):
         tick(f"bound table of {theorem}")
         try:
             specs = list(ann.table_fix.get(theorem, ())) + list(ann.maps[theorem].fix if theorem in ann.maps else ())
@@ -157,7 +157,7 @@ def _tables(
                 recurrence = f"{result.status.value} ({result.evidence})"
             label = paper.nodes[theorem].label
             table = BoundTable(paper.id, theorem, label, fixed, rows, digits, recurrence=recurrence)
-            parts.append(bound_table_latex(table, paper, flags=table_row_flags(paper, table)))
+            parts.append(bound_table_latex(table, paper, flags=table_row_flags(paper, table), placement="H"))
         except BoundpropError as exc:
             notes.append(f"the bound table of {theorem} is left out: {exc}")
     if not parts:

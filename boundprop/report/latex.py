@@ -1047,6 +1047,7 @@ def report_document(
         r"\documentclass[10pt]{article}",
         r"\usepackage[a4paper,margin=2.2cm]{geometry}",
         *PREAMBLE_PACKAGES,
+        r"\usepackage{float}",
         r"\usepackage[hidelinks]{hyperref}",
         status_colour_definitions(),
         _FIELDS_ENV,
@@ -1229,6 +1230,7 @@ def bound_table_latex(
     flags: Mapping[int, RowFlag] | None = None,
     both_ends: bool = False,
     float_env: bool = True,
+    placement: str = "htbp",
 ) -> str:
     r"""A certified per-layer bound table as a booktabs ``tabular``.
 
@@ -1252,6 +1254,8 @@ def bound_table_latex(
         Wrap in a ``table`` float with the caption; False gives the
         ``tabular`` and the caption as a paragraph below (for ``longtable``-free
         inclusion anywhere).
+    placement
+        Float placement; ``H`` (package ``float``) keeps the table where it is.
 
     Examples
     --------
@@ -1336,7 +1340,7 @@ def bound_table_latex(
         out.append(r"\par\smallskip{\small " + caption + "}")
         return "\n".join(out)
     lines = [
-        r"\begin{table}[htbp]",
+        rf"\begin{{table}}[{placement}]",
         r"\centering",
         r"\caption{" + caption + "}",
         rf"\label{{tab:bounds-{_label(table.theorem)}}}",
@@ -1423,6 +1427,7 @@ def regime_summary_latex(
     paper: Paper | None = None,
     figure: str | None = None,
     float_env: bool = True,
+    placement: str = "htbp",
 ) -> str:
     r"""The classes of a regime map with their parameter ranges and volume fractions.
 
@@ -1441,6 +1446,8 @@ def regime_summary_latex(
         The map drawn by :func:`boundprop.report.plot.plot_map`.
     float_env
         Wrap the table in a ``table`` float.
+    placement
+        Float placement of the table and the figure (``H``: here, package ``float``).
     """
     problem = rmap.problem
     node = paper.nodes.get(problem.theorem) if paper is not None else None
@@ -1528,7 +1535,7 @@ def regime_summary_latex(
         )
     if float_env:
         lines = [
-            r"\begin{table}[htbp]",
+            rf"\begin{{table}}[{placement}]",
             r"\centering",
             r"\caption{" + caption + "}",
             rf"\label{{tab:regimes-{_label(problem.theorem)}}}",
@@ -1539,7 +1546,7 @@ def regime_summary_latex(
         lines = [*tabular, r"\par\smallskip{\small " + caption + "}"]
     if figure is not None:
         lines += [
-            r"\begin{figure}[htbp]",
+            rf"\begin{{figure}}[{placement}]",
             r"\centering",
             rf"\includegraphics[width=\linewidth,height=0.5\textheight,keepaspectratio]{{{figure}}}",
             r"\caption{Regime map of " + label + r" (rigorous cells; hatched: undetermined).}",
