@@ -312,3 +312,66 @@ def test_compile_scalar_reuse_is_consistent(seed_expr: sp.Expr) -> None:
     a = f([interval[0.5, 0.75], interval[1, 2]])
     b = f([interval[0.5, 0.75], interval[1, 2]])
     assert a == b
+
+
+# -- the batched rounding primitives, elementwise against exact arithmetic -------------
+
+finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False)
+float_arrays = st.lists(finite, min_size=1, max_size=40).map(lambda v: np.array(v, dtype=np.float64))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(float_arrays, float_arrays, st.integers(min_value=0, max_value=7))
+def test_primitive_roundings_bracket_exact_results(a: np.ndarray, b: np.ndarray, n: int) -> None:
+    from boundprop.interval.batched import IV, iv_int_pow, iv_recip, iv_sqrt, prod_bounds, sum_bounds
+
+    k = min(a.size, b.size)
+    a, b = a[:k], b[:k]
+    none = np.zeros(k, dtype=bool)
+    with np.errstate(all="ignore"):
+        slo, shi = sum_bounds(a, b)
+        plo, phi = prod_bounds(a, b)
+        rec = iv_recip(IV(b, b, none))
+        sq = iv_sqrt(IV(np.abs(a), np.abs(a), none))
+        pw = iv_int_pow(IV(a, a, none), n)
+
+    def le(f: float, q: Fraction) -> bool:  # f <= q, exactly; infinities allowed
+        return f == -np.inf or (f != np.inf and Fraction(f) <= q)
+
+    def ge(f: float, q: Fraction) -> bool:
+        return f == np.inf or (f != -np.inf and Fraction(f) >= q)
+
+    for i in range(k):
+        fa, fb = Fraction(a[i]), Fraction(b[i])
+        assert le(slo[i], fa + fb) and ge(shi[i], fa + fb)
+        assert le(plo[i], fa * fb) and ge(phi[i], fa * fb)
+        if fb != 0:
+            assert le(rec.lo[i], 1 / fb) and ge(rec.hi[i], 1 / fb)
+        s2 = abs(fa)
+        assert (sq.lo[i] <= 0 or Fraction(sq.lo[i]) ** 2 <= s2) and (
+            sq.hi[i] == np.inf or Fraction(sq.hi[i]) ** 2 >= s2
+        )
+        assert le(pw.lo[i], fa**n) and ge(pw.hi[i], fa**n)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.floats(min_value=-700, max_value=700), min_size=1, max_size=30))
+def test_padded_exp_and_log_bracket_250_bit_values(values: list[float]) -> None:
+    from boundprop.interval.batched import IV, iv_exp, iv_log
+
+    v = np.array(values)
+    none = np.zeros(v.size, dtype=bool)
+    e = iv_exp(IV(v, v, none))
+    pos = np.abs(v) + 1e-300
+    g = iv_log(IV(pos, pos, none))
+    old = iv.prec
+    try:
+        iv.prec = PREC
+        with mpmath.workprec(PREC):
+            for i in range(v.size):
+                ex = iv.exp(iv.mpf(float(v[i])))  # rigorous 250-bit enclosure
+                assert mpmath.mpf(e.lo[i]) <= _lo(ex) and _hi(ex) <= mpmath.mpf(e.hi[i])
+                lg = iv.log(iv.mpf(float(pos[i])))
+                assert mpmath.mpf(g.lo[i]) <= _lo(lg) and _hi(lg) <= mpmath.mpf(g.hi[i])
+    finally:
+        iv.prec = old
