@@ -21,7 +21,7 @@ from boundprop.statement import Budget
 from boundprop.verdict import Status
 
 FAST = (
-    "D-N-tri", "D-N-def", "D-1L", "D-1L-MLP", "Theorem 2.2", "Theorem 2.2 (H heads)", "Corollary 3.2",
+    "D-N-tri", "D-N-def", "D-N-hom", "D-1L", "D-1L-MLP", "Theorem 2.2", "Theorem 2.2 (H heads)", "Corollary 3.2",
     "D-ref", "D-collapse", "Claim 3.1 (1,inf)", "D-noskip",
 )
 SLOW = ("Claim 3.1", "Claim 3.1 (two layers)")
@@ -59,8 +59,9 @@ def test_composite_quantity_is_not_a_norm(report: PaperReport) -> None:
     assert sp.simplify(comp(a + b) - comp(a) - comp(b)) > 0
 
 
-def test_definiteness_holds_at_bounded_sizes(report: PaperReport) -> None:
+def test_norm_properties_that_hold_at_bounded_sizes(report: PaperReport) -> None:
     assert report.nodes["D-N-def"].status is Status.PROVED_BOUNDED
+    assert report.nodes["D-N-hom"].status is Status.PROVED_BOUNDED  # through its proof
 
 
 def test_theorems_informal_with_checked_induction(report: PaperReport) -> None:
