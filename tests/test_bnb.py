@@ -54,7 +54,8 @@ def test_power_below_exponential_integer_L_tight_at_zero() -> None:
 
 
 def test_hypotheses_discard_boxes() -> None:
-    st_ = one_var(-1, 1, lambda x: sp.log(x) >= -1, hyps=[lambda x: x >= sp.Rational(1, 2)])
+    # nonlinear hypothesis (x >= 1/2 on [0, 1]), so it is not substituted away
+    st_ = one_var(0, 1, lambda x: sp.log(x) >= -1, hyps=[lambda x: x**2 >= sp.Rational(1, 4)])
     r = decide(st_, BUDGET)
     assert r.status is Status.PROVED, r.evidence
     assert r.details["discarded_by_hypotheses"] > 0
@@ -65,6 +66,27 @@ def test_conjunction_and_monotone_integer_statement() -> None:
     N = n.symbol
     r = decide(Statement((n,), (), sp.And(2**N >= N + 1, N >= 1)), BUDGET)
     assert r.status is Status.PROVED, r.evidence
+
+
+def test_goal_tight_along_a_hypothesis_boundary_is_proved_by_substitution() -> None:
+    x, t = make_variable("x", -2, 2), make_variable("t", 0, 2)
+    st_ = Statement((x, t), (x.symbol <= t.symbol,), sp.exp(x.symbol) <= sp.exp(t.symbol))
+    r = decide(st_, BUDGET)
+    assert r.status is Status.PROVED, r.evidence
+    assert "substituting" in r.evidence and "substitution" in r.details
+
+
+def test_substituted_statement_refutations_are_mapped_back_and_verified() -> None:
+    x, t = make_variable("x", -2, 2), make_variable("t", 0, 2)
+    st_ = Statement(
+        (x, t), (x.symbol <= t.symbol,), sp.exp(x.symbol) <= sp.exp(t.symbol) - sp.Rational(1, 10)
+    )
+    r = decide(st_, BUDGET)
+    assert r.status is Status.REFUTED
+    assert set(r.counterexample) == {"x", "t"}  # type: ignore[arg-type]
+    assert refutes(st_, r.counterexample)  # type: ignore[arg-type]
+    xv, tv = sp.Rational(r.counterexample["x"]), sp.Rational(r.counterexample["t"])  # type: ignore[index]
+    assert xv <= tv and sp.exp(xv) > sp.exp(tv) - sp.Rational(1, 10)
 
 
 # -- refutations are exact and re-verified -------------------------------------------------

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -40,9 +40,9 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from boundprop.errors import UnsupportedError
+from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import relations_of
-from boundprop.interval import refutes
+from boundprop.interval import enclose, refutes
 from boundprop.interval.batched import (
     FALSE,
     IV,
@@ -61,7 +61,7 @@ from boundprop.interval.batched import (
     sum_bounds,
 )
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.statement import Budget, Statement, Variable
+from boundprop.statement import Budget, Statement, Variable, make_variable
 from boundprop.verdict import CheckResult, Status
 
 METHOD = "interval-bnb"
@@ -117,13 +117,43 @@ class _Goal:
     value: IVFn | None = None
     grad: tuple[IVFn, ...] | None = None
     hess: _Hessian | None = None
+    # (variable index, endpoint float, compiled h with that variable fixed symbolically)
+    faces: tuple[tuple[int, float, IVFn], ...] = ()
+
+
+def _faces(h: sp.Expr, variables: Sequence[Variable]) -> tuple[tuple[int, float, IVFn], ...]:
+    """h with one variable fixed at an exact range endpoint, simplified by sympy.
+
+    Monotonicity often pushes a variable to the end of its range, where the goal
+    can be identically tight (exp(x + s) - exp(x) at s = 0): numerically the two
+    exp's never cancel, symbolically they do. Only float-exact endpoints qualify
+    (the reduced box must sit exactly on them).
+    """
+    symbols = [v.symbol for v in variables]
+    out = []
+    for i, v in enumerate(variables):
+        if v.symbol not in h.free_symbols:
+            continue
+        for end in (v.lo, v.hi):
+            if not end.is_Rational:
+                continue
+            f = float(end)
+            if sp.Rational(f) != end:
+                continue
+            face = sp.sympify(h.xreplace({v.symbol: end}))
+            try:
+                out.append((i, f, compile_iv(face, symbols)))
+            except UnsupportedError:
+                continue
+    return tuple(out)
 
 
 def _is_smooth(h: sp.Basic) -> bool:
     return all(isinstance(node, _SMOOTH) for node in sp.preorder_traversal(h))
 
 
-def _make_goal(rel: Any, symbols: Sequence[sp.Symbol], text: str) -> _Goal:
+def _make_goal(rel: Any, variables: Sequence[Variable], text: str) -> _Goal:
+    symbols = [v.symbol for v in variables]
     truth = compile_batched_truth(rel, symbols)
     if not isinstance(rel, Relational) or isinstance(rel, (sp.Eq, sp.Ne)):
         return _Goal(text=text, truth=truth)
@@ -138,10 +168,18 @@ def _make_goal(rel: Any, symbols: Sequence[sp.Symbol], text: str) -> _Goal:
         # e.g. a derivative that leaves the reals; natural extension still applies
         return _Goal(text=text, truth=truth, strict=strict, value=value)
     hess = _Hessian(dh, symbols) if len(symbols) <= MAX_HESSIAN_VARS else None
-    return _Goal(text=text, truth=truth, strict=strict, value=value, grad=grad, hess=hess)
+    return _Goal(
+        text=text,
+        truth=truth,
+        strict=strict,
+        value=value,
+        grad=grad,
+        hess=hess,
+        faces=_faces(h, variables),
+    )
 
 
-def _goals(conclusion: Any, symbols: Sequence[sp.Symbol]) -> list[_Goal]:
+def _goals(conclusion: Any, symbols: Sequence[Variable]) -> list[_Goal]:
     goals: list[_Goal] = []
     for rel in relations_of(conclusion):
         if isinstance(rel, sp.Eq):
@@ -296,6 +334,14 @@ def _goal_truth(
             idx = np.nonzero(reduced)[0]
             rb = _bounds(goal, RL[idx], RH[idx], integer)
             lo[idx] = np.maximum(lo[idx], rb.lo)
+            for i, end, face in goal.faces:
+                on = (RL[idx, i] == end) & (RH[idx, i] == end)
+                if np.any(on):
+                    rows_on = idx[on]
+                    fv = face(RL[rows_on], RH[rows_on])
+                    # only where h itself is defined on the reduced box
+                    bad = fv.bad | rb.undefined[on]
+                    lo[rows_on] = np.where(bad, lo[rows_on], np.maximum(lo[rows_on], fv.lo))
         widths = H - L
         mags = np.stack([np.where(g.bad, np.inf, np.maximum(np.abs(g.lo), np.abs(g.hi)))
                          for g in b.grad], axis=1)
@@ -450,7 +496,130 @@ def decide(
     ('refuted', {'x': '-1'})
     """
     with np.errstate(all="ignore"):  # overflow and 0*inf are handled explicitly
-        return _decide(statement, budget, progress)
+        t0 = time.monotonic()
+        sub = _boundary_substitution(statement)
+        if sub is None:
+            return _decide(statement, budget, progress)
+        new, back, how = sub
+        half = Budget(
+            seconds=budget.seconds / 2,
+            max_boxes=max(1, budget.max_boxes // 2),
+            samples=budget.samples,
+            seed=budget.seed,
+        )
+        first = _decide(new, half, progress)
+        if first.status is Status.PROVED:
+            return replace(
+                first,
+                evidence=f"{first.evidence}, after substituting {how}",
+                seconds=time.monotonic() - t0,
+                details={**first.details, "substitution": how},
+            )
+        if first.status is Status.REFUTED and first.counterexample is not None:
+            point = back(first.counterexample)
+            if point is not None and refutes(statement, point):
+                return replace(
+                    first,
+                    counterexample={str(k): str(v) for k, v in point.items()},
+                    seconds=time.monotonic() - t0,
+                    details={**first.details, "substitution": how},
+                )
+        rest = Budget(
+            seconds=max(0.0, budget.seconds - (time.monotonic() - t0)),
+            max_boxes=max(1, budget.max_boxes - int(first.details.get("boxes", 0))),
+            samples=budget.samples,
+            seed=budget.seed,
+        )
+        second = _decide(statement, rest, progress)
+        return replace(
+            second,
+            evidence=f"{second.evidence} (also tried substituting {how}: {first.status.value})",
+            seconds=time.monotonic() - t0,
+        )
+
+
+_RATIONAL_OPS = (sp.Add, sp.Mul, sp.Abs, sp.Min, sp.Max, sp.Symbol, sp.Rational)
+
+
+def _boundary_substitution(
+    statement: Statement,
+) -> tuple[Statement, Callable[[Any], dict[sp.Symbol, sp.Rational] | None], str] | None:
+    """Rewrite a hypothesis ``v >= phi(rest)`` (or ``<=``) as ``v = phi ± s``, ``s >= 0``.
+
+    Goals that are tight all along a hypothesis boundary (exp(x) <= exp(t)
+    under x <= t) cannot be settled by boxes straddling that boundary; after
+    the substitution the boundary is the face ``s = 0`` of the box, where
+    monotonicity and symbolic faces apply. The map between the feasible sets
+    is a bijection (the range of v becomes two hypotheses), so a proof of the
+    new statement proves the old one; counterexamples are mapped back and
+    re-verified on the original statement.
+    """
+    names = {v.name for v in statement.variables}
+    for hyp in statement.hypotheses:
+        if not isinstance(hyp, Relational) or isinstance(hyp, (sp.Eq, sp.Ne)):
+            continue
+        gap, strict = relation_gap(hyp)
+        for v in statement.variables:
+            if v.integer or not v.bounded or v.symbol not in gap.free_symbols:
+                continue
+            c = sp.diff(gap, v.symbol)
+            if c not in (sp.Integer(1), sp.Integer(-1)):
+                continue
+            rest = sp.expand(gap - c * v.symbol)
+            if rest.has(v.symbol):
+                continue
+            phi = -rest if c == 1 else rest  # v >= phi (c = 1) or v <= phi (c = -1)
+            if not all(
+                isinstance(n, _RATIONAL_OPS) or (isinstance(n, sp.Pow) and n.exp.is_Integer)
+                for n in sp.preorder_traversal(phi)
+            ):
+                continue
+            others = [w for w in statement.variables if w is not v]
+            if not all(w.bounded for w in others if w.symbol in phi.free_symbols):
+                continue
+            box = {w.symbol: (w.lo, w.hi) for w in others if w.symbol in phi.free_symbols}
+            span = (v.hi - phi) if c == 1 else (phi - v.lo)
+            try:
+                top = float(enclose(span, box)[0].sup)
+            except BoundpropError:
+                continue
+            if not math.isfinite(top) or top < 0:
+                continue
+            name = f"{v.name}_slack"
+            while name in names:
+                name += "_"
+            slack = make_variable(name, 0, sp.Rational(top))
+            image = phi + slack.symbol if c == 1 else phi - slack.symbol
+            hyps = [h.xreplace({v.symbol: image}) for h in statement.hypotheses if h is not hyp]
+            hyps += [image >= v.lo, image <= v.hi]
+            if strict:
+                hyps.append(slack.symbol > 0)
+            new = Statement(
+                tuple(others) + (slack,),
+                tuple(hyps),
+                statement.conclusion.xreplace({v.symbol: image}),
+                note=statement.note,
+            )
+            how = f"{v.name} = {image} with {name} >= 0 (from {hyp})"
+
+            def back(
+                cex: Any, v: Variable = v, image: sp.Expr = image, others: list[Variable] = others,
+                slack: Variable = slack,
+            ) -> dict[sp.Symbol, sp.Rational] | None:
+                try:
+                    vals = {w.symbol: sp.Rational(str(cex[w.name])) for w in others}
+                    vals[slack.symbol] = sp.Rational(str(cex[slack.name]))
+                except (KeyError, TypeError, ValueError):
+                    return None
+                value = sp.sympify(image.xreplace(vals))
+                if not value.is_Rational:
+                    return None
+                out = {w.symbol: vals[w.symbol] for w in others}
+                out[v.symbol] = value
+                return out
+
+            return new, back, how
+    return None
 
 
 def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> CheckResult:
@@ -459,7 +628,7 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
     symbols = statement.symbols
     n = len(variables)
     integer = np.array([v.integer for v in variables], dtype=bool)
-    goals = _goals(statement.conclusion, symbols)
+    goals = _goals(statement.conclusion, variables)
     hyps = [compile_batched_truth(h, symbols) for h in statement.hypotheses]
     lo0, hi0, truncated, unbounded = _float_ranges(variables)
     scale = np.where(hi0 > lo0, hi0 - lo0, 1.0)
