@@ -76,6 +76,19 @@ def test_goal_tight_along_a_hypothesis_boundary_is_proved_by_substitution() -> N
     assert "substituting" in r.evidence and "substitution" in r.details
 
 
+def test_l_exp_exact_form_is_proved() -> None:
+    # papers.md 1.3, L-EXP: |x| <= theta implies |e^x - 1| <= e^theta - 1 (tight on x = theta)
+    x, t = make_variable("x", -2, 2), make_variable("theta", 0, 2)
+    X, T = x.symbol, t.symbol
+    st_ = Statement((x, t), (sp.Abs(X) <= T,), sp.Abs(sp.exp(X) - 1) <= sp.exp(T) - 1)
+    r = decide(st_, BUDGET)
+    assert r.status is Status.PROVED, r.evidence
+    # and the slightly strengthened claim is false, with an exact counterexample
+    worse = Statement(st_.variables, st_.hypotheses, sp.Abs(sp.exp(X) - 1) <= sp.exp(T) - sp.Rational(1001, 1000))
+    r = decide(worse, BUDGET)
+    assert r.status is Status.REFUTED and refutes(worse, r.counterexample)  # type: ignore[arg-type]
+
+
 def test_substituted_statement_refutations_are_mapped_back_and_verified() -> None:
     x, t = make_variable("x", -2, 2), make_variable("t", 0, 2)
     st_ = Statement(

@@ -119,6 +119,7 @@ class _Goal:
     hess: _Hessian | None = None
     # (variable index, endpoint float, compiled h with that variable fixed symbolically)
     faces: tuple[tuple[int, float, IVFn], ...] = ()
+    resolver: _AbsResolver | None = None
 
 
 def _faces(h: sp.Expr, variables: Sequence[Variable]) -> tuple[tuple[int, float, IVFn], ...]:
@@ -148,6 +149,45 @@ def _faces(h: sp.Expr, variables: Sequence[Variable]) -> tuple[tuple[int, float,
     return tuple(out)
 
 
+class _AbsResolver:
+    """On a box where the argument of every ``Abs`` has a sign, ``Abs(u)`` is
+    ``u`` or ``-u`` throughout, so the goal equals a smooth expression there and
+    the derivative forms apply. Variants are built per sign pattern, on demand."""
+
+    def __init__(self, h: sp.Expr, strict: bool, variables: Sequence[Variable]) -> None:
+        self.h = h
+        self.strict = strict
+        self.variables = list(variables)
+        symbols = [v.symbol for v in variables]
+        self.atoms = sorted(h.atoms(sp.Abs), key=sp.default_sort_key)
+        self.args = [compile_iv(a.args[0], symbols) for a in self.atoms]
+        self.cache: dict[tuple[int, ...], _Goal | None] = {}
+
+    def pattern(self, L: Arr, H: Arr) -> Arr:
+        """Per box and Abs: +1 (argument >= 0), -1 (<= 0) or 0 (unknown)."""
+        cols = []
+        for f in self.args:
+            v = f(L, H)
+            cols.append(np.where(v.bad, 0, np.where(v.lo >= 0, 1, np.where(v.hi <= 0, -1, 0))))
+        return np.stack(cols, axis=1).astype(np.int8)
+
+    def goal(self, signs: tuple[int, ...]) -> _Goal | None:
+        if signs not in self.cache:
+            table = {a: (a.args[0] if sg > 0 else -a.args[0]) for a, sg in zip(self.atoms, signs, strict=True)}
+            h2 = self.h
+            for _ in range(len(self.atoms) + 1):  # nested Abs: replace until none is left
+                h3 = h2.xreplace(table)
+                if h3 == h2:
+                    break
+                h2 = h3
+            rel = sp.StrictGreaterThan(h2, 0) if self.strict else sp.GreaterThan(h2, 0)
+            if h2.has(sp.Abs) or not _is_smooth(h2) or not isinstance(rel, Relational):
+                self.cache[signs] = None
+            else:
+                self.cache[signs] = _make_goal(rel, self.variables, f"{rel} (signs {signs})")
+        return self.cache[signs]
+
+
 def _is_smooth(h: sp.Basic) -> bool:
     return all(isinstance(node, _SMOOTH) for node in sp.preorder_traversal(h))
 
@@ -160,7 +200,8 @@ def _make_goal(rel: Any, variables: Sequence[Variable], text: str) -> _Goal:
     h, strict = relation_gap(rel)
     value = compile_iv(h, symbols)
     if not _is_smooth(h):
-        return _Goal(text=text, truth=truth, strict=strict, value=value)
+        resolver = _AbsResolver(h, strict, variables) if h.has(sp.Abs) else None
+        return _Goal(text=text, truth=truth, strict=strict, value=value, resolver=resolver)
     try:
         dh = [sp.diff(h, s) for s in symbols]
         grad = tuple(compile_iv(d, symbols) for d in dh)
@@ -352,6 +393,24 @@ def _goal_truth(
     nat = goal.truth(L, H)
     truth = np.where(truth == UNDECIDED, nat, truth).astype(np.int8)
     return truth, b.centre_hi, smear, b.undefined
+
+
+def _resolve_abs(res: _AbsResolver, t: Arr, L: Arr, H: Arr, integer: Arr) -> Arr:
+    """Settle undecided boxes with the smooth variant for their Abs sign pattern."""
+    open_rows = np.nonzero(t == UNDECIDED)[0]
+    if open_rows.size == 0:
+        return t
+    pat = res.pattern(L[open_rows], H[open_rows])
+    known = np.all(pat != 0, axis=1)
+    t = t.copy()
+    for signs in {tuple(int(v) for v in row) for row in pat[known]}:
+        variant = res.goal(signs)
+        if variant is None:
+            continue
+        sel = open_rows[known & np.all(pat == np.array(signs, dtype=np.int8), axis=1)]
+        vt, _, _, _ = _goal_truth(variant, L[sel], H[sel], integer)
+        t[sel] = np.where(vt != UNDECIDED, vt, t[sel])
+    return t
 
 
 # ---------------------------------------------------------------------------
@@ -693,6 +752,8 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
             if rows.size == 0:
                 continue
             t, centre_hi, smear, undef = _goal_truth(goal, L[rows], H[rows], integer)
+            if goal.resolver is not None:
+                t = _resolve_abs(goal.resolver, t, L[rows], H[rows], integer)
             undefined_boxes += int(np.sum(undef & (t == UNDECIDED)))
             mask[rows[t == TRUE], j] = False
             false_rows = rows[(t == FALSE) & (hyp[rows] == TRUE)]
