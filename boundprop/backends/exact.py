@@ -178,8 +178,11 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     # only symbols that gain a sign fact are replaced: rebuilding nested Max/Min is slow
     mapping = {k: s for k, s in mapping.items() if len(s.assumptions0) > len(k.assumptions0)}
     conclusion = statement.conclusion
-    if conclusion is not sp.true:
-        conclusion = conclusion.xreplace(mapping)
+    if conclusion is not sp.true and mapping:
+        # unevaluated: rebuilding nested Max/Min with evaluation on is very slow;
+        # _proves asks the assumption system about each relation anyway
+        with sp.evaluate(False):
+            conclusion = conclusion.xreplace(mapping)
     reasons = []
     points = _sample_points(statement, mapping)
     for rel in relations_of(conclusion):
