@@ -15,6 +15,22 @@ is the best of several rigorous enclosures:
   fixed at the endpoint that minimises ``h``, and the forms above are
   re-evaluated on the thinner box.
 
+Three exact rewritings help with statements that are tight along a curve
+rather than at a point:
+
+* a linear hypothesis ``v >= phi(rest)`` (or ``<=``) is substituted as
+  ``v = phi + s`` with a new slack ``s >= 0`` (tried first, with half of the
+  budget), so the hypothesis boundary becomes the face ``s = 0``;
+* at a face that is an exact endpoint of a range, the goal is also evaluated
+  with that variable substituted symbolically (sympy cancels ``exp(x) -
+  exp(x)``, which interval arithmetic never can);
+* on boxes where the sign of every ``Abs`` argument (and of ``a - b`` for
+  two-argument ``Min``/``Max``) is known, the goal is replaced by its smooth
+  branch, so the derivative forms apply to non-smooth goals too.
+
+Together they prove L-EXP of papers.md (``|x| <= t`` implies
+``|e^x - 1| <= e^t - 1``) exactly, in a handful of boxes.
+
 Derivative forms are used only for *smooth* goals (built from + * ** exp
 log), and only on boxes where the goal and its derivatives are defined
 everywhere (the mean-value theorem needs a differentiable function on the
@@ -151,20 +167,34 @@ def _faces(h: sp.Expr, variables: Sequence[Variable]) -> tuple[tuple[int, float,
 
 class _AbsResolver:
     """On a box where the argument of every ``Abs`` has a sign, ``Abs(u)`` is
-    ``u`` or ``-u`` throughout, so the goal equals a smooth expression there and
-    the derivative forms apply. Variants are built per sign pattern, on demand."""
+    ``u`` or ``-u`` throughout (likewise two-argument ``Min``/``Max`` once the
+    sign of ``a - b`` is known), so the goal equals a smooth expression there
+    and the derivative forms apply. Variants are built per sign pattern, on
+    demand."""
 
     def __init__(self, h: sp.Expr, strict: bool, variables: Sequence[Variable]) -> None:
         self.h = h
         self.strict = strict
         self.variables = list(variables)
         symbols = [v.symbol for v in variables]
-        self.atoms = sorted(h.atoms(sp.Abs), key=sp.default_sort_key)
-        self.args = [compile_iv(a.args[0], symbols) for a in self.atoms]
+        atoms = [a for a in h.atoms(sp.Abs, sp.Min, sp.Max) if len(a.args) <= 2]
+        self.atoms = sorted(atoms, key=sp.default_sort_key)
+        self.args = [compile_iv(self._signed(a), symbols) for a in self.atoms]
         self.cache: dict[tuple[int, ...], _Goal | None] = {}
 
+    @staticmethod
+    def _signed(a: sp.Expr) -> sp.Expr:
+        return a.args[0] if isinstance(a, sp.Abs) else a.args[0] - a.args[1]
+
+    @staticmethod
+    def _branch(a: sp.Expr, sign: int) -> sp.Expr:
+        if isinstance(a, sp.Abs):
+            return a.args[0] if sign > 0 else -a.args[0]
+        first_wins = (sign > 0) == isinstance(a, sp.Max)
+        return a.args[0] if first_wins else a.args[1]
+
     def pattern(self, L: Arr, H: Arr) -> Arr:
-        """Per box and Abs: +1 (argument >= 0), -1 (<= 0) or 0 (unknown)."""
+        """Per box and atom: +1 (signed argument >= 0), -1 (<= 0) or 0 (unknown)."""
         cols = []
         for f in self.args:
             v = f(L, H)
@@ -173,15 +203,15 @@ class _AbsResolver:
 
     def goal(self, signs: tuple[int, ...]) -> _Goal | None:
         if signs not in self.cache:
-            table = {a: (a.args[0] if sg > 0 else -a.args[0]) for a, sg in zip(self.atoms, signs, strict=True)}
+            table = {a: self._branch(a, sg) for a, sg in zip(self.atoms, signs, strict=True)}
             h2 = self.h
-            for _ in range(len(self.atoms) + 1):  # nested Abs: replace until none is left
+            for _ in range(len(self.atoms) + 1):  # nested atoms: replace until none is left
                 h3 = h2.xreplace(table)
                 if h3 == h2:
                     break
                 h2 = h3
             rel = sp.StrictGreaterThan(h2, 0) if self.strict else sp.GreaterThan(h2, 0)
-            if h2.has(sp.Abs) or not _is_smooth(h2) or not isinstance(rel, Relational):
+            if not _is_smooth(h2) or not isinstance(rel, Relational):
                 self.cache[signs] = None
             else:
                 self.cache[signs] = _make_goal(rel, self.variables, f"{rel} (signs {signs})")
@@ -200,7 +230,9 @@ def _make_goal(rel: Any, variables: Sequence[Variable], text: str) -> _Goal:
     h, strict = relation_gap(rel)
     value = compile_iv(h, symbols)
     if not _is_smooth(h):
-        resolver = _AbsResolver(h, strict, variables) if h.has(sp.Abs) else None
+        resolver = (
+            _AbsResolver(h, strict, variables) if h.has(sp.Abs, sp.Min, sp.Max) else None
+        )
         return _Goal(text=text, truth=truth, strict=strict, value=value, resolver=resolver)
     try:
         dh = [sp.diff(h, s) for s in symbols]
