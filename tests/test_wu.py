@@ -6,8 +6,8 @@ an exact counterexample (the radius ordering across mask graphs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -88,7 +88,9 @@ def test_registry_and_loader_validation(lemma_file: Callable[..., Path]) -> None
     bad_name = lemma_file('[[node]]\nid = "W"\nprovenance = "paper"\nsimulate = { experiment = "nope" }\n')
     with pytest.raises(LemmaFileError, match="not registered"):
         load_paper(bad_name)
-    bad_key = lemma_file('[[node]]\nid = "W"\nprovenance = "paper"\nsimulate = { experiment = "radius-order", n = "3" }\n')
+    bad_key = lemma_file(
+        '[[node]]\nid = "W"\nprovenance = "paper"\nsimulate = { experiment = "radius-order", n = "3" }\n'
+    )
     with pytest.raises(LemmaFileError, match="not used by radius-order"):
         load_paper(bad_key)
     both = lemma_file(
