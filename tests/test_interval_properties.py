@@ -220,7 +220,7 @@ def _float_box(box: dict[sp.Symbol, tuple[sp.Rational, sp.Rational]]) -> tuple[n
 
 
 SETTINGS = settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
     derandomize=True,
