@@ -89,6 +89,18 @@ def test_l_exp_exact_form_is_proved() -> None:
     assert r.status is Status.REFUTED and refutes(worse, r.counterexample)  # type: ignore[arg-type]
 
 
+def test_kinks_along_a_diagonal_are_split_into_cases() -> None:
+    u, v = make_variable("u", -1, 1), make_variable("v", -1, 1)
+    U, V = u.symbol, v.symbol
+    for concl in (sp.Max(U, V) >= (U + V) / 2, sp.exp(sp.Max(U, V)) >= sp.exp(U)):
+        r = decide(Statement((u, v), (), concl), BUDGET)
+        assert r.status is Status.PROVED, (concl, r.evidence)
+        assert "case split on the sign of" in r.evidence
+    false = Statement((u, v), (), sp.Max(U, V) <= sp.Abs(U + V))
+    r = decide(false, BUDGET)
+    assert r.status is Status.REFUTED and refutes(false, r.counterexample)  # type: ignore[arg-type]
+
+
 def test_substituted_statement_refutations_are_mapped_back_and_verified() -> None:
     x, t = make_variable("x", -2, 2), make_variable("t", 0, 2)
     st_ = Statement(
