@@ -681,47 +681,40 @@ def _decide_substituted(
     statement: Statement, budget: Budget, progress: Progress | None
 ) -> CheckResult:
     """Try the boundary substitution first (half the budget), then the statement as given."""
-    if True:  # keeps the block's indentation; the library runs under np.errstate from decide
-        t0 = time.monotonic()
-        sub = _boundary_substitution(statement)
-        if sub is None:
-            return _decide(statement, budget, progress)
-        new, back, how = sub
-        half = Budget(
-            seconds=budget.seconds / 2,
-            max_boxes=max(1, budget.max_boxes // 2),
-            samples=budget.samples,
-            seed=budget.seed,
+    t0 = time.monotonic()
+    sub = _boundary_substitution(statement)
+    if sub is None:
+        return _decide(statement, budget, progress)
+    new, back, how = sub
+    first = _decide(new, _halve(budget), progress)
+    if first.status is Status.PROVED:
+        return replace(
+            first,
+            evidence=f"{first.evidence}, after substituting {how}",
+            seconds=time.monotonic() - t0,
+            details={**first.details, "substitution": how},
         )
-        first = _decide(new, half, progress)
-        if first.status is Status.PROVED:
+    if first.status is Status.REFUTED and first.counterexample is not None:
+        point = back(first.counterexample)
+        if point is not None and refutes(statement, point):
             return replace(
                 first,
-                evidence=f"{first.evidence}, after substituting {how}",
+                counterexample={str(k): str(v) for k, v in point.items()},
                 seconds=time.monotonic() - t0,
                 details={**first.details, "substitution": how},
             )
-        if first.status is Status.REFUTED and first.counterexample is not None:
-            point = back(first.counterexample)
-            if point is not None and refutes(statement, point):
-                return replace(
-                    first,
-                    counterexample={str(k): str(v) for k, v in point.items()},
-                    seconds=time.monotonic() - t0,
-                    details={**first.details, "substitution": how},
-                )
-        rest = Budget(
-            seconds=max(0.0, budget.seconds - (time.monotonic() - t0)),
-            max_boxes=max(1, budget.max_boxes - int(first.details.get("boxes", 0))),
-            samples=budget.samples,
-            seed=budget.seed,
-        )
-        second = _decide(statement, rest, progress)
-        return replace(
-            second,
-            evidence=f"{second.evidence} (also tried substituting {how}: {first.status.value})",
-            seconds=time.monotonic() - t0,
-        )
+    rest = Budget(
+        seconds=max(0.0, budget.seconds - (time.monotonic() - t0)),
+        max_boxes=max(1, budget.max_boxes - int(first.details.get("boxes", 0))),
+        samples=budget.samples,
+        seed=budget.seed,
+    )
+    second = _decide(statement, rest, progress)
+    return replace(
+        second,
+        evidence=f"{second.evidence} (also tried substituting {how}: {first.status.value})",
+        seconds=time.monotonic() - t0,
+    )
 
 
 _RATIONAL_OPS = (sp.Add, sp.Mul, sp.Abs, sp.Min, sp.Max, sp.Symbol, sp.Rational)
