@@ -39,6 +39,23 @@ def format_counterexample(
     matrix's name, row-major; every other variable appears under its own
     name. All values are exact strings.
 
+    Parameters
+    ----------
+    statement : Statement
+        Gives the variables (in order) and the matrices' entry symbols.
+    point : mapping
+        An exact rational value for every variable.
+
+    Returns
+    -------
+    dict
+        Matrix name to nested lists of strings, scalar name to a string.
+
+    Raises
+    ------
+    KeyError
+        If a matrix entry has no value in ``point``.
+
     >>> from boundprop.statement import make_variable
     >>> a, b, t = (make_variable(n, -1, 1) for n in ("a11", "a12", "t"))
     >>> st = Statement((a, b, t), (), sp.true, matrices={"A": ((a.symbol, b.symbol),)})

@@ -87,13 +87,16 @@ def _reverified(statement: Statement, result: CheckResult) -> bool:
         return False
 
 
-def _bnb_module() -> Any:
+def _bnb_module() -> tuple[Any, str]:
+    """The bnb module, or None and why it cannot be used."""
     try:
-        return importlib.import_module("boundprop.backends.bnb")
+        return importlib.import_module("boundprop.backends.bnb"), ""
     except ModuleNotFoundError as exc:
-        if exc.name != "boundprop.backends.bnb":
-            raise
-        return None
+        if exc.name == "boundprop.backends.bnb":
+            return None, "not available"
+        return None, f"error (import: {exc})"
+    except Exception as exc:  # a broken backend must not break the portfolio
+        return None, f"error (import: {type(exc).__name__}: {exc})"
 
 
 def decide(
@@ -182,9 +185,9 @@ def decide(
     else:
         tried.append(f"z3: unsupported ({shape['z3']})")
 
-    bnb = _bnb_module()
+    bnb, why_not = _bnb_module()
     if bnb is None:
-        tried.append("interval-bnb: not available")
+        tried.append(f"interval-bnb: {why_not}")
     elif shape["bounded"] or not z3_settled:
         decided = run("interval-bnb", bnb.decide, max(left() - reserve, 0.1))
         if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
