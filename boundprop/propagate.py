@@ -46,6 +46,7 @@ __all__ = [
     "RegimeDecl",
     "annotations_path",
     "check_recurrence",
+    "expand_finite_sums",
     "enclose_point",
     "find_node",
     "layer_model",
@@ -311,7 +312,7 @@ class LayerModel:
     def at(self, layer: int) -> dict[str, sp.Expr]:
         """The three quantities at one layer, as exact expressions in the parameters."""
         sub = {self.index: sp.Integer(layer)}
-        return {name: sp.sympify(e).xreplace(sub) for name, e in
+        return {name: expand_finite_sums(sp.sympify(e).xreplace(sub)) for name, e in
                 (("phi", self.phi), ("eps", self.eps), ("e", self.error))}
 
 
@@ -342,8 +343,19 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
     quantity, bound = theorem_bound(paper, node)
     e_symbol = sp.Symbol("e", real=True)
     recurrence = None
-    if spec.recurrence is not None:
-        recurrence = sp.sympify(space.parse(spec.recurrence, where, {"e": e_symbol}))
+    base_text, start = spec.base, spec.start
+    rec_text = spec.recurrence
+    if rec_text is None:
+        # the induction step of the theorem's own proof, if it has one over the layer index
+        proof = paper.proofs.get(node.id)
+        for step in proof.steps if proof is not None else ():
+            if step.induction is not None and step.induction.get("index") == spec.index:
+                rec_text = step.induction["recurrence"]
+                base_text = step.induction.get("base", base_text)
+                start = int(step.induction.get("start", start))
+                where = f"{proof.source}:{step.line}" if proof is not None else where
+    if rec_text is not None:
+        recurrence = sp.sympify(space.parse(rec_text, where, {"e": e_symbol}))
     return LayerModel(
         theorem=node.id,
         quantity=quantity,
@@ -355,8 +367,8 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
         error=bound.xreplace({depth: index}),
         e_symbol=e_symbol,
         recurrence=recurrence,
-        base=sp.sympify(space.parse(spec.base, where)),
-        start=spec.start,
+        base=sp.sympify(space.parse(base_text, where)),
+        start=start,
         relation=spec.relation,
     )
 
@@ -386,7 +398,7 @@ def check_recurrence(model: LayerModel, samples: int = 6) -> CheckResult:
     i, e = model.index, model.e_symbol
     closed = model.error
     start = sp.Integer(model.start)
-    base_gap = sp.simplify(closed.xreplace({i: start}) - model.base)
+    base_gap = sp.simplify(expand_finite_sums(closed.xreplace({i: start})) - model.base)
     step_gap = _normal_zero(closed.xreplace({i: i + 1}) - model.recurrence.xreplace({e: closed}), i)
     if model.relation == "equal":
         if base_gap == 0 and step_gap == 0:
@@ -423,18 +435,98 @@ def _split_powers(expr: sp.Expr, index: sp.Symbol) -> sp.Expr:
     )
 
 
+def expand_finite_sums(expr: Any) -> Any:
+    """Replace every ``Sum`` with integer limits by the explicit sum of its terms
+    (an empty range gives 0), innermost first.
+
+    >>> j = sp.Symbol("j", integer=True); x = sp.Symbol("x")
+    >>> expand_finite_sums(sp.Sum(x**j, (j, 0, 2)))
+    x**2 + x + 1
+    >>> expand_finite_sums(sp.Sum(x**j, (j, 0, -1)))
+    0
+    """
+    expr = sp.sympify(expr)
+    if not expr.has(sp.Sum):
+        return expr
+
+    def expand(node: Any) -> Any:
+        term = node.function
+        for index, lo, hi in reversed(node.limits):
+            if not (lo.is_Integer and hi.is_Integer):
+                return node
+            if int(hi) - int(lo) > 100_000:
+                raise InputError(f"a sum of {int(hi) - int(lo) + 1} terms is too long to expand")
+            term = sp.Add(*[term.xreplace({index: sp.Integer(m)}) for m in range(int(lo), int(hi) + 1)])
+        return term
+
+    return expr.replace(lambda x: isinstance(x, sp.Sum), expand)
+
+
+def _peel_sums(expr: sp.Expr, index: sp.Symbol) -> sp.Expr:
+    """Rewrite ``Sum(f, (j, a, index + c))`` (c >= -1) as ``Sum(f, (j, a, index - 1))``
+    plus the explicit terms ``j = index .. index + c``, and pull the factors
+    that do not depend on ``j`` (after splitting powers) out of every sum."""
+
+    def peel(node: Any) -> Any:
+        if len(node.limits) != 1:
+            return node
+        j, lo, hi = node.limits[0]
+        c = sp.expand(hi - (index - 1))
+        if not c.is_Integer or c < 0:
+            return node
+        f = node.function
+        extra = [f.xreplace({j: index + m}) for m in range(int(c))]
+        inside, outside = [], []
+        for factor in sp.Mul.make_args(sp.expand_power_base(f)):
+            if isinstance(factor, sp.Pow) and j in factor.exp.free_symbols:
+                exponent = sp.expand(factor.exp)
+                with_j = sp.Add(*[t for t in sp.Add.make_args(exponent) if j in t.free_symbols])
+                inside.append(sp.Pow(factor.base, with_j))
+                outside.append(sp.Pow(factor.base, sp.expand(exponent - with_j)))
+            else:
+                (inside if j in factor.free_symbols else outside).append(factor)
+        core = sp.Sum(sp.Mul(*inside), (j, lo, index - 1))
+        return sp.Mul(*outside) * core + sp.Add(*extra)
+
+    return sp.sympify(expr).replace(lambda x: isinstance(x, sp.Sum), peel)
+
+
+def _split_powers_all(expr: Any, index: sp.Symbol) -> Any:
+    """Rewrite ``b**(a*index + rest)`` as ``b**(a*index) * b**rest``."""
+
+    def rewrite(power: Any) -> Any:
+        exponent = sp.expand(power.exp)
+        a = exponent.coeff(index)
+        rest = sp.expand(exponent - a * index)
+        if a != 0 and rest != 0 and index not in rest.free_symbols and index not in a.free_symbols:
+            return sp.Pow(power.base, a * index, evaluate=False) * sp.Pow(power.base, rest)
+        return power
+
+    return sp.sympify(expr).replace(
+        lambda x: isinstance(x, sp.Pow) and index in x.exp.free_symbols, rewrite
+    )
+
+
 def _normal_zero(expr: sp.Expr, index: sp.Symbol) -> sp.Expr:
-    """``expr`` simplified with every power ``b**(a*l)`` replaced by a fresh
-    positive symbol: 0 only if ``expr`` vanishes identically (the powers are
-    then treated as independent unknowns, which can only make cancellation
-    harder, never invent it)."""
+    """``expr`` simplified with every power ``b**(a*l)`` and every remaining
+    sum replaced by a fresh symbol: 0 only if ``expr`` vanishes identically
+    (the replaced parts are treated as independent unknowns, which can only
+    make cancellation harder, never invent it)."""
+    original = sp.sympify(expr)
+    expr = original
+    if expr.has(sp.Sum):
+        expr = _peel_sums(expr, index)
+        sums: dict[sp.Expr, sp.Symbol] = {}
+        for node in sorted(expr.atoms(sp.Sum), key=str):
+            sums[node] = sp.Symbol(f"s__{len(sums)}", real=True)
+        expr = expr.xreplace(sums)
     split = _split_powers(sp.sympify(expr), index)
     fresh: dict[sp.Expr, sp.Symbol] = {}
     for power in sorted(split.atoms(sp.Pow), key=str):
         if index in power.exp.free_symbols:
             fresh[power] = sp.Symbol(f"z__{len(fresh)}", positive=True)
     result: sp.Expr = sp.simplify(split.xreplace(fresh))
-    return result if result == 0 else sp.sympify(expr)
+    return result if result == 0 else original
 
 
 def _spot_points(model: LayerModel, gap: sp.Expr, samples: int) -> list[dict[sp.Symbol, sp.Rational]]:
@@ -456,7 +548,7 @@ def _exact_spot_check(
 ) -> dict[str, str] | None:
     for case, gap in (("base case", base_gap), ("inductive step", step_gap)):
         for point in _spot_points(model, gap, samples):
-            value = gap.xreplace(point)
+            value = expand_finite_sums(gap.xreplace(point))
             wrong = value != 0 if value.is_Rational else abs(sp.N(value, 50)) > sp.Rational(1, 10**40)
             if wrong:
                 found = {str(k): str(v) for k, v in point.items()}

@@ -41,6 +41,7 @@ Nothing here prints; progress is reported through a callback.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -82,6 +83,9 @@ class CellClass(enum.StrEnum):
     VACUOUS = "vacuous"
     INFORMATIVE = "informative"
     UNDETERMINED = "undetermined"
+# A sum whose length depends on integer axes is enclosed over a cell as the hull over
+# every integer value of those axes in the cell, when there are at most this many.
+MAX_SUM_VALUES = 64
 
 
 class Backend(enum.StrEnum):
@@ -544,7 +548,9 @@ def build_problem(
     sub = {_symbol(params[n]): sp.Rational(v.numerator, v.denominator) for n, v in fixed.items()}
 
     def fix_expr(e: sp.Expr) -> sp.Expr:
-        return sp.sympify(e).xreplace(sub)
+        from boundprop.propagate import expand_finite_sums
+
+        return sp.sympify(expand_finite_sums(sp.sympify(e).xreplace(sub)))
 
     return Problem(
         paper=paper.id,
@@ -606,6 +612,261 @@ def _gap_codes(glo: Arr, ghi: Arr, app: Arr) -> tuple[Arr, Arr]:
     return vac, beats
 
 
+def _sum_axes(expr: Any, syms: Sequence[sp.Symbol]) -> list[int]:
+    """Axes whose symbols appear in the limits of a finite ``Sum`` of ``expr``."""
+    found: set[sp.Symbol] = set()
+    for node in sp.sympify(expr).atoms(sp.Sum):
+        for _, lo, hi in node.limits:
+            found |= sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols
+    return [i for i, s in enumerate(syms) if s in found]
+
+
+class _Compiled:
+    """One expression (``kind`` "gap") or relation (``kind`` "truth") compiled
+    for a backend. A finite ``Sum`` whose limits depend on integer axes is
+    expanded and compiled once per value of those axes; on cells where they
+    are not points the answer is undecided (the cell gets split)."""
+
+    def __init__(self, expr: Any, syms: Sequence[sp.Symbol], backend: Backend, kind: str) -> None:
+        self.expr = sp.sympify(expr)
+        self.syms = list(syms)
+        self.backend = backend
+        self.kind = kind
+        self.sum_axes = _sum_axes(self.expr, self.syms)
+        self.cache: dict[tuple[int, ...], Any] = {}
+        self.fn = None if self.sum_axes else self._compile(self.expr)
+
+    def _compile(self, expr: Any) -> Any:
+        code = _const_code(expr) if self.kind == "truth" else None
+        if self.backend is Backend.BATCH:
+            from boundprop.interval.batched import compile_batched, compile_batched_truth
+
+            if code is not None:
+                return lambda lo, hi, c=code: np.full(lo.shape[0], c, dtype=np.int8)
+            return (compile_batched_truth if self.kind == "truth" else compile_batched)(expr, self.syms)
+        from boundprop.interval.scalar import compile_scalar, compile_truth
+        from boundprop.verdict import Tri
+
+        if code is not None:
+            return lambda xs, c=code: c
+        if self.kind == "gap":
+            return compile_scalar(expr, self.syms)
+        fn = compile_truth(expr, self.syms)
+        table = {Tri.TRUE: 1, Tri.FALSE: 0, Tri.UNDECIDED: -1}
+        return lambda xs: table[fn(xs)]
+
+    def _for(self, key: tuple[int, ...]) -> Any:
+        fn = self.cache.get(key)
+        if fn is None:
+            from boundprop.propagate import expand_finite_sums
+
+            sub = {self.syms[a]: sp.Integer(v) for a, v in zip(self.sum_axes, key, strict=True)}
+            fn = self.cache[key] = self._compile(expand_finite_sums(self.expr.xreplace(sub)))
+        return fn
+
+    def batch(self, lo: Arr, hi: Arr) -> Any:
+        if self.fn is not None:
+            return self.fn(lo, hi)
+        n = lo.shape[0]
+        axes = self.sum_axes
+        widths = np.prod(hi[:, axes] - lo[:, axes] + 1, axis=1)
+        eligible = widths <= MAX_SUM_VALUES
+        all_true = eligible.copy()
+        all_false = eligible.copy()
+        glo = np.where(eligible, np.inf, np.nan)
+        ghi = np.where(eligible, -np.inf, np.nan)
+        if eligible.any():
+            ranges = [range(int(lo[eligible, a].min()), int(hi[eligible, a].max()) + 1) for a in axes]
+            for key in itertools.product(*ranges):
+                mask = eligible.copy()
+                for a, v in zip(axes, key, strict=True):
+                    mask &= (lo[:, a] <= v) & (hi[:, a] >= v)
+                if not mask.any():
+                    continue
+                sub_lo, sub_hi = lo[mask].copy(), hi[mask].copy()
+                for a, v in zip(axes, key, strict=True):
+                    sub_lo[:, a] = sub_hi[:, a] = v
+                res = self._for(key)(sub_lo, sub_hi)
+                if self.kind == "truth":
+                    codes = np.asarray(res)
+                    all_true[mask] &= codes == 1
+                    all_false[mask] &= codes == 0
+                else:
+                    rlo, rhi = (np.asarray(r, dtype=float) for r in res)
+                    glo[mask] = np.minimum(glo[mask], rlo)  # NaN propagates: undecided
+                    ghi[mask] = np.maximum(ghi[mask], rhi)
+        if self.kind == "truth":
+            return np.where(all_true, 1, np.where(all_false, 0, -1)).astype(np.int8)
+        return glo, ghi
+
+    def scalar(self, xs: Sequence[Any]) -> Any:
+        if self.fn is not None:
+            return self.fn(xs)
+        from interval import interval
+
+        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of
+
+        ranges = [range(int(lo_of(xs[a])), int(hi_of(xs[a])) + 1) for a in self.sum_axes]
+        if math.prod(len(r) for r in ranges) > MAX_SUM_VALUES:
+            if self.kind == "truth":
+                return -1
+            raise UndefinedError("a sum's length varies too much over the cell")
+        codes = set()
+        lo_acc, hi_acc = math.inf, -math.inf
+        for key in itertools.product(*ranges):
+            point = list(xs)
+            for a, v in zip(self.sum_axes, key, strict=True):
+                point[a] = interval[float(v), float(v)]
+            res = self._for(key)(point)
+            if self.kind == "truth":
+                codes.add(res)
+            else:
+                lo_acc, hi_acc = min(lo_acc, lo_of(res)), max(hi_acc, hi_of(res))
+        if self.kind == "truth":
+            return 1 if codes == {1} else (0 if codes == {0} else -1)
+        return interval[lo_acc, hi_acc]
+
+
+@dataclass(frozen=True, slots=True)
+class _SumSpec:
+    index: sp.Symbol
+    lo: sp.Expr
+    hi: sp.Expr
+    term: Any  # compiled summand over (axes..., index)
+
+
+class _SummedGap:
+    """An expression with finite sums whose lengths depend on integer axes,
+    enclosed without expanding it per value: each ``Sum`` is replaced by a
+    fresh variable σ, whose enclosure on a cell is the hull, over every
+    integer value of the limit axes in the cell (at most
+    :data:`MAX_SUM_VALUES`), of the outward rounded sum of the compiled
+    summand's enclosures. The outer expression is then evaluated with σ.
+    Both backends follow the same steps."""
+
+    def __init__(self, expr: Any, syms: Sequence[sp.Symbol], backend: Backend) -> None:
+        self.syms = list(syms)
+        self.backend = backend
+        sums = sorted(sp.sympify(expr).atoms(sp.Sum), key=str)
+        sigmas = [sp.Symbol(f"sigma__{i}", real=True) for i in range(len(sums))]
+        outer = sp.sympify(expr).xreplace(dict(zip(sums, sigmas, strict=True)))
+        self.axes = _sum_axes(sp.sympify(expr), self.syms)
+        if backend is Backend.BATCH:
+            from boundprop.interval.batched import compile_batched as comp
+        else:
+            from boundprop.interval.scalar import compile_scalar as comp  # type: ignore[assignment]
+        self.outer = comp(outer, [*self.syms, *sigmas])
+        self.sums = []
+        for node in sums:
+            (j, lo, hi), = node.limits
+            self.sums.append(_SumSpec(j, sp.sympify(lo), sp.sympify(hi), comp(node.function, [*self.syms, j])))
+        self.limits: dict[tuple[int, tuple[int, ...]], tuple[int, int]] = {}
+
+    @staticmethod
+    def supports(expr: Any, syms: Sequence[sp.Symbol]) -> bool:
+        integer_axes = {s for s in syms if s.is_integer}
+        for node in sp.sympify(expr).atoms(sp.Sum):
+            if len(node.limits) != 1:
+                return False
+            j, lo, hi = node.limits[0]
+            if not (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols) <= integer_axes:
+                return False
+            if node.function.has(sp.Sum) or not node.function.free_symbols <= set(syms) | {j}:
+                return False
+        return True
+
+    def _limits(self, k: int, key: tuple[int, ...]) -> tuple[int, int]:
+        got = self.limits.get((k, key))
+        if got is None:
+            spec = self.sums[k]
+            sub = {self.syms[a]: sp.Integer(v) for a, v in zip(self.axes, key, strict=True)}
+            lo, hi = spec.lo.xreplace(sub), spec.hi.xreplace(sub)
+            got = self.limits[(k, key)] = (int(lo), int(hi))
+        return got
+
+    def _keys(self, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
+        return list(itertools.product(*(range(a, b + 1) for a, b in ranges)))
+
+    # -- batch ---------------------------------------------------------------
+    def batch(self, lo: Arr, hi: Arr) -> tuple[Arr, Arr]:
+        with np.errstate(all="ignore"):
+            return self._batch(lo, hi)
+
+    def _batch(self, lo: Arr, hi: Arr) -> tuple[Arr, Arr]:
+        from boundprop.interval.batched import sum_bounds
+
+        n, k = lo.shape
+        axes = self.axes
+        widths = np.prod(hi[:, axes] - lo[:, axes] + 1, axis=1)
+        eligible = widths <= MAX_SUM_VALUES
+        sig_lo = np.full((n, len(self.sums)), np.nan)
+        sig_hi = np.full((n, len(self.sums)), np.nan)
+        cells = np.flatnonzero(eligible)
+        pairs: list[tuple[int, tuple[int, ...]]] = []
+        for i in cells:
+            ranges = [(int(lo[i, a]), int(hi[i, a])) for a in axes]
+            pairs.extend((int(i), key) for key in self._keys(ranges))
+        if pairs:
+            cell_idx = np.array([c for c, _ in pairs])
+            keys = np.array([key for _, key in pairs], dtype=float).reshape(len(pairs), len(axes))
+            for m, spec in enumerate(self.sums):
+                bounds = [self._limits(m, key) for _, key in pairs]
+                first = np.array([b[0] for b in bounds])
+                count = np.array([max(b[1] - b[0] + 1, 0) for b in bounds])
+                width = int(count.max()) if count.size else 0
+                acc_lo = np.zeros(len(pairs))
+                acc_hi = np.zeros(len(pairs))
+                if width:
+                    rows_lo = np.repeat(lo[cell_idx], width, axis=0)
+                    rows_hi = np.repeat(hi[cell_idx], width, axis=0)
+                    rows_lo[:, axes] = rows_hi[:, axes] = np.repeat(keys, width, axis=0)
+                    t = np.tile(np.arange(width), len(pairs))
+                    valid = t < np.repeat(count, width)
+                    jcol = (np.repeat(first, width) + np.where(valid, t, 0)).astype(float)
+                    tlo, thi = spec.term(np.column_stack([rows_lo, jcol]), np.column_stack([rows_hi, jcol]))
+                    tlo = np.where(valid, tlo, 0.0).reshape(len(pairs), width)
+                    thi = np.where(valid, thi, 0.0).reshape(len(pairs), width)
+                    bad = np.isnan(tlo).any(axis=1) | np.isnan(thi).any(axis=1)
+                    for c in range(width):
+                        acc_lo = sum_bounds(acc_lo, tlo[:, c])[0]
+                        acc_hi = sum_bounds(acc_hi, thi[:, c])[1]
+                    acc_lo = np.where(bad, np.nan, acc_lo)
+                    acc_hi = np.where(bad, np.nan, acc_hi)
+                hull_lo = np.full(n, np.inf)
+                hull_hi = np.full(n, -np.inf)
+                np.minimum.at(hull_lo, cell_idx, acc_lo)  # NaN propagates: undecided
+                np.maximum.at(hull_hi, cell_idx, acc_hi)
+                sig_lo[eligible, m] = hull_lo[eligible]
+                sig_hi[eligible, m] = hull_hi[eligible]
+        out_lo, out_hi = self.outer(np.column_stack([lo, sig_lo]), np.column_stack([hi, sig_hi]))
+        undecided = np.isnan(sig_lo).any(axis=1) | np.isnan(sig_hi).any(axis=1)
+        return np.where(undecided, np.nan, out_lo), np.where(undecided, np.nan, out_hi)
+
+    # -- scalar --------------------------------------------------------------
+    def scalar(self, xs: Sequence[Any]) -> Any:
+        from interval import interval
+
+        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of
+
+        ranges = [(int(lo_of(xs[a])), int(hi_of(xs[a]))) for a in self.axes]
+        if math.prod(b - a + 1 for a, b in ranges) > MAX_SUM_VALUES:
+            raise UndefinedError("a sum's length varies too much over the cell")
+        sigmas = []
+        for m, spec in enumerate(self.sums):
+            lo_acc, hi_acc = math.inf, -math.inf
+            for key in self._keys(ranges):
+                point = list(xs)
+                for a, v in zip(self.axes, key, strict=True):
+                    point[a] = interval[float(v), float(v)]
+                first, last = self._limits(m, key)
+                acc = interval[0.0, 0.0]
+                for j in range(first, last + 1):
+                    acc = acc + spec.term([*point, interval[float(j), float(j)]])
+                lo_acc, hi_acc = min(lo_acc, lo_of(acc)), max(hi_acc, hi_of(acc))
+            sigmas.append(interval[lo_acc, hi_acc])
+        return self.outer([*xs, *sigmas])
+
+
 class _Evaluator:
     """Compiles a problem once for a backend; evaluates lists of cells."""
 
@@ -614,42 +875,14 @@ class _Evaluator:
         self.backend = backend
         syms = list(problem.symbols)
         self.gaps = [sp.sympify(problem.bound - b.bound) for b in problem.baselines]
-        if backend is Backend.BATCH:
-            from boundprop.interval.batched import compile_batched, compile_batched_truth
-
-            self._truth_b = [self._batched_truth(pr.relation, syms, compile_batched_truth)
-                             for pr in problem.premises]
-            self._app_b = [[self._batched_truth(h, syms, compile_batched_truth) for h in b.applies]
-                           for b in problem.baselines]
-            self._gap_b = [compile_batched(g, syms) for g in self.gaps]
-            self._reg_b = [self._batched_truth(r.relation, syms, compile_batched_truth)
-                           for r in problem.regimes]
-        else:
-            from boundprop.interval.scalar import compile_scalar, compile_truth
-
-            self._truth_s = [self._scalar_truth(pr.relation, syms, compile_truth) for pr in problem.premises]
-            self._app_s = [[self._scalar_truth(h, syms, compile_truth) for h in b.applies]
-                           for b in problem.baselines]
-            self._gap_s = [compile_scalar(g, syms) for g in self.gaps]
-            self._reg_s = [self._scalar_truth(r.relation, syms, compile_truth) for r in problem.regimes]
-
-    @staticmethod
-    def _batched_truth(rel: sp.Basic, syms: list[sp.Symbol], compile_fn: Any) -> Any:
-        code = _const_code(rel)
-        if code is not None:
-            return lambda lo, hi, c=code: np.full(lo.shape[0], c, dtype=np.int8)
-        return compile_fn(rel, syms)
-
-    @staticmethod
-    def _scalar_truth(rel: sp.Basic, syms: list[sp.Symbol], compile_fn: Any) -> Any:
-        from boundprop.verdict import Tri
-
-        code = _const_code(rel)
-        if code is not None:
-            return lambda xs, c=code: c
-        fn = compile_fn(rel, syms)
-        table = {Tri.TRUE: 1, Tri.FALSE: 0, Tri.UNDECIDED: -1}
-        return lambda xs: table[fn(xs)]
+        self.premise_fns = [_Compiled(pr.relation, syms, backend, "truth") for pr in problem.premises]
+        self.app_fns = [[_Compiled(h, syms, backend, "truth") for h in b.applies] for b in problem.baselines]
+        self.gap_fns = [
+            _SummedGap(g, syms, backend) if _sum_axes(g, syms) and _SummedGap.supports(g, syms)
+            else _Compiled(g, syms, backend, "gap")
+            for g in self.gaps
+        ]
+        self.regime_fns = [_Compiled(r.relation, syms, backend, "truth") for r in problem.regimes]
 
     def codes(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]]) -> Codes:
         n = len(boxes)
@@ -659,15 +892,15 @@ class _Evaluator:
 
     def _codes_batch(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
         lo, hi = _float_boxes(boxes, len(self.problem.axes))
-        prem = np.array([f(lo, hi) for f in self._truth_b], dtype=np.int8).reshape(-1, n)
+        prem = np.array([f.batch(lo, hi) for f in self.premise_fns], dtype=np.int8).reshape(-1, n)
         vac, beats = [], []
-        for app_fns, gap in zip(self._app_b, self._gap_b, strict=True):
-            app = _and_codes([np.asarray(f(lo, hi), dtype=np.int8) for f in app_fns], n)
-            glo, ghi = gap(lo, hi)
+        for app_fns, gap in zip(self.app_fns, self.gap_fns, strict=True):
+            app = _and_codes([np.asarray(f.batch(lo, hi), dtype=np.int8) for f in app_fns], n)
+            glo, ghi = gap.batch(lo, hi)
             v, b = _gap_codes(np.asarray(glo, dtype=float), np.asarray(ghi, dtype=float), app)
             vac.append(v)
             beats.append(b)
-        reg = np.array([f(lo, hi) for f in self._reg_b], dtype=np.int8).reshape(-1, n)
+        reg = np.array([f.batch(lo, hi) for f in self.regime_fns], dtype=np.int8).reshape(-1, n)
         return Codes(prem, _stack(vac, n), _stack(beats, n), reg)
 
     def _codes_scalar(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
@@ -675,25 +908,25 @@ class _Evaluator:
 
         from boundprop.interval.scalar import UndefinedError, hi_of, lo_of, rational_bounds
 
-        prem = np.empty((len(self._truth_s), n), dtype=np.int8)
-        vac = np.empty((len(self._gap_s), n), dtype=np.int8)
-        beats = np.empty((len(self._gap_s), n), dtype=np.int8)
-        reg = np.empty((len(self._reg_s), n), dtype=np.int8)
+        prem = np.empty((len(self.premise_fns), n), dtype=np.int8)
+        vac = np.empty((len(self.gap_fns), n), dtype=np.int8)
+        beats = np.empty((len(self.gap_fns), n), dtype=np.int8)
+        reg = np.empty((len(self.regime_fns), n), dtype=np.int8)
         for j, box in enumerate(boxes):
             xs = [interval[rational_bounds(a)[0], rational_bounds(b)[1]] for a, b in box]
-            for i, f in enumerate(self._truth_s):
-                prem[i, j] = f(xs)
-            for i, (app_fns, gap) in enumerate(zip(self._app_s, self._gap_s, strict=True)):
-                app = _and_codes([np.array([f(xs)], dtype=np.int8) for f in app_fns], 1)
+            for i, f in enumerate(self.premise_fns):
+                prem[i, j] = f.scalar(xs)
+            for i, (app_fns, gap) in enumerate(zip(self.app_fns, self.gap_fns, strict=True)):
+                app = _and_codes([np.array([f.scalar(xs)], dtype=np.int8) for f in app_fns], 1)
                 try:
-                    g = gap(xs)
+                    g = gap.scalar(xs)
                     glo, ghi = np.array([lo_of(g)]), np.array([hi_of(g)])
                 except UndefinedError:
                     glo, ghi = np.array([np.nan]), np.array([np.nan])
                 v, b = _gap_codes(glo, ghi, app)
                 vac[i, j], beats[i, j] = v[0], b[0]
-            for i, f in enumerate(self._reg_s):
-                reg[i, j] = f(xs)
+            for i, f in enumerate(self.regime_fns):
+                reg[i, j] = f.scalar(xs)
         return Codes(prem, vac, beats, reg)
 
 
