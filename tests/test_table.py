@@ -1,0 +1,115 @@
+"""Bound tables: directed decimal rounding, renderings, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy as sp
+from exact_eval import sign_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from boundprop.loader import load_paper
+from boundprop.propagate import Enclosure, LayerRow, layer_model, layer_rows
+from boundprop.report.table import BoundTable, render, round_down, round_up, table_json
+
+TOY = Path(__file__).parent / "data" / "toy_collapse.toml"
+
+
+def _fraction(d: Decimal) -> Fraction:
+    return Fraction(d)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.fractions(min_value=Fraction(-10**30), max_value=Fraction(10**30), max_denominator=10**25),
+    digits=st.integers(1, 30),
+)
+def test_directed_rounding_never_goes_the_wrong_way(value: Fraction, digits: int) -> None:
+    lo, hi = round_down(value, digits), round_up(value, digits)
+    assert _fraction(lo) <= value <= _fraction(hi)
+    assert len(lo.as_tuple().digits) <= digits and len(hi.as_tuple().digits) <= digits
+    if _fraction(lo) == value:
+        assert lo == hi
+    else:  # tight: one unit in the last place apart at most
+        assert _fraction(hi) - _fraction(lo) <= Fraction(10) ** (hi.adjusted() - digits + 2)
+
+
+def test_rounding_examples() -> None:
+    assert str(round_down(Fraction(1, 3), 3)) == "0.333"
+    assert str(round_up(Fraction(1, 3), 3)) == "0.334"
+    assert str(round_down(Fraction(-1, 3), 3)) == "-0.334"
+    assert str(round_up(Fraction(-1, 3), 3)) == "-0.333"
+    assert round_up(Fraction(10**400 + 1), 5) > Decimal(10) ** 400
+
+
+def _table() -> BoundTable:
+    paper = load_paper(TOY)
+    fix = {"eta": sp.Rational(1, 10), "H": sp.Integer(4), "phi0": sp.Integer(1),
+           "d": sp.Integer(2), "k": sp.Integer(2), "beta": sp.Rational(1, 2)}
+    rows = layer_rows(layer_model(paper, "R2"), fix, range(0, 6))
+    return BoundTable("toy-collapse", "R2", "R2", {k: Fraction(str(v)) for k, v in fix.items()}, rows, digits=5)
+
+
+def test_printed_ends_enclose_the_exact_values() -> None:
+    table = _table()
+    paper = load_paper(TOY)
+    model = layer_model(paper, "R2")
+    data = table_json(table)
+    point = {sp.Symbol(k, real=True): sp.Rational(v.numerator, v.denominator) for k, v in table.fixed.items()}
+    for row in data["rows"]:
+        quantities = model.at(row["layer"])
+        for key in ("phi", "eps", "e"):
+            lo, hi = sp.Rational(row[key]["lo"]), sp.Rational(row[key]["hi"])
+            expr = quantities[key]
+            assert sign_of(expr - lo, point) >= 0 and sign_of(hi - expr, point) >= 0, (row, key)
+
+
+def test_json_shape() -> None:
+    data = json.loads(render(_table(), "json"))
+    assert data["theorem"] == "R2" and data["fixed"]["eta"] == "1/10"
+    assert [r["layer"] for r in data["rows"]] == list(range(6))
+    assert set(data["rows"][3]) == {"layer", "phi", "eps", "e"}
+    assert set(data["rows"][3]["e"]) == {"lo", "hi"}
+
+
+def test_csv_markdown_text() -> None:
+    table = _table()
+    rows = list(csv.reader(io.StringIO(render(table, "csv"))))
+    assert rows[0] == ["layer", "phi_lo", "phi_hi", "eps_lo", "eps_hi", "e_lo", "e_hi"]
+    assert len(rows) == 7
+    md = render(table, "markdown").splitlines()
+    assert md[1].startswith("| layer |") and md[2].startswith("|---:")
+    text = render(table, "text")
+    assert "rounded down" in text and "R2" in text
+
+
+def test_exact_values_print_once() -> None:
+    one = Enclosure(Fraction(3, 2), Fraction(3, 2), Fraction(3, 2))
+    wide = Enclosure(Fraction(1, 3), Fraction(2, 3))
+    t = BoundTable("p", "T", "T", {}, (LayerRow(1, one, wide, one),), digits=3)
+    line = render(t, "text").splitlines()[-1]
+    assert "1.5" in line and "[0.333, 0.667]" in line
+
+
+def test_cli_table(run_cli: Callable[..., tuple[int, str, str]]) -> None:
+    code, out, err = run_cli("table", "R1", "--paper", str(TOY), "--layers", "0:3", "--format", "json",
+                             "--fix", "eta=1/10")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["rows"][2]["e"] == {"lo": "2.24", "hi": "2.24"}  # 2*2*4*(1/10)*(7/5) exactly
+    assert "proved" in data["recurrence"]
+
+
+@pytest.mark.parametrize("args", [["--layers", "3:1"], ["--layers", "x"], ["--layers", "0:2", "--fix", "eta=oops"],
+                                  ["--layers", "0:2", "--digits", "0"]])
+def test_cli_table_errors(run_cli: Callable[..., tuple[int, str, str]], args: list[str]) -> None:
+    code, out, err = run_cli("table", "R1", "--paper", str(TOY), *args)
+    assert code == 3 and out == "" and len(err.strip().splitlines()) == 1
