@@ -197,7 +197,7 @@ class RegimeMap:
     seconds: float
     evaluated: int  # cells evaluated, including those later split
     levels: int = 0
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    compile_seconds: float = 0.0  # compiling the expressions, before the paving (not in ``seconds``)
 
     def volume(self, cell: Cell) -> float:
         v = 1.0
@@ -256,6 +256,7 @@ class RegimeMap:
             "cells": cells,
             "fractions": self.fractions(),
             "seconds": self.seconds,
+            "compile_seconds": self.compile_seconds,
             "cells_evaluated": self.evaluated,
         }
         if p.regimes:
@@ -515,12 +516,12 @@ def build_problem(
         if rid not in ann.regimes:
             known = ", ".join(ann.regimes) or "none declared"
             raise InputError(f"unknown regime {rid!r} for {paper.id} (known: {known})")
-        decl = ann.regimes[rid]
+        rdecl = ann.regimes[rid]
         rwhere = str(ann.source)
-        qexpr = sp.sympify(space.parse(decl.bound_for(node.variant), rwhere, extra_names))
-        rel = _rel(space.parse(decl.holds, rwhere, {**extra_names, decl.quantity: qexpr}),
-                   decl.holds, rwhere)
-        regime_list.append(Regime(rid, rel, decl.labels, decl.text or decl.source))
+        qexpr = sp.sympify(space.parse(rdecl.bound_for(node.variant), rwhere, extra_names))
+        rel = _rel(space.parse(rdecl.holds, rwhere, {**extra_names, rdecl.quantity: qexpr}),
+                   rdecl.holds, rwhere)
+        regime_list.append(Regime(rid, rel, rdecl.labels, rdecl.text or rdecl.source))
 
     # every symbol the question needs must be on the map
     needed: set[sp.Symbol] = set(bound.free_symbols)
@@ -667,7 +668,6 @@ class _Compiled:
     def batch(self, lo: Arr, hi: Arr) -> Any:
         if self.fn is not None:
             return self.fn(lo, hi)
-        n = lo.shape[0]
         axes = self.sum_axes
         widths = np.prod(hi[:, axes] - lo[:, axes] + 1, axis=1)
         eligible = widths <= MAX_SUM_VALUES
@@ -755,8 +755,8 @@ class _SummedGap:
             from boundprop.interval.batched import compile_batched as comp
         else:
             from boundprop.interval.scalar import compile_scalar as comp  # type: ignore[assignment]
-        self.outer = comp(outer, [*self.syms, *sigmas])
-        self.sums = []
+        self.outer: Any = comp(outer, [*self.syms, *sigmas])
+        self.sums: list[_SumSpec] = []
         for node in sums:
             (j, lo, hi), = node.limits
             self.sums.append(_SumSpec(j, sp.sympify(lo), sp.sympify(hi), comp(node.function, [*self.syms, j])))
@@ -1068,8 +1068,10 @@ def pave(
     backend = Backend(backend)
     if depth < 0:
         raise InputError("--depth must be >= 0")
-    started = time.perf_counter()
+    compile_started = time.perf_counter()
     evaluator = _Evaluator(problem, backend)
+    started = time.perf_counter()
+    compile_seconds = started - compile_started
     level: list[Box] = [tuple((a.lo, a.hi) for a in problem.axes)]
     cells: list[Cell] = []
     evaluated = 0
@@ -1096,4 +1098,4 @@ def pave(
         if progress is not None:
             progress(d, evaluated, len(level))
     seconds = time.perf_counter() - started
-    return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels)
+    return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels, compile_seconds)

@@ -35,7 +35,7 @@ def paper():  # type: ignore[no-untyped-def]
 def test_r1_layer_quantities_are_the_papers(paper) -> None:  # type: ignore[no-untyped-def]
     m = layer_model(paper, "R1")
     eta, phi0 = (sp.Symbol(n, real=True) for n in ("eta", "phi0"))
-    H, l = (sp.Symbol(n, integer=True) for n in ("H", "l"))
+    H, l = (sp.Symbol(n, integer=True) for n in ("H", "l"))  # noqa: E741
     assert sp.simplify(m.eps - 2 * eta * phi0 * (1 + H * eta) ** l) == 0
     assert sp.simplify(m.phi - phi0 * (1 + H * eta) ** l) == 0
     assert sp.simplify(m.error - 2 * l * H * eta * phi0 * (1 + H * eta) ** (l - 1)) == 0

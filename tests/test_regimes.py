@@ -143,7 +143,7 @@ def test_cells_tile_the_box_with_exact_rational_ends(maps: dict[str, RegimeMap])
         by_eta.setdefault(cell.box[0], []).append(cell.box[1])
     for ranges in by_eta.values():
         ranges.sort()
-        for (a, b), (c, _) in zip(ranges, ranges[1:], strict=False):
+        for (_a, b), (c, _) in zip(ranges, ranges[1:], strict=False):
             assert b < c
 
 
