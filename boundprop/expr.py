@@ -9,6 +9,7 @@ symbol). Decimal literals become exact rationals, never floats.
 from __future__ import annotations
 
 import ast
+import math
 import re
 import tokenize
 from collections.abc import Callable, Mapping
@@ -55,7 +56,9 @@ SCALAR_FUNCTIONS: dict[str, Any] = {
 }
 
 # Names the parser's generated code needs; never user-visible.
+_NE_NAME = "_boundprop_Ne"  # not an identifier users can write (unknown names are refused)
 _PARSER_NAMES: dict[str, Any] = {
+    _NE_NAME: sp.Ne,
     "Symbol": sp.Symbol,
     "Integer": sp.Integer,
     "Float": sp.Float,
@@ -115,7 +118,7 @@ def parse(
     local.update(names)
     _reject_unknown_names(source, text, local, where)
     try:
-        code = stringify_expr(source, local, dict(_PARSER_NAMES), _TRANSFORMS)
+        code = _not_equal_as_ne(stringify_expr(source, local, dict(_PARSER_NAMES), _TRANSFORMS), text, where)
         _check_powers(code, text, where)
         result = eval_expr(code, local, dict(_PARSER_NAMES))
     except BoundpropError:
@@ -135,6 +138,36 @@ def parse(
         raise ExpressionError(f"{short(text)} evaluates to the constant {result}, not a statement", where)
     _check_result(result, text, where, local)
     return result
+
+
+class _NotEqualAsNe(ast.NodeTransformer):
+    """Rewrite ``a != b`` as ``Ne(a, b)``: Python's ``!=`` on sympy objects is a
+    structural comparison answering a Python bool, so ``Or(x > 5, x != 1/3)``
+    would otherwise silently become ``True``."""
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        self.generic_visit(node)
+        if not any(isinstance(op, ast.NotEq) for op in node.ops):
+            return node
+        if len(node.ops) != 1:
+            raise ValueError("chained comparison with !=")
+        call = ast.Call(func=ast.Name(id=_NE_NAME, ctx=ast.Load()), args=[node.left, node.comparators[0]], keywords=[])
+        return ast.copy_location(call, node)
+
+
+def _not_equal_as_ne(code: str, text: str, where: str) -> str:
+    """The parser's generated code with every ``!=`` turned into ``Ne``."""
+    if "!=" not in code:
+        return code
+    try:
+        tree = _NotEqualAsNe().visit(ast.parse(code, mode="eval"))
+    except ValueError:
+        raise ExpressionError(
+            f"malformed math {short(text)} (a chained comparison with '!='; write Ne(a, b))", where
+        ) from None
+    except (SyntaxError, MemoryError, RecursionError):
+        return code  # eval_expr reports it
+    return ast.unparse(ast.fix_missing_locations(tree))
 
 
 def _reject_unknown_names(source: str, text: str, local: Mapping[str, Any], where: str) -> None:
@@ -176,66 +209,87 @@ def _reject_unknown_names(source: str, text: str, local: Mapping[str, Any], wher
             previous = tok
 
 
-class _TooLarge(Exception):
-    """A constant power too large to evaluate."""
+_FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "Abs": abs,
+    "max": max,
+    "Max": max,
+    "min": min,
+    "Min": min,
+    "floor": math.floor,
+    "ceiling": math.ceil,
+}
+_FLOAT_CONSTANTS = {"pi": math.pi, "E": math.e, "oo": math.inf}
 
 
-def _const(node: ast.AST) -> Fraction | None:
-    """The value of a constant subexpression of the parser's generated code, or None
-    if it is not constant; raises :class:`_TooLarge` for a power too large to evaluate."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)) and not isinstance(node.value, bool):
-        try:
-            return Fraction(node.value)
-        except (ValueError, ZeroDivisionError):
-            return None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Integer", "Rational"):
-        values = [_const(arg) for arg in node.args]
-        if len(values) == 1 and values[0] is not None:
-            return values[0]
-        if len(values) == 2 and values[0] is not None and values[1]:
-            return values[0] / values[1]
-        return None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        value = _const(node.operand)
-        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
-    if isinstance(node, ast.BinOp):
-        left, right = _const(node.left), _const(node.right)
-        if left is None or right is None:
-            return None
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            return left / right if right else None
-        if isinstance(node.op, ast.Pow):
-            if abs(right) > MAX_EXPONENT:
-                raise _TooLarge
-            if right.denominator != 1 or (left == 0 and right < 0):
+def _approx(node: ast.AST) -> float | None:
+    """A float estimate of a constant subexpression of the parser's generated
+    code (inf when it overflows), or None when it is not constant. Used only
+    to bound magnitudes before sympy evaluates anything exactly."""
+    try:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
+            if isinstance(node.value, bool):
                 return None
-            size = max(abs(left.numerator), left.denominator).bit_length() * abs(right)
-            if size > 100_000:
-                raise _TooLarge
-            return left**int(right)
+            return float(node.value) if not isinstance(node.value, str) else float(Fraction(node.value))
+        if isinstance(node, ast.Name):
+            return _FLOAT_CONSTANTS.get(node.id)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            args = [_approx(arg) for arg in node.args]
+            if not args or any(a is None for a in args):
+                return None
+            values = [a for a in args if a is not None]
+            if node.func.id in ("Integer", "Float") and len(values) == 1:
+                return values[0]
+            if node.func.id == "Rational" and len(values) in (1, 2):
+                return values[0] / values[1] if len(values) == 2 else values[0]
+            function = _FLOAT_FUNCTIONS.get(node.func.id)
+            return None if function is None else float(function(*values))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = _approx(node.operand)
+            return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+        if isinstance(node, ast.BinOp):
+            left, right = _approx(node.left), _approx(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Add):
+                return left + right
+            if isinstance(node.op, ast.Sub):
+                return left - right
+            if isinstance(node.op, ast.Mult):
+                return left * right
+            if isinstance(node.op, ast.Div):
+                return left / right
+            if isinstance(node.op, ast.Pow):
+                return float(abs(left) ** right)
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError, TypeError, ArithmeticError):
+        return None
     return None
 
 
 def _check_powers(code: str, text: str, where: str) -> None:
-    """Refuse constant exponents beyond :data:`MAX_EXPONENT` before sympy evaluates them."""
+    """Refuse constant exponents beyond :data:`MAX_EXPONENT` (and constant powers
+    of more than a million bits) before sympy evaluates them exactly."""
     try:
         tree = ast.parse(code, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return  # eval_expr reports it
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            try:
-                exponent = _const(node.right)
-                _const(node)
-            except _TooLarge:
-                exponent = Fraction(MAX_EXPONENT + 1)
-            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+            exponent, base = _approx(node.right), _approx(node.left)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "exp":
+            exponent, base = (_approx(node.args[0]) if len(node.args) == 1 else None), math.e
+        else:
+            continue
+        if exponent is not None:
+            too_large = math.isnan(exponent) or abs(exponent) > MAX_EXPONENT
+            if not too_large and base is not None and abs(base) > 1:
+                too_large = abs(exponent) * math.log2(abs(base)) > 1_000_000
+            if too_large:
                 raise ExpressionError(
                     f"exponent too large in {short(text)} (constant exponents at most {MAX_EXPONENT} "
                     "in absolute value)",
@@ -247,8 +301,20 @@ def _check_result(result: Any, text: str, where: str, local: Mapping[str, Any]) 
     if isinstance(result, sp.Basic):
         if result.has(sp.zoo, sp.nan):
             raise ExpressionError(f"{short(text)} contains a division by zero or NaN", where)
+        for function in result.atoms(sp.exp):  # exp(exp(exp(10))) built through definitions
+            argument = function.args[0]
+            if argument.is_number and not argument.free_symbols:
+                try:
+                    magnitude = abs(complex(argument.evalf(15)))
+                except (TypeError, ValueError, ArithmeticError):
+                    continue
+                if not magnitude <= MAX_EXPONENT:
+                    raise ExpressionError(
+                        f"exponent too large in {short(text)} (exp of a constant beyond {MAX_EXPONENT})", where
+                    )
         for power in result.atoms(sp.Pow):
-            if power.exp.is_Number and abs(power.exp) > MAX_EXPONENT:
+            coefficient = power.exp.as_coeff_Mul()[0]
+            if coefficient.is_Number and abs(coefficient) > MAX_EXPONENT:
                 raise ExpressionError(
                     f"exponent {power.exp} too large in {short(text)} (at most {MAX_EXPONENT} in absolute value)",
                     where,
