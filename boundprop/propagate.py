@@ -46,6 +46,8 @@ __all__ = [
     "RegimeDecl",
     "annotations_path",
     "check_recurrence",
+    "enclose_box",
+    "layer_box_rows",
     "expand_finite_sums",
     "enclose_point",
     "find_node",
@@ -100,7 +102,11 @@ class RegimeDecl:
     labels: tuple[str, str]  # (label where holds is TRUE, label where FALSE)
 
     def bound_for(self, variant: str) -> str:
-        return self.bound_by_variant.get(variant, self.bound)
+        """The bound for a theorem of ``variant``: an exact match, else its norm
+        (the text before the first comma, such as ``N2``), else the default."""
+        if variant in self.bound_by_variant:
+            return self.bound_by_variant[variant]
+        return self.bound_by_variant.get(variant.split(",")[0].strip(), self.bound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -681,6 +687,10 @@ def _mp_enclose(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational], prec: in
 def _mp_eval(node: Any, values: Mapping[sp.Symbol, sp.Rational], ctx: Any) -> Any:
     if isinstance(node, sp.Symbol):
         v = values[node]
+        if isinstance(v, tuple):  # a range: the hull of its two exact ends
+            a = ctx.mpf(int(v[0].p)) / ctx.mpf(int(v[0].q))
+            b = ctx.mpf(int(v[1].p)) / ctx.mpf(int(v[1].q))
+            return ctx.mpf([a.a, b.b])
         return ctx.mpf(int(v.p)) / ctx.mpf(int(v.q))
     if node.is_Rational:
         return ctx.mpf(int(node.p)) / ctx.mpf(int(node.q))
@@ -694,7 +704,8 @@ def _mp_eval(node: Any, values: Mapping[sp.Symbol, sp.Rational], ctx: Any) -> An
         return acc
     if isinstance(node, sp.Pow):
         base = _mp_eval(node.base, values, ctx)
-        exponent = node.exp.xreplace(dict(values))
+        exponent = node.exp if any(isinstance(v, tuple) for v in values.values()) else \
+            node.exp.xreplace(dict(values))
         if exponent.is_Integer:
             return base ** int(exponent)
         if exponent == sp.Rational(1, 2):
@@ -720,6 +731,56 @@ def _small_powers(expr: sp.Expr, sub: Mapping[sp.Symbol, sp.Rational]) -> bool:
             if digits * abs(int(exponent)) > _MAX_EXACT_DIGITS:
                 return False
     return not expr.has(sp.exp, sp.log)
+
+
+def enclose_box(expr: sp.Expr, box: Mapping[str, tuple[sp.Rational, sp.Rational]]) -> Enclosure:
+    """A rigorous enclosure of ``expr`` over a parameter box (names → exact ends),
+    by the scalar interval path; finite sums must have numeric limits.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> enclose_box(x**2, {"x": (sp.Integer(-1), sp.Integer(2))}).hi >= 4
+    True
+    """
+    from boundprop.interval import enclose
+    from boundprop.interval.scalar import hi_of, lo_of
+
+    expr = expand_finite_sums(sp.sympify(expr))
+    by_name = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    missing = sorted(set(by_name) - set(box))
+    if missing:
+        raise InputError(f"no range for {', '.join(missing)}")
+    try:
+        iv = enclose(expr, {by_name[k]: v for k, v in box.items() if k in by_name})
+    except BoundpropError as exc:
+        raise InputError(f"cannot enclose {expr} on the box: {exc}") from None
+    lo, hi = lo_of(iv), hi_of(iv)
+    if lo != lo or hi != hi or abs(lo) == float("inf") or abs(hi) == float("inf"):
+        # beyond the float range: mpmath's interval arithmetic has no exponent limit
+        ranges = {by_name[k]: (sp.Rational(v[0]), sp.Rational(v[1])) for k, v in box.items() if k in by_name}
+        return _mp_enclose(expr, ranges)
+    return Enclosure(Fraction(lo), Fraction(hi))
+
+
+def layer_box_rows(
+    model: LayerModel, box: Mapping[str, tuple[sp.Rational, sp.Rational]], layers: Sequence[int]
+) -> tuple[LayerRow, ...]:
+    """φ_ℓ, ε_ℓ, e_ℓ enclosed over a whole parameter box, per layer.
+
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> box = {"eta": (sp.Integer(0), sp.Rational(1, 10)), "H": (sp.Integer(1), sp.Integer(4)),
+    ...        "phi0": (sp.Integer(1), sp.Integer(1))}
+    >>> (row,) = layer_box_rows(layer_model(p, "R1"), box, [2])
+    >>> row.e.lo <= 0 and row.e.hi >= Fraction(224, 100)
+    True
+    """
+    rows = []
+    for layer in layers:
+        q = model.at(layer)
+        rows.append(LayerRow(layer, enclose_box(q["phi"], box), enclose_box(q["eps"], box),
+                             enclose_box(q["e"], box)))
+    return tuple(rows)
 
 
 @dataclass(frozen=True, slots=True)

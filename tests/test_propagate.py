@@ -127,3 +127,31 @@ def test_point_enclosures_contain_the_exact_values(paper, eta: Fraction, phi0: F
             assert sign_of(hi - expr, point) >= 0, (theorem, name)
             if enc.exact is not None:
                 assert expr.xreplace(point) == sp.Rational(enc.exact.numerator, enc.exact.denominator)
+
+
+def test_box_enclosures_contain_every_sampled_point(paper) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from boundprop.propagate import layer_box_rows
+
+    box = {"eta": (sp.Rational(1, 100), sp.Rational(1, 5)), "H": (sp.Integer(1), sp.Integer(4)),
+           "phi0": (sp.Rational(1, 2), sp.Integer(2)), "d": (sp.Integer(1), sp.Integer(2)),
+           "k": (sp.Integer(1), sp.Integer(2)), "beta": (sp.Rational(1, 4), sp.Rational(1, 2))}
+    rng = random.Random(3)
+    for theorem in ("R1", "R2", "Theorem 5.3"):
+        m = layer_model(paper, theorem)
+        for row in layer_box_rows(m, {k: v for k, v in box.items()}, [0, 3, 6]):
+            q = m.at(row.layer)
+            for _ in range(5):
+                point = {}
+                for name, (lo, hi) in box.items():
+                    if lo.is_Integer and hi.is_Integer and name in ("H", "d", "k"):
+                        point[name] = sp.Integer(rng.randint(int(lo), int(hi)))
+                    else:
+                        point[name] = lo + (hi - lo) * sp.Rational(rng.randint(0, 1000), 1000)
+                for key, enc in (("phi", row.phi), ("eps", row.eps), ("e", row.e)):
+                    expr = q[key]
+                    values = {s: point[str(s)] for s in expr.free_symbols}
+                    lo_r = sp.Rational(enc.lo.numerator, enc.lo.denominator)
+                    hi_r = sp.Rational(enc.hi.numerator, enc.hi.denominator)
+                    assert sign_of(expr - lo_r, values) >= 0 and sign_of(hi_r - expr, values) >= 0
