@@ -1171,6 +1171,7 @@ class RowFlag:
     layer: int
     klass: str
     detail: str
+    baselines: tuple[str, ...] = ()
 
 
 def norm_convention(variant: str) -> str:
@@ -1178,12 +1179,17 @@ def norm_convention(variant: str) -> str:
 
     >>> norm_convention("N2").startswith("N2, the operator")
     True
+    >>> norm_convention("N1, fine").endswith("(variant N1, fine)")
+    True
     >>> norm_convention("")
     ''
     """
     if not variant:
         return ""
-    return NORM_CONVENTIONS.get(variant, "variant " + escape(variant))
+    first, _, rest = variant.partition(",")
+    if first.strip() in NORM_CONVENTIONS:
+        return NORM_CONVENTIONS[first.strip()] + (f" (variant {escape(variant)})" if rest.strip() else "")
+    return "variant " + escape(variant)
 
 
 def fraction_latex(value: Fraction) -> str:
@@ -1195,12 +1201,14 @@ def fraction_latex(value: Fraction) -> str:
     return exact_latex(f"{value.numerator}/{value.denominator}")
 
 
-def _table_symbols(table: Any, paper: Paper | None) -> tuple[str, dict[str, str]]:
-    """(index symbol, column key -> header symbol) from the lemma file where it says."""
+def _table_symbols(table: Any, paper: Paper | None) -> tuple[str, dict[str, str], list[str]]:
+    """(index symbol, column key -> header symbol, definitions of columns that are
+    expressions) from the lemma file where it says."""
     index = r"\ell"
     headers = {c.key: c.latex for c in table.columns}
+    definitions: list[str] = []
     if paper is None:
-        return index, headers
+        return index, headers, definitions
     try:
         from boundprop.propagate import find_node, load_annotations, theorem_bound
 
@@ -1208,19 +1216,19 @@ def _table_symbols(table: Any, paper: Paper | None) -> tuple[str, dict[str, str]
         node = find_node(paper, table.theorem)
         quantity, _ = theorem_bound(paper, node)
     except BoundpropError:
-        return index, headers
+        return index, headers, definitions
     if spec.index in paper.params:
         index = _symbol_latex(spec.index, paper.params[spec.index].latex)
     for key, text in (("phi", spec.phi), ("eps", spec.eps)):
         call = re.fullmatch(r"\s*(\w+)\(\s*" + re.escape(spec.index) + r"\s*\)\s*", text)
         if call and call.group(1) in paper.definitions:
             headers[key] = _symbol_latex(call.group(1), paper.definitions[call.group(1)].latex)
-        else:
-            headers[key] = Typesetter(paper).expression(text)
+        else:  # an expression: the column keeps its short symbol, the caption says what it is
+            definitions.append(f"${headers[key]} = {Typesetter(paper).expression(text)}$")
     name = str(quantity)
     if name in paper.params:
         headers["e"] = "{" + _symbol_latex(name, paper.params[name].latex) + "}_{" + index + "}"
-    return index, headers
+    return index, headers, definitions
 
 
 def bound_table_latex(
@@ -1267,7 +1275,7 @@ def bound_table_latex(
     2 & $0.334$ & $0.334$ & $0.334$ \\
     """
     digits = digits or table.digits
-    index, headers = _table_symbols(table, paper)
+    index, headers, definitions = _table_symbols(table, paper)
     node = paper.nodes.get(table.theorem) if paper is not None else None
     columns = list(table.columns)
     flags = flags or {}
@@ -1297,6 +1305,8 @@ def bound_table_latex(
         caption += " for " + escape(paper.title)
     caption += f" at {fixed}" if fixed else ""
     caption += "."
+    if definitions:
+        caption += " Here " + " and ".join(definitions) + "."
     norm = norm_convention(node.variant) if node is not None else ""
     if norm:
         caption += f" Norm: {norm}."
@@ -1313,9 +1323,12 @@ def bound_table_latex(
         caption += " Recurrence check: " + escape(table.recurrence) + "."
     notes = []
     for klass in ("premises-fail", "vacuous", "undetermined"):
-        details = sorted({f.detail for f in flags.values() if f.klass == klass})
-        if details:
-            notes.append(_FLAG_WORDS[klass] + ": " + escape("; ".join(details)))
+        marked = [f for f in flags.values() if f.klass == klass]
+        baselines = sorted({b for f in marked for b in f.baselines})
+        if klass == "vacuous" and baselines:
+            notes.append("vacuous: no better than " + _join((texttt(b) for b in baselines), "or"))
+        elif marked:
+            notes.append(_FLAG_WORDS[klass] + ": " + escape("; ".join(sorted({f.detail for f in marked}))))
     if notes:
         caption += (
             r" The last column says where the theorem, applied to a network of depth $L = "
@@ -1404,7 +1417,7 @@ def table_row_flags(paper: Paper, table: Any, depth: int = 8) -> dict[int, RowFl
             detail = "interval evaluation could not decide"
         for layer in range(int(lo), int(hi) + 1):
             if layer in layers:
-                flags[layer] = RowFlag(layer, klass, detail)
+                flags[layer] = RowFlag(layer, klass, detail, tuple(cell.baselines))
     return flags
 
 
