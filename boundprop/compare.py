@@ -7,9 +7,9 @@ For one grid of (η, H, L) this module decides, rigorously at each exact grid po
     the doubly exponential bound shrinks to 0: c_H r0² < 1 with the base
     c_H = 4γβ_D H/√d_qk (papers.md §2; the summary's "base < 1" is the same test at
     r0 = 1, see the node ``D-collapse-corrected`` of ``lemmas/dong_2021.toml``).
-``layer collapse`` (Alman & Song 2025, R1 and R2)
-    the bound of R1 (N2) or R2 (N1) is strictly below every baseline the lemma file names
-    for it (the zero-layer network and the trivial bound): the theorem is informative.
+``layer collapse`` (Alman & Song 2025, R1, R2 and Theorem 5.3)
+    the bound of R1 (N2), R2 (N1) or Theorem 5.3 is strictly below every baseline the lemma
+    file names for it (the zero-layer network and the trivial bound): it is informative.
 ``fast attention`` (Alman & Song 2023, as the regime of papers.md §1.2)
     the entries of the scaled queries and keys at the last layer are bounded by
     B = √β·d·η·φ⁽¹⁾_{L−1} (N1 growth φ⁽¹⁾_ℓ = φ0(1+Hdη)^ℓ), and B ≤ c·√(log n).
@@ -20,8 +20,8 @@ at most η (N1); then ‖W_Q W_Kᵀ‖₁ ≤ d·k·η² and ‖W_V‖_{1,∞} �
 Alman–Song's logit factor is β = 1/√k with d_qk = k (Dong's 1/√d_qk scaling); γ and r0 are
 given numbers (γ is not defined by the summary).
 
-The bounds of R1, R2 and their baselines are read from ``lemmas/alman_song_2025.toml``
-(nodes ``R1``, ``R2`` and their ``baselines``); if that file or a node is missing, the
+The bounds of R1, R2, Theorem 5.3 and their baselines are read from
+``lemmas/alman_song_2025.toml`` (the nodes and their ``baselines``); if that file or a node is missing, the
 formulas of papers.md §1.3 are used and a note says so. Nothing here prints.
 """
 
@@ -91,8 +91,8 @@ class Assumptions:
             f"(Dong's constant, assumed); r0 = ||res(X)||_{{1,inf}} = {self.r0}",
             "rank collapse (Dong): the bound of Theorem 2.2 shrinks to 0, i.e. c_H r0^2 < 1 with "
             "c_H = 4 gamma beta_D H / sqrt(d_qk) (= 'base < 1' when r0 = 1)",
-            "layer collapse (Alman-Song): the bound of R1 (N2) or R2 (N1) is strictly below all of "
-            "its baselines (zero-layer network, trivial bound)",
+            "layer collapse (Alman-Song): the bound of R1 (N2), R2 (N1) or Theorem 5.3 is strictly "
+            "below all of its baselines (zero-layer network, trivial bound)",
             f"fast attention (Alman-Song 2023): B = sqrt(beta) d eta phi0 (1 + H d eta)^(L-1) <= "
             f"c sqrt(log n) with c = {self.c_fast} (the asymptotic o(sqrt(log n)) read as a constant "
             "threshold)",
@@ -110,6 +110,7 @@ class Verdicts:
     rank_collapse: Tri
     r1: Tri
     r2: Tri
+    t53: Tri
     fast: Tri
     r1_bound: float
     r2_bound: float
@@ -118,8 +119,8 @@ class Verdicts:
 
     @property
     def layer_collapse(self) -> Tri:
-        """R1 or R2 informative."""
-        return self.r1.or_(self.r2)
+        """R1, R2 or Theorem 5.3 informative."""
+        return self.r1.or_(self.r2).or_(self.t53)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,7 @@ class _Formulas:
     dong_base: sp.Expr
     r1: sp.Expr
     r2: sp.Expr  # may contain a Sum over the layer index: expanded per depth
+    t53: sp.Expr
     baselines: Mapping[str, tuple[sp.Expr, ...]]  # theorem -> baseline bounds
     fast_b: sp.Expr
     fast_threshold: sp.Expr
@@ -163,6 +165,7 @@ def _fallback_bounds(a: Assumptions) -> dict[str, Any]:
     return {
         "R1": 2 * L * H * ETA * phi0 * (1 + H * ETA) ** (L - 1),
         "R2": r2,
+        "Theorem 5.3": 2 * phi0 * ((1 + H * ETA) ** L - 1),
         "baselines": (zero, trivial),
     }
 
@@ -179,7 +182,11 @@ def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
         paper = load_paper("alman-song-2025")
     except BoundpropError as exc:
         notes.append(f"Alman-Song lemma file not usable ({exc}); using the formulas of papers.md 1.3")
-        return {"R1": fallback["R1"], "R2": fallback["R2"], "baselines": {}}, sources, notes
+        return (
+            {t: fallback[t] for t in ("R1", "R2", "Theorem 5.3")} | {"baselines": {}},
+            sources,
+            notes,
+        )
     values = {
         "eta": ETA,
         "H": H,
@@ -191,7 +198,7 @@ def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
         "beta": 1 / sp.sqrt(sp.Integer(a.k)),
     }
     out: dict[str, Any] = {"baselines": {}}
-    for theorem in ("R1", "R2"):
+    for theorem in ("R1", "R2", "Theorem 5.3"):
         node = paper.nodes.get(theorem)
         if node is None:
             out[theorem] = fallback[theorem]
@@ -249,7 +256,7 @@ def _formulas(a: Assumptions) -> _Formulas:
     alman, as_sources, notes = _alman_song(a)
     sources += as_sources
     fallback = _fallback_bounds(a)["baselines"]
-    baselines = {t: alman["baselines"].get(t, fallback) for t in ("R1", "R2")}
+    baselines = {t: alman["baselines"].get(t, fallback) for t in ("R1", "R2", "Theorem 5.3")}
     beta = 1 / sp.sqrt(k)
     fast_b = sp.sqrt(beta) * d * ETA * sp.Rational(a.phi0) * (1 + H * d * ETA) ** (L - 1)
     threshold = sp.Rational(a.c_fast) * sp.sqrt(sp.log(sp.Integer(a.n)))
@@ -258,6 +265,7 @@ def _formulas(a: Assumptions) -> _Formulas:
         dong_base=dong_base,
         r1=alman["R1"],
         r2=alman["R2"],
+        t53=alman["Theorem 5.3"],
         baselines=baselines,
         fast_b=fast_b,
         fast_threshold=threshold,
@@ -339,6 +347,8 @@ def compare(
         r2 = _at_depth(f.r2, depth)
         base1 = [_at_depth(b, depth) for b in f.baselines["R1"]]
         base2 = [_at_depth(b, depth) for b in f.baselines["R2"]]
+        t53 = _at_depth(f.t53, depth)
+        base53 = [_at_depth(b, depth) for b in f.baselines["Theorem 5.3"]]
         fast_b = _at_depth(f.fast_b, depth)
         for h in heads:
             for eta in etas:
@@ -352,6 +362,7 @@ def compare(
                         rank_collapse=truth(sp.StrictLessThan(f.dong_base * r0sq, 1), box),
                         r1=_below_all(r1, base1, box),
                         r2=_below_all(r2, base2, box),
+                        t53=_below_all(t53, base53, box),
                         fast=truth(sp.LessThan(fast_b, f.fast_threshold), box),
                         r1_bound=_float(r1, box),
                         r2_bound=_float(r2, box),
@@ -414,6 +425,7 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
                 "rank_collapse": v.rank_collapse.value,
                 "layer_collapse_R1": v.r1.value,
                 "layer_collapse_R2": v.r2.value,
+                "layer_collapse_Theorem_5.3": v.t53.value,
                 "layer_collapse": v.layer_collapse.value,
                 "fast_attention": v.fast.value,
                 "R1_bound": _num(v.r1_bound),

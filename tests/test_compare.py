@@ -16,7 +16,7 @@ from boundprop.verdict import Tri
 @pytest.fixture(scope="module")
 def grid() -> list[tuple[Fraction, int, int, str, Tri, Tri]]:
     c = compare([Fraction(1, 10000), Fraction(1, 100), Fraction(1, 10), Fraction(1, 2)], [1, 4], [1, 16])
-    return [(v.eta, v.heads, v.depth, category(v), v.r1, v.rank_collapse) for v in c.points]
+    return [(v.eta, v.heads, v.depth, category(v), v.r1.or_(v.t53), v.rank_collapse) for v in c.points]
 
 
 def test_small_weights_everything_applies(grid: list[tuple[Fraction, int, int, str, Tri, Tri]]) -> None:
@@ -27,9 +27,10 @@ def test_small_weights_everything_applies(grid: list[tuple[Fraction, int, int, s
     assert cats[(Fraction(1, 10), 4, 16)] == "rank"
 
 
-def test_r1_is_never_informative(grid: list[tuple[Fraction, int, int, str, Tri, Tri]]) -> None:
-    # R1 = 2 L H eta phi0 (1 + H eta)^(L-1) is at least the zero-layer baseline ((1 + H eta)^L - 1) phi0
-    assert all(r1 is Tri.FALSE for *_, r1, _ in grid)
+def test_r1_and_theorem_53_are_never_informative(grid: list[tuple[Fraction, int, int, str, Tri, Tri]]) -> None:
+    # R1 = 2 L H eta phi0 (1 + H eta)^(L-1) and Theorem 5.3 = 2 phi0 ((1 + H eta)^L - 1) are at least
+    # twice the zero-layer baseline ((1 + H eta)^L - 1) phi0
+    assert all(r1_or_53 is Tri.FALSE for *_, r1_or_53, _ in grid)
 
 
 def test_rank_collapse_threshold() -> None:

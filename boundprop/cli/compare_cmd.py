@@ -128,13 +128,14 @@ def _g(x: float) -> str:
 def _table(c: Comparison) -> Table:
     table = Table(title="Rank collapse (Dong 2021) vs layer collapse (Alman-Song 2025) vs fast attention")
     for name in ("eta", "H", "L", "Dong base c_H", "rank collapse", "R1 bound", "R2 bound",
-                 "best baseline", "layer collapse (R1/R2)", "B", "fast attention", "regimes that apply"):
+                 "best baseline", "layer collapse (R1/R2/5.3)", "B", "fast attention", "regimes that apply"):
         table.add_column(name, justify="right" if name in ("eta", "H", "L") else "left")
     for v in c.points:
         table.add_row(
             str(v.eta), str(v.heads), str(v.depth), _g(v.dong_base), _MARK[v.rank_collapse],
             _g(v.r1_bound), _g(v.r2_bound), _g(v.baseline),
-            f"{_MARK[v.r1]} / {_MARK[v.r2]}", _g(v.fast_b), _MARK[v.fast], CATEGORY_LABELS[category(v)],
+            f"{_MARK[v.r1]} / {_MARK[v.r2]} / {_MARK[v.t53]}", _g(v.fast_b), _MARK[v.fast],
+            CATEGORY_LABELS[category(v)],
         )
     return table
 
