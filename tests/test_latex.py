@@ -297,3 +297,12 @@ def test_transposes_of_sums_are_parenthesised_and_sizes_of_constants_dropped() -
     assert ts.expression("normN1(eye(d) + ones(n, n)/n) <= 1") == (
         r"\|I + \frac{\mathbf{1}}{n}\|_{\max} \leq 1"
     )
+
+
+def test_notation_table_shows_every_builtin() -> None:
+    from boundprop.report.latex import notation_table
+
+    paper = load_paper("alman-song-2025")
+    table = notation_table(paper, Typesetter(paper))
+    assert r"$\sum_{j=a}^{b} f(j)$" in table and r"$\mathbf{1}$ & \texttt{ones}" in table
+    assert r"\mathrm{bal}\left(Y, u\right) = " in table

@@ -997,8 +997,15 @@ def notation_table(paper: Paper, typesetter: Typesetter) -> str:
         )
     for name, definition in paper.definitions.items():
         if definition.builtin is not None:
-            template = BUILTINS[definition.builtin][1]
-            shown = template.format("A", "B") if "{0}" in template else template
+            template = BUILTINS.get(definition.builtin, ("", ""))[1]
+            if definition.builtin == "Sum":
+                shown = template.format("f(j)", "j", "a", "b")
+            elif "{0}" in template and definition.builtin not in _ALL_ARGUMENTS:
+                shown = template.format("A", "B", "C", "D", "E")
+            elif template and "{" not in template.replace("{{", "").replace("}}", ""):
+                shown = template.replace("{{", "{").replace("}}", "}")
+            else:
+                shown = r"\operatorname{" + escape(name) + "}"
             lines.append(f"${shown}$ & {texttt(name)} & {escape(definition.meaning)} \\\\")
             continue
         if definition.args:
