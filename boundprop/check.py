@@ -23,8 +23,18 @@ from dataclasses import dataclass, replace
 import networkx as nx
 import sympy as sp
 
-from boundprop.encode import Namespace, citation_facts, iter_sizes, node_statement, relations
+from boundprop.encode import (
+    Namespace,
+    citation_facts,
+    iter_sizes,
+    matrices_of,
+    matrix_shape,
+    node_statement,
+    node_texts,
+    relations,
+)
 from boundprop.errors import BoundpropError, UnsupportedError
+from boundprop.expr import relations_of
 from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
 from boundprop.lemma import Node, Paper, Proof, Step
 from boundprop.statement import Budget, Statement, make_variable
@@ -189,12 +199,38 @@ def _check_one(
         measured = run_simulation(node.simulate)
         return measured, measured, (), None
     node_budget = replace(budget, seconds=node.seconds) if node.seconds else budget
-    direct = check_statement(paper, node, node_budget, decide)
     proof = paper.proofs.get(node_id)
+    if node.informal:
+        return _check_informal(paper, node, proof, node_budget, decide)
+    direct = check_statement(paper, node, node_budget, decide)
     if proof is None:
         return direct, direct, (), None
     steps, proof_result = check_proof(paper, node, proof, node_budget, decide)
     return _combine(direct, proof_result), direct, steps, proof_result.status
+
+
+def _check_informal(
+    paper: Paper, node: Node, proof: Proof | None, budget: Budget, decide: Decide
+) -> tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]:
+    """A node whose conclusion names a quantity defined only in words.
+
+    Its statement is never decided directly (a free ``err`` would be refuted
+    trivially) and it never counts as proved: the link between the words and
+    the formula is not mechanical. Its proof steps are checked and reported.
+    """
+    direct = CheckResult(Status.UNKNOWN, "informal", f"informal statement: {node.informal}")
+    if proof is None:
+        return direct, direct, (), None
+    steps, proof_result = check_proof(paper, node, proof, budget, decide)
+    if proof_result.status in (Status.PROVED, Status.PROVED_BOUNDED):
+        evidence = (
+            f"all {len(proof.steps)} proof steps and the closing implication checked "
+            f"({proof_result.status.value}), but the statement is informal: {node.informal}"
+        )
+    else:
+        evidence = f"{proof_result.evidence}; the statement is informal: {node.informal}"
+    result = CheckResult(Status.UNKNOWN, "informal+proof", evidence, proof_result.seconds)
+    return result, direct, steps, proof_result.status
 
 
 def _combine(direct: CheckResult, proof: CheckResult) -> CheckResult:
@@ -218,7 +254,88 @@ def check_statement(paper: Paper, node: Node, budget: Budget, decide: Decide) ->
             Status.UNKNOWN, "none", "informal statement (no conclusion in the lemma file): nothing to check"
         )
     return _decide_at_sizes(
-        paper, node, budget, decide, lambda sizes: node_statement(paper, node, sizes)
+        paper,
+        node,
+        budget,
+        decide,
+        lambda sizes: node_statement(paper, node, sizes),
+        points=lambda sizes: _point_check(paper, node, sizes, budget, decide),
+    )
+
+
+# Entries of the matrices tried by point checks (exact, small, deterministic).
+_POINT_VALUES = (sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Rational(1, 2), sp.Rational(-1, 2))
+_POINTS = 12
+
+
+def _matrix_points(
+    paper: Paper, node: Node, sizes: Mapping[str, int] | None
+) -> list[dict[str, sp.Matrix]]:
+    """Deterministic exact matrix points: zero, identity-like, then pseudo-random
+    diagonal and strictly upper triangular matrices (whose matrix functions
+    sympy evaluates exactly and quickly; a dense random matrix would need its
+    eigenvalues in radicals)."""
+    import random
+
+    names = matrices_of(paper, node_texts(node))
+    shapes = {m: matrix_shape(paper, m, sizes) for m in names}
+    points: list[dict[str, sp.Matrix]] = [
+        {m: sp.zeros(*shape) for m, shape in shapes.items()},
+        {m: sp.eye(*shape) for m, shape in shapes.items()},
+    ]
+    rng = random.Random(0)
+    while len(points) < _POINTS:
+        diagonal = len(points) % 2 == 0
+
+        def entry(i: int, j: int, diagonal: bool = diagonal) -> sp.Rational:
+            keep = i == j if diagonal else i < j
+            return rng.choice(_POINT_VALUES) if keep else sp.Integer(0)
+
+        points.append({m: sp.Matrix(shape[0], shape[1], entry) for m, shape in shapes.items()})
+    return points
+
+
+def _point_check(
+    paper: Paper, node: Node, sizes: Mapping[str, int] | None, budget: Budget, decide: Decide
+) -> CheckResult:
+    """Check a statement without symbolic form (``expm``) at exact matrix points.
+
+    At each point the matrices are fixed and the remaining scalar statement is
+    decided; a refutation there (re-verified by the backends, with the matrix
+    functions evaluated exactly by sympy) refutes the node. Finding none is
+    TESTED, never proved.
+    """
+    started = time.perf_counter()
+    points = _matrix_points(paper, node, sizes)
+    share = replace(budget, seconds=max(budget.seconds / len(points), 0.2))
+    tried = 0
+    for point in points:
+        if tried and time.perf_counter() - started > budget.seconds:
+            break
+        try:
+            statement = node_statement(paper, node, sizes, fixed=point)
+        except UnsupportedError:
+            continue
+        tried += 1
+        result = decide(statement, share)
+        if result.status is Status.REFUTED:
+            cex: dict[str, object] = {
+                m: [[str(v) for v in value.row(i)] for i in range(value.rows)] for m, value in point.items()
+            }
+            cex.update(result.counterexample or {})
+            return CheckResult(
+                Status.REFUTED,
+                f"points+{result.method}",
+                f"refuted at an exact matrix point (matrices fixed, the scalar rest by {result.method}: "
+                f"{result.evidence})",
+                time.perf_counter() - started,
+                counterexample=cex,  # type: ignore[arg-type]
+            )
+    return CheckResult(
+        Status.TESTED,
+        "points",
+        f"no counterexample at {tried} exact matrix points (the statement has no symbolic form)",
+        time.perf_counter() - started,
     )
 
 
@@ -228,17 +345,28 @@ def _decide_at_sizes(
     budget: Budget,
     decide: Decide,
     build: Callable[[Mapping[str, int] | None], Statement],
+    points: Callable[[Mapping[str, int] | None], CheckResult] | None = None,
 ) -> CheckResult:
-    """Decide a statement at every size; aggregate soundly (smallest sizes first)."""
+    """Decide a statement at every size; aggregate soundly (smallest sizes first).
+
+    ``points`` checks a size at exact points when the statement has no
+    symbolic form there (``build`` raises UnsupportedError)."""
     started = time.perf_counter()
     per_size: list[tuple[Mapping[str, int] | None, CheckResult]] = []
     all_sizes = list(iter_sizes(paper, node))
     for sizes in all_sizes:
-        statement = build(sizes)
         try:
-            result = decide(statement, budget)
-        except UnsupportedError as exc:
-            result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
+            statement = build(sizes)
+        except UnsupportedError:
+            if points is None:
+                raise
+            statement = None
+            result = points(sizes)
+        if statement is not None:
+            try:
+                result = _syntactic(statement) or _identity(statement) or decide(statement, budget)
+            except UnsupportedError as exc:
+                result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
         if result.status is Status.REFUTED:
             cex = dict(result.counterexample or {})
             if sizes:
@@ -275,6 +403,21 @@ def _decide_at_sizes(
         f"(e.g. {_fmt_sizes(undecided[0])}: {worst.evidence})",
         seconds,
     )
+
+
+def _syntactic(statement: Statement) -> CheckResult | None:
+    """PROVED when every goal is literally one of the hypotheses (or true).
+
+    Sound by construction (A ⇒ A), and it closes proof steps whose goals are
+    instances of cited conclusions even when no backend can read them (exp).
+    """
+    hyps: set[sp.Basic] = set()
+    for h in statement.hypotheses:
+        hyps.update(relations_of(h))
+    goals = relations_of(statement.conclusion)
+    if all(g is sp.true or g in hyps for g in goals):
+        return CheckResult(Status.PROVED, "syntactic", "every goal is literally a hypothesis")
+    return None
 
 
 def _fmt_sizes(sizes: Mapping[str, int] | None) -> str:
@@ -406,10 +549,22 @@ def _check_induction(
         ("monotonicity in e", statement(mono_goal, [e] if e in mono_goal.free_symbols else [])),
         ("inductive step", _with_index_range(statement(step_goal), i, start, lo_i, hi_i, where)),
     ):
-        result = decide(stmt, budget)
+        result = _identity(stmt) or decide(stmt, budget)
         results.append((name, result))
         if result.status is Status.REFUTED:
             return replace(result, method="induction", evidence=f"{name} fails: {result.evidence}")
+    if all(r.status is Status.PROVED for _, r in results) and not getattr(node, "informal", ""):
+        # The three facts bound every sequence with this base and recurrence;
+        # nothing checks that the quantity the claim names is such a sequence
+        # (the claim text is free), so a formal node cannot rest on the step.
+        return CheckResult(
+            Status.UNKNOWN,
+            "induction",
+            "base case, monotonicity and inductive step proved, but the step's claim is linked to the "
+            "recurrence only in words (nothing checks that the claimed quantity obeys it); only an "
+            "informal node may rest on an induction step",
+            sum(r.seconds for _, r in results),
+        )
     if all(r.status is Status.PROVED for _, r in results):
         return CheckResult(
             Status.PROVED,
@@ -421,6 +576,37 @@ def _check_induction(
         )
     name, worst = next((n, r) for n, r in results if r.status is not Status.PROVED)
     return CheckResult(Status.UNKNOWN, "induction", f"{name} not proved: {worst.evidence}")
+
+
+def _identity(statement: Statement) -> CheckResult | None:
+    """PROVED when every goal ``a <= b``, ``a >= b`` or ``a = b`` holds with
+    equality: b − a simplifies to 0 on the variables' ranges.
+
+    Closed forms of recurrences usually satisfy the inductive step with
+    equality, which no interval method can certify and the exact backend
+    does not try (symbolic exponents). Each variable is replaced by a symbol
+    carrying the sign its range guarantees (so that sympy may combine
+    ``(1 + H*eta)**l * (1 + H*eta)`` for a positive base), and sympy's
+    ``simplify`` is trusted for identities as the exact backend trusts it.
+    Scalar statements of moderate size only (simplify is slow on big ones).
+    """
+    if statement.matrices or statement.conclusion is sp.true:
+        return None
+    mapping = {}
+    for var in statement.variables:
+        facts: dict[str, bool] = {"integer": True} if var.integer else {"real": True}
+        if var.lo.is_finite and var.lo > 0:
+            facts["positive"] = True
+        elif var.lo.is_finite and var.lo >= 0:
+            facts["nonnegative"] = True
+        mapping[var.symbol] = sp.Symbol(var.name, **facts)
+    for goal in relations_of(statement.conclusion):
+        if not isinstance(goal, (sp.LessThan, sp.GreaterThan, sp.Equality)):
+            return None
+        diff = (goal.lhs - goal.rhs).xreplace(mapping)
+        if sp.count_ops(diff) > 200 or diff.has(sp.Sum) or sp.simplify(diff) != 0:
+            return None
+    return CheckResult(Status.PROVED, "exact", "holds with equality (the difference simplifies to 0 on the ranges)")
 
 
 def _vars_of(paper: Paper, node: Node, exprs: Sequence[sp.Basic], where: str) -> list:  # type: ignore[type-arg]

@@ -15,13 +15,17 @@ from typing import Any
 
 import sympy as sp
 
-from boundprop.errors import BoundpropError, ExpressionError, LemmaFileError
+from boundprop.errors import BoundpropError, ExpressionError, LemmaFileError, UnsupportedError
 from boundprop.expr import parse
 from boundprop.lemma import Citation, Definition, Node, Paper, Param
 from boundprop.matrix import BUILTINS
 from boundprop.statement import Statement, Variable, make_variable
 
 Sizes = Mapping[str, int]
+
+
+_PARSE_CACHE: dict[tuple[Any, ...], tuple[Paper, Any]] = {}
+_PARSE_CACHE_SIZE = 4096
 
 
 def param_symbol(param: Param) -> sp.Symbol:
@@ -68,16 +72,25 @@ class Namespace:
     applied functions (for display).
     """
 
-    def __init__(self, paper: Paper, sizes: Sizes | None = None, expand: bool = True) -> None:
+    def __init__(
+        self,
+        paper: Paper,
+        sizes: Sizes | None = None,
+        expand: bool = True,
+        fixed: Mapping[str, sp.Matrix] | None = None,
+    ) -> None:
         self.paper = paper
         self.sizes = dict(sizes or {})
         self.expand = expand
+        self.fixed = bool(fixed)
         self.names: dict[str, Any] = {}
         for name, param in paper.params.items():
             self.names[name] = sp.Integer(self.sizes[name]) if name in self.sizes else param_symbol(param)
         for name, matrix in paper.matrices.items():
             rows, cols = (self._dim(d) for d in matrix.shape)
-            if rows is not None and cols is not None:
+            if fixed and name in fixed:  # a point check: this matrix has a concrete value
+                self.names[name] = sp.Matrix(fixed[name])
+            elif rows is not None and cols is not None:
                 self.names[name] = sp.Matrix(
                     rows, cols, lambda i, j, n=name: entry_symbol(n, i, j)
                 )
@@ -113,8 +126,21 @@ class Namespace:
         return apply
 
     def parse(self, text: str, where: str, extra: Mapping[str, Any] | None = None) -> Any:
-        names = self.names if not extra else {**self.names, **extra}
-        return parse(text, names, where)
+        if extra or self.fixed:
+            names = self.names if not extra else {**self.names, **extra}
+            return parse(text, names, where)
+        # Matrix statements are parsed many times (direct check, proof steps,
+        # closing implication) and building them is the dominant cost; sympy
+        # values are immutable, so a parse at the same sizes is reused.
+        key = (id(self.paper), tuple(sorted(self.sizes.items())), self.expand, text)
+        hit = _PARSE_CACHE.get(key)
+        if hit is not None and hit[0] is self.paper:
+            return hit[1]
+        value = parse(text, self.names, where)
+        if len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
+            _PARSE_CACHE.clear()
+        _PARSE_CACHE[key] = (self.paper, value)
+        return value
 
 
 def size_grid(paper: Paper, node: Node) -> list[dict[str, int]]:
@@ -177,15 +203,18 @@ def node_statement(
     assumptions: Sequence[sp.Basic] = (),
     extra_goals: Sequence[sp.Basic] = (),
     where: str | None = None,
+    fixed: Mapping[str, sp.Matrix] | None = None,
 ) -> Statement:
     """The node as a backend statement (at ``sizes`` for matrix statements).
 
     ``conclusion`` replaces the node's own (a proof step's claim);
     ``assumptions`` are added to the hypotheses; ``extra_goals`` are proved
-    together with the conclusion.
+    together with the conclusion. ``fixed`` gives some matrices concrete
+    values (a point check, for functions such as ``expm`` that have no
+    symbolic form); they are then not variables of the statement.
     """
     where = where or paper.where(node.line)
-    space = Namespace(paper, sizes)
+    space = Namespace(paper, sizes, fixed=fixed)
     hyps = [relations(space.parse(h, where), h, where) for h in node.hypotheses]
     goal_text = conclusion if conclusion is not None else node.conclusion
     if goal_text is None:
@@ -197,7 +226,7 @@ def node_statement(
     matrices = {}
     for name in matrices_of(paper, [*node_texts(node), goal_text]):
         value = space.names.get(name)
-        if isinstance(value, sp.MatrixBase):
+        if isinstance(value, sp.MatrixBase) and not (fixed and name in fixed):
             matrices[name] = tuple(tuple(value.row(i)) for i in range(value.rows))
     note = ", ".join(f"{k}={v}" for k, v in (sizes or {}).items())
     return Statement(
@@ -217,6 +246,23 @@ def citation_facts(
     The conclusion becomes an assumption of the step; the hypotheses become
     extra goals the step must establish (modus ponens, soundly).
     """
+    key = (id(paper), citation.node, tuple(sorted(citation.subs.items())), tuple(sorted((sizes or {}).items())))
+    hit = _CITATION_CACHE.get(key)
+    if hit is not None and hit[0] is paper:
+        return list(hit[1]), list(hit[2])
+    facts, needed = _citation_facts(paper, citation, sizes, where)
+    if len(_CITATION_CACHE) > _PARSE_CACHE_SIZE:
+        _CITATION_CACHE.clear()
+    _CITATION_CACHE[key] = (paper, tuple(facts), tuple(needed))
+    return facts, needed
+
+
+_CITATION_CACHE: dict[tuple[Any, ...], tuple[Paper, tuple[sp.Basic, ...], tuple[sp.Basic, ...]]] = {}
+
+
+def _citation_facts(
+    paper: Paper, citation: Citation, sizes: Sizes | None, where: str
+) -> tuple[list[sp.Basic], list[sp.Basic]]:
     cited = paper.nodes[citation.node]
     if cited.conclusion is None:
         raise LemmaFileError(f"cited node {cited.id!r} has no conclusion to use", where)
@@ -225,10 +271,77 @@ def citation_facts(
     for name in subs_values:
         if name not in paper.params and name not in paper.matrices:
             raise LemmaFileError(f"'with' substitutes {name!r}, which is not a parameter or matrix", where)
-    scope = dict(subs_values)
-    conclusion = relations(space.parse(cited.conclusion, where, scope), cited.conclusion, where)
-    hyps = [relations(space.parse(h, where, scope), h, where) for h in cited.hypotheses]
-    return [conclusion], [h for h in hyps if h is not sp.true]
+    # The cited node is parsed in a namespace where the substituted names have
+    # their new values *before* definitions are built: a definition that uses a
+    # parameter (q = x**2) must see the substitution too (x = t gives t**2).
+    cited_names = _substituted_names(paper, sizes, subs_values)
+    conclusion = relations(parse(cited.conclusion, cited_names, where), cited.conclusion, where)
+    hyps = [relations(parse(h, cited_names, where), h, where) for h in cited.hypotheses]
+    needed = [h for h in hyps if h is not sp.true]
+    needed += _range_obligations(paper, cited, sizes, space, subs_values, where)
+    return [conclusion], needed
+
+
+def _substituted_names(paper: Paper, sizes: Sizes | None, subs_values: Mapping[str, Any]) -> dict[str, Any]:
+    """The names of a :class:`Namespace` at ``sizes`` with ``subs_values`` in
+    place of parameters or matrices, definitions rebuilt on top of them."""
+    space = Namespace(paper, sizes)
+    for name in paper.definitions:
+        space.names.pop(name, None)
+    space.names.update(subs_values)
+    for name, definition in paper.definitions.items():
+        space.names[name] = space._definition(definition)
+    return space.names
+
+
+_ENTRY = re.compile(r"^(?P<matrix>[A-Za-z_][A-Za-z0-9_]*)\[(?P<i>\d+),(?P<j>\d+)\]$")
+
+
+def _range_obligations(
+    paper: Paper,
+    cited: Node,
+    sizes: Sizes | None,
+    space: Namespace,
+    subs_values: Mapping[str, Any],
+    where: str,
+) -> list[sp.Basic]:
+    """What the citing step must show for the cited node to apply: every value
+    given to one of its variables lies in that variable's range (the cited
+    node is proved only there), and is an integer where the variable is.
+
+    A cited matrix statement is checked only at the sizes of its own
+    ``sizes``; citing it at another size is refused (UnsupportedError, so the
+    step stays unproved)."""
+    for dim, size in (sizes or {}).items():
+        if dim in cited.sizes:
+            lo_s, hi_s = cited.sizes[dim]
+            if not lo_s <= size <= hi_s:
+                raise UnsupportedError(
+                    f"cited node {cited.id!r} is checked only for {dim} in [{lo_s}, {hi_s}], not at {dim}={size}"
+                )
+    variables = node_statement(paper, cited, sizes, where=where).variables
+    out: list[sp.Basic] = []
+    for var in variables:
+        value: Any
+        if var.name in paper.params:
+            value = subs_values.get(var.name, space.names.get(var.name, var.symbol))
+        else:
+            match = _ENTRY.match(var.name)
+            matrix = subs_values.get(match.group("matrix")) if match else None
+            if match and isinstance(matrix, sp.MatrixBase):
+                value = matrix[int(match.group("i")), int(match.group("j"))]
+            elif match and match.group("matrix") in subs_values:
+                raise UnsupportedError(f"'with' gives {match.group('matrix')!r} a value that is not a matrix")
+            else:
+                value = var.symbol
+        value = sp.sympify(value)
+        if var.lo.is_finite:
+            out.append(sp.Le(var.lo, value))
+        if var.hi.is_finite:
+            out.append(sp.Le(value, var.hi))
+        if var.integer and value.is_integer is not True:
+            out.append(sp.Eq(sp.floor(value), value))
+    return [o for o in out if o is not sp.true]
 
 
 def validate_paper(paper: Paper) -> None:
@@ -239,7 +352,12 @@ def validate_paper(paper: Paper) -> None:
         where = paper.where(node.line)
         try:
             sizes = size_grid(paper, node)[0] if matrices_of(paper, node_texts(node)) else None
-            node_statement(paper, node, sizes)
+            try:
+                node_statement(paper, node, sizes)
+            except UnsupportedError:
+                # no symbolic form (expm): such nodes are checked at points; validate at 0
+                node_statement(paper, node, sizes, fixed=zero_point(paper, node, sizes))
+                continue
             Namespace(paper, sizes, expand=False).parse(node.conclusion or "1 <= 1", where)
         except BoundpropError as exc:
             raise type(exc)(exc.message, exc.where or where) from None
@@ -255,6 +373,24 @@ def validate_paper(paper: Paper) -> None:
                     node_statement(paper, node, sizes, conclusion=step.claim, where=where)
             except BoundpropError as exc:
                 raise type(exc)(exc.message, exc.where or where) from None
+
+
+def matrix_shape(paper: Paper, name: str, sizes: Sizes | None) -> tuple[int, int]:
+    """The concrete shape of matrix ``name`` at ``sizes``."""
+    dims = []
+    for dim in paper.matrices[name].shape:
+        if isinstance(dim, int):
+            dims.append(dim)
+        elif sizes and dim in sizes:
+            dims.append(sizes[dim])
+        else:
+            raise LemmaFileError(f"matrix {name!r}: no size given for {dim!r}", str(paper.source))
+    return dims[0], dims[1]
+
+
+def zero_point(paper: Paper, node: Node, sizes: Sizes | None) -> dict[str, sp.Matrix]:
+    """Every matrix of ``node`` set to zero (a point for validating point-checked nodes)."""
+    return {m: sp.zeros(*matrix_shape(paper, m, sizes)) for m in matrices_of(paper, node_texts(node))}
 
 
 def iter_sizes(paper: Paper, node: Node) -> Iterator[dict[str, int] | None]:

@@ -103,6 +103,11 @@ class Node:
     line: int
     seconds: float | None = None  # per-node time budget override
     baselines: tuple[str, ...] = ()  # nodes whose bounds this one must beat to be informative
+    # Non-empty when the conclusion names a quantity defined only in words (for
+    # example ``err``, the error of a network construction): the statement is
+    # then never checked directly and never counts as proved; its proof steps
+    # are still checked and reported.
+    informal: str = ""
     # decided by a registered experiment (boundprop.simulated): at best TESTED, never proved
     simulate: Mapping[str, str] | None = None
 

@@ -311,6 +311,7 @@ def _load_defs(
 _NODE_KEYS = {
     "id", "label", "variant", "kind", "provenance", "text", "hypotheses", "conclusion",
     "uses", "assume", "ranges", "sizes", "seconds", "baselines", "simulate",
+    "informal",
 }
 
 
@@ -383,6 +384,7 @@ def _load_nodes(
             seconds=float(seconds) if seconds is not None else None,
             baselines=_str_list(reader, spec, "baselines", line),
             simulate=_simulate(reader, spec, node_id, conclusion, line),
+            informal=_str(reader, spec, "informal", line, default=""),
         )
     for node in nodes.values():
         for used in node.uses:
