@@ -74,7 +74,7 @@ def main() -> None:
     ax.set_yscale("log")
     ax.set_xlabel("$L$")
     ax.set_ylabel(r"$\eta$")
-    fixed_text = ", ".join(s for s in fixed_specs)
+    fixed_text = ", ".join(s for s in fixed_specs if not s.startswith(("c=", "n=")))  # no regime here
     ax.set_title(f"{args.theorem}: largest informative $\\eta$ per depth\n{fixed_text}", fontsize=10)
     ax.legend(fontsize=8)
     out = Path(args.plot or f"out/regimes/max_eta_{args.theorem.replace(' ', '_')}.png")
