@@ -307,7 +307,8 @@ def _point_check(
     """
     started = time.perf_counter()
     points = _matrix_points(paper, node, sizes)
-    share = replace(budget, seconds=max(budget.seconds / len(points), 0.2))
+    # each point gets a real share: the scalar rest may need the falsifier (~1 s to compile)
+    share = replace(budget, seconds=max(budget.seconds / 3, 1.0))
     tried = 0
     for point in points:
         if tried and time.perf_counter() - started > budget.seconds:

@@ -56,31 +56,81 @@ def node_table(report: PaperReport, include_definitions: bool = False) -> Table:
     return table
 
 
+_CLAIMED = ("paper", "paper-summary")
+
+
+def _is_correction(node: NodeReport) -> bool:
+    """A corrected variant: provenance ``correction``, or a reconstruction whose
+    text says it is the corrected form of a claim (papers.md's P4)."""
+    text = node.text.lower()
+    return node.provenance == "correction" or "corrected form of" in text or text.startswith("correction of")
+
+
+def _name(node: NodeReport) -> str:
+    variant = f" ({node.variant})" if node.variant else ""
+    return f"{node.label}{variant} [{node.id}]"
+
+
+def findings(report: PaperReport) -> list[str]:
+    """The findings in plain words, one sentence per line (no styling).
+
+    Which claims of the paper fail (with the counterexample found, smallest
+    sizes first), which reconstruction steps fail, which corrected variants
+    hold, what stays open, and each theorem's status with the ancestors that
+    keep it from being fully checked.
+    """
+    nodes = [n for n in report.nodes.values() if not n.id.startswith("def:")]
+    counts = {s: sum(1 for n in nodes if n.status is s) for s in Status}
+    out = [
+        f"{len(nodes)} statements checked in {report.seconds:.1f} s: "
+        + ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
+        + "."
+    ]
+    refuted = [n for n in nodes if n.status is Status.REFUTED]
+    for node in refuted:
+        who = "The paper's claim" if node.provenance in _CLAIMED else "The reconstruction step"
+        where = f" ({node.method})" if node.method else ""
+        out.append(
+            f"{who} {_name(node)} is FALSE{where}: counterexample "
+            f"{format_counterexample(node.counterexample)}."
+        )
+    for node in nodes:
+        if _is_correction(node):
+            verdict = {
+                Status.PROVED: "holds (proved)",
+                Status.PROVED_BOUNDED: "holds at every checked size (proved-bounded)",
+                Status.REFUTED: "also FAILS",
+                Status.TESTED: "survives testing but is not proved",
+                Status.UNKNOWN: "is undecided",
+                Status.ASSUMED: "is assumed",
+            }[node.status]
+            out.append(f"Corrected variant {_name(node)} {verdict}: {node.text}")
+    claims_open = [n for n in nodes if n.provenance in _CLAIMED and n.status in (Status.TESTED, Status.UNKNOWN)]
+    if claims_open:
+        out.append(
+            "Claims of the paper neither proved nor refuted: "
+            + "; ".join(f"{_name(n)} {n.status.value}" for n in claims_open)
+            + "."
+        )
+    for node in nodes:
+        if node.kind != "theorem":
+            continue
+        state = "fully checked" if node.fully_checked else "not fully checked"
+        line = f"Theorem {_name(node)}: {node.status.value}, {state}"
+        if node.proof_status is not None:
+            line += f"; its own proof steps: {node.proof_status.value}"
+        if node.unestablished:
+            line += f"; not established among its ancestors: {', '.join(node.unestablished)}"
+        out.append(line + ".")
+    return out
+
+
 def summary(report: PaperReport) -> RenderableType:
     """Plain-words findings: what fails, with the counterexample; what stays open."""
     lines: list[Text] = []
-    counts = {s: len(report.by_status(s)) for s in Status}
-    nodes = [n for n in report.nodes.values() if n.kind != "definition"]
-    lines.append(
-        Text(
-            f"{len(nodes)} statements: "
-            + ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
-            + f" ({report.seconds:.1f} s)"
-        )
-    )
-    for node in report.by_status(Status.REFUTED):
-        lines.append(
-            Text(f"FALSE  {node.label} [{node.variant or node.id}] ({node.provenance}): ", style="red").append(
-                format_counterexample(node.counterexample), style="bold"
-            )
-        )
-    for node in nodes:
-        if node.kind == "theorem":
-            state = "fully checked" if node.fully_checked else "not fully checked"
-            line = Text(f"THEOREM {node.label} [{node.id}]: {node.status.value}, {state}")
-            if node.unestablished:
-                line.append(f"; not established: {', '.join(node.unestablished)}")
-            lines.append(line)
+    for sentence in findings(report):
+        style = "red" if "FALSE" in sentence or "FAILS" in sentence else ""
+        lines.append(Text(sentence, style=style))
     return Group(*lines)
 
 

@@ -1,0 +1,157 @@
+"""End to end: the statuses the engine reaches on Alman & Song 2025.
+
+The whole paper is checked once (module fixture). Each node's status is
+pinned: a test fails when a status changes, in either direction, so a
+change is always looked at. Refuted nodes' counterexamples are re-evaluated
+exactly, independently of the backend that found them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+import sympy as sp
+
+from boundprop.check import PaperReport, check_paper
+from boundprop.encode import node_statement
+from boundprop.interval import refutes
+from boundprop.loader import load_paper
+from boundprop.verdict import Status
+
+PAPER = "alman-song-2025"
+
+# node id -> the status the engine reaches (never written in the lemma file).
+EXPECTED: dict[str, Status] = {
+    # definitions of the setting (assumed by nature)
+    "def-resnet": Status.ASSUMED,
+    "def-collapse": Status.ASSUMED,
+    "AS23": Status.ASSUMED,
+    # claims of the paper
+    "Lemma 4.1": Status.REFUTED,
+    "Lemma 5.1-N1": Status.PROVED_BOUNDED,  # by its proof, citing tested abstract-P steps
+    "Lemma 5.1-N2": Status.PROVED_BOUNDED,  # idem
+    "Lemma 5.1-step-entrywise": Status.TESTED,
+    "Lemma 5.1-step-expm": Status.REFUTED,
+    "Lemma 5.2": Status.REFUTED,
+    "Theorem 5.3": Status.UNKNOWN,  # informal: S' exists in words; its sum is proved
+    "Conclusion": Status.UNKNOWN,
+    # reconstruction
+    "P1-N1": Status.PROVED_BOUNDED,
+    "P1-N2": Status.REFUTED,
+    "P1-N2-corr": Status.PROVED_BOUNDED,
+    "P2": Status.PROVED_BOUNDED,
+    "P3": Status.PROVED_BOUNDED,
+    "P4": Status.PROVED_BOUNDED,
+    "L-EXP-1": Status.TESTED,
+    "L-EXP-2": Status.PROVED,
+    "L-UNI": Status.TESTED,
+    "L-SM": Status.TESTED,
+    "L-RESV": Status.TESTED,
+    "L-LOGIT": Status.TESTED,
+    "L-GROW-N1": Status.UNKNOWN,
+    "L-GROW-N2": Status.UNKNOWN,
+    "L-LIN": Status.PROVED_BOUNDED,
+    "M-IDEM": Status.PROVED_BOUNDED,
+    "R1": Status.UNKNOWN,
+    "R2": Status.UNKNOWN,
+    "B-zero-layer": Status.UNKNOWN,
+    "B-trivial": Status.UNKNOWN,
+    # steps of the proofs, stated as nodes
+    "SM-STOCH": Status.PROVED_BOUNDED,
+    "PXW-RES-N1": Status.TESTED,
+    "PXW-RES-N2": Status.TESTED,
+    "PXW-N1": Status.TESTED,
+    "PXW-N2": Status.TESTED,
+    "L-HEAD-N1": Status.PROVED_BOUNDED,
+    "L-HEAD-N2": Status.PROVED_BOUNDED,
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> PaperReport:
+    return check_paper(load_paper(PAPER))
+
+
+def test_every_node_is_pinned(report: PaperReport) -> None:
+    nodes = {n.id for n in report.nodes.values() if not n.id.startswith("def:")}
+    assert nodes == set(EXPECTED)
+
+
+@pytest.mark.parametrize("node_id", sorted(EXPECTED))
+def test_status(report: PaperReport, node_id: str) -> None:
+    node = report.nodes[node_id]
+    assert node.status is EXPECTED[node_id], f"{node_id}: {node.status.value} ({node.method}: {node.evidence})"
+
+
+def _point(statement_matrices: Mapping[str, tuple[tuple[sp.Symbol, ...], ...]], cex: Mapping[str, object]) -> dict[sp.Symbol, sp.Rational]:
+    values: dict[str, sp.Rational] = {}
+    for name, value in cex.items():
+        if isinstance(value, list):
+            for i, row in enumerate(value):
+                for j, entry in enumerate(row):
+                    values[f"{name}[{i},{j}]"] = sp.Rational(entry)
+        else:
+            values[name] = sp.Rational(str(value))
+    return values  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("node_id", sorted(k for k, v in EXPECTED.items() if v is Status.REFUTED))
+def test_counterexample_reverifies(report: PaperReport, node_id: str) -> None:
+    """Rebuild the statement at the counterexample's sizes (matrices fixed when the
+    statement has no symbolic form) and check it is false there, exactly."""
+    paper = report.paper
+    node = paper.nodes[node_id]
+    cex = dict(report.nodes[node_id].counterexample or {})
+    assert cex, f"{node_id} is refuted without a counterexample"
+    sizes = {k: int(str(cex.pop(k))) for k in list(cex) if k in paper.params and paper.params[k].integer and k in ("n", "d", "k")}
+    matrices = {k: v for k, v in cex.items() if isinstance(v, list)}
+    try:
+        statement = node_statement(paper, node, sizes)
+    except Exception:  # no symbolic form (expm): fix the matrices exactly
+        fixed = {k: sp.Matrix([[sp.Rational(x) for x in row] for row in v]) for k, v in matrices.items()}
+        statement = node_statement(paper, node, sizes, fixed=fixed)
+        cex = {k: v for k, v in cex.items() if k not in matrices}
+    values = _point(statement.matrices, cex)
+    point = {v.symbol: values[v.name] for v in statement.variables}
+    assert refutes(statement, point)
+    # and plainly: hypotheses true, conclusion false, by exact substitution where possible
+    assert all(bool(h.xreplace(point)) for h in statement.hypotheses)
+    assert statement.conclusion.xreplace(point) in (sp.false, False)
+
+
+def test_smallest_counterexamples(report: PaperReport) -> None:
+    """Lemma 4.1 fails first at n = 3 (it holds for n <= 2 columnwise); P1 under N2 at
+    n = 3, d = 2; the matrix-exponential reading at n = 2 with D = 0; Lemma 5.2 at n = 2."""
+    cex = {k: report.nodes[k].counterexample or {} for k in EXPECTED if EXPECTED[k] is Status.REFUTED}
+    assert cex["Lemma 4.1"]["n"] == "3" and cex["Lemma 4.1"]["d"] == "1"
+    assert (cex["P1-N2"]["n"], cex["P1-N2"]["d"]) == ("3", "2")
+    assert cex["Lemma 5.1-step-expm"]["n"] == "2"
+    assert cex["Lemma 5.1-step-expm"]["D"] == [["0", "0"], ["0", "0"]]
+    assert cex["Lemma 5.2"]["eps"] == "0"  # a rank-one output with Res = 0 still moves the softmax
+
+
+def test_theorem_names_unestablished_ancestors(report: PaperReport) -> None:
+    theorem = report.nodes["Theorem 5.3"]
+    assert not theorem.fully_checked
+    for ancestor in ("Lemma 5.2", "Lemma 4.1", "Lemma 5.1-step-expm", "Lemma 5.1-step-entrywise"):
+        assert ancestor in theorem.unestablished
+    # its own proof (the geometric sum of the per-head costs) checks
+    assert theorem.proof_status is Status.PROVED
+
+
+def test_informal_nodes_are_never_proved(report: PaperReport) -> None:
+    for node_id in ("R1", "R2", "Theorem 5.3", "B-zero-layer", "B-trivial", "L-GROW-N1", "L-GROW-N2"):
+        node = report.nodes[node_id]
+        assert node.status is Status.UNKNOWN and "informal" in node.method
+    # R1's mechanical content (summand identity, recurrence solved by induction) is proved
+    assert report.nodes["R1"].proof_status is Status.PROVED
+    assert [s.result.method for s in report.nodes["R1"].steps] == ["exact", "induction", "syntactic"]
+
+
+def test_baselines_and_bound_form(report: PaperReport) -> None:
+    paper = report.paper
+    for node_id in ("R1", "R2", "Theorem 5.3"):
+        node = paper.nodes[node_id]
+        assert set(node.baselines) == {"B-zero-layer", "B-trivial"}
+        assert node.conclusion is not None and node.conclusion.startswith("err <= ")
