@@ -538,6 +538,10 @@ def build_problem(
         raise InputError(
             f"{node.id}: give {', '.join(missing)} as --param NAME=LO:HI or --fix NAME=VALUE"
         )
+    # fixed values the question does not use are left out (they would only clutter the output)
+    needed_names = {str(x) for x in needed}
+    fixed = {k: v for k, v in fixed.items() if k in needed_names}
+    allowed = {a.symbol for a in axes} | {_symbol(params[n]) for n in fixed}
     dropped: list[str] = []
     premises = _domain_premises(paper, ann, node, [a.name for a in axes] + list(fixed))
     premises += own
@@ -570,7 +574,7 @@ def build_problem(
         ),
         regimes=tuple(Regime(r.id, fix_expr(r.relation), r.labels, r.text) for r in regime_list),
         dropped=tuple(dropped),
-        latex={name: params[name].latex or name for name in names_on_map},
+        latex={name: params[name].latex or name for name in names_on_map if name in params},
     )
 
 
