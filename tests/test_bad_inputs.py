@@ -280,3 +280,34 @@ def test_a_step_that_does_not_follow(tmp_path: Path, run_cli: RunCli) -> None:
     assert [s["status"] for s in steps[:2]] == ["proved", "refuted"]
     assert steps[1]["counterexample"] is not None
     assert t_node["proof"]["status"] != "proved"
+
+
+@pytest.mark.usefixtures("alarm")
+@pytest.mark.xfail(
+    strict=True,
+    reason="SOUNDNESS (check.py _check_step, owner: foundation/Alman-Song): a cited node's conclusion is assumed "
+    "while its range obligations are proved, so the obligations follow from the very fact they guard; citing "
+    "L1 (u in [0, 1]: u**2 <= u) at u = x for x in [0, 5] 'proves' x**2 <= x, and check dies with the "
+    "soundness alarm (exit 4). Fix: prove the obligations without the cited conclusions, or assume "
+    "Implies(And(obligations), conclusion).",
+)
+def test_citing_a_lemma_outside_its_range(tmp_path: Path, run_cli: RunCli) -> None:
+    lemmas = tmp_path / "lemmas" / "u.toml"
+    lemmas.parent.mkdir()
+    lemmas.write_text(
+        '[paper]\nid = "u"\n[params]\nu = { range = ["-10", "10"] }\nx = { range = ["0", "5"] }\n'
+        '[[node]]\nid = "L1"\nprovenance = "paper"\nconclusion = "u**2 <= u"\nranges = { u = ["0", "1"] }\n'
+        '[[node]]\nid = "T"\nprovenance = "paper"\nconclusion = "x**2 <= x"\n',
+        encoding="utf-8",
+    )
+    proofs = tmp_path / "proofs" / "u.toml"
+    proofs.parent.mkdir()
+    proofs.write_text(
+        '[[proof]]\nof = "T"\n[[proof.step]]\nclaim = "x**2 <= x"\nusing = [{ node = "L1", with = { u = "x" } }]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("check", str(lemmas), "--json", "--timeout", "3")
+    assert code == 0, err
+    (t_node,) = [n for n in json.loads(out)["nodes"] if n["id"] == "T"]
+    assert t_node["status"] == "refuted"
+    assert t_node["proof"]["steps"][0]["status"] != "proved"
