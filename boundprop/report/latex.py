@@ -261,7 +261,7 @@ def lower_decimal(value: _Number, digits: int) -> Decimal:
     return _directed(value, digits, ROUND_FLOOR)
 
 
-def decimal_latex(value: Decimal, sci_below: int = -3, sci_from: int = 5) -> str:
+def decimal_latex(value: Decimal, sci_below: int = -4, sci_from: int = 5) -> str:
     r"""A decimal as LaTeX math, exactly (no further rounding).
 
     Plain notation for exponents in ``[sci_below, sci_from)``, otherwise
@@ -271,6 +271,8 @@ def decimal_latex(value: Decimal, sci_below: int = -3, sci_from: int = 5) -> str
     --------
     >>> decimal_latex(Decimal("0.0123")), decimal_latex(Decimal("1.25E-7")), decimal_latex(Decimal("-3.1E+6"))
     ('0.0123', '1.25 \\times 10^{-7}', '-3.1 \\times 10^{6}')
+    >>> decimal_latex(Decimal("0.0001"))
+    '0.0001'
     >>> decimal_latex(Decimal("Infinity")), decimal_latex(Decimal("0"))
     ('\\infty', '0')
     """
@@ -290,8 +292,8 @@ def decimal_latex(value: Decimal, sci_below: int = -3, sci_from: int = 5) -> str
 def upper_latex(value: _Number, digits: int) -> str:
     """The upper end of an enclosure as LaTeX, rounded up.
 
-    >>> upper_latex(0.000123456, 3)
-    '1.24 \\\\times 10^{-4}'
+    >>> upper_latex(0.0000123456, 3)
+    '1.24 \\\\times 10^{-5}'
     """
     return decimal_latex(upper_decimal(value, digits))
 
@@ -299,8 +301,8 @@ def upper_latex(value: _Number, digits: int) -> str:
 def lower_latex(value: _Number, digits: int) -> str:
     """The lower end of an enclosure as LaTeX, rounded down.
 
-    >>> lower_latex(0.000123456, 3)
-    '1.23 \\\\times 10^{-4}'
+    >>> lower_latex(0.0000123456, 3)
+    '1.23 \\\\times 10^{-5}'
     """
     return decimal_latex(lower_decimal(value, digits))
 
@@ -821,6 +823,7 @@ class Figure:
     data: bytes
     caption: str
     width: str = r"\linewidth"
+    rotate: bool = False  # a wide drawing, turned a quarter on a page of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -971,6 +974,7 @@ def summary_table(report: PaperReport) -> str:
             rf"{escape(node.provenance)} & {status_badge(node.status)} & {'yes' if node.fully_checked else 'no'} \\"
         )
     lines.append(r"\end{longtable}")
+    lines.append(r"\addtocounter{table}{-1}")  # an uncaptioned longtable still steps the counter
     return "\n".join(lines)
 
 
@@ -1017,6 +1021,7 @@ def notation_table(paper: Paper, typesetter: Typesetter) -> str:
             body = typesetter.expression(definition.expr or "")
         lines.append(f"${head} = {body}$ & {texttt(name)} & {escape(definition.meaning)} \\\\")
     lines.append(r"\end{longtable}")
+    lines.append(r"\addtocounter{table}{-1}")  # an uncaptioned longtable still steps the counter
     return "\n".join(lines)
 
 
@@ -1110,10 +1115,19 @@ def report_document(
     body.append(r"\section*{Dependency graph}")
     if dag is not None:
         files[dag.name] = dag.data
+        if dag.rotate:
+            graphic = (
+                rf"\rotatebox{{90}}{{\includegraphics[width=0.86\textheight,height=\textwidth,keepaspectratio]"
+                rf"{{{dag.name}}}}}"
+            )
+        else:
+            graphic = rf"\includegraphics[width={dag.width},height=0.8\textheight,keepaspectratio]{{{dag.name}}}"
         body += [
-            r"\begin{figure}[htbp]",
+            r"The statements and their dependencies are drawn in Figure~\ref{fig:dag}"
+            + (r" (on a page of its own, turned)." if dag.rotate else "."),
+            r"\begin{figure}[" + ("p" if dag.rotate else "htbp") + "]",
             r"\centering",
-            rf"\includegraphics[width={dag.width},height=0.8\textheight,keepaspectratio]{{{dag.name}}}",
+            graphic,
             r"\caption{" + dag.caption + "}",
             r"\end{figure}",
         ]
@@ -1143,14 +1157,30 @@ def report_document(
     return LatexDocument(tex="\n".join(body), files=files, notes=tuple(notes))
 
 
+def pdf_aspect(pdf: bytes) -> float | None:
+    """Width over height of the first page of a PDF (from its MediaBox), if found.
+
+    >>> pdf_aspect(b"<< /MediaBox [0 0 800 200] >>")
+    4.0
+    """
+    match = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", pdf)
+    if match is None:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in match.groups())
+    return (x1 - x0) / (y1 - y0) if y1 > y0 else None
+
+
 def dag_figure(pdf: bytes, paper: Paper, name: str = "dag.pdf") -> Figure:
-    """The dependency graph (graphviz PDF) as a report figure."""
+    """The dependency graph (graphviz PDF) as a report figure; a drawing more than
+    twice as wide as high is turned a quarter to use the page's length."""
     caption = (
         escape(paper.title)
-        + r": dependency graph. Border colour: status of the statement alone; fill: status with its proof; "
-        r"double border: fully checked. Dashed edges are uses inside proofs.\label{fig:dag}"
+        + r": dependency graph (definitions omitted). Border colour: status of the statement alone; "
+        r"fill: status with its proof; double border: fully checked. Dashed edges are uses inside proofs."
+        r"\label{fig:dag}"
     )
-    return Figure(name, pdf, caption)
+    aspect = pdf_aspect(pdf)
+    return Figure(name, pdf, caption, rotate=aspect is not None and aspect > 2.0)
 
 
 
@@ -1518,7 +1548,8 @@ def regime_summary_latex(
     caption = f"Regimes of {label} over {axes}"
     caption += f" at {fixed}" if fixed else ""
     caption += (
-        f": {len(rmap.cells)} rigorously classed cells (bisection depth at most {rmap.depth}); "
+        f": {len(rmap.cells)} rigorously classed cell{'s' if len(rmap.cells) != 1 else ''} "
+        f"(bisection depth at most {rmap.depth}); "
         "volume fractions of the free axes"
         + ("; baselines: " + ", ".join(texttt(b.id) for b in problem.baselines) if problem.baselines else "")
         + "."
@@ -1549,9 +1580,13 @@ def regime_summary_latex(
             r"\end{tabular}",
         ]
     if problem.dropped:
+        shown = list(problem.dropped[:6])
+        more = len(problem.dropped) - len(shown)
         tabular.append(
             r"\par\smallskip\parbox{0.95\linewidth}{\footnotesize Premises left out (not over the map's parameters): "
-            + escape("; ".join(problem.dropped)) + ".}"
+            + escape("; ".join(shown))
+            + (f"; and {more} more" if more else "")
+            + ".}"
         )
     if float_env:
         lines = [
