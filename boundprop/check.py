@@ -369,6 +369,8 @@ def _decide_at_sizes(
             except UnsupportedError as exc:
                 result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
         if result.status is Status.REFUTED:
+            if statement is not None:
+                result = _shrink(statement, result)
             cex = dict(result.counterexample or {})
             if sizes:
                 cex.update({k: str(v) for k, v in sizes.items()})
@@ -403,6 +405,77 @@ def _decide_at_sizes(
         f"not proved at {len(undecided)} of {len(per_size)} sizes {span} "
         f"(e.g. {_fmt_sizes(undecided[0])}: {worst.evidence})",
         seconds,
+    )
+
+
+_SHRINK_SECONDS = 1.0
+_SIMPLE = tuple(sp.Rational(v) for v in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3", "-3", "4", "-4"))
+
+
+def _shrink(statement: Statement, result: CheckResult) -> CheckResult:
+    """A simpler counterexample, if one is near: solvers return points like
+    ``35447/2``. Tries scaling every coordinate down (statements about norms
+    are often homogeneous), then small values coordinate by coordinate; every
+    candidate is re-verified exactly with :func:`boundprop.interval.refutes`,
+    so the result is as sound as the original. Bounded in time."""
+    from fractions import Fraction
+
+    from boundprop.backends import format_counterexample
+    from boundprop.backends.portfolio import point_of
+    from boundprop.interval import refutes
+
+    try:
+        point = point_of(statement, result.counterexample or {})
+    except (KeyError, ValueError, TypeError):
+        return result
+    started = time.perf_counter()
+    variables = {v.symbol: v for v in statement.variables}
+
+    def inside(sym: sp.Symbol, value: sp.Rational) -> bool:
+        v = variables[sym]
+        ok = bool(v.lo <= value <= v.hi)
+        return ok and (not v.integer or value.is_integer)
+
+    def holds(candidate: dict[sp.Symbol, sp.Rational]) -> bool:
+        if not all(inside(s, val) for s, val in candidate.items()):
+            return False
+        try:
+            return bool(refutes(statement, candidate))
+        except Exception:  # a failed check never makes a point simpler
+            return False
+
+    def size(candidate: dict[sp.Symbol, sp.Rational]) -> int:
+        return sum(abs(int(v.p)) + int(v.q) for v in candidate.values())
+
+    best = dict(point)
+    scale = max((abs(v) for v in best.values()), default=sp.Integer(0))
+    if scale > 4:
+        for target in (1, 2, 4, 8, 16):
+            factor = sp.Rational(target) / scale
+            candidate = {s: v if variables[s].integer else v * factor for s, v in best.items()}
+            if holds(candidate):
+                best = candidate
+                break
+    changed = True
+    while changed and time.perf_counter() - started < _SHRINK_SECONDS:
+        changed = False
+        for s in list(best):
+            if variables[s].integer:
+                continue
+            near = [sp.Rational(Fraction(int(best[s].p), int(best[s].q)).limit_denominator(q)) for q in (1, 2, 4)]
+            for value in (*_SIMPLE, *near):
+                if value == best[s] or abs(value.p) + value.q >= abs(best[s].p) + best[s].q:
+                    continue
+                candidate = {**best, s: value}
+                if holds(candidate):
+                    best, changed = candidate, True
+                    break
+    if best == point or size(best) >= size(point):
+        return result
+    return replace(
+        result,
+        counterexample=format_counterexample(statement, best),
+        evidence=result.evidence + "; simplified to a nearby counterexample, re-verified exactly",
     )
 
 
