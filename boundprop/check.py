@@ -678,9 +678,21 @@ def _identity(statement: Statement) -> CheckResult | None:
         if not isinstance(goal, (sp.LessThan, sp.GreaterThan, sp.Equality)):
             return None
         diff = (goal.lhs - goal.rhs).xreplace(mapping)
-        if sp.count_ops(diff) > 200 or diff.has(sp.Sum) or sp.simplify(diff) != 0:
+        if sp.count_ops(diff) > 200 or diff.has(sp.Sum) or not _defined(diff) or sp.simplify(diff) != 0:
             return None
     return CheckResult(Status.PROVED, "exact", "holds with equality (the difference simplifies to 0 on the ranges)")
+
+
+def _defined(expr: sp.Basic) -> bool:
+    """True if every power and log in ``expr`` is defined on the whole domain:
+    a power with an exponent other than a nonnegative integer needs a base
+    sympy knows is positive, a log a positive argument (so that simplifying,
+    which may cancel such factors, cannot hide a point where they are undefined)."""
+    for power in expr.atoms(sp.Pow):
+        exponent = power.exp
+        if not (exponent.is_integer and exponent.is_nonnegative) and power.base.is_positive is not True:
+            return False
+    return all(arg.args[0].is_positive is True for arg in expr.atoms(sp.log))
 
 
 def _vars_of(paper: Paper, node: Node, exprs: Sequence[sp.Basic], where: str) -> list:  # type: ignore[type-arg]
