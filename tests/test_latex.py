@@ -211,6 +211,7 @@ def test_parse_log_reads_errors_boxes_pages_and_missing_files() -> None:
         "Overfull \\hbox (0.3pt too wide) in paragraph at lines 20--20\n"
         "Underfull \\hbox (badness 10000) in paragraph at lines 5--6\n"
         "LaTeX Warning: Reference `node:E1' on page 2 undefined on input line 40.\n"
+        "LaTeX Warning: Hyper reference `node:E9' on page 3 undefined on input line 41.\n"
         "! LaTeX Error: File `tikz.sty' not found.\n"
         "l.3 \\usepackage\n"
         "Output written on doc.pdf (4 pages, 1 bytes).\n"
@@ -221,7 +222,7 @@ def test_parse_log_reads_errors_boxes_pages_and_missing_files() -> None:
     assert [i.line for i in summary.overfull_worse_than(1.0)] == [10]
     assert len(summary.underfull) == 1
     assert summary.missing[0].message == "tikz.sty"
-    assert summary.undefined[0].message == "Reference node:E1"
+    assert [i.message for i in summary.undefined] == ["Reference node:E1", "Hyper reference node:E9"]
     assert summary.errors[0].line == 3
 
 

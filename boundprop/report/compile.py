@@ -116,7 +116,7 @@ _BOX = re.compile(
     r"^(Overfull|Underfull) \\([hv])box \((?:(\d+(?:\.\d+)?)pt too (?:wide|high)|badness (\d+))\)(.*)$", re.M
 )
 _MISSING = re.compile(r"! LaTeX Error: File `([^']+)' not found\.")
-_UNDEFINED = re.compile(r"LaTeX Warning: (Reference|Citation) `([^']+)' .*undefined", re.M)
+_UNDEFINED = re.compile(r"LaTeX Warning: (Reference|Citation|Hyper reference) `([^']+)' .*undefined", re.M)
 _PAGES = re.compile(r"Output written on .*?\((\d+) pages?")
 _RERUN = re.compile(r"Rerun to get|Label\(s\) may have changed|\(rerunfilecheck\).*Rerun", re.M)
 

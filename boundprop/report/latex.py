@@ -967,7 +967,7 @@ def summary_table(report: PaperReport) -> str:
         r"\endfoot",
     ]
     for node in report.nodes.values():
-        if node.kind == "definition":
+        if node.id not in report.paper.nodes:
             continue
         lines.append(
             rf"\hyperref[node:{_label(node.id)}]{{{escape(node.label)}}} & {escape(node.variant)} & "
@@ -1052,15 +1052,15 @@ def report_document(
     """
     paper = report.paper
     typesetter = Typesetter(paper)
-    counts = {s: len([n for n in report.nodes.values() if n.status is s and n.kind != "definition"]) for s in Status}
-    statements = [n for n in report.nodes.values() if n.kind != "definition"]
+    statements = [n for n in report.nodes.values() if n.id in paper.nodes]
+    counts = {s: len([n for n in statements if n.status is s]) for s in Status}
     authors = escape(", ".join(paper.authors)) + (f" ({paper.year})" if paper.year else "")
     body: list[str] = [
         r"\documentclass[10pt]{article}",
         r"\usepackage[a4paper,margin=2.2cm]{geometry}",
         *PREAMBLE_PACKAGES,
         r"\usepackage{float}",
-        r"\usepackage[hidelinks]{hyperref}",
+        r"\usepackage[hidelinks,hypertexnames=false]{hyperref}",
         status_colour_definitions(),
         _FIELDS_ENV,
         r"\setlength{\parindent}{0pt}\setlength{\parskip}{4pt}",
