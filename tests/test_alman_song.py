@@ -47,8 +47,8 @@ EXPECTED: dict[str, Status] = {
     "L-EXP-2": Status.PROVED,
     "L-UNI": Status.TESTED,
     "L-SM": Status.TESTED,
-    "L-RESV": Status.TESTED,
-    "L-LOGIT": Status.TESTED,
+    "L-RESV": Status.PROVED_BOUNDED,
+    "L-LOGIT": Status.PROVED_BOUNDED,
     "L-GROW-N1": Status.UNKNOWN,
     "L-GROW-N2": Status.UNKNOWN,
     "L-LIN": Status.PROVED_BOUNDED,
@@ -129,6 +129,8 @@ def test_smallest_counterexamples(report: PaperReport) -> None:
     assert cex["Lemma 5.1-step-expm"]["n"] == "2"
     assert cex["Lemma 5.1-step-expm"]["D"] == [["0", "0"], ["0", "0"]]
     assert cex["Lemma 5.2"]["eps"] == "0"  # a rank-one output with Res = 0 still moves the softmax
+    # counterexamples are simplified to small exact values
+    assert cex["Lemma 4.1"]["eps"] == "1"
 
 
 def test_theorem_names_unestablished_ancestors(report: PaperReport) -> None:
