@@ -929,7 +929,7 @@ def node_section(node: NodeReport, paper: Paper, typesetter: Typesetter, show_se
             + ", ".join(_node_link(u, texttt(u), paper) for u in node.uses)
         )
     if node.unestablished:
-        lines.append(r"\item[Open below] " + ", ".join(texttt(u) for u in node.unestablished))
+        lines.append(r"\item[Open below] " + ", ".join(_node_link(u, texttt(u), paper) for u in node.unestablished))
     if node.steps:
         lines.append(r"\item[Proof] " + escape(f"{len(node.steps) - 1} step(s) and the closing implication:"))
         lines.append(r"\begin{enumerate}\setlength{\itemsep}{0pt}")
@@ -1089,7 +1089,7 @@ def report_document(
     refuted = [n for n in statements if n.status is Status.REFUTED]
     theorems = [n for n in statements if n.kind == "theorem"]
     if refuted or theorems:
-        body.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
+        body.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\raggedright")
         for node in refuted:
             line = rf"\item \textbf{{False:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
             line += "(" + escape(node.provenance) + ")"
@@ -1105,7 +1105,9 @@ def report_document(
                 + state
             )
             if node.unestablished:
-                line += "; not established below it: " + ", ".join(texttt(u) for u in node.unestablished)
+                line += "; not established below it: " + ", ".join(
+                    _node_link(u, texttt(u), paper) for u in node.unestablished
+                )
             body.append(line + ".")
         body.append(r"\end{itemize}")
     for note in notes:
