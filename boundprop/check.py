@@ -624,28 +624,72 @@ def _check_step(
         return _check_induction(paper, node, step, budget, decide, where)
     earlier = [s.claim for s in proof.steps[: index - 1]]
 
-    def build(sizes: Mapping[str, int] | None) -> Statement:
-        assumptions = _parse_all(paper, node, earlier, sizes)
-        goals: list[sp.Basic] = []
+    def cited(sizes: Mapping[str, int] | None) -> tuple[list[sp.Basic], list[sp.Basic]]:
+        facts: list[sp.Basic] = []
+        needed: list[sp.Basic] = []
         for citation in step.using:
-            facts, needed = citation_facts(paper, citation, sizes, where)
-            assumptions.extend(facts)
-            goals.extend(needed)
-        statement = node_statement(
-            paper, node, sizes, conclusion=step.claim, assumptions=assumptions, extra_goals=goals, where=where
-        )
-        # obligations that the ranges (narrowed by one-variable hypotheses)
-        # settle exactly, such as a citation's 0 <= t for t in [0, 10], are
-        # discharged here, so that a step whose claim is literally a cited
-        # fact still closes syntactically
-        kept = [g for g in goals if not _implied_by_range(statement, g)]
-        if len(kept) == len(goals):
-            return statement
-        return node_statement(
-            paper, node, sizes, conclusion=step.claim, assumptions=assumptions, extra_goals=kept, where=where
-        )
+            f, n = citation_facts(paper, citation, sizes, where)
+            facts.extend(f)
+            needed.extend(n)
+        return facts, needed
 
-    return _decide_at_sizes(paper, node, budget, decide, build)
+    def build(sizes: Mapping[str, int] | None) -> Statement:
+        """The claim, under the earlier claims and the cited conclusions."""
+        assumptions = _parse_all(paper, node, earlier, sizes) + cited(sizes)[0]
+        return node_statement(paper, node, sizes, conclusion=step.claim, assumptions=assumptions, where=where)
+
+    def build_obligations(sizes: Mapping[str, int] | None) -> Statement:
+        """The cited nodes' instantiated hypotheses and ranges, under the
+        earlier claims but *without* the cited conclusions: a conclusion may
+        not vouch for the premises it rests on (u**2 <= u at u = x would
+        otherwise give x <= 1 for x in [0, 5])."""
+        assumptions = _parse_all(paper, node, earlier, sizes)
+        needed = cited(sizes)[1]
+        statement = node_statement(
+            paper, node, sizes, conclusion="1 <= 1", assumptions=assumptions, extra_goals=needed, where=where
+        )
+        # bounds the ranges (narrowed by one-variable hypotheses) settle
+        # exactly, such as 0 <= t for t in [0, 10], need no backend
+        kept = [g for g in needed if not _implied_by_range(statement, g)]
+        if len(kept) != len(needed):
+            statement = node_statement(
+                paper, node, sizes, conclusion="1 <= 1", assumptions=assumptions, extra_goals=kept, where=where
+            )
+        # a matrix of the node that the obligations do not mention has no
+        # variables here; its entries cannot be reported as a matrix
+        present = set(statement.symbols)
+        matrices = {
+            name: rows
+            for name, rows in statement.matrices.items()
+            if all(entry in present for row in rows for entry in row)
+        }
+        return replace(statement, matrices=matrices)
+
+    claim = _decide_at_sizes(paper, node, budget, decide, build)
+    if not step.using or claim.status is Status.REFUTED:
+        return claim
+    premises = _decide_at_sizes(paper, node, budget, decide, build_obligations)
+    seconds = claim.seconds + premises.seconds
+    if premises.status is Status.REFUTED:
+        return replace(
+            premises, evidence=f"a cited node does not apply here: {premises.evidence}", seconds=seconds
+        )
+    done = (Status.PROVED, Status.PROVED_BOUNDED)
+    if claim.status in done and premises.status in done:
+        bounded = Status.PROVED_BOUNDED in (claim.status, premises.status)
+        return replace(
+            claim,
+            status=Status.PROVED_BOUNDED if bounded else Status.PROVED,
+            evidence=f"{claim.evidence}; the cited nodes apply ({premises.method}: {premises.evidence})",
+            seconds=seconds,
+        )
+    if premises.status not in done:
+        return replace(
+            premises,
+            evidence=f"not shown that the cited nodes apply here: {premises.evidence}",
+            seconds=seconds,
+        )
+    return replace(claim, seconds=seconds)
 
 
 def _check_induction(

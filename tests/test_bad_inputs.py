@@ -283,14 +283,6 @@ def test_a_step_that_does_not_follow(tmp_path: Path, run_cli: RunCli) -> None:
 
 
 @pytest.mark.usefixtures("alarm")
-@pytest.mark.xfail(
-    strict=True,
-    reason="SOUNDNESS (check.py _check_step, owner: foundation/Alman-Song): a cited node's conclusion is assumed "
-    "while its range obligations are proved, so the obligations follow from the very fact they guard; citing "
-    "L1 (u in [0, 1]: u**2 <= u) at u = x for x in [0, 5] 'proves' x**2 <= x, and check dies with the "
-    "soundness alarm (exit 4). Fix: prove the obligations without the cited conclusions, or assume "
-    "Implies(And(obligations), conclusion).",
-)
 def test_citing_a_lemma_outside_its_range(tmp_path: Path, run_cli: RunCli) -> None:
     lemmas = tmp_path / "lemmas" / "u.toml"
     lemmas.parent.mkdir()

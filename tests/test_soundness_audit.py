@@ -377,3 +377,27 @@ def test_induction_step_cannot_prove_a_formal_claim(tmp_path: Path) -> None:
     induction = { index = "l", start = "0", base = "0", recurrence = "e", closed = "0" }
     """
     assert _proof_status(tmp_path, nodes, proofs, "T") is not Status.PROVED
+
+
+def test_cited_conclusion_does_not_vouch_for_its_own_hypotheses(tmp_path: Path) -> None:
+    # L1: x <= 1 implies x**2 <= x (true). At x in [0, 1] the fact x**2 <= x
+    # implies the obligation x <= 1 only if it may be assumed while proving it.
+    header_free = """
+    [[node]]
+    id = "L1"
+    provenance = "paper"
+    hypotheses = ["t <= 1/2"]
+    conclusion = "t**2 <= t/2"
+    [[node]]
+    id = "T"
+    provenance = "paper"
+    conclusion = "x**2 <= x/2"
+    """
+    proofs = """
+    [[proof]]
+    of = "T"
+    [[proof.step]]
+    claim = "x**2 <= x/2"
+    using = [{ node = "L1", with = { t = "x" } }]
+    """
+    assert _proof_status(tmp_path, header_free, proofs, "T") is not Status.PROVED
