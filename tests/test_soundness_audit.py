@@ -401,3 +401,20 @@ def test_cited_conclusion_does_not_vouch_for_its_own_hypotheses(tmp_path: Path) 
     using = [{ node = "L1", with = { t = "x" } }]
     """
     assert _proof_status(tmp_path, header_free, proofs, "T") is not Status.PROVED
+
+
+# ---------------------------------------------------------------------------
+# definedness: every backend treats a possibly undefined box as undecided
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="soundness bug (bnb._resolve_abs): on boxes where the sign of x is known, Abs(x)/x <= 1 is "
+    "replaced by its smooth variant x/x <= 1, which sympy simplifies to 1 <= 1, so boxes touching x = 0, "
+    "where the goal is undefined, are settled; z3 refuses the same statement (a denominator vanishes)",
+)
+def test_bnb_does_not_settle_boxes_where_the_goal_is_undefined() -> None:
+    from boundprop.backends import bnb
+
+    statement = build_statement("Abs(x)/x <= 1", (), ("x=-1:1",), ())
+    assert bnb.decide(statement, Budget(seconds=2)).status is not Status.PROVED
