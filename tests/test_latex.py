@@ -307,3 +307,23 @@ def test_notation_table_shows_every_builtin() -> None:
     table = notation_table(paper, Typesetter(paper))
     assert r"$\sum_{j=a}^{b} f(j)$" in table and r"$\mathbf{1}$ & \texttt{ones}" in table
     assert r"\mathrm{bal}\left(Y, u\right) = " in table
+
+
+def test_proof_steps_starting_with_a_bracket_are_typeset() -> None:
+    from dataclasses import replace
+
+    from latex_support import example_report
+
+    from boundprop.check import StepOutcome
+    from boundprop.report.latex import node_section
+    from boundprop.verdict import CheckResult, Status
+
+    report = example_report()
+    node = report.nodes["E4"]
+    steps = (
+        StepOutcome(1, "(1 + t)*g(t) <= 2*t*(1 + t)", CheckResult(Status.PROVED, "z3", "unsat")),
+        StepOutcome(2, "(steps imply the conclusion)", CheckResult(Status.PROVED, "syntactic", "")),
+    )
+    text = node_section(replace(node, steps=steps), report.paper, Typesetter(report.paper))
+    assert r"\item $\left(1 + t\right) g\left(t\right) \leq 2 t \left(1 + t\right)$" in text
+    assert r"\item (steps imply the conclusion)" in text

@@ -934,11 +934,9 @@ def node_section(node: NodeReport, paper: Paper, typesetter: Typesetter, show_se
         lines.append(r"\item[Proof] " + escape(f"{len(node.steps) - 1} step(s) and the closing implication:"))
         lines.append(r"\begin{enumerate}\setlength{\itemsep}{0pt}")
         for step in node.steps:
-            claim = (
-                escape(step.claim)
-                if step.claim.startswith("(")
-                else "$" + typesetter.expression(step.claim) + "$"
-            )
+            # the checker's own markers, such as "(steps imply the conclusion)", are words, not math
+            marker = re.fullmatch(r"\([A-Za-z ,'-]+\)", step.claim.strip()) is not None
+            claim = escape(step.claim) if marker else "$" + typesetter.expression(step.claim) + "$"
             item = rf"\item {claim} \hfill {status_badge(step.result.status)}\\ " + r"{\small " + texttt(
                 step.result.method
             )
