@@ -461,6 +461,31 @@ def _tidy(expr: Any) -> Any:
     return expr
 
 
+def _summation_indices(text: str) -> set[str]:
+    """Names bound by ``Sum(expr, j, lo, hi)`` in ``text`` (not free variables).
+
+    >>> sorted(_summation_indices("err <= Sum(f(a, b)*x**j, j, 0, L - 1) + Sum(i, i, 1, n)"))
+    ['i', 'j']
+    """
+    found: set[str] = set()
+    for match in re.finditer(r"\bSum\(", text):
+        depth = 0
+        for i in range(match.end(), len(text)):
+            char = text[i]
+            if char in "([":
+                depth += 1
+            elif char in ")]":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char == "," and depth == 0:
+                index = re.match(r"\s*([A-Za-z_]\w*)", text[i + 1 :])
+                if index:
+                    found.add(index.group(1))
+                break
+    return found
+
+
 def _integer_range(symbol: str, lo: str, hi: str) -> str:
     r"""``n \in \{1, \dots, 3\}``, ``n = 2`` or ``n \in \{1, 2\}``.
 
@@ -641,8 +666,11 @@ class Typesetter:
     def domain(self, node: Node) -> list[str]:
         """Where the statement is quantified: each parameter's range, each matrix's shape."""
         words: set[str] = set()
+        bound: set[str] = set()
         for text in [*node.hypotheses, *([node.conclusion] if node.conclusion else [])]:
             words |= set(re.findall(r"[A-Za-z_]\w*", text))
+            bound |= _summation_indices(text)
+        words -= bound
         # parameters reached through definitions count too
         pending = [w for w in words if w in self.paper.definitions]
         while pending:
