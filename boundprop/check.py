@@ -715,27 +715,37 @@ def _check_induction(
     hyps = [h for h in hyps if h is not sp.true]
     lo_i, hi_i = node.ranges.get(index, (paper.params[index].lo, paper.params[index].hi))
 
-    def statement(goal: sp.Basic, extra_vars: Sequence[sp.Symbol] = (), index_fixed: bool = False) -> Statement:
-        exprs = [goal, *hyps]
-        base_node = node
-        variables = list(
-            v
-            for v in _vars_of(paper, base_node, exprs, where)
-            if not (index_fixed and v.symbol == i)
+    if lo_i != "-oo" and sp.sympify(start) > sp.sympify(lo_i):
+        return CheckResult(
+            Status.UNKNOWN,
+            "induction",
+            f"the induction starts at {index} = {start}, above the lower end {lo_i} of its range: "
+            f"the claim for {index} < {start} is not covered",
         )
+    # The step and the monotonicity are needed at every index from `start` on,
+    # including indices the node's hypotheses exclude (a hypothesis L >= 1 must
+    # not skip the step from 0 to 1), so hypotheses that mention the index are
+    # dropped there: a weaker premise, never an unsound one.
+    step_hyps = [h for h in hyps if i not in h.free_symbols]
+
+    def statement(
+        goal: sp.Basic, extra_vars: Sequence[sp.Symbol] = (), premises: Sequence[sp.Basic] = tuple(hyps)
+    ) -> Statement:
+        variables = list(_vars_of(paper, node, [goal, *premises], where))
         for symbol in extra_vars:
             variables.append(make_variable(symbol.name, "-oo", "oo", where=where))
-        return Statement(tuple(variables), tuple(hyps), goal, note="induction")
+        return Statement(tuple(variables), tuple(premises), goal, note="induction")
 
     base_goal = sp.Le(base, closed.subs(i, start))
     base_stmt = statement(base_goal.subs(i, start) if i in base_goal.free_symbols else base_goal)
     mono_goal = sp.Ge(sp.diff(recurrence, e), 0)
     step_goal = sp.Le(recurrence.subs(e, closed), closed.subs(i, i + 1))
+    mono_stmt = statement(mono_goal, [e] if e in mono_goal.free_symbols else [], step_hyps)
     results = []
     for name, stmt in (
         ("base case", base_stmt),
-        ("monotonicity in e", statement(mono_goal, [e] if e in mono_goal.free_symbols else [])),
-        ("inductive step", _with_index_range(statement(step_goal), i, start, lo_i, hi_i, where)),
+        ("monotonicity in e", _with_index_range(mono_stmt, i, start, hi_i, where)),
+        ("inductive step", _with_index_range(statement(step_goal, premises=step_hyps), i, start, hi_i, where)),
     ):
         result = _identity(stmt) or decide(stmt, budget)
         results.append((name, result))
@@ -815,15 +825,12 @@ def _vars_of(paper: Paper, node: Node, exprs: Sequence[sp.Basic], where: str) ->
     return list(node_variables(paper, node, exprs, where))
 
 
-def _with_index_range(
-    statement: Statement, i: sp.Symbol, start: sp.Basic, lo: str, hi: str, where: str
-) -> Statement:
-    """The inductive step is needed for start <= i < hi only."""
-    variables = []
-    for v in statement.variables:
-        if v.symbol == i:
-            new_lo = sp.Max(sp.sympify(start), sp.sympify(lo)) if lo != "-oo" else start
-            new_hi = sp.sympify(hi) - 1 if hi not in ("oo",) else "oo"
-            v = make_variable(v.name, str(new_lo), str(new_hi), integer=True, where=where)
-        variables.append(v)
-    return replace(statement, variables=tuple(variables))
+def _with_index_range(statement: Statement, i: sp.Symbol, start: sp.Basic, hi: str, where: str) -> Statement:
+    """The inductive step is needed for every start <= i < hi: from the base
+    case up to the top of the index's range, whatever the range's lower end."""
+    new_hi = str(sp.sympify(hi) - 1) if hi != "oo" else "oo"
+    variables = tuple(
+        make_variable(v.name, str(start), new_hi, integer=True, where=where) if v.symbol == i else v
+        for v in statement.variables
+    )
+    return replace(statement, variables=variables)
