@@ -327,3 +327,14 @@ def test_proof_steps_starting_with_a_bracket_are_typeset() -> None:
     text = node_section(replace(node, steps=steps), report.paper, Typesetter(report.paper))
     assert r"\item $\left(1 + t\right) g\left(t\right) \leq 2 t \left(1 + t\right)$" in text
     assert r"\item (steps imply the conclusion)" in text
+
+
+def test_report_without_graphviz_leaves_the_figure_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from latex_support import example_report
+
+    from boundprop.cli import report_cmd
+
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    notes: list[str] = []
+    assert report_cmd._dag(example_report(), "", notes) is None
+    assert "apt-get install graphviz" in notes[0]

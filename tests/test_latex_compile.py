@@ -48,7 +48,8 @@ def test_report_of_example_compiles() -> None:
         from boundprop.report.dot import render, to_dot
 
         dag = dag_figure(render(to_dot(report), "pdf"), report.paper)
-    document = report_document(report, dag=dag, notes=("special characters: 100% & $x_1$ # {~^} \\",))
+    notes = ("special characters: 100% & $x_1$ # {~^} \\ <= >= and Unicode: η ≤ ε, ‖X‖₂ ∈ ℝ, ∑ᵢ xᵢ ☃",)
+    document = report_document(report, dag=dag, notes=notes)
     result = compile_latex(document.tex, document.files)
     _clean(result)
     assert result.pages is not None and result.pages >= 2
