@@ -445,7 +445,9 @@ def _load_proof_file(path: Path, paper: Paper) -> dict[str, Proof]:
         of = _str(reader, spec, "of", line)
         line = reader.line_of(f'"{of}"', start=line)
         if of not in paper.nodes:
-            raise reader.fail(f"proof of {of!r}, which is not a node of {paper.source}", line)
+            raise reader.fail(
+                f"proof of {of!r}, which is not a node of {paper.source} (add the node or remove the proof)", line
+            )
         if of in proofs:
             raise reader.fail(f"second proof of {of!r} (first at line {proofs[of].line})", line)
         steps_raw = spec.get("step", [])
