@@ -5,7 +5,7 @@ certified bracket [a, b] per L: the bound beats every baseline on all of
 [eta_min, a] (informative cells, rigorously), and is no better than some
 baseline from b on (vacuous cells); the threshold lies in between.
 
-Usage: ``python examples/regimes_max_eta.py [THEOREM] [--layers A:B] [--depth N] [--plot FILE]``
+Usage: ``python examples/regimes_max_eta.py [THEOREM] [--layers A:B] [--step S] [--depth N] [--plot FILE]``
 (default THEOREM R2, layers 1:64, plot ``out/regimes/max_eta_<THEOREM>.png``).
 """
 
@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("theorem", nargs="?", default="R2")
     parser.add_argument("--layers", default="1:64")
     parser.add_argument("--depth", type=int, default=20)
+    parser.add_argument("--step", type=int, default=1, help="every STEP-th layer count")
     parser.add_argument("--plot", default=None)
     args = parser.parse_args()
     paper = load_paper("alman-song-2025")
@@ -49,7 +50,7 @@ def main() -> None:
     fixed_specs = [s for s in ann.maps[args.theorem].fix if not s.startswith("L=")]
     axis = parse_axis("eta=1/100000:1:log", paper, ann)
     rows = []
-    for layers in range(first, last + 1):
+    for layers in range(first, last + 1, args.step):
         fixed = dict(parse_fix(s, paper, ann) for s in [*fixed_specs, f"L={layers}"])
         problem = build_problem(paper, args.theorem, [axis], fixed, (), ann)
         rmap = pave(problem, depth=args.depth)
