@@ -129,7 +129,11 @@ def check_paper(
     for index, node_id in enumerate(order):
         if progress:
             progress(node_id, index, len(order))
-        results[node_id] = _check_one(paper, node_id, budget, decide)
+        # the ancestors not established so far (the order is topological): a
+        # proof citing them checks only relative to them
+        so_far = {nid: r[0].status for nid, r in results.items()}
+        open_ancestors = tuple(unestablished_ancestors(graph, so_far, node_id))
+        results[node_id] = _check_one(paper, node_id, budget, decide, open_ancestors)
         node = paper.nodes.get(node_id)
         if node is not None and node.hypotheses and not node.assume:
             premises[node_id] = check_premises(paper, node, budget, decide)
@@ -186,7 +190,7 @@ def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> 
 
 
 def _check_one(
-    paper: Paper, node_id: str, budget: Budget, decide: Decide
+    paper: Paper, node_id: str, budget: Budget, decide: Decide, open_ancestors: Sequence[str] = ()
 ) -> tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]:
     if node_id.startswith("def:"):
         return CheckResult(Status.ASSUMED, "definition", "a definition is taken as given"), None, (), None
@@ -207,7 +211,7 @@ def _check_one(
     if proof is None:
         return direct, direct, (), None
     steps, proof_result = check_proof(paper, node, proof, node_budget, decide)
-    return _combine(direct, proof_result), direct, steps, proof_result.status
+    return _combine(direct, proof_result, open_ancestors), direct, steps, proof_result.status
 
 
 def _check_informal(
@@ -234,8 +238,15 @@ def _check_informal(
     return result, direct, steps, proof_result.status
 
 
-def _combine(direct: CheckResult, proof: CheckResult) -> CheckResult:
+def _combine(direct: CheckResult, proof: CheckResult, open_ancestors: Sequence[str] = ()) -> CheckResult:
     if direct.status is Status.REFUTED:
+        if proof.status in (Status.PROVED, Status.PROVED_BOUNDED) and open_ancestors:
+            # a proof from a false (or unestablished) lemma is no contradiction
+            return replace(
+                direct,
+                evidence=f"{direct.evidence}; its proof checks only relative to {', '.join(open_ancestors)}, "
+                "which is not established",
+            )
         if proof.status in (Status.PROVED, Status.PROVED_BOUNDED):
             # Both cannot be right; the counterexample is re-verified, so the proof
             # check is wrong. Never hide this behind a status.

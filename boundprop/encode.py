@@ -294,9 +294,6 @@ def _substituted_names(paper: Paper, sizes: Sizes | None, subs_values: Mapping[s
     return space.names
 
 
-_ENTRY = re.compile(r"^(?P<matrix>[A-Za-z_][A-Za-z0-9_]*)\[(?P<i>\d+),(?P<j>\d+)\]$")
-
-
 def _range_obligations(
     paper: Paper,
     cited: Node,
@@ -319,28 +316,40 @@ def _range_obligations(
                 raise UnsupportedError(
                     f"cited node {cited.id!r} is checked only for {dim} in [{lo_s}, {hi_s}], not at {dim}={size}"
                 )
-    variables = node_statement(paper, cited, sizes, where=where).variables
+    # the names the cited statement quantifies over, read from its text and
+    # the definitions it uses (not from its parsed form: sympy may simplify a
+    # name away, floor(l) >= l is True for integer l, yet at l = x it is not)
+    texts = node_texts(cited)
+    words = set().union(*(_words(t) for t in texts)) if texts else set()
+    for name in definitions_of(paper, texts):
+        definition = paper.definitions[name]
+        if definition.expr:  # its formal arguments are not the parameters of the same name
+            words |= _words(definition.expr) - set(definition.args)
     out: list[sp.Basic] = []
-    for var in variables:
-        value: Any
-        if var.name in paper.params:
-            value = subs_values.get(var.name, space.names.get(var.name, var.symbol))
-        else:
-            match = _ENTRY.match(var.name)
-            matrix = subs_values.get(match.group("matrix")) if match else None
-            if match and isinstance(matrix, sp.MatrixBase):
-                value = matrix[int(match.group("i")), int(match.group("j"))]
-            elif match and match.group("matrix") in subs_values:
-                raise UnsupportedError(f"'with' gives {match.group('matrix')!r} a value that is not a matrix")
-            else:
-                value = var.symbol
+
+    def obligations(value: Any, lo_text: str, hi_text: str, integer: bool, name: str) -> None:
+        var = make_variable(name, lo_text, hi_text, integer=integer, where=where)
         value = sp.sympify(value)
         if var.lo.is_finite:
             out.append(sp.Le(var.lo, value))
         if var.hi.is_finite:
             out.append(sp.Le(value, var.hi))
-        if var.integer and value.is_integer is not True:
+        if integer and value.is_integer is not True:
             out.append(sp.Eq(sp.floor(value), value))
+
+    for name, param in paper.params.items():
+        if name in words:
+            lo, hi = cited.ranges.get(name, (param.lo, param.hi))
+            obligations(subs_values.get(name, space.names[name]), lo, hi, param.integer, name)
+    for name in [m for m in paper.matrices if m in words]:
+        lo, hi = cited.ranges.get(name, ("-oo", "oo"))
+        value = subs_values.get(name, space.names.get(name))
+        if lo in ("-oo", "-inf") and hi in ("oo", "inf"):
+            continue
+        if not isinstance(value, sp.MatrixBase):
+            raise UnsupportedError(f"matrix {name!r} of cited node {cited.id!r} has no entries at these sizes")
+        for entry in value:
+            obligations(entry, lo, hi, False, name)
     return [o for o in out if o is not sp.true]
 
 

@@ -418,3 +418,51 @@ def test_bnb_does_not_settle_boxes_where_the_goal_is_undefined() -> None:
 
     statement = build_statement("Abs(x)/x <= 1", (), ("x=-1:1",), ())
     assert bnb.decide(statement, Budget(seconds=2)).status is not Status.PROVED
+
+
+def test_citation_of_an_integer_lemma_at_a_real_value(tmp_path: Path) -> None:
+    # floor(l) >= l holds for every integer l, not for l = x = 1/2
+    nodes = """
+    [[node]]
+    id = "L1"
+    provenance = "paper"
+    conclusion = "floor(l) >= l"
+    [[node]]
+    id = "T"
+    provenance = "paper"
+    conclusion = "floor(x) >= x"
+    """
+    proofs = """
+    [[proof]]
+    of = "T"
+    [[proof.step]]
+    claim = "floor(x) >= x"
+    using = [{ node = "L1", with = { l = "x" } }]
+    """
+    assert _proof_status(tmp_path, nodes, proofs, "T") is not Status.PROVED
+
+
+def test_a_proof_from_a_refuted_lemma_is_no_soundness_alarm(tmp_path: Path) -> None:
+    from boundprop.check import check_paper
+
+    (tmp_path / "lemmas").mkdir()
+    (tmp_path / "proofs").mkdir()
+    path = tmp_path / "lemmas" / "audit.toml"
+    body = """
+    [[node]]
+    id = "L1"
+    provenance = "paper"
+    conclusion = "x <= 1/2"
+    [[node]]
+    id = "T"
+    provenance = "paper"
+    conclusion = "x**2 <= 1/4"
+    """
+    path.write_text(textwrap.dedent(HEADER) + textwrap.dedent(body), encoding="utf-8")
+    proofs = '[[proof]]\nof = "T"\n[[proof.step]]\nclaim = "x <= 1/2"\nusing = ["L1"]\n'
+    (tmp_path / "proofs" / "audit.toml").write_text('paper = "audit"\n' + proofs, encoding="utf-8")
+    report = check_paper(load_paper(path), Budget(seconds=2))
+    assert report.nodes["L1"].status is Status.REFUTED
+    t = report.nodes["T"]
+    assert t.status is Status.REFUTED and t.proof_status is Status.PROVED and not t.fully_checked
+    assert "relative to L1" in t.evidence
