@@ -338,3 +338,11 @@ def test_report_without_graphviz_leaves_the_figure_out(monkeypatch: pytest.Monke
     notes: list[str] = []
     assert report_cmd._dag(example_report(), "", notes) is None
     assert "apt-get install graphviz" in notes[0]
+
+
+def test_huge_values_round_without_overflow() -> None:
+    huge = Fraction(3**20000, 7)
+    up, down = upper_decimal(huge, 4), lower_decimal(huge, 4)
+    assert Fraction(down) <= huge <= Fraction(up)
+    assert upper_latex(huge, 4).endswith(r"\times 10^{9541}")
+    assert "bits" in exact_latex(f"{2**13000 + 1}/3")

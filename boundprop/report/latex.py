@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from fractions import Fraction
 from typing import Any, TypeAlias
 
@@ -228,7 +228,7 @@ def _directed(value: _Number, digits: int, rounding: str) -> Decimal:
     if digits < 1:
         raise InputError(f"--digits must be at least 1, got {digits}")
     exact = _to_decimal_or_fraction(value)
-    context = Context(prec=digits, rounding=rounding, Emax=999999, Emin=-999999)
+    context = Context(prec=digits, rounding=rounding, Emax=MAX_EMAX, Emin=MIN_EMIN)
     if isinstance(exact, Fraction):
         if exact.denominator == 1:
             return context.plus(Decimal(exact.numerator))
@@ -336,7 +336,10 @@ def exact_latex(value: object) -> str:
     except (TypeError, ValueError, SyntaxError):
         return r"\text{" + texttt(text) + "}"
     p, q = int(rational.p), int(rational.q)
-    if len(str(abs(p))) + len(str(q)) > 24:
+    if abs(p).bit_length() + q.bit_length() > 80:  # more than about 24 digits: breakable text
+        if abs(p).bit_length() + q.bit_length() > 12000:  # beyond Python's str(int) limit: say how big
+            sign = "-" if p < 0 else ""
+            return rf"\text{{{sign}[a ratio of integers of {abs(p).bit_length()} and {q.bit_length()} bits]}}"
         return r"\text{" + texttt(f"{p}/{q}" if q != 1 else str(p)) + "}"
     sign = "-" if p < 0 else ""
     if q == 1:
