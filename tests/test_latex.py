@@ -346,3 +346,24 @@ def test_huge_values_round_without_overflow() -> None:
     assert Fraction(down) <= huge <= Fraction(up)
     assert upper_latex(huge, 4).endswith(r"\times 10^{9541}")
     assert "bits" in exact_latex(f"{2**13000 + 1}/3")
+
+
+@pytest.mark.latex
+def test_failed_compile_keeps_the_source(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, run_cli: object
+) -> None:
+    import shutil
+
+    if shutil.which("pdflatex") is None and shutil.which("lualatex") is None:
+        pytest.skip("no LaTeX engine installed")
+    from latex_support import example_report
+
+    from boundprop.cli import report_cmd
+    from boundprop.report.latex import LatexDocument
+
+    broken = LatexDocument("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}", {"x.pdf": b"x"})
+    monkeypatch.setattr(report_cmd, "build", lambda args, console, prefix="": (broken, example_report()))
+    code, _, err = run_cli("report", "example", "--out", str(tmp_path / "r.pdf"))  # type: ignore[operator]
+    assert code == 3 and "Undefined control sequence" in err and "r-latex" in err
+    assert (tmp_path / "r-latex" / "report.tex").read_text().startswith("\\documentclass")
+    assert (tmp_path / "r-latex" / "x.pdf").exists()

@@ -175,6 +175,18 @@ def _tables(
     return Section("Bound tables", "\n".join(parts))
 
 
+def _keep_source(document: LatexDocument, directory: Path) -> Path:
+    """Write a document that failed to compile, with its figures, for inspection."""
+    try:
+        directory.mkdir(exist_ok=True)
+        (directory / "report.tex").write_text(document.tex, encoding="utf-8")
+        for name, data in document.files.items():
+            (directory / name).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {directory}: {exc.strerror}") from None
+    return directory / "report.tex"
+
+
 def build(
     args: argparse.Namespace, console: Console, prefix: str = ""
 ) -> tuple[LatexDocument, PaperReport]:
@@ -225,9 +237,13 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
         find_engine(args.engine)  # fail before the (long) check when no engine is installed
         document, _ = build(args, console)
-        from boundprop.report.compile import compile_latex
+        from boundprop.report.compile import LatexError, compile_latex
 
-        result = compile_latex(document.tex, document.files, engine=args.engine)
+        try:
+            result = compile_latex(document.tex, document.files, engine=args.engine)
+        except LatexError as exc:
+            kept = _keep_source(document, out.parent / f"{_file_name(out.stem)}-latex")
+            raise LatexError(f"{exc.message}; the LaTeX source is kept in {kept}", exc.log) from None
         try:
             out.write_bytes(result.pdf)
         except OSError as exc:
