@@ -466,3 +466,19 @@ def test_a_proof_from_a_refuted_lemma_is_no_soundness_alarm(tmp_path: Path) -> N
     t = report.nodes["T"]
     assert t.status is Status.REFUTED and t.proof_status is Status.PROVED and not t.fully_checked
     assert "relative to L1" in t.evidence
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="soundness bug (induction._nonzero_point): check_solution looks for a failing step at "
+    "l = 0..3 whatever l_max is, so a closed form that solves the recurrence for every l <= l_max "
+    "is refuted at l = l_max (the step from l_max to l_max + 1 is not part of the claim)",
+)
+def test_check_solution_refutes_only_inside_l_max() -> None:
+    from boundprop.backends.induction import Recurrence, check_solution
+
+    k = sp.Symbol("l", integer=True)
+    # e_0 = 0, e_{l+1} = e_l + 1: C(l) = l for l <= 3, and C(4) = 28
+    closed = k + k * (k - 1) * (k - 2) * (k - 3)
+    rec = Recurrence(k, sp.Integer(1), sp.Integer(1), sp.Integer(0), closed, (), l_max=3)
+    assert check_solution(rec).status is not Status.REFUTED
