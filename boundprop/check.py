@@ -36,9 +36,8 @@ from boundprop.encode import (
 from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import relations_of
 from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
-from boundprop.interval.scalar import relation_gap
 from boundprop.lemma import Node, Paper, Proof, Step
-from boundprop.statement import Budget, Statement, make_variable
+from boundprop.statement import Budget, Statement, affine_bound, make_variable, tighten_ranges
 from boundprop.verdict import CheckResult, Status
 
 Decide = Callable[[Statement, Budget], CheckResult]
@@ -506,63 +505,21 @@ def _syntactic(statement: Statement) -> CheckResult | None:
     return None
 
 
-def _affine(rel: sp.Basic) -> tuple[sp.Symbol, sp.Rational, sp.Rational, bool] | None:
-    """``(v, a, b, strict)`` when ``rel`` is ``a*v + b >= 0`` (``> 0`` if strict)
-    for one symbol ``v`` and rational ``a``, ``b``; else None."""
-    if not isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan, sp.LessThan, sp.StrictLessThan)):
-        return None
-    gap, strict = relation_gap(rel)
-    free = gap.free_symbols
-    if len(free) != 1:
-        return None
-    (symbol,) = free
-    try:
-        poly = sp.Poly(gap, symbol)
-    except sp.PolynomialError:
-        return None
-    if poly.degree() > 1:
-        return None
-    a, b = poly.coeff_monomial(symbol), poly.coeff_monomial(1)
-    if not (a.is_Rational and b.is_Rational):
-        return None
-    return symbol, a, b, strict
-
-
 def _implied_by_range(statement: Statement, goal: sp.Basic) -> bool:
-    """True if ``goal`` is an inequality affine in one variable (rational
-    coefficients) that the variable's exact range, narrowed by hypotheses of
-    the same form, implies: the range obligation ``t <= 2`` of a citation
-    when ``t`` ranges over ``[0, 10]`` under the hypothesis ``t <= 5/4``."""
-    form = _affine(goal)
-    if form is None:
+    """True if ``goal`` bounds one variable affinely (rational coefficients) and
+    that variable's exact range, narrowed by the hypotheses, already implies
+    it: the range obligation ``t <= 2`` of a citation when ``t`` ranges over
+    ``[0, 10]`` under the hypothesis ``t <= 5/4``."""
+    bound = affine_bound(goal)
+    if bound is None:
         return False
-    symbol, a, b, strict = form
-    var = next((v for v in statement.variables if v.symbol == symbol), None)
+    symbol, side, value, strict = bound
+    var = next((v for v in tighten_ranges(statement).variables if v.symbol == symbol), None)
     if var is None:
         return False
-    lo, hi = var.lo, var.hi
-    for h in statement.hypotheses:
-        for rel in relations_of(h):
-            bound = _affine(rel)
-            if bound is None or bound[0] != symbol or bound[1] == 0:
-                continue
-            # a2*v + b2 >= 0 (or > 0, weakened to >= 0): a bound on v
-            end = -bound[2] / bound[1]
-            if bound[1] > 0:
-                lo = end if not lo.is_finite else sp.Max(lo, end)
-            else:
-                hi = end if not hi.is_finite else sp.Min(hi, end)
-    if a > 0:
-        if not lo.is_finite:
-            return False
-        least = a * lo + b
-    elif a < 0:
-        if not hi.is_finite:
-            return False
-        least = a * hi + b
-    else:
-        least = b
-    return bool(least > 0) if strict else bool(least >= 0)
+    if side == "lo":
+        return bool(var.lo > value) if strict else bool(var.lo >= value)
+    return bool(var.hi < value) if strict else bool(var.hi <= value)
 
 
 def _fmt_sizes(sizes: Mapping[str, int] | None) -> str:

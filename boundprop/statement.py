@@ -146,16 +146,16 @@ class Budget:
     seed: int = 0
 
 
-def affine_bound(relation: sp.Basic) -> tuple[sp.Symbol, str, sp.Expr] | None:
-    """``(v, side, c)`` when ``relation`` says ``v >= c`` (side "lo") or
-    ``v <= c`` (side "hi") for one symbol ``v`` and a rational ``c``, strict
-    or not; else None.
+def affine_bound(relation: sp.Basic) -> tuple[sp.Symbol, str, sp.Expr, bool] | None:
+    """``(v, side, c, strict)`` when ``relation`` says ``v >= c`` (side "lo")
+    or ``v <= c`` (side "hi"), ``>``/``<`` if strict, for one symbol ``v`` and
+    a rational ``c``; else None.
 
     >>> x = sp.Symbol("x", real=True)
     >>> affine_bound(sp.Le(2 * x + 1, 4))
-    (x, 'hi', 3/2)
+    (x, 'hi', 3/2, False)
     >>> affine_bound(sp.Gt(-x, 1))
-    (x, 'hi', -1)
+    (x, 'hi', -1, True)
     """
     if not isinstance(relation, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan)):
         return None
@@ -176,7 +176,8 @@ def affine_bound(relation: sp.Basic) -> tuple[sp.Symbol, str, sp.Expr] | None:
     upper = isinstance(relation, (sp.LessThan, sp.StrictLessThan))  # a*v + b <= 0
     if a < 0:
         upper = not upper
-    return symbol, ("hi" if upper else "lo"), -b / a
+    strict = isinstance(relation, (sp.StrictLessThan, sp.StrictGreaterThan))
+    return symbol, ("hi" if upper else "lo"), -b / a, strict
 
 
 def tighten_ranges(statement: Statement) -> Statement:
@@ -202,7 +203,7 @@ def tighten_ranges(statement: Statement) -> Statement:
             bound = affine_bound(part)
             if bound is None or bound[0] not in lo:
                 continue
-            symbol, side, value = bound
+            symbol, side, value, _ = bound
             if side == "lo" and value > lo[symbol]:
                 lo[symbol] = value
             elif side == "hi" and value < hi[symbol]:
