@@ -306,6 +306,30 @@ def _matrix_points(
     return points
 
 
+def _clipped(paper: Paper, node: Node, points: list[dict[str, sp.Matrix]]) -> list[dict[str, sp.Matrix]]:
+    """The points with every entry clipped into its matrix's range for this node
+    (a point outside the range is outside the claim: refuting there would be
+    wrong), duplicates dropped."""
+    from boundprop.statement import exact_bound
+
+    bounds = {}
+    for name in {m for point in points for m in point}:
+        lo, hi = node.ranges.get(name, ("-oo", "oo"))
+        bounds[name] = (exact_bound(lo, name), exact_bound(hi, name))
+    out: list[dict[str, sp.Matrix]] = []
+    seen: set[str] = set()
+    for point in points:
+        clipped = {
+            m: value.applyfunc(lambda v, m=m: sp.Min(sp.Max(v, bounds[m][0]), bounds[m][1]))
+            for m, value in point.items()
+        }
+        key = repr(sorted((m, str(v)) for m, v in clipped.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(clipped)
+    return out
+
+
 def _point_check(
     paper: Paper, node: Node, sizes: Mapping[str, int] | None, budget: Budget, decide: Decide
 ) -> CheckResult:
@@ -317,7 +341,7 @@ def _point_check(
     TESTED, never proved.
     """
     started = time.perf_counter()
-    points = _matrix_points(paper, node, sizes)
+    points = _clipped(paper, node, _matrix_points(paper, node, sizes))
     # each point gets a real share: the scalar rest may need the falsifier (~1 s to compile)
     share = replace(budget, seconds=max(budget.seconds / 3, 1.0))
     tried = 0

@@ -482,3 +482,35 @@ def test_check_solution_refutes_only_inside_l_max() -> None:
     closed = k + k * (k - 1) * (k - 2) * (k - 3)
     rec = Recurrence(k, sp.Integer(1), sp.Integer(1), sp.Integer(0), closed, (), l_max=3)
     assert check_solution(rec).status is not Status.REFUTED
+
+
+def test_point_checks_stay_inside_the_matrix_ranges(tmp_path: Path) -> None:
+    # expm has no symbolic form: the node is checked at exact matrix points;
+    # for A in [0, 1] (1 x 1), exp(a) >= 1 >= x holds, while A = -1 is outside the claim
+    from boundprop.check import _point_check
+
+    path = tmp_path / "audit.toml"
+    path.write_text(
+        textwrap.dedent("""
+        [paper]
+        id = "audit"
+        [params]
+        n = { domain = "integer", range = [1, 3] }
+        x = { domain = "real", range = ["1/2", "1"] }
+        [matrices]
+        A = { shape = ["n", "n"] }
+        [defs]
+        expm = { builtin = "expm" }
+        normN1 = { builtin = "normN1" }
+        [[node]]
+        id = "T"
+        provenance = "paper"
+        conclusion = "normN1(expm(A)) >= x"
+        ranges = { A = ["0", "1"] }
+        sizes = { n = [1, 1] }
+        """),
+        encoding="utf-8",
+    )
+    paper = load_paper(path)
+    result = _point_check(paper, paper.nodes["T"], {"n": 1}, Budget(seconds=60), default_decide)
+    assert result.status is not Status.REFUTED, result.counterexample
