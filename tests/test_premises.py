@@ -39,3 +39,12 @@ def test_contradictory_hypotheses_are_flagged(lemma_file: Callable[..., Path]) -
     assert unsat.status is Status.PROVED
     assert unsat.premises is not None and unsat.premises.satisfiable is False
     assert "UNSATISFIABLE" in unsat.premises.evidence
+
+
+def test_text_findings_warn_about_vacuous_nodes(lemma_file: Callable[..., Path]) -> None:
+    from boundprop.report.text import findings
+
+    report = check_paper(load_paper(lemma_file(BODY)), Budget(seconds=5))
+    sentences = findings(report)
+    assert any("[UNSAT]" in s and "contradict" in s for s in sentences)
+    assert not any("[SAT]" in s and "contradict" in s for s in sentences)

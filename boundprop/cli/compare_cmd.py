@@ -82,6 +82,15 @@ def _fraction(text: str, what: str) -> Fraction:
     return value
 
 
+# Each grid point is a full comparison; larger axes are refused at once rather than run for hours.
+MAX_AXIS = 2000
+
+
+def _check_axis(count: int, what: str) -> None:
+    if count > MAX_AXIS:
+        raise InputError(f"--{what}: {count} grid points; at most {MAX_AXIS} per axis")
+
+
 def _eta_grid(spec: str) -> list[Fraction]:
     parts = spec.split(":")
     if len(parts) == 3:
@@ -92,6 +101,7 @@ def _eta_grid(spec: str) -> list[Fraction]:
             raise InputError(f"--eta: the point count {parts[2]!r} is not an integer") from None
         if lo <= 0 or hi < lo or count < 1:
             raise InputError("--eta LO:HI:N needs 0 < LO <= HI and N >= 1")
+        _check_axis(count, "eta")
         if count == 1:
             return [lo]
         ratio = math.log(hi / lo) / (count - 1)
@@ -109,9 +119,11 @@ def _int_grid(spec: str, what: str) -> list[int]:
     except ValueError:
         raise InputError(f"--{what}: {spec!r} must be integers (list, LO:HI or LO:HI:N)") from None
     if len(parts) == 2:
+        _check_axis(parts[1] - parts[0] + 1, what)
         return list(range(parts[0], parts[1] + 1))
     if len(parts) == 3 and parts[2] >= 1 and 1 <= parts[0] <= parts[1]:
         lo, hi, count = parts
+        _check_axis(count, what)
         if count == 1:
             return [lo]
         return sorted({round(lo * (hi / lo) ** (i / (count - 1))) for i in range(count)})

@@ -26,7 +26,7 @@ from rich.console import Console
 from boundprop.backends import portfolio
 from boundprop.errors import ExpressionError, InputError, RangeError
 from boundprop.expr import SCALAR_FUNCTIONS, is_relation, parse
-from boundprop.statement import Budget, Statement, Variable, make_variable
+from boundprop.statement import Budget, Statement, Variable, exact_bound, make_variable
 from boundprop.verdict import CheckResult, Status
 
 HELP = "prove or refute one inequality (exact, z3, interval branch-and-bound, falsifier)"
@@ -144,6 +144,14 @@ def build_statement(
     variables: list[Variable] = []
     for name in declared:
         lo, hi = ranges.get(name, ("-oo", "oo"))
+        if name in integers:
+            for end in (lo, hi):
+                value = exact_bound(end, name, f"--var {name}")
+                if value.is_finite and not value.is_integer:
+                    raise RangeError(
+                        f"--integer {name!r} has the non-integer bound {end} (write --var {name}=LO:HI with integers)",
+                        f"--var {name}",
+                    )
         variables.append(
             make_variable(name, lo, hi, integer=name in integers, where=f"--var {name}")
         )

@@ -14,6 +14,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -163,17 +164,28 @@ def run(args: argparse.Namespace, console: Console) -> int:
         def progress(label: str, done: int) -> None:
             bar.update(task, advance=done, description=f"{theorem}: {label}")
 
-        report = run_witness(
-            theorem,
-            grid,
-            samples=args.samples,
-            seed=args.seed,
-            adversarial=args.adversarial,
-            norm_override=norm,
-            adversarial_options={"generations": args.generations},
-            workers=args.workers,
-            progress=progress,
-        )
+        # overflow shows as nan/inf in the results and is reported below
+        with np.errstate(over="ignore", invalid="ignore"):
+            report = run_witness(
+                theorem,
+                grid,
+                samples=args.samples,
+                seed=args.seed,
+                adversarial=args.adversarial,
+                norm_override=norm,
+                adversarial_options={"generations": args.generations},
+                workers=args.workers,
+                progress=progress,
+            )
+    for conf in report.configurations:
+        # float64 overflow (eta = 1e308, or a bound past 1.8e308) gives nan/inf:
+        # no measurement to report, and nan is not JSON.
+        if not (math.isfinite(conf.measured) and math.isfinite(conf.bound)):
+            shown = ", ".join(f"{k}={v:g}" for k, v in conf.params.items())
+            raise RangeError(
+                f"the float64 simulation overflows at {shown} (measured {conf.measured:g}, bound {conf.bound:g}); "
+                "choose smaller parameter values"
+            )
     if args.plot is not None:
         from boundprop.witness.plot import plot_witness
 

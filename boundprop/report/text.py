@@ -95,6 +95,19 @@ def findings(report: PaperReport) -> list[str]:
             f"{format_counterexample(node.counterexample)}."
         )
     for node in nodes:
+        # A broken proof step matters even when the statement itself is proved
+        # (directly): the paper's argument is wrong there.
+        for step in node.steps:
+            if step.result.status is Status.REFUTED:
+                out.append(
+                    f"The proof of {_name(node)} has a wrong step: step {step.index} ({step.claim}) is refuted, "
+                    f"counterexample {format_counterexample(step.result.counterexample)}."
+                )
+        if node.premises is not None and node.premises.satisfiable is False:
+            out.append(
+                f"The hypotheses of {_name(node)} contradict each other, so its {node.status.value} status is vacuous."
+            )
+    for node in nodes:
         if _is_correction(node):
             verdict = {
                 Status.PROVED: "holds (proved)",
@@ -129,7 +142,7 @@ def summary(report: PaperReport) -> RenderableType:
     """Plain-words findings: what fails, with the counterexample; what stays open."""
     lines: list[Text] = []
     for sentence in findings(report):
-        style = "red" if "FALSE" in sentence or "FAILS" in sentence else ""
+        style = "red" if any(word in sentence for word in ("FALSE", "FAILS", "refuted", "contradict")) else ""
         lines.append(Text(sentence, style=style))
     return Group(*lines)
 
