@@ -81,8 +81,6 @@ CASES: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, 
     ("n*(n-1)*(n-2) >= 0", (), ("n=0:50",), (), False, "refuted"),  # n = 3/2
     ("4*n**2 - 4*n + 1 >= 1", (), ("n=-5:5",), ("n",), True, "proved"),
     ("n >= 1/2", (), ("n=0:7",), ("n",), False, "refuted"),
-    ("n >= 1/2", (), ("n=1/3:7",), ("n",), True, "proved"),  # the integer range is [1, 7]
-    ("n <= 5/2", (), ("n=0:5/2",), ("n",), True, "proved"),
     ("n/2 >= floor(n/2)", (), ("n=-7:7",), ("n",), True, "proved"),
     ("n/2 > floor(n/2)", (), ("n=-7:7",), ("n",), False, "refuted"),
     ("floor(n/2)*2 <= n", (), ("n=-5:5",), ("n",), True, "proved"),
@@ -154,6 +152,16 @@ def test_verdict_is_never_wrong(
         assert refutes(statement, portfolio.point_of(statement, result.counterexample))
     if expected is not None:
         assert result.status.value == expected, (result.evidence, result.details.get("tried"))
+
+
+def test_integer_ranges_with_fractional_bounds_are_the_integers_inside() -> None:
+    # the CLI refuses such ranges; the library rounds them inwards
+    n = make_variable("n", "1/3", "7", integer=True)
+    assert portfolio.decide(Statement((n,), (), n.symbol >= sp.Rational(1, 2)), BUDGET).status is Status.PROVED
+    n = make_variable("n", 0, "5/2", integer=True)
+    assert portfolio.decide(Statement((n,), (), n.symbol <= 2), BUDGET).status is Status.PROVED
+    n = make_variable("n", "-1/2", "5/2", integer=True)
+    assert portfolio.decide(Statement((n,), (), n.symbol >= 0), BUDGET).status is Status.PROVED
 
 
 # ---------------------------------------------------------------------------
@@ -407,12 +415,8 @@ def test_cited_conclusion_does_not_vouch_for_its_own_hypotheses(tmp_path: Path) 
 # definedness: every backend treats a possibly undefined box as undecided
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="soundness bug (bnb._resolve_abs): on boxes where the sign of x is known, Abs(x)/x <= 1 is "
-    "replaced by its smooth variant x/x <= 1, which sympy simplifies to 1 <= 1, so boxes touching x = 0, "
-    "where the goal is undefined, are settled; z3 refuses the same statement (a denominator vanishes)",
-)
+# bnb._resolve_abs once settled such boxes: on boxes where the sign of x is
+# known, Abs(x)/x <= 1 became x/x <= 1, which sympy simplifies to 1 <= 1
 def test_bnb_does_not_settle_boxes_where_the_goal_is_undefined() -> None:
     from boundprop.backends import bnb
 
@@ -468,12 +472,8 @@ def test_a_proof_from_a_refuted_lemma_is_no_soundness_alarm(tmp_path: Path) -> N
     assert "relative to L1" in t.evidence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="soundness bug (induction._nonzero_point): check_solution looks for a failing step at "
-    "l = 0..3 whatever l_max is, so a closed form that solves the recurrence for every l <= l_max "
-    "is refuted at l = l_max (the step from l_max to l_max + 1 is not part of the claim)",
-)
+# induction._nonzero_point once searched l = 0..3 whatever l_max: a closed
+# form solving the recurrence for every l <= l_max was refuted at l = l_max
 def test_check_solution_refutes_only_inside_l_max() -> None:
     from boundprop.backends.induction import Recurrence, check_solution
 

@@ -432,9 +432,13 @@ def _goal_truth(
     return truth, b.centre_hi, smear, b.undefined
 
 
-def _resolve_abs(res: _AbsResolver, t: Arr, L: Arr, H: Arr, integer: Arr) -> Arr:
-    """Settle undecided boxes with the smooth variant for their Abs sign pattern."""
-    open_rows = np.nonzero(t == UNDECIDED)[0]
+def _resolve_abs(res: _AbsResolver, t: Arr, L: Arr, H: Arr, integer: Arr, undefined: Arr) -> Arr:
+    """Settle undecided boxes with the smooth variant for their Abs sign pattern.
+
+    Only boxes where the goal itself is defined qualify: sympy simplifies the
+    variant (Abs(x)/x becomes x/x, then 1), which can hide a point where the
+    goal is undefined."""
+    open_rows = np.nonzero((t == UNDECIDED) & ~undefined)[0]
     if open_rows.size == 0:
         return t
     pat = res.pattern(L[open_rows], H[open_rows])
@@ -873,7 +877,7 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
                 continue
             t, centre_hi, smear, undef = _goal_truth(goal, L[rows], H[rows], integer)
             if goal.resolver is not None:
-                t = _resolve_abs(goal.resolver, t, L[rows], H[rows], integer)
+                t = _resolve_abs(goal.resolver, t, L[rows], H[rows], integer, undef)
             undefined_boxes += int(np.sum(undef & (t == UNDECIDED)))
             mask[rows[t == TRUE], j] = False
             false_rows = rows[(t == FALSE) & (hyp[rows] == TRUE)]

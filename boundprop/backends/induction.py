@@ -381,7 +381,9 @@ def _nonzero_point(rec: Recurrence, gap: sp.Expr, needs_l: bool) -> dict[str, st
     for point in candidates:
         if any(truth_at_point(h, point) is not Tri.TRUE for h in rec.hypotheses):
             continue
-        for step in range(0, 4) if needs_l else (0,):
+        # the step from l to l + 1 is part of the claim only for l < l_max
+        steps = range(0, 4 if rec.l_max is None else min(4, rec.l_max)) if needs_l else (0,)
+        for step in steps:
             at = dict(point)
             at[rec.index] = sp.Integer(step)
             rel = sp.Ne(sp.sympify(gap), 0)
