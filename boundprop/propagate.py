@@ -664,6 +664,14 @@ def enclose_point(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational]) -> Enc
     return Enclosure(Fraction(lo), Fraction(hi))
 
 
+# Largest magnitude, in bits, an enclosure is turned into exact fractions for.
+MAX_EXACT_BITS = 1 << 22
+
+
+class ValueTooLarge(InputError):
+    """A certified value too large to write down exactly."""
+
+
 def _mp_enclose(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational], prec: int = 80) -> Enclosure:
     """Enclose ``expr`` with ``mpmath.iv`` (outward rounded, unbounded exponents)."""
     import mpmath
@@ -677,6 +685,14 @@ def _mp_enclose(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational], prec: in
         special = (mpmath.libmp.finf, mpmath.libmp.fninf, mpmath.libmp.fnan)
         if lo_raw in special or hi_raw in special:
             raise InputError(f"enclosure of {expr} is not finite at the given point")
+        for raw in (lo_raw, hi_raw):
+            # (sign, mantissa, exponent, bits): an exact Fraction of 2**(exponent+bits)
+            # would need that many bits of memory (R2 reaches 10**(10**47435)).
+            if raw[1] and raw[2] + raw[3] > MAX_EXACT_BITS:
+                raise ValueTooLarge(
+                    f"the value exceeds 2**{MAX_EXACT_BITS} (about 10**{int(MAX_EXACT_BITS * 0.30103)}) at the "
+                    "given point; choose fewer layers or smaller parameters"
+                )
         lo = Fraction(*mpmath.libmp.to_rational(lo_raw))  # binary floats: exact
         hi = Fraction(*mpmath.libmp.to_rational(hi_raw))
     finally:

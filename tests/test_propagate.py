@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import sympy as sp
 from exact_eval import sign_of
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from boundprop.errors import InputError
 from boundprop.loader import load_paper
 from boundprop.propagate import (
+    ValueTooLarge,
     check_recurrence,
     enclose_point,
     layer_model,
@@ -117,7 +118,10 @@ def test_point_enclosures_contain_the_exact_values(paper, eta: Fraction, phi0: F
            "H": sp.Integer(H), "d": sp.Integer(2), "k": sp.Integer(2), "beta": sp.Rational(1, 4)}
     for theorem in ("R1", "R2"):
         m = layer_model(paper, theorem)
-        (row,) = layer_rows(m, fix, [layer])
+        try:
+            (row,) = layer_rows(m, fix, [layer])
+        except ValueTooLarge:  # R2 grows doubly exponentially: refused, not enclosed
+            assume(False)
         point = {s: fix[str(s)] for e in m.at(layer).values() for s in e.free_symbols}
         for name, enc in (("phi", row.phi), ("eps", row.eps), ("e", row.e)):
             expr = m.at(layer)[name]
