@@ -118,5 +118,6 @@ def test_hard_time_limit_is_respected() -> None:
     st = build_statement("(1 + x/10)^n <= 1 + n*x", (), ["x=1:2", "n=0:30"], ["n"])
     start = time.monotonic()
     r = z3backend.decide(st, Budget(seconds=0.5))
-    assert time.monotonic() - start < 3.0
-    assert r.status in (Status.UNKNOWN, Status.PROVED)
+    assert time.monotonic() - start < 4.0  # 0.5 s budget; without the hard kill z3 runs far longer
+    # the statement is false ((6/5)**24 = 79.5 > 49 at x = 2, n = 24): z3 may find that in time
+    assert r.status in (Status.UNKNOWN, Status.REFUTED)
