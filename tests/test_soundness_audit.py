@@ -131,6 +131,11 @@ CASES: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, 
     ("log(x) <= x - 1", (), ("x=0:2",), (), True, None),
     ("1/x >= 1", (), ("x=0:1",), (), True, None),
     ("1/x >= 1", (), ("x=-1:1",), (), False, "refuted"),  # x = -1
+    # --- ranges narrowed by one-variable hypotheses (strict ones keep excluding their end)
+    ("x > 1/3", ("x >= 1/3",), ("x=-1:1",), (), False, "refuted"),
+    ("1/x > 0", ("x > 0",), ("x=-1:1",), (), True, "proved"),
+    ("n >= 2", ("n > 1/2",), ("n=-5:5",), ("n",), False, "refuted"),  # n = 1
+    ("n <= 2", ("n < 3",), ("n=-5:5",), ("n",), True, "proved"),
     # --- contradictory hypotheses: vacuously true
     ("x <= -5", ("x >= 2", "x <= 1"), ("x=-oo:oo",), (), True, "proved"),
 ]
