@@ -10,6 +10,7 @@ file and line and says what to fix.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,8 +32,18 @@ from boundprop.lemma import (
 from boundprop.statement import exact_bound
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-BUNDLED_LEMMAS = Path(__file__).resolve().parent.parent / "lemmas"
-BUNDLED_PROOFS = Path(__file__).resolve().parent.parent / "proofs"
+
+
+def _bundled_dir(name: str) -> Path:
+    """``lemmas/`` or ``proofs/`` of the source tree (editable install), else the
+    copy a regular install puts in ``<prefix>/share/boundprop/`` (pyproject's data-files)."""
+    source_tree = Path(__file__).resolve().parent.parent / name
+    installed = Path(sys.prefix) / "share" / "boundprop" / name
+    return source_tree if source_tree.is_dir() or not installed.is_dir() else installed
+
+
+BUNDLED_LEMMAS = _bundled_dir("lemmas")
+BUNDLED_PROOFS = _bundled_dir("proofs")
 
 
 def bundled_papers() -> list[str]:
