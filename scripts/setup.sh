@@ -27,8 +27,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.boundprop-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "setup: installing boundprop and its dependencies into .venv (first run: a minute or two)" >&2
     export PIP_CONSTRAINT="$PWD/scripts/build-constraints.txt"
-    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    log=.venv/install.log
+    # pip and the build backends are chatty; keep their output for a failure.
+    if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[dev]"; } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: installation failed (log above, also in $log)" >&2
+        exit 1
+    fi
     touch "$stamp"
 fi
