@@ -31,6 +31,7 @@ from boundprop.encode import (
     matrix_shape,
     node_statement,
     node_texts,
+    node_variables,
     relations,
 )
 from boundprop.errors import BoundpropError, UnsupportedError
@@ -723,7 +724,7 @@ def _check_induction(
     def statement(
         goal: sp.Basic, extra_vars: Sequence[sp.Symbol] = (), premises: Sequence[sp.Basic] = tuple(hyps)
     ) -> Statement:
-        variables = list(_vars_of(paper, node, [goal, *premises], where))
+        variables = list(node_variables(paper, node, [goal, *premises], where))
         for symbol in extra_vars:
             variables.append(make_variable(symbol.name, "-oo", "oo", where=where))
         return Statement(tuple(variables), tuple(premises), goal, note="induction")
@@ -809,12 +810,6 @@ def _defined(expr: sp.Basic) -> bool:
         if not (exponent.is_integer and exponent.is_nonnegative) and power.base.is_positive is not True:
             return False
     return all(arg.args[0].is_positive is True for arg in expr.atoms(sp.log))
-
-
-def _vars_of(paper: Paper, node: Node, exprs: Sequence[sp.Basic], where: str) -> list:  # type: ignore[type-arg]
-    from boundprop.encode import node_variables
-
-    return list(node_variables(paper, node, exprs, where))
 
 
 def _with_index_range(statement: Statement, i: sp.Symbol, start: sp.Basic, hi: str, where: str) -> Statement:

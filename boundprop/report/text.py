@@ -145,7 +145,3 @@ def summary(report: PaperReport) -> RenderableType:
         style = "red" if any(word in sentence for word in ("FALSE", "FAILS", "refuted", "contradict")) else ""
         lines.append(Text(sentence, style=style))
     return Group(*lines)
-
-
-def open_nodes(nodes: list[NodeReport]) -> list[str]:
-    return [n.id for n in nodes if not n.status.is_established]
