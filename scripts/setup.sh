@@ -9,6 +9,8 @@ PYTHON=${PYTHON:-python3}
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 command -v pdflatex >/dev/null 2>&1 || need_apt+=(texlive-latex-base texlive-latex-recommended)
+# The LaTeX report uses Latin Modern; --no-install-recommends does not bring it.
+{ command -v kpsewhich >/dev/null 2>&1 && kpsewhich lmodern.sty >/dev/null 2>&1; } || need_apt+=(lmodern)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     SUDO=""
@@ -28,6 +30,10 @@ fi
 stamp=.venv/.boundprop-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "setup: installing boundprop and its dependencies into .venv (first run: a minute or two)" >&2
+    # crlibm (needed by pyinterval) builds only with setuptools<70. pip 25.3 and
+    # newer read build constraints from PIP_BUILD_CONSTRAINT and no longer apply
+    # PIP_CONSTRAINT to isolated builds; older pip reads PIP_CONSTRAINT. Set both.
+    export PIP_BUILD_CONSTRAINT="$PWD/scripts/build-constraints.txt"
     export PIP_CONSTRAINT="$PWD/scripts/build-constraints.txt"
     log=.venv/install.log
     # pip and the build backends are chatty; keep their output for a failure.
