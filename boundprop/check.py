@@ -248,12 +248,18 @@ def _combine(direct: CheckResult, proof: CheckResult, open_ancestors: Sequence[s
                 "which is not established",
             )
         if proof.status in (Status.PROVED, Status.PROVED_BOUNDED):
-            # Both cannot be right; the counterexample is re-verified, so the proof
-            # check is wrong. Never hide this behind a status.
-            raise AssertionError(
-                f"soundness alarm: statement refuted ({direct.evidence}) but proof checked ({proof.evidence})"
+            # Both cannot be right; the counterexample is re-verified at a defined
+            # point, so the proof is wrong (a step or citation that does not hold as
+            # used). The verified counterexample decides; the conflict is reported.
+            return replace(
+                direct,
+                evidence=f"{direct.evidence}; its proof was accepted ({proof.evidence}) but cannot be right: "
+                "the re-verified counterexample shows a proof step or citation does not hold as used",
+                details={**dict(direct.details), "proof_conflict": True},
             )
         return direct
+    if direct.status is Status.ILL_DEFINED:  # a finding: a proof cannot define the statement
+        return replace(direct, seconds=direct.seconds + proof.seconds)
     if _RANK[proof.status] < _RANK[direct.status]:
         return replace(proof, seconds=direct.seconds + proof.seconds)
     return replace(direct, seconds=direct.seconds + proof.seconds)
@@ -401,10 +407,12 @@ def _decide_at_sizes(
             result = points(sizes)
         if statement is not None:
             try:
-                result = _syntactic(statement) or _identity(statement) or decide(statement, budget)
+                # shortcuts only for statements defined everywhere (no guards)
+                shortcut = None if statement.guards else (_syntactic(statement) or _identity(statement))
+                result = shortcut or decide(statement, budget)
             except UnsupportedError as exc:
                 result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
-        if result.status is Status.REFUTED:
+        if result.status.is_finding:
             if statement is not None:
                 result = _shrink(statement, result)
             cex = dict(result.counterexample or {})
@@ -444,75 +452,12 @@ def _decide_at_sizes(
     )
 
 
-_SHRINK_SECONDS = 1.0
-_SIMPLE = tuple(sp.Rational(v) for v in ("0", "1", "-1", "2", "-2", "1/2", "-1/2", "3", "-3", "4", "-4"))
-
-
 def _shrink(statement: Statement, result: CheckResult) -> CheckResult:
-    """A simpler counterexample, if one is near: solvers return points like
-    ``35447/2``. Tries scaling every coordinate down (statements about norms
-    are often homogeneous), then small values coordinate by coordinate; every
-    candidate is re-verified exactly with :func:`boundprop.interval.refutes`,
-    so the result is as sound as the original. Bounded in time."""
-    from fractions import Fraction
+    """A simpler counterexample, if one is near (see :func:`boundprop.counterexample.shrink`:
+    every candidate is re-verified exactly at a defined point; bounded by a count)."""
+    from boundprop.counterexample import shrink
 
-    from boundprop.backends import format_counterexample
-    from boundprop.backends.portfolio import point_of
-    from boundprop.interval import refutes
-
-    try:
-        point = point_of(statement, result.counterexample or {})
-    except (KeyError, ValueError, TypeError):
-        return result
-    started = time.perf_counter()
-    variables = {v.symbol: v for v in statement.variables}
-
-    def inside(sym: sp.Symbol, value: sp.Rational) -> bool:
-        v = variables[sym]
-        ok = bool(v.lo <= value <= v.hi)
-        return ok and (not v.integer or value.is_integer)
-
-    def holds(candidate: dict[sp.Symbol, sp.Rational]) -> bool:
-        if not all(inside(s, val) for s, val in candidate.items()):
-            return False
-        try:
-            return bool(refutes(statement, candidate))
-        except Exception:  # a failed check never makes a point simpler
-            return False
-
-    def size(candidate: dict[sp.Symbol, sp.Rational]) -> int:
-        return sum(abs(int(v.p)) + int(v.q) for v in candidate.values())
-
-    best = dict(point)
-    scale = max((abs(v) for v in best.values()), default=sp.Integer(0))
-    if scale > 4:
-        for target in (1, 2, 4, 8, 16):
-            factor = sp.Rational(target) / scale
-            candidate = {s: v if variables[s].integer else v * factor for s, v in best.items()}
-            if holds(candidate):
-                best = candidate
-                break
-    changed = True
-    while changed and time.perf_counter() - started < _SHRINK_SECONDS:
-        changed = False
-        for s in list(best):
-            if variables[s].integer:
-                continue
-            near = [sp.Rational(Fraction(int(best[s].p), int(best[s].q)).limit_denominator(q)) for q in (1, 2, 4)]
-            for value in (*_SIMPLE, *near):
-                if value == best[s] or abs(value.p) + value.q >= abs(best[s].p) + best[s].q:
-                    continue
-                candidate = {**best, s: value}
-                if holds(candidate):
-                    best, changed = candidate, True
-                    break
-    if best == point or size(best) >= size(point):
-        return result
-    return replace(
-        result,
-        counterexample=format_counterexample(statement, best),
-        evidence=result.evidence + "; simplified to a nearby counterexample, re-verified exactly",
-    )
+    return shrink(statement, result)
 
 
 def _syntactic(statement: Statement) -> CheckResult | None:

@@ -108,6 +108,51 @@ def exact_bound(value: Any, name: str = "?", where: str = "") -> sp.Expr:
 
 
 @dataclass(frozen=True, slots=True)
+class StatementGuard:
+    """A condition that must hold where a subterm of the statement is evaluated.
+
+    ``condition`` is a sympy relation (``x > 0`` for ``log(x)``); ``subterm``
+    and ``reason`` say what needs it ("log(x)", "log needs a positive
+    argument"). ``assume`` is how many of the statement's hypotheses (the
+    first ones, in order) may be assumed when the guard is evaluated:
+    hypotheses restrict the domain first, in order, so the guards of
+    hypothesis ``i`` have ``assume = i`` and the guards of the conclusion
+    ``assume = len(hypotheses)``. Guards are listed in evaluation order
+    (inner subterms before outer ones, by ``assume``); each may also assume
+    the guards listed before it.
+    """
+
+    condition: sp.Basic
+    subterm: str
+    reason: str
+    assume: int = 0
+
+
+def statement_guards(guards: Any, assume: int) -> tuple[StatementGuard, ...]:
+    """Parser guards (anything with ``condition``, ``subterm``, ``reason``) as
+    statement guards that may assume the first ``assume`` hypotheses; guards
+    whose condition is already ``True`` are dropped, duplicates kept once.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> g = StatementGuard(x > 0, "log(x)", "log needs a positive argument")
+    >>> statement_guards([g, g], 2)[0].assume, len(statement_guards([g, g], 2))
+    (2, 1)
+    """
+    out: list[StatementGuard] = []
+    seen: set[tuple[Any, int]] = set()
+    for guard in guards:
+        condition = guard.condition
+        if condition is sp.true or condition is True:
+            continue
+        key = (condition, assume)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(StatementGuard(condition, str(guard.subterm), str(guard.reason), assume))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     """∀ variables ∈ ranges: hypotheses ⇒ conclusion.
 
@@ -115,7 +160,11 @@ class Statement:
     ``hypotheses`` a tuple of relations. ``matrices`` maps a matrix name to
     the entry symbols (row-major, as nested tuples) so counterexamples can
     be reported as matrices; ``note`` says how the statement was obtained
-    (for example "instantiated at n=3, d=2").
+    (for example "instantiated at n=3, d=2"). ``guards`` are the definedness
+    conditions of the statement's subterms (see :class:`StatementGuard`),
+    collected before any simplification: a statement undefined at a point
+    of its domain where the hypotheses before the subterm hold is
+    ill-defined, never proved.
     """
 
     variables: tuple[Variable, ...]
@@ -123,6 +172,7 @@ class Statement:
     conclusion: sp.Basic
     matrices: Mapping[str, tuple[tuple[sp.Symbol, ...], ...]] = field(default_factory=dict)
     note: str = ""
+    guards: tuple[StatementGuard, ...] = ()
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -224,4 +274,5 @@ def tighten_ranges(statement: Statement) -> Statement:
         conclusion=statement.conclusion,
         matrices=statement.matrices,
         note=statement.note,
+        guards=statement.guards,
     )

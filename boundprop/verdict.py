@@ -61,11 +61,20 @@ class Status(enum.StrEnum):
     TESTED = "tested"  # a stated search found no counterexample; no proof
     UNKNOWN = "unknown"
     ASSUMED = "assumed"  # taken as given, explicitly, in the lemma file
+    # undefined at a point of its domain where the hypotheses before the
+    # undefined subterm hold (log of a non-positive number, division by 0, ...):
+    # a finding like REFUTED, carried with an exact witness point
+    ILL_DEFINED = "ill-defined"
 
     @property
     def is_established(self) -> bool:
         """True for statuses that count towards ``fully_checked``."""
         return self in (Status.PROVED, Status.PROVED_BOUNDED, Status.ASSUMED)
+
+    @property
+    def is_finding(self) -> bool:
+        """True for statuses that show the statement wrong at a verified point."""
+        return self in (Status.REFUTED, Status.ILL_DEFINED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,5 +95,12 @@ class CheckResult:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.status is Status.REFUTED and not self.counterexample:
+        if self.status is Status.REFUTED and self.counterexample is None:
             raise ValueError("a refuted result must carry its counterexample")
+        if self.status is Status.ILL_DEFINED and self.counterexample is None:
+            raise ValueError("an ill-defined result must carry its witness point")
+
+    @property
+    def witness(self) -> Mapping[str, CounterValue] | None:
+        """The point an ILL_DEFINED result is undefined at (None otherwise)."""
+        return self.counterexample if self.status is Status.ILL_DEFINED else None

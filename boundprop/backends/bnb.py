@@ -162,12 +162,31 @@ def _faces(h: sp.Expr, variables: Sequence[Variable]) -> tuple[tuple[int, float,
             f = float(end)
             if sp.Rational(f) != end:
                 continue
+            if not _face_is_small(h, v.symbol, end):
+                continue  # (1 + 1/x)**x at x = 10**7 would be an exact rational of 10**8 digits
             face = sp.sympify(h.xreplace({v.symbol: end}))
             try:
                 out.append((i, f, compile_iv(face, symbols)))
             except UnsupportedError:
                 continue
     return tuple(out)
+
+
+# Largest exponent a face may get by fixing a variable (sympy would then expand
+# the power exactly); the same limit as exact evaluation at points.
+_FACE_MAX_EXPONENT = 4096
+
+
+def _face_is_small(h: sp.Expr, symbol: sp.Symbol, end: sp.Expr) -> bool:
+    """False when fixing ``symbol`` at ``end`` gives a power with a huge constant
+    exponent (sympy would build an astronomically large exact rational)."""
+    for power in h.atoms(sp.Pow):
+        if symbol not in power.exp.free_symbols:
+            continue
+        exponent = power.exp.xreplace({symbol: end})
+        if exponent.is_Number and abs(exponent) > _FACE_MAX_EXPONENT:
+            return False
+    return True
 
 
 class _AbsResolver:

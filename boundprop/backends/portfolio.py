@@ -100,9 +100,19 @@ def _bnb_module() -> tuple[Any, str]:
 
 
 def decide(
-    statement: Statement, budget: Budget, progress: Progress | None = None
+    statement: Statement,
+    budget: Budget,
+    progress: Progress | None = None,
+    *,
+    guarded: bool = True,
 ) -> CheckResult:
     """Decide ``statement`` with the methods its shape calls for.
+
+    First, always, the definedness layer (:mod:`boundprop.backends.definedness`):
+    a statement undefined somewhere on its domain is ILL_DEFINED or at most
+    unknown, never proved; a statement without variables is evaluated
+    exactly; a proof under contradictory hypotheses says so. The layer calls
+    back here with ``guarded=False`` for guard-free statements.
 
     Parameters
     ----------
@@ -130,6 +140,12 @@ def decide(
     >>> r.details["tried"]
     ['exact: undecided', 'z3: proved']
     """
+    if guarded:
+        from boundprop.backends import definedness
+
+        return definedness.decide(
+            statement, budget, lambda s, b: decide(s, b, progress, guarded=False)
+        )
     start = time.monotonic()
     # Ranges narrowed by one-variable hypotheses: an equivalent statement whose
     # boxes no longer straddle edges the hypotheses already fix.

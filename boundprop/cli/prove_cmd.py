@@ -25,8 +25,16 @@ from rich.console import Console
 
 from boundprop.backends import portfolio
 from boundprop.errors import ExpressionError, InputError, RangeError
-from boundprop.expr import SCALAR_FUNCTIONS, is_relation, parse
-from boundprop.statement import Budget, Statement, Variable, exact_bound, make_variable
+from boundprop.expr import SCALAR_FUNCTIONS, Guard, is_relation, parse
+from boundprop.statement import (
+    Budget,
+    Statement,
+    StatementGuard,
+    Variable,
+    exact_bound,
+    make_variable,
+    statement_guards,
+)
 from boundprop.verdict import CheckResult, Status
 
 HELP = "prove or refute one inequality (exact, z3, interval branch-and-bound, falsifier)"
@@ -156,13 +164,23 @@ def build_statement(
             make_variable(name, lo, hi, integer=name in integers, where=f"--var {name}")
         )
     symbols = {v.name: v.symbol for v in variables}
-    conclusion = _relation(expr, symbols, "EXPR")
-    hypotheses = tuple(_relation(text, symbols, f"--assume {text!r}") for text in assumes)
-    return Statement(variables=tuple(variables), hypotheses=hypotheses, conclusion=conclusion)
+    guards: list[StatementGuard] = []
+    hypotheses: list[Any] = []
+    for text in assumes:
+        # each --assume is one hypothesis; its guards may assume the ones before it
+        found: list[Guard] = []
+        hypotheses.append(_relation(text, symbols, f"--assume {text!r}", found))
+        guards += statement_guards(found, len(hypotheses) - 1)
+    found = []
+    conclusion = _relation(expr, symbols, "EXPR", found)
+    guards += statement_guards(found, len(hypotheses))
+    return Statement(
+        variables=tuple(variables), hypotheses=tuple(hypotheses), conclusion=conclusion, guards=tuple(guards)
+    )
 
 
-def _relation(text: str, symbols: dict[str, sp.Symbol], where: str) -> Any:
-    value = parse(text, symbols, where)
+def _relation(text: str, symbols: dict[str, sp.Symbol], where: str, guards: list[Guard] | None = None) -> Any:
+    value = parse(text, symbols, where, guards=guards)
     if value is sp.true or value is sp.false or (
         is_relation(value) and not isinstance(value, sp.Symbol)
     ):
@@ -185,13 +203,23 @@ def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
     >>> result_json(st, CheckResult(Status.TESTED, "falsifier", "none found"))["verdict"]
     'unknown'
     """
-    verdict = {Status.PROVED: "proved", Status.REFUTED: "refuted"}.get(result.status, "unknown")
+    verdict = {Status.PROVED: "proved", Status.REFUTED: "refuted", Status.ILL_DEFINED: "ill-defined"}.get(
+        result.status, "unknown"
+    )
+    point = dict(result.counterexample) if result.counterexample is not None else None
     return {
         "verdict": verdict,
         "status": result.status.value,
         "method": result.method,
         "evidence": result.evidence,
-        "counterexample": dict(result.counterexample) if result.counterexample else None,
+        "counterexample": point if result.status is Status.REFUTED else None,
+        "witness": point if result.status is Status.ILL_DEFINED else None,
+        "undefined": (
+            {"subterm": result.details.get("undefined"), "reason": result.details.get("reason")}
+            if result.status is Status.ILL_DEFINED
+            else None
+        ),
+        "vacuous": bool(result.details.get("vacuous", False)),
         "seconds": round(result.seconds, 4),
         "statement": str(statement.conclusion),
         "assumptions": [str(h) for h in statement.hypotheses],
@@ -222,9 +250,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
         return 0
     label = result.status.value.upper()
     print(f"{label} by {result.method} in {result.seconds:.2f} s: {result.evidence}")
-    if result.counterexample:
+    if result.status.is_finding and result.counterexample is not None:
+        kind = "witness (undefined there)" if result.status is Status.ILL_DEFINED else "counterexample"
         values = ", ".join(f"{k} = {_value_text(v)}" for k, v in result.counterexample.items())
-        print(f"counterexample: {values}")
+        print(f"{kind}: {values or 'none needed (no variables)'}")
     if statement.variables:
         print("variables: " + "; ".join(_range_text(v) for v in statement.variables))
     return 0

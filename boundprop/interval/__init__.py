@@ -209,11 +209,15 @@ def truth_at_point(relation: Any, point: Mapping[sp.Symbol, Any]) -> Tri:
 
 
 def refutes(statement: Statement, point: Mapping[Any, Any]) -> bool:
-    """True only if ``point`` is an interval-verified counterexample to ``statement``.
+    """True only if ``point`` is an interval-verified counterexample to ``statement``
+    at a point where the statement is defined.
 
     Requires: a value for every variable, exact and inside its range, an
-    integer for integer variables, every hypothesis TRUE and the conclusion
-    FALSE at the point. Anything undecided gives False.
+    integer for integer variables, every guard of the statement TRUE where
+    it is evaluated (in order; the first failing guard makes the point
+    undefined, not a counterexample), every hypothesis TRUE and the
+    conclusion FALSE at the point. Anything undecided gives False. See
+    :mod:`boundprop.counterexample`.
 
     Examples
     --------
@@ -223,22 +227,6 @@ def refutes(statement: Statement, point: Mapping[Any, Any]) -> bool:
     >>> refutes(st, {v.symbol: sp.Integer(2)}), refutes(st, {v.symbol: sp.Integer(1)})
     (True, False)
     """
-    try:
-        by_name = {str(k): v for k, v in point.items()}
-        values: dict[sp.Symbol, sp.Rational] = {}
-        for var in statement.variables:
-            raw = point[var.symbol] if var.symbol in point else by_name.get(var.name)
-            if raw is None:
-                return False
-            v = exact_value(raw)
-            if var.integer and not v.is_Integer:
-                return False
-            if (var.lo.is_finite and v < var.lo) or (var.hi.is_finite and v > var.hi):
-                return False
-            values[var.symbol] = v
-        for hyp in statement.hypotheses:
-            if truth_at_point(hyp, values) is not Tri.TRUE:
-                return False
-        return truth_at_point(statement.conclusion, values) is Tri.FALSE
-    except (UnsupportedError, UndefinedError, KeyError, TypeError, ValueError):
-        return False
+    from boundprop import counterexample
+
+    return counterexample.refutes(statement, point)
