@@ -133,7 +133,7 @@ def check_paper(
         # proof citing them checks only relative to them
         so_far = {nid: r[0].status for nid, r in results.items()}
         open_ancestors = tuple(unestablished_ancestors(graph, so_far, node_id))
-        results[node_id] = _check_one(paper, node_id, budget, decide, open_ancestors)
+        results[node_id] = _check_one(paper, node_id, budget, decide, open_ancestors, so_far)
         node = paper.nodes.get(node_id)
         if node is not None and node.hypotheses and not node.assume:
             premises[node_id] = check_premises(paper, node, budget, decide)
@@ -156,7 +156,9 @@ def check_paper(
             counterexample=combined.counterexample,
             seconds=combined.seconds,
             uses=tuple(sorted(graph.predecessors(node_id))),
-            fully_checked=fully_checked(graph, statuses, node_id),
+            # a refuted proof step is a finding: the node is not fully checked
+            # even when its direct check proves it
+            fully_checked=fully_checked(graph, statuses, node_id) and proof_status is not Status.REFUTED,
             unestablished=tuple(unestablished_ancestors(graph, statuses, node_id)),
             direct=direct,
             steps=steps,
@@ -190,7 +192,12 @@ def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> 
 
 
 def _check_one(
-    paper: Paper, node_id: str, budget: Budget, decide: Decide, open_ancestors: Sequence[str] = ()
+    paper: Paper,
+    node_id: str,
+    budget: Budget,
+    decide: Decide,
+    open_ancestors: Sequence[str] = (),
+    statuses: Mapping[str, Status] | None = None,
 ) -> tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]:
     if node_id.startswith("def:"):
         return CheckResult(Status.ASSUMED, "definition", "a definition is taken as given"), None, (), None
@@ -206,16 +213,21 @@ def _check_one(
     node_budget = replace(budget, seconds=node.seconds) if node.seconds else budget
     proof = paper.proofs.get(node_id)
     if node.informal:
-        return _check_informal(paper, node, proof, node_budget, decide)
+        return _check_informal(paper, node, proof, node_budget, decide, statuses)
     direct = check_statement(paper, node, node_budget, decide)
     if proof is None:
         return direct, direct, (), None
-    steps, proof_result = check_proof(paper, node, proof, node_budget, decide)
+    steps, proof_result = check_proof(paper, node, proof, node_budget, decide, statuses)
     return _combine(direct, proof_result, open_ancestors), direct, steps, proof_result.status
 
 
 def _check_informal(
-    paper: Paper, node: Node, proof: Proof | None, budget: Budget, decide: Decide
+    paper: Paper,
+    node: Node,
+    proof: Proof | None,
+    budget: Budget,
+    decide: Decide,
+    statuses: Mapping[str, Status] | None = None,
 ) -> tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]:
     """A node whose conclusion names a quantity defined only in words.
 
@@ -226,7 +238,7 @@ def _check_informal(
     direct = CheckResult(Status.UNKNOWN, "informal", f"informal statement: {node.informal}")
     if proof is None:
         return direct, direct, (), None
-    steps, proof_result = check_proof(paper, node, proof, budget, decide)
+    steps, proof_result = check_proof(paper, node, proof, budget, decide, statuses)
     if proof_result.status in (Status.PROVED, Status.PROVED_BOUNDED):
         evidence = (
             f"all {len(proof.steps)} proof steps and the closing implication checked "
@@ -239,6 +251,16 @@ def _check_informal(
 
 
 def _combine(direct: CheckResult, proof: CheckResult, open_ancestors: Sequence[str] = ()) -> CheckResult:
+    """The node's result from its direct check and its proof.
+
+    A refuted direct check wins. A proof that is not proved (unknown, or
+    resting on a node that is not established) adds nothing: the node keeps
+    its direct result, whose evidence then names what the proof rests on. A
+    *refuted* proof (a proof step refuted with a re-verified counterexample)
+    leaves the node with the status of its direct check, but the proof's
+    status is reported as refuted and the node is never fully checked (see
+    :func:`check_paper`); the evidence says so.
+    """
     if direct.status is Status.REFUTED:
         if proof.status in (Status.PROVED, Status.PROVED_BOUNDED) and open_ancestors:
             # a proof from a false (or unestablished) lemma is no contradiction
@@ -260,9 +282,19 @@ def _combine(direct: CheckResult, proof: CheckResult, open_ancestors: Sequence[s
         return direct
     if direct.status is Status.ILL_DEFINED:  # a finding: a proof cannot define the statement
         return replace(direct, seconds=direct.seconds + proof.seconds)
-    if _RANK[proof.status] < _RANK[direct.status]:
-        return replace(proof, seconds=direct.seconds + proof.seconds)
-    return replace(direct, seconds=direct.seconds + proof.seconds)
+    seconds = direct.seconds + proof.seconds
+    if proof.status is Status.REFUTED:
+        evidence = f"{direct.evidence}; but its proof is REFUTED: {proof.evidence}"
+        return replace(direct, evidence=evidence, seconds=seconds)
+    if direct.status not in _RANK:  # ill-defined (or another non-decision): never overridden by a proof
+        return replace(direct, seconds=seconds)
+    if proof.status in _RANK and _RANK[proof.status] < _RANK[direct.status]:
+        return replace(proof, seconds=seconds)
+    rests_on = proof.details.get("rests_on")
+    if rests_on and proof.status not in (Status.PROVED, Status.PROVED_BOUNDED):
+        evidence = f"{direct.evidence}; its proof is not proved: {proof.evidence}"
+        return replace(direct, evidence=evidence, seconds=seconds)
+    return replace(direct, seconds=seconds)
 
 
 def check_statement(paper: Paper, node: Node, budget: Budget, decide: Decide) -> CheckResult:
@@ -501,16 +533,49 @@ def _fmt_ranges(node: Node) -> str:
 
 
 def check_proof(
-    paper: Paper, node: Node, proof: Proof, budget: Budget, decide: Decide
+    paper: Paper,
+    node: Node,
+    proof: Proof,
+    budget: Budget,
+    decide: Decide,
+    statuses: Mapping[str, Status] | None = None,
 ) -> tuple[tuple[StepOutcome, ...], CheckResult]:
-    """Check each step, then that the steps' claims imply the conclusion."""
+    """Check each step, then that the steps' claims imply the conclusion.
+
+    ``statuses`` are the results of the nodes checked so far: a step that
+    cites a node that is not established (refuted, ill-defined, unknown,
+    tested) is at best proved *relative to* it, which proves nothing, so the
+    step is reported unknown with evidence naming the node it rests on (a
+    refutation of the step stands: its counterexample satisfies the cited
+    facts). Without ``statuses`` the cited nodes are taken as established.
+
+    The proof is PROVED (or PROVED_BOUNDED) when every step and the closing
+    implication are; REFUTED when a step is refuted (a re-verified
+    counterexample: the paper's argument is wrong there, whatever the node's
+    direct check says); UNKNOWN otherwise.
+    """
     started = time.perf_counter()
     outcomes: list[StepOutcome] = []
+    rests_on: list[str] = []
     for index, step in enumerate(proof.steps, start=1):
         try:
             result = _check_step(paper, node, proof, step, index, budget, decide)
         except UnsupportedError as exc:
             result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
+        unestablished = [
+            c.node for c in step.using if statuses is not None and not statuses[c.node].is_established
+        ]
+        if unestablished and result.status is not Status.REFUTED:
+            rests_on += [c for c in unestablished if c not in rests_on]
+            what = ", ".join(f"{c} ({statuses[c].value})" for c in unestablished)  # type: ignore[index]
+            result = CheckResult(
+                Status.UNKNOWN,
+                result.method,
+                f"rests on {what}, which is not established (the step itself: {result.status.value}, "
+                f"{result.evidence})",
+                result.seconds,
+                details={"rests_on": tuple(unestablished)},
+            )
         outcomes.append(StepOutcome(index=index, claim=step.claim, result=result))
     if node.conclusion is None:
         closing = CheckResult(
@@ -527,6 +592,7 @@ def check_proof(
         )
     outcomes.append(StepOutcome(index=len(proof.steps) + 1, claim="(steps imply the conclusion)", result=closing))
     seconds = time.perf_counter() - started
+    details = {"rests_on": tuple(rests_on)} if rests_on else {}
     failing = [o for o in outcomes if o.result.status not in (Status.PROVED, Status.PROVED_BOUNDED)]
     if not failing:
         bounded = any(o.result.status is Status.PROVED_BOUNDED for o in outcomes)
@@ -536,13 +602,25 @@ def check_proof(
             f"all {len(proof.steps)} proof steps and the closing implication checked",
             seconds,
         )
+    refuted = [o for o in failing if o.result.status is Status.REFUTED]
+    if refuted:
+        first = refuted[0]
+        which = "the closing implication" if first.index > len(proof.steps) else f"proof step {first.index}"
+        return tuple(outcomes), CheckResult(
+            Status.REFUTED,
+            "proof",
+            f"{which} is refuted: {first.result.evidence}",
+            seconds,
+            counterexample=first.result.counterexample,
+            details={**details, "refuted_steps": tuple(o.index for o in refuted)},
+        )
     first = failing[0]
-    what = "refuted" if first.result.status is Status.REFUTED else first.result.status.value
     return tuple(outcomes), CheckResult(
         Status.UNKNOWN,
         "proof",
-        f"proof step {first.index} is {what}: {first.result.evidence}",
+        f"proof step {first.index} is {first.result.status.value}: {first.result.evidence}",
         seconds,
+        details=details,
     )
 
 

@@ -271,15 +271,97 @@ def _citation_facts(
     for name in subs_values:
         if name not in paper.params and name not in paper.matrices:
             raise LemmaFileError(f"'with' substitutes {name!r}, which is not a parameter or matrix", where)
+    # The sizes the cited node is instantiated at: read from the shapes of the
+    # values its matrices take here (substituted or the citing node's own).
+    # They must be sizes the cited node was established for.
+    cited_sizes = _cited_sizes(paper, cited, sizes, space, subs_values, where)
     # The cited node is parsed in a namespace where the substituted names have
     # their new values *before* definitions are built: a definition that uses a
     # parameter (q = x**2) must see the substitution too (x = t gives t**2).
-    cited_names = _substituted_names(paper, sizes, subs_values)
+    cited_names = _substituted_names(paper, {**(sizes or {}), **cited_sizes}, subs_values)
     conclusion = relations(parse(cited.conclusion, cited_names, where), cited.conclusion, where)
     hyps = [relations(parse(h, cited_names, where), h, where) for h in cited.hypotheses]
     needed = [h for h in hyps if h is not sp.true]
-    needed += _range_obligations(paper, cited, sizes, space, subs_values, where)
+    needed += _range_obligations(paper, cited, sizes, space, {**cited_sizes, **subs_values}, where)
     return [conclusion], needed
+
+
+class CitationError(UnsupportedError):
+    """A cited node cannot be applied here: an obligation of the citation
+    (a size it was established for, a matrix shape) is not met. The citing
+    step is then not proved; the message names the unmet obligation."""
+
+
+def _cited_sizes(
+    paper: Paper, cited: Node, sizes: Sizes | None, space: Namespace, subs_values: Mapping[str, Any], where: str
+) -> dict[str, int]:
+    """The dimensions of the cited node at this citation, checked.
+
+    Every matrix the cited node mentions takes a value here (substituted by
+    ``with``, or the citing node's own at its ``sizes``); the value's shape
+    must match the matrix's declared shape, which fixes the cited node's
+    dimensions (a dimension given explicitly by ``with`` or by the citing
+    node's sizes must agree). Each dimension must lie in the cited node's
+    ``sizes``: a matrix node is established only there (proved-bounded). A
+    violation raises :class:`CitationError` naming it.
+    """
+    texts = node_texts(cited)
+    names = matrices_of(paper, texts)
+    for definition in definitions_of(paper, texts):
+        expr = paper.definitions[definition].expr
+        if expr:
+            names += [m for m in matrices_of(paper, [expr]) if m not in names]
+    if not names:
+        return {}
+    fixed: dict[str, int] = {}  # dimensions the citation context gives explicitly
+    for name in names:
+        for dim in paper.matrices[name].shape:
+            if isinstance(dim, int) or dim in fixed:
+                continue
+            if dim in subs_values:
+                value = sp.sympify(subs_values[dim])
+                if not value.is_Integer:
+                    raise CitationError(
+                        f"citation of {cited.id!r}: dimension {dim} must be a concrete size, got {value}"
+                    )
+                fixed[dim] = int(value)
+            elif sizes and dim in sizes:
+                fixed[dim] = int(sizes[dim])
+    bound: dict[str, int] = {}
+    for name in names:
+        value = subs_values.get(name, space.names.get(name))
+        if not isinstance(value, sp.MatrixBase):
+            if name in subs_values:
+                raise CitationError(
+                    f"citation of {cited.id!r}: {name} is a matrix of shape {_shape_text(paper, name)}, "
+                    f"but 'with' gives it the non-matrix value {value}"
+                )
+            raise CitationError(f"matrix {name!r} of cited node {cited.id!r} has no entries at these sizes")
+        for dim, actual in zip(paper.matrices[name].shape, value.shape, strict=True):
+            expected = dim if isinstance(dim, int) else fixed.get(dim, bound.get(dim))
+            if expected is not None and expected != actual:
+                raise CitationError(
+                    f"citation of {cited.id!r}: {name} must have shape {_shape_text(paper, name)}, but the value "
+                    f"given here is {value.rows}x{value.cols} ({dim} = {expected} here)"
+                )
+            if isinstance(dim, str):
+                bound[dim] = int(actual)
+    for dim, size in bound.items():
+        if dim in cited.sizes:
+            lo, hi = cited.sizes[dim]
+            if not lo <= size <= hi:
+                raise CitationError(
+                    f"citation obligation not met: cited node {cited.id!r} is established only for "
+                    f"{dim} in [{lo}, {hi}], but is cited here at {dim} = {size}"
+                )
+        elif not cited.assume:
+            raise CitationError(f"cited node {cited.id!r} gives no sizes.{dim}: it is established at no size")
+    return bound
+
+
+def _shape_text(paper: Paper, name: str) -> str:
+    rows, cols = paper.matrices[name].shape
+    return f"{rows}x{cols}"
 
 
 def _substituted_names(paper: Paper, sizes: Sizes | None, subs_values: Mapping[str, Any]) -> dict[str, Any]:
@@ -306,16 +388,8 @@ def _range_obligations(
     given to one of its variables lies in that variable's range (the cited
     node is proved only there), and is an integer where the variable is.
 
-    A cited matrix statement is checked only at the sizes of its own
-    ``sizes``; citing it at another size is refused (UnsupportedError, so the
-    step stays unproved)."""
-    for dim, size in (sizes or {}).items():
-        if dim in cited.sizes:
-            lo_s, hi_s = cited.sizes[dim]
-            if not lo_s <= size <= hi_s:
-                raise UnsupportedError(
-                    f"cited node {cited.id!r} is checked only for {dim} in [{lo_s}, {hi_s}], not at {dim}={size}"
-                )
+    The sizes of a cited matrix statement are checked by :func:`_cited_sizes`
+    (their values come in ``subs_values``)."""
     # the names the cited statement quantifies over, read from its text and
     # the definitions it uses (not from its parsed form: sympy may simplify a
     # name away, floor(l) >= l is True for integer l, yet at l = x it is not)
@@ -377,7 +451,10 @@ def validate_paper(paper: Paper) -> None:
             where = f"{proof.source}:{step.line}"
             try:
                 for citation in step.using:
-                    citation_facts(paper, citation, sizes, where)
+                    try:
+                        citation_facts(paper, citation, sizes, where)
+                    except CitationError:
+                        pass  # an unmet obligation: the step is reported unproved, not an input error
                 if step.induction is None:
                     node_statement(paper, node, sizes, conclusion=step.claim, where=where)
             except BoundpropError as exc:

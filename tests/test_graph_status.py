@@ -9,7 +9,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import sympy as sp
 
 from boundprop.check import check_paper
@@ -126,10 +125,13 @@ def test_refuted_statement_beats_unproved_proof(lemma_file: Callable[..., Path])
     node = report.nodes["C"]
     assert node.status is Status.REFUTED
     assert node.counterexample == {"x": "1/2"}
-    assert node.proof_status is Status.UNKNOWN
+    # the script also refutes the closing implication (x <= 1 => x <= 2): a
+    # refuted proof step is a finding, the proof is refuted (issue 13, class 6)
+    assert node.proof_status is Status.REFUTED
+    assert [s.result.status for s in node.steps] == [Status.UNKNOWN, Status.REFUTED]
 
 
-def test_refuted_statement_with_checked_proof_is_an_alarm(lemma_file: Callable[..., Path]) -> None:
+def test_refuted_statement_with_checked_proof_reports_the_conflict(lemma_file: Callable[..., Path]) -> None:
     paper = load_paper(lemma_file(BODY, proofs=PROOFS))
 
     def decide(statement: Statement, budget: Budget) -> CheckResult:
@@ -137,8 +139,10 @@ def test_refuted_statement_with_checked_proof_is_an_alarm(lemma_file: Callable[.
             return CheckResult(Status.REFUTED, "scripted", "cex", counterexample={"x": "3"})
         return CheckResult(Status.PROVED, "scripted", "proved")
 
-    with pytest.raises(AssertionError, match="soundness alarm"):
-        check_paper(paper, decide=decide)
+    # the verified counterexample decides; the conflict with the proof is reported
+    node = check_paper(paper, decide=decide).nodes["C"]
+    assert node.status is Status.REFUTED
+    assert "cannot be right" in node.evidence
 
 
 def test_graph_outputs(lemma_file: Callable[..., Path]) -> None:

@@ -473,8 +473,10 @@ def test_a_proof_from_a_refuted_lemma_is_no_soundness_alarm(tmp_path: Path) -> N
     report = check_paper(load_paper(path), Budget(seconds=2))
     assert report.nodes["L1"].status is Status.REFUTED
     t = report.nodes["T"]
-    assert t.status is Status.REFUTED and t.proof_status is Status.PROVED and not t.fully_checked
-    assert "relative to L1" in t.evidence
+    # issue 13, class 3: a proof resting on a refuted lemma proves nothing (it
+    # was PROVED "relative to L1"); the step names the node it rests on
+    assert t.status is Status.REFUTED and t.proof_status is Status.UNKNOWN and not t.fully_checked
+    assert "rests on L1 (refuted)" in t.steps[0].result.evidence
 
 
 # induction._nonzero_point once searched l = 0..3 whatever l_max: a closed

@@ -26,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"bundled paper id ({', '.join(bundled_papers())}) or path to a lemma .toml; default: all bundled",
     )
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if anything is refuted, 2 if unknown")
+    parser.add_argument(
+        "--strict", action="store_true",
+        help="exit 1 if anything (a node or a proof step) is refuted or ill-defined, 2 if unknown",
+    )
     parser.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per statement")
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
 
@@ -55,7 +58,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
             out.print(summary(report))
     if args.strict:
         statuses = {n.status for r in reports for n in r.nodes.values()}
-        if Status.REFUTED in statuses:
+        # a refuted proof step is a finding even when the node's own status is proved
+        wrong_proof = any(n.proof_status is Status.REFUTED for r in reports for n in r.nodes.values())
+        if statuses & {Status.REFUTED, Status.ILL_DEFINED} or wrong_proof:
             return 1
         if statuses & {Status.UNKNOWN, Status.TESTED}:
             return 2

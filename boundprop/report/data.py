@@ -61,5 +61,8 @@ def paper_json(report: PaperReport) -> dict[str, Any]:
         "source": str(report.paper.source),
         "seconds": round(report.seconds, 3),
         "counts": counts,
+        # nodes whose proof has a refuted step: a finding even when the
+        # node's own status (its direct check) is proved
+        "refuted_proofs": [n.id for n in report.nodes.values() if n.proof_status is Status.REFUTED],
         "nodes": [node_json(n) for n in report.nodes.values()],
     }

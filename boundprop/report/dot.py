@@ -2,7 +2,10 @@
 
 Border colour = status of the statement itself (direct check); fill colour =
 status of the node overall (its proof included); fully checked nodes get a
-double border and refuted ones a red fill, so both stand out at a glance.
+double border and refuted ones a red fill, so both stand out at a glance. A
+node whose proof is refuted (a proof step with a re-verified counterexample)
+keeps the colours of its status but is drawn with a thick dashed red border
+and the line "proof refuted" in its label.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ def _node_line(node: NodeReport) -> str:
     if node.kind == "definition":
         label = node.id[4:]
     label += f"\n{node.status.value}"
+    proof_refuted = node.proof_status is Status.REFUTED
+    if proof_refuted:
+        label += "\nproof refuted"
     attrs = {
         "label": label,
         "style": "filled",
@@ -55,6 +61,11 @@ def _node_line(node: NodeReport) -> str:
     }
     if node.fully_checked and node.kind != "definition":
         attrs["peripheries"] = "2"
+    if proof_refuted:
+        attrs["style"] = "filled,dashed"
+        attrs["color"] = BORDER[Status.REFUTED]
+        attrs["penwidth"] = "3"
+        attrs["tooltip"] += " Its proof is refuted."
     body = ", ".join(f"{key}={_quote(value)}" for key, value in attrs.items())
     return f"  {_quote(node.id)} [{body}];"
 
@@ -98,6 +109,7 @@ def to_graph_json(report: PaperReport) -> dict[str, Any]:
                 "status": n.status.value,
                 "direct_status": (n.direct.status.value if n.direct else n.status.value),
                 "fully_checked": n.fully_checked,
+                "proof_status": n.proof_status.value if n.proof_status is not None else None,
             }
             for n in report.nodes.values()
         ],

@@ -1083,6 +1083,7 @@ def report_document(
     typesetter = Typesetter(paper)
     statements = [n for n in report.nodes.values() if n.id in paper.nodes]
     counts = {s: len([n for n in statements if n.status is s]) for s in Status}
+    wrong_proofs = [n for n in statements if n.proof_status is Status.REFUTED]
     authors = escape(", ".join(paper.authors)) + (f" ({paper.year})" if paper.year else "")
     body: list[str] = [
         r"\documentclass[10pt]{article}",
@@ -1106,6 +1107,7 @@ def report_document(
         escape(
             f"{len(statements)} statements: "
             + ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
+            + (f"; {len(wrong_proofs)} refuted proof{'s' if len(wrong_proofs) != 1 else ''}" if wrong_proofs else "")
             + "."
         )
         + (f" Checked in {report.seconds:.1f}\\,s." if show_seconds else ""),
@@ -1117,8 +1119,15 @@ def report_document(
     ]
     refuted = [n for n in statements if n.status is Status.REFUTED]
     theorems = [n for n in statements if n.kind == "theorem"]
-    if refuted or theorems:
+    if refuted or theorems or wrong_proofs:
         body.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\raggedright")
+        for node in wrong_proofs:
+            wrong = [s for s in node.steps if s.result.status is Status.REFUTED]
+            line = rf"\item \textbf{{Wrong proof:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}}, "
+            line += escape(", ".join(f"step {s.index}" for s in wrong) + " refuted")
+            if wrong and wrong[0].result.counterexample:
+                line += " by " + counterexample_latex(wrong[0].result.counterexample, typesetter)
+            body.append(line + ".")
         for node in refuted:
             line = rf"\item \textbf{{False:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
             line += "(" + escape(node.provenance) + ")"

@@ -71,6 +71,12 @@ def _name(node: NodeReport) -> str:
     return f"{node.label}{variant} [{node.id}]"
 
 
+def refuted_proofs(report: PaperReport) -> list[str]:
+    """Ids of the nodes whose proof is refuted (a step refuted with a
+    re-verified counterexample), whatever the node's own status."""
+    return [n.id for n in report.nodes.values() if n.proof_status is Status.REFUTED]
+
+
 def findings(report: PaperReport) -> list[str]:
     """The findings in plain words, one sentence per line (no styling).
 
@@ -81,9 +87,11 @@ def findings(report: PaperReport) -> list[str]:
     """
     nodes = [n for n in report.nodes.values() if not n.id.startswith("def:")]
     counts = {s: sum(1 for n in nodes if n.status is s) for s in Status}
+    wrong_proofs = refuted_proofs(report)
     out = [
         f"{len(nodes)} statements checked in {report.seconds:.1f} s: "
         + ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
+        + (f"; {len(wrong_proofs)} refuted proof{'s' if len(wrong_proofs) != 1 else ''}" if wrong_proofs else "")
         + "."
     ]
     refuted = [n for n in nodes if n.status is Status.REFUTED]
