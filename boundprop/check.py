@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import networkx as nx
 import sympy as sp
@@ -35,7 +36,7 @@ from boundprop.encode import (
     relations,
 )
 from boundprop.errors import BoundpropError, UnsupportedError
-from boundprop.expr import relations_of
+from boundprop.expr import Guard, relations_of
 from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
 from boundprop.lemma import Node, Paper, Proof, Step
 from boundprop.statement import Budget, Statement, affine_bound, make_variable, tighten_ranges
@@ -588,7 +589,7 @@ def check_proof(
             node,
             budget,
             decide,
-            lambda sizes: node_statement(paper, node, sizes, assumptions=_parse_all(paper, node, claims, sizes)),
+            lambda sizes: _with_claims(paper, node, claims, sizes),
         )
     outcomes.append(StepOutcome(index=len(proof.steps) + 1, claim="(steps imply the conclusion)", result=closing))
     seconds = time.perf_counter() - started
@@ -625,11 +626,32 @@ def check_proof(
 
 
 def _parse_all(
-    paper: Paper, node: Node, texts: Sequence[str], sizes: Mapping[str, int] | None
+    paper: Paper,
+    node: Node,
+    texts: Sequence[str],
+    sizes: Mapping[str, int] | None,
+    guards: list[list[Guard]] | None = None,
 ) -> list[sp.Basic]:
+    """The relations of ``texts``; with ``guards``, one list of definedness
+    guards per text is appended to it."""
     space = Namespace(paper, sizes)
     where = paper.where(node.line)
-    return [relations(space.parse(t, where), t, where) for t in texts]
+    out = []
+    for t in texts:
+        found: list[Guard] = []
+        out.append(relations(space.parse(t, where, guards=found), t, where))
+        if guards is not None:
+            guards.append(found)
+    return out
+
+
+def _with_claims(
+    paper: Paper, node: Node, claims: Sequence[str], sizes: Mapping[str, int] | None, **kwargs: Any
+) -> Statement:
+    """:func:`node_statement` with ``claims`` as assumptions, their guards included."""
+    guards: list[list[Guard]] = []
+    assumptions = _parse_all(paper, node, claims, sizes, guards) + list(kwargs.pop("assumptions", []))
+    return node_statement(paper, node, sizes, assumptions=assumptions, assumption_guards=guards, **kwargs)
 
 
 def _check_step(
@@ -651,26 +673,21 @@ def _check_step(
 
     def build(sizes: Mapping[str, int] | None) -> Statement:
         """The claim, under the earlier claims and the cited conclusions."""
-        assumptions = _parse_all(paper, node, earlier, sizes) + cited(sizes)[0]
-        return node_statement(paper, node, sizes, conclusion=step.claim, assumptions=assumptions, where=where)
+        facts = cited(sizes)[0]
+        return _with_claims(paper, node, earlier, sizes, conclusion=step.claim, assumptions=facts, where=where)
 
     def build_obligations(sizes: Mapping[str, int] | None) -> Statement:
         """The cited nodes' instantiated hypotheses and ranges, under the
         earlier claims but *without* the cited conclusions: a conclusion may
         not vouch for the premises it rests on (u**2 <= u at u = x would
         otherwise give x <= 1 for x in [0, 5])."""
-        assumptions = _parse_all(paper, node, earlier, sizes)
         needed = cited(sizes)[1]
-        statement = node_statement(
-            paper, node, sizes, conclusion="1 <= 1", assumptions=assumptions, extra_goals=needed, where=where
-        )
+        statement = _with_claims(paper, node, earlier, sizes, conclusion="1 <= 1", extra_goals=needed, where=where)
         # bounds the ranges (narrowed by one-variable hypotheses) settle
         # exactly, such as 0 <= t for t in [0, 10], need no backend
         kept = [g for g in needed if not _implied_by_range(statement, g)]
         if len(kept) != len(needed):
-            statement = node_statement(
-                paper, node, sizes, conclusion="1 <= 1", assumptions=assumptions, extra_goals=kept, where=where
-            )
+            statement = _with_claims(paper, node, earlier, sizes, conclusion="1 <= 1", extra_goals=kept, where=where)
         # a matrix of the node that the obligations do not mention has no
         # variables here; its entries cannot be reported as a matrix
         present = set(statement.symbols)

@@ -16,15 +16,15 @@ from typing import Any
 import sympy as sp
 
 from boundprop.errors import BoundpropError, ExpressionError, LemmaFileError, UnsupportedError
-from boundprop.expr import parse
+from boundprop.expr import Guard, Guarded, parse
 from boundprop.lemma import Citation, Definition, Node, Paper, Param
 from boundprop.matrix import BUILTINS
-from boundprop.statement import Statement, Variable, make_variable
+from boundprop.statement import Statement, StatementGuard, Variable, make_variable, statement_guards
 
 Sizes = Mapping[str, int]
 
 
-_PARSE_CACHE: dict[tuple[Any, ...], tuple[Paper, Any]] = {}
+_PARSE_CACHE: dict[tuple[Any, ...], tuple[Paper, Any, tuple[Guard, ...]]] = {}
 _PARSE_CACHE_SIZE = 4096
 
 
@@ -113,7 +113,10 @@ class Namespace:
         assert definition.expr is not None
         body = definition.expr
         if not definition.args:
-            return parse(body, self.names, where)
+            # a Guarded name: its guards (q = log(x) needs x > 0) follow every use
+            found: list[Guard] = []
+            value = parse(body, self.names, where, guards=found)
+            return Guarded(value, tuple(found)) if found else value
 
         def apply(*values: Any) -> Any:
             if len(values) != len(definition.args):
@@ -125,21 +128,30 @@ class Namespace:
 
         return apply
 
-    def parse(self, text: str, where: str, extra: Mapping[str, Any] | None = None) -> Any:
+    def parse(
+        self, text: str, where: str, extra: Mapping[str, Any] | None = None, guards: list[Guard] | None = None
+    ) -> Any:
+        """Parse ``text`` in this namespace; its definedness guards (those of
+        the definitions it uses included) are appended to ``guards``."""
         if extra or self.fixed:
             names = self.names if not extra else {**self.names, **extra}
-            return parse(text, names, where)
+            return parse(text, names, where, guards=guards)
         # Matrix statements are parsed many times (direct check, proof steps,
         # closing implication) and building them is the dominant cost; sympy
         # values are immutable, so a parse at the same sizes is reused.
         key = (id(self.paper), tuple(sorted(self.sizes.items())), self.expand, text)
         hit = _PARSE_CACHE.get(key)
         if hit is not None and hit[0] is self.paper:
+            if guards is not None:
+                guards.extend(g for g in hit[2] if g not in guards)
             return hit[1]
-        value = parse(text, self.names, where)
+        found: list[Guard] = []
+        value = parse(text, self.names, where, guards=found)
         if len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
             _PARSE_CACHE.clear()
-        _PARSE_CACHE[key] = (self.paper, value)
+        _PARSE_CACHE[key] = (self.paper, value, tuple(found))
+        if guards is not None:
+            guards.extend(g for g in found if g not in guards)
         return value
 
 
@@ -204,6 +216,7 @@ def node_statement(
     extra_goals: Sequence[sp.Basic] = (),
     where: str | None = None,
     fixed: Mapping[str, sp.Matrix] | None = None,
+    assumption_guards: Sequence[Sequence[Guard]] = (),
 ) -> Statement:
     """The node as a backend statement (at ``sizes`` for matrix statements).
 
@@ -212,17 +225,38 @@ def node_statement(
     together with the conclusion. ``fixed`` gives some matrices concrete
     values (a point check, for functions such as ``expm`` that have no
     symbolic form); they are then not variables of the statement.
+
+    The statement carries the definedness guards of its texts: those of
+    hypothesis ``i`` may assume the hypotheses before it, those of the
+    conclusion all of them; ``assumption_guards[j]`` are the parser guards of
+    ``assumptions[j]``.
     """
     where = where or paper.where(node.line)
     space = Namespace(paper, sizes, fixed=fixed)
-    hyps = [relations(space.parse(h, where), h, where) for h in node.hypotheses]
+    texts_guards: list[list[Guard]] = []
+    hyps = []
+    for h in node.hypotheses:
+        texts_guards.append([])
+        hyps.append(relations(space.parse(h, where, guards=texts_guards[-1]), h, where))
     goal_text = conclusion if conclusion is not None else node.conclusion
     if goal_text is None:
         raise ExpressionError(f"node {node.id!r} has no conclusion to check", where)
-    goal = relations(space.parse(goal_text, where), goal_text, where)
+    goal_guards: list[Guard] = []
+    goal = relations(space.parse(goal_text, where, guards=goal_guards), goal_text, where)
     goals = sp.And(goal, *extra_goals) if extra_goals else goal
     all_hyps = tuple(h for h in (*hyps, *assumptions) if h is not sp.true)
-    variables = node_variables(paper, node, [*all_hyps, goals], where)
+    guards: list[StatementGuard] = []
+    kept = 0  # hypotheses kept before the current one (``true`` ones are dropped)
+    pending = [*texts_guards, *(list(g) for g in assumption_guards)]
+    pending += [[] for _ in range(len(hyps) + len(assumptions) - len(pending))]
+    for value, found in zip((*hyps, *assumptions), pending, strict=False):
+        guards += statement_guards(found, kept)
+        if value is not sp.true:
+            kept += 1
+    guards += statement_guards(goal_guards, kept)
+    unique = _unique_guards(guards)
+    # a name only a guard mentions (x in x*x/x <= x, which simplifies to true) is a variable too
+    variables = node_variables(paper, node, [*all_hyps, goals, *(g.condition for g in unique)], where)
     matrices = {}
     for name in matrices_of(paper, [*node_texts(node), goal_text]):
         value = space.names.get(name)
@@ -235,7 +269,19 @@ def node_statement(
         conclusion=goals,
         matrices=matrices,
         note=f"at {note}" if note else "",
+        guards=unique,
     )
+
+
+def _unique_guards(guards: Sequence[StatementGuard]) -> tuple[StatementGuard, ...]:
+    """Each condition once, at the earliest place it is needed (the strongest obligation)."""
+    seen: set[Any] = set()
+    out: list[StatementGuard] = []
+    for guard in guards:
+        if guard.condition not in seen:
+            seen.add(guard.condition)
+            out.append(guard)
+    return tuple(out)
 
 
 def citation_facts(

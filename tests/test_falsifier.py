@@ -75,8 +75,13 @@ def test_integer_variables_get_integer_values() -> None:
 
 
 def test_undefined_points_are_not_counterexamples() -> None:
-    # log(x) is undefined for x <= 0: such samples must not count as violations
-    _, r = run("log(x) <= x - 1", ("x=-5:5",))
+    # log(x) is undefined for x <= 0: such samples must not count as violations;
+    # the statement is ill-defined there (a witness, not a counterexample)
+    st, r = run("log(x) <= x - 1", ("x=-5:5",))
+    assert r.status is Status.ILL_DEFINED and r.counterexample is not None
+    assert sp.Rational(str(r.counterexample["x"])) <= 0
+    assert not refutes(st, {st.variables[0].symbol: sp.Rational(str(r.counterexample["x"]))})
+    _, r = run("log(x) <= x - 1", ("x=-5:5",), ("x > 0",))
     assert r.status is Status.TESTED
 
 

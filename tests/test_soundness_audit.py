@@ -8,7 +8,8 @@ easy (polynomial, piecewise-linear, integer), the expected verdict is pinned
 too, so that the tests can fail.
 
 "True wherever defined" statements (``1/x >= 1`` on ``[0, 1]``) are listed as
-true: a point where an expression is undefined is never a counterexample.
+true: a point where an expression is undefined is never a counterexample (such
+statements are ill-defined, never proved nor refuted at the undefined point).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ CASES: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, 
     ("sqrt(x) >= 0", (), ("x=-1:1",), (), True, None),
     ("log(x) <= x - 1", (), ("x=0:2",), (), True, None),
     ("1/x >= 1", (), ("x=0:1",), (), True, None),
-    ("1/x >= 1", (), ("x=-1:1",), (), False, "refuted"),  # x = -1
+    ("1/x >= 1", (), ("x=-1:1",), (), False, "ill-defined"),  # undefined at x = 0 (and false at x = -1)
     # --- ranges narrowed by one-variable hypotheses (strict ones keep excluding their end)
     ("x > 1/3", ("x >= 1/3",), ("x=-1:1",), (), False, "refuted"),
     ("1/x > 0", ("x > 0",), ("x=-1:1",), (), True, "proved"),

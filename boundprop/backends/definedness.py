@@ -133,10 +133,6 @@ def _box_truth(statement: Statement) -> Tri:
         return Tri.UNDECIDED
 
 
-def _stripped(statement: Statement) -> Statement:
-    return replace(statement, guards=())
-
-
 def _annotate(result: CheckResult, tried: list[str], extra: str = "") -> CheckResult:
     details = dict(result.details)
     details["definedness"] = list(tried)
@@ -282,8 +278,9 @@ def decide(statement: Statement, budget: Budget, inner: Decide) -> CheckResult:
             continue
         tried.append(f"{guard.subterm}: {result.status.value} ({result.evidence})")
         open_.append(f"{guard.subterm} ({guard.reason}): {result.status.value}")
-    core = _stripped(statement)
-    result = inner(core, budget)
+    # the backends see the guards too (the falsifier skips undefined points, every
+    # counterexample is re-verified at a defined point) but never decide them
+    result = inner(statement, budget)
     if not open_:
         if result.status is Status.REFUTED and not _verified_here(statement, result):
             return _annotate(

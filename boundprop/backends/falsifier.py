@@ -36,9 +36,9 @@ import numpy.typing as npt
 import sympy as sp
 from scipy import optimize
 
-from boundprop.backends import format_counterexample
+from boundprop.counterexample import format_counterexample, ill_defined_result, undefined_at
 from boundprop.errors import UnsupportedError
-from boundprop.statement import Budget, Statement, Variable
+from boundprop.statement import Budget, Statement, StatementGuard, Variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = ["decide"]
@@ -106,6 +106,27 @@ def _margin(node: _Node, values: Sequence[FloatArray], n: int) -> FloatArray:
     raise UnsupportedError(f"margin node {node.kind}")
 
 
+def _holds(node: _Node, values: Sequence[FloatArray], n: int) -> npt.NDArray[np.bool_]:
+    """Where a condition surely holds in floats (NaN: it does not). Used for
+    guards, where a tie decides (``x != 0`` fails at 0)."""
+    if node.kind == "const":
+        return np.full(n, node.value > 0)
+    if node.kind == "leaf":
+        d = values[node.index]  # rhs - lhs
+        table = {"<": d > 0, "<=": d >= 0, ">": d < 0, ">=": d <= 0, "==": d == 0, "!=": d != 0}
+        if node.op not in table:
+            raise UnsupportedError(f"relation {node.op}")
+        return np.asarray(table[node.op] & ~np.isnan(d), dtype=bool)
+    parts = [_holds(c, values, n) for c in node.children]
+    if node.kind == "and":
+        return np.asarray(np.logical_and.reduce(parts), dtype=bool)
+    if node.kind == "or":
+        return np.asarray(np.logical_or.reduce(parts), dtype=bool)
+    if node.kind == "not":
+        return ~parts[0]
+    raise UnsupportedError(f"condition node {node.kind}")
+
+
 class _Evaluator:
     """Vectorised margins of the hypotheses (minimum) and of the conclusion."""
 
@@ -113,6 +134,9 @@ class _Evaluator:
         leaves: list[sp.Expr] = []
         self.hyp = _Node("and", children=tuple(_build(h, leaves) for h in statement.hypotheses))
         self.concl = _build(statement.conclusion, leaves)
+        # definedness guards: a point where one fails is skipped (never a counterexample)
+        self.guards = tuple(_build(g.condition, leaves) for g in statement.guards)
+        self.defined = np.ones(0, dtype=bool)  # of the last call: every guard holds in floats
         self.n_vars = len(statement.variables)
         self._fn: Callable[..., Any] | None = None
         if leaves:
@@ -150,7 +174,11 @@ class _Evaluator:
         with np.errstate(all="ignore"):
             h = _margin(self.hyp, values, m) if self.hyp.children else np.full(m, np.inf)
             c = _margin(self.concl, values, m)
-        undefined = np.isnan(h) | np.isnan(c)
+            defined = np.ones(m, dtype=bool)
+            for guard in self.guards:
+                defined &= _holds(guard, values, m)
+        self.defined = defined
+        undefined = np.isnan(h) | np.isnan(c) | ~defined
         h = np.where(undefined, -np.inf, h)
         c = np.where(undefined, np.inf, c)
         return h, c
@@ -233,7 +261,9 @@ def _snap(variables: Sequence[Variable], z: FloatArray) -> list[dict[sp.Symbol, 
 
 
 def decide(statement: Statement, budget: Budget) -> CheckResult:
-    """Search for a counterexample; REFUTED (verified) or TESTED, never PROVED.
+    """Search for a counterexample; REFUTED (verified), ILL_DEFINED (a verified
+    witness where a guard fails) or TESTED, never PROVED. Points where a guard
+    of the statement fails are never counterexamples.
 
     Parameters
     ----------
@@ -269,6 +299,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         )
     pts = _sample(variables, max(budget.samples, 1), rng)
     h, c = evaluate(pts)
+    undefined_samples = np.flatnonzero(~evaluate.defined) if statement.guards else np.zeros(0, dtype=np.int64)
     verifications = 0
     tried: set[tuple[sp.Rational, ...]] = set()
 
@@ -374,6 +405,17 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         point = try_candidates(best)
         if point is not None:
             return done(point, searches)
+    witness = _ill_defined_witness(statement, variables, pts, undefined_samples)
+    if witness is not None:
+        point, guard = witness
+        return ill_defined_result(
+            statement,
+            point,
+            guard,
+            METHOD,
+            f"found by sampling (seed {budget.seed}, {len(pts)} samples), re-verified exactly",
+            time.monotonic() - start,
+        )
     return CheckResult(
         Status.TESTED,
         METHOD,
@@ -382,6 +424,29 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         seconds=time.monotonic() - start,
         details={"samples": len(pts), "local_searches": searches, "seed": budget.seed},
     )
+
+
+_WITNESS_CANDIDATES = 10
+
+
+def _ill_defined_witness(
+    statement: Statement, variables: Sequence[Variable], pts: FloatArray, undefined: npt.NDArray[np.int64]
+) -> tuple[dict[sp.Symbol, sp.Rational], StatementGuard] | None:
+    """An exact point where a guard verifiably fails while what it may assume
+    holds (:func:`boundprop.counterexample.undefined_at`), among the samples
+    where some guard failed in floats, smallest first; else None."""
+    if not len(undefined):
+        return None
+    size = np.max(np.abs(pts[undefined]), axis=1) if pts.shape[1] else np.zeros(len(undefined))
+    for index in undefined[np.argsort(size, kind="stable")][:_WITNESS_CANDIDATES]:
+        for point in _snap(variables, pts[index])[:3]:
+            try:
+                guard = undefined_at(statement, point)
+            except (ArithmeticError, ValueError, TypeError, UnsupportedError):
+                guard = None
+            if guard is not None:
+                return point, guard
+    return None
 
 
 class _OutOfTime(Exception):

@@ -25,6 +25,7 @@ FILL = {
     Status.TESTED: "#fff3bf",
     Status.UNKNOWN: "#eeeeee",
     Status.REFUTED: "#ff8787",
+    Status.ILL_DEFINED: "#ffc9c9",
 }
 BORDER = {
     Status.PROVED: "#2b8a3e",
@@ -33,6 +34,7 @@ BORDER = {
     Status.TESTED: "#f59f00",
     Status.UNKNOWN: "#868e96",
     Status.REFUTED: "#c92a2a",
+    Status.ILL_DEFINED: "#862e9c",
 }
 FULLY_CHECKED_BORDER = "#0b7285"
 

@@ -16,6 +16,7 @@ STATUS_STYLE = {
     Status.TESTED: "yellow",
     Status.UNKNOWN: "magenta",
     Status.REFUTED: "bold red",
+    Status.ILL_DEFINED: "bold red",
 }
 
 
@@ -41,7 +42,8 @@ def node_table(report: PaperReport, include_definitions: bool = False) -> Table:
             continue
         detail = node.evidence
         if node.counterexample:
-            detail += "\ncounterexample: " + format_counterexample(node.counterexample)
+            kind = "witness (undefined there)" if node.status is Status.ILL_DEFINED else "counterexample"
+            detail += f"\n{kind}: " + format_counterexample(node.counterexample)
         table.add_row(
             node.id,
             node.label,
@@ -102,6 +104,8 @@ def findings(report: PaperReport) -> list[str]:
             f"{who} {_name(node)} is FALSE{where}: counterexample "
             f"{format_counterexample(node.counterexample)}."
         )
+    for node in (n for n in nodes if n.status is Status.ILL_DEFINED):
+        out.append(f"{_name(node)} is ILL-DEFINED: {node.evidence}.")
     for node in nodes:
         # A broken proof step matters even when the statement itself is proved
         # (directly): the paper's argument is wrong there.
@@ -124,6 +128,7 @@ def findings(report: PaperReport) -> list[str]:
                 Status.TESTED: "survives testing but is not proved",
                 Status.UNKNOWN: "is undecided",
                 Status.ASSUMED: "is assumed",
+                Status.ILL_DEFINED: "is ILL-DEFINED (undefined at a point of its domain)",
             }[node.status]
             out.append(f"Corrected variant {_name(node)} {verdict}: {node.text}")
     claims_open = [n for n in nodes if n.provenance in _CLAIMED and n.status in (Status.TESTED, Status.UNKNOWN)]
