@@ -675,7 +675,11 @@ def _decide_cases(
     results = []
     for i, extra in enumerate((d >= 0, d <= 0)):
         case = Statement(
-            statement.variables, statement.hypotheses + (extra,), statement.conclusion, note=statement.note
+            statement.variables,
+            statement.hypotheses + (extra,),
+            statement.conclusion,
+            note=statement.note,
+            guards=statement.guards,
         )
         r = _decide_cases(case, _halve(budget), None, done | {d})
         if progress is not None:
@@ -796,11 +800,18 @@ def _boundary_substitution(
             hyps += [image >= v.lo, image <= v.hi]
             if strict:
                 hyps.append(slack.symbol > 0)
+            index = statement.hypotheses.index(hyp)
             new = Statement(
                 tuple(others) + (slack,),
                 tuple(hyps),
                 statement.conclusion.xreplace({v.symbol: image}),
                 note=statement.note,
+                # the substitution applies to the guards too; a guard keeps only the
+                # hypotheses it could assume that are still before it (conservative)
+                guards=tuple(
+                    replace(g, condition=g.condition.xreplace({v.symbol: image}), assume=g.assume - (g.assume > index))
+                    for g in statement.guards
+                ),
             )
             how = f"{v.name} = {image} with {name} >= 0 (from {hyp})"
 
