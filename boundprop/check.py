@@ -394,16 +394,16 @@ def _point_check(
             continue
         tried += 1
         result = decide(statement, share)
-        if result.status is Status.REFUTED:
+        if result.status.is_finding:  # refuted, or ill-defined (undefined) at the point
             cex: dict[str, object] = {
                 m: [[str(v) for v in value.row(i)] for i in range(value.rows)] for m, value in point.items()
             }
             cex.update(result.counterexample or {})
             return CheckResult(
-                Status.REFUTED,
+                result.status,
                 f"points+{result.method}",
-                f"refuted at an exact matrix point (matrices fixed, the scalar rest by {result.method}: "
-                f"{result.evidence})",
+                f"{'refuted' if result.status is Status.REFUTED else 'ill-defined'} at an exact matrix point "
+                f"(matrices fixed, the scalar rest by {result.method}: {result.evidence})",
                 time.perf_counter() - started,
                 counterexample=cex,  # type: ignore[arg-type]
             )
