@@ -105,7 +105,8 @@ def findings(report: PaperReport) -> list[str]:
             f"{format_counterexample(node.counterexample)}."
         )
     for node in (n for n in nodes if n.status is Status.ILL_DEFINED):
-        out.append(f"{_name(node)} is ILL-DEFINED: {node.evidence}.")
+        detail = node.evidence.removeprefix("ill-defined: ")
+        out.append(f"{_name(node)} is ILL-DEFINED ({node.method}), undefined at a point of its domain: {detail}.")
     for node in nodes:
         # A broken proof step matters even when the statement itself is proved
         # (directly): the paper's argument is wrong there.
