@@ -179,7 +179,11 @@ def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> 
     sizes = next(iter_sizes(paper, node))
     base = node_statement(paper, node, sizes, conclusion="1 <= 1")
     statement = Statement(
-        variables=base.variables, hypotheses=base.hypotheses, conclusion=sp.false, matrices=base.matrices
+        variables=base.variables,
+        hypotheses=base.hypotheses,
+        conclusion=sp.false,
+        matrices=base.matrices,
+        guards=base.guards,  # a witness of satisfiability must be a point where the hypotheses are defined
     )
     try:
         result = decide(statement, replace(budget, seconds=min(budget.seconds, 3.0)))

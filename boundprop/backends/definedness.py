@@ -220,7 +220,8 @@ def _vacuous(statement: Statement, budget: Budget, inner: Decide) -> bool:
 def _with_vacuity(statement: Statement, result: CheckResult, budget: Budget, inner: Decide) -> CheckResult:
     if result.status is not Status.PROVED or VACUOUS in result.evidence:
         return result
-    if _vacuous(statement, budget, inner):
+    # "hypotheses imply false" proved is itself the proof that they are contradictory
+    if statement.conclusion is sp.false or _vacuous(statement, budget, inner):
         details = {**dict(result.details), "vacuous": True}
         return replace(result, evidence=f"{VACUOUS}; {result.evidence}", details=details)
     return result
