@@ -117,9 +117,12 @@ class StatementGuard:
     first ones, in order) may be assumed when the guard is evaluated:
     hypotheses restrict the domain first, in order, so the guards of
     hypothesis ``i`` have ``assume = i`` and the guards of the conclusion
-    ``assume = len(hypotheses)``. Guards are listed in evaluation order
-    (inner subterms before outer ones, by ``assume``); each may also assume
-    the guards listed before it.
+    ``assume = len(hypotheses)``. When one hypothesis text was split into
+    several relations, its guards conservatively assume only the hypotheses
+    before the first of them. Guards are listed in evaluation order (inner
+    subterms before outer ones, by ``assume``); each may also assume the
+    guards listed before it. Substituting into a statement substitutes into
+    its guards too.
     """
 
     condition: sp.Basic
