@@ -1,48 +1,39 @@
 """The sympy boundary: math strings to sympy, strictly, with definedness guards.
 
-* :mod:`boundprop.expr.parse`: the whitelist parser (:func:`parse`, :func:`guards_of`);
-* :mod:`boundprop.expr.builtins`: the registry of built-in functions and constants;
+* :mod:`boundprop.expr.parse`: the whitelist parser (:func:`parse`,
+  :func:`guards_of`); it never evaluates Python;
+* :mod:`boundprop.expr.builtins`: the one registry of built-in functions and
+  constants, with their domains and LaTeX names;
 * :mod:`boundprop.expr.guards`: :class:`Guard` and :class:`Guarded`.
+
+Note: after ``import boundprop.expr``, the attribute ``boundprop.expr.parse``
+is the *function*; import the module as ``from boundprop.expr import parse as
+...`` only for the function, and ``importlib.import_module("boundprop.expr.parse")``
+(or ``from boundprop.expr.parse import NAME``) for the module's other names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from boundprop.expr._legacy import (
-    _PARSER_NAMES,
-    _TRANSFORMS,
+from boundprop.expr.builtins import (
+    BUILTINS,
+    BY_NAME,
+    SCALAR_FUNCTIONS,
+    Builtin,
+    division_domain,
+    power_domain,
+)
+from boundprop.expr.display import _PARSER_NAMES, _TRANSFORMS
+from boundprop.expr.guards import Guard, Guarded, add_guard
+from boundprop.expr.parse import (
     MAX_EXPONENT,
     MAX_LENGTH,
     MAX_LITERAL_EXPONENT,
-    SCALAR_FUNCTIONS,
+    guards_of,
     is_relation,
+    parse,
     relations_of,
     short,
 )
-from boundprop.expr._legacy import parse as _legacy_parse
-from boundprop.expr.builtins import BUILTINS, BY_NAME, Builtin
-from boundprop.expr.guards import Guard, Guarded
-
-
-def parse(
-    text: str,
-    names: Mapping[str, Any],
-    where: str,
-    extra_functions: Mapping[str, Callable[..., Any]] | None = None,
-    guards: list[Guard] | None = None,
-) -> Any:
-    """Parse ``text`` (transitional: guards are not collected yet)."""
-    return _legacy_parse(text, names, where, extra_functions)
-
-
-def guards_of(text: str, names: Mapping[str, Any], where: str) -> tuple[Guard, ...]:
-    """The definedness guards of ``text`` (transitional: none yet)."""
-    found: list[Guard] = []
-    parse(text, names, where, guards=found)
-    return tuple(found)
-
 
 __all__ = [
     "BUILTINS",
@@ -56,9 +47,12 @@ __all__ = [
     "Builtin",
     "Guard",
     "Guarded",
+    "add_guard",
+    "division_domain",
     "guards_of",
     "is_relation",
     "parse",
+    "power_domain",
     "relations_of",
     "short",
 ]
