@@ -1,0 +1,221 @@
+"""The MetiTarski-style backend: every bound family checked at many points
+with 50-digit arithmetic, the bound choice checked on its ranges, and
+decisions (true proved or left open, false never proved)."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy as sp
+
+from boundprop.backends import metitarski as mt
+from boundprop.errors import UnsupportedError
+from boundprop.statement import Budget, Statement, make_variable
+from boundprop.verdict import Status
+
+mpmath.mp.dps = 50
+TOL = mpmath.mpf(10) ** -45
+H = sp.Symbol("h", real=True)
+
+
+def _mpf(q: sp.Rational | Fraction) -> mpmath.mpf:
+    q = sp.Rational(q)
+    return mpmath.mpf(int(q.p)) / int(q.q)
+
+
+def _value(bound: sp.Expr, at: Fraction) -> mpmath.mpf:
+    exact = sp.sympify(bound).subs(H, sp.Rational(at.numerator, at.denominator))
+    assert exact.is_Rational, exact
+    return _mpf(exact)
+
+
+def _points(lo: Fraction | None, hi: Fraction | None, lo_open: bool, hi_open: bool) -> list[Fraction]:
+    base = [Fraction(k, 8) for k in range(-160, 161)] + [
+        Fraction(s * m) for s in (1, -1) for m in (30, 50, 100, 400, 10**4)
+    ] + [Fraction(1, 10**6), Fraction(-1, 10**6), Fraction(1, 10**12)] + [
+        Fraction(k, 97) for k in range(1, 97)
+    ] + [Fraction(1, 10**k) for k in range(2, 30, 3)]
+    out = []
+    for p in base:
+        if lo is not None and (p < lo or (lo_open and p == lo)):
+            continue
+        if hi is not None and (p > hi or (hi_open and p == hi)):
+            continue
+        out.append(p)
+    for edge, is_open in ((lo, lo_open), (hi, hi_open)):
+        if edge is not None and not is_open and edge not in out:
+            out.append(edge)
+    return out
+
+
+def _reference(function: str, at: Fraction) -> mpmath.mpf:
+    x = _mpf(at)
+    return mpmath.exp(x) if function == "exp" else mpmath.log(x)
+
+
+PARAMETERS = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4))
+
+
+@pytest.mark.parametrize("fam", mt.FAMILIES, ids=lambda f: f.name)
+def test_family_inequality_holds_on_its_validity_range(fam: mt.BoundFamily) -> None:
+    params = PARAMETERS if fam.name == "exp-taylor-lagrange-upper" else (Fraction(0),)
+    checked = 0
+    for parameter, order in itertools.product(params, fam.orders):
+        lo, hi, lo_open, hi_open = fam.validity(parameter)
+        bound = fam.build(H, order, parameter)
+        for at in _points(lo, hi, lo_open, hi_open):
+            if fam.function == "exp" and abs(at) > 400:
+                continue
+            b = _value(bound, at)
+            f = _reference(fam.function, at)
+            if fam.direction == "lower":
+                assert b <= f + TOL, (fam.name, order, parameter, at)
+            else:
+                assert b >= f - TOL, (fam.name, order, parameter, at)
+            checked += 1
+        if fam.nonnegative is not None:
+            nlo, nhi = fam.nonnegative
+            for at in _points(nlo, nhi, False, False):
+                if abs(at) <= 400:
+                    assert _value(bound, at) >= 0, (fam.name, "nonnegative", at)
+    assert checked > 100
+    assert fam.proof
+
+
+def test_family_orders_and_names() -> None:
+    names = [f.name for f in mt.FAMILIES]
+    assert len(set(names)) == len(names)
+    for f in mt.FAMILIES:
+        assert len(f.orders) == mt.MAX_LEVEL + 1
+        assert f.direction in ("lower", "upper") and f.function in ("exp", "log")
+
+
+@pytest.mark.parametrize("c", [Fraction(k, 7) for k in range(-70, 71, 9)] + [Fraction(300), Fraction(-250)])
+def test_exp_enclosure(c: Fraction) -> None:
+    lo, hi = mt.exp_enclosure(c)
+    e = mpmath.exp(_mpf(c))
+    assert _mpf(lo) <= e <= _mpf(hi)
+    assert (_mpf(hi) - _mpf(lo)) / e < mpmath.mpf(10) ** -25
+
+
+@pytest.mark.parametrize("c", [Fraction(1, 1000), Fraction(1, 3), Fraction(1), Fraction(7, 5), Fraction(10),
+                               Fraction(12345, 7), Fraction(10**9)])
+def test_log_enclosure(c: Fraction) -> None:
+    lo, hi = mt.log_enclosure(c)
+    v = mpmath.log(_mpf(c))
+    assert _mpf(lo) <= v <= _mpf(hi)
+    assert _mpf(hi) - _mpf(lo) < mpmath.mpf(10) ** -25
+
+
+RANGES: list[tuple[Fraction | None, Fraction | None]] = [
+    (None, None), (None, Fraction(0)), (None, Fraction(1)), (None, Fraction(-5)), (None, Fraction(7, 2)),
+    (Fraction(0), None), (Fraction(-1, 2), None), (Fraction(3), None), (Fraction(-7), None),
+    (Fraction(0), Fraction(1)), (Fraction(-1), Fraction(1)), (Fraction(-2), Fraction(2)),
+    (Fraction(5, 2), Fraction(6)), (Fraction(-9), Fraction(-8)), (Fraction(-30), Fraction(3)),
+    (Fraction(1, 3), Fraction(1, 2)),
+]
+
+
+def _samples(rng: tuple[Fraction | None, Fraction | None]) -> list[Fraction]:
+    lo, hi = rng
+    points = _points(lo, hi, False, False)
+    return points[::5] + [p for p in points if abs(p) <= 1][1::7] + [p for p in (lo, hi) if p is not None]
+
+
+@pytest.mark.parametrize("rng", RANGES, ids=str)
+def test_exp_bound_choice_is_valid_on_the_range(rng: tuple[Fraction | None, Fraction | None]) -> None:
+    for level, direction in itertools.product(range(mt.MAX_LEVEL + 1), ("lower", "upper")):
+        used: set[str] = set()
+        bound = mt._exp_bound(H, rng, direction, level, used)
+        if bound is None:
+            continue
+        assert used
+        for at in _samples(rng):
+            if abs(at) > 300:
+                continue
+            b, f = _value(bound, at), mpmath.exp(_mpf(at))
+            assert (b <= f + TOL) if direction == "lower" else (b >= f - TOL), (rng, level, direction, at)
+
+
+LOG_RANGES: list[tuple[Fraction | None, Fraction | None]] = [
+    (Fraction(0), None), (None, Fraction(1)), (Fraction(0), Fraction(1)), (Fraction(1), None),
+    (Fraction(1, 2), Fraction(2)), (Fraction(1, 100), Fraction(1, 10)), (Fraction(5), Fraction(500)),
+    (Fraction(40), None), (Fraction(1, 5), Fraction(3)), (Fraction(-3), Fraction(4)), (Fraction(3), Fraction(4)),
+]
+
+
+@pytest.mark.parametrize("rng", LOG_RANGES, ids=str)
+def test_log_bound_choice_is_valid_where_positive(rng: tuple[Fraction | None, Fraction | None]) -> None:
+    for level, direction in itertools.product(range(mt.MAX_LEVEL + 1), ("lower", "upper")):
+        bound = mt._log_bound(H, rng, direction, level, set())
+        for at in _samples(rng) + [Fraction(1, 10**9)]:
+            if at <= 0 or (rng[0] is not None and at < rng[0]) or (rng[1] is not None and at > rng[1]):
+                continue
+            b, f = _value(bound, at), mpmath.log(_mpf(at))
+            assert (b <= f + TOL) if direction == "lower" else (b >= f - TOL), (rng, level, direction, at)
+
+
+# -- decisions ---------------------------------------------------------------
+def _st(lo: str, hi: str, conclusion, hypotheses=()) -> Statement:  # type: ignore[no-untyped-def]
+    x = make_variable("x", lo, hi)
+    return Statement((x,), tuple(h(x.symbol) for h in hypotheses), conclusion(x.symbol))
+
+
+BUDGET = Budget(seconds=30, z3_rlimit=4_000_000)
+
+
+def test_proves_simple_exp_log_sqrt() -> None:
+    cases = [
+        _st("-oo", "oo", lambda x: sp.exp(x) >= 1 + x),
+        _st("-oo", "1", lambda x: sp.exp(x) * (1 - x) <= 1),
+        _st("0", "oo", lambda x: sp.log(x) <= x - 1, [lambda x: x > 0]),
+        _st("0", "oo", lambda x: 2 * x / (2 + x) <= sp.log(1 + x)),
+        _st("-1", "oo", lambda x: sp.sqrt(1 + x) <= 1 + x / 2),
+    ]
+    for st in cases:
+        r = mt.decide(st, BUDGET)
+        assert r.status is Status.PROVED, (st, r.evidence)
+        assert "unsat under certified bounds" in r.evidence
+
+
+def test_refutes_with_a_verified_point_and_never_proves_false() -> None:
+    false = [
+        _st("0", "1", lambda x: sp.exp(x) <= 1 + x + x**2 / 2),
+        _st("0", "oo", lambda x: sp.log(1 + x) >= x - x**2 / 3),
+        _st("0", "4", lambda x: sp.sqrt(x) <= x / 2 + sp.Rational(1, 3)),
+        _st("-oo", "oo", lambda x: sp.exp(x) >= 1 + x + x**2 / 2),
+    ]
+    for st in false:
+        r = mt.decide(st, BUDGET)
+        assert r.status is not Status.PROVED, st
+        if r.status is Status.REFUTED:
+            from boundprop.backends.portfolio import point_of
+            from boundprop.interval import refutes
+
+            assert refutes(st, point_of(st, r.counterexample))
+
+
+def test_ill_defined_is_not_proved() -> None:
+    # log(x) at x = 0 is undefined: the statement is not proved on [0, 1]
+    st = _st("0", "1", lambda x: sp.log(x) <= x)
+    assert mt.decide(st, BUDGET).status is not Status.PROVED
+    st = _st("-1", "1", lambda x: sp.sqrt(x) >= -1)
+    assert mt.decide(st, BUDGET).status is not Status.PROVED
+
+
+def test_unsupported_shapes_say_why() -> None:
+    with pytest.raises(UnsupportedError, match="z3 backend"):
+        mt.decide(_st("0", "1", lambda x: x**2 >= 0), BUDGET)
+    with pytest.raises(UnsupportedError, match="sin"):
+        mt.decide(_st("0", "1", lambda x: sp.sin(x) + sp.exp(x) >= 0), BUDGET)
+
+
+def test_limits_are_deterministic_units() -> None:
+    # too small a resource limit: unknown naming the limit, never a guess
+    st = _st("0", "oo", lambda x: sp.log(1 + x) <= x / sp.sqrt(1 + x))
+    r = mt.decide(st, Budget(seconds=60, z3_rlimit=20_000))
+    assert r.status is Status.UNKNOWN
+    assert "rlimit" in r.evidence or "sub-problem limit" in r.evidence
