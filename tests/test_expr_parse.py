@@ -123,6 +123,35 @@ def test_no_python_is_evaluated() -> None:
     assert calls == []
 
 
+def test_parser_compiles_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's compiler is used only to build a syntax tree (PyCF_ONLY_AST),
+    and neither eval, exec nor sympy's own string parser runs."""
+    import ast
+    import builtins
+
+    import sympy.parsing.sympy_parser as sympy_parser
+
+    real_compile = builtins.compile
+    compiled: list[int] = []
+
+    def only_ast(source: Any, filename: Any, mode: str, flags: int = 0, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(flags)
+        assert flags & ast.PyCF_ONLY_AST, "compiled to code"
+        return real_compile(source, filename, mode, flags, *args, **kwargs)
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("evaluated")
+
+    monkeypatch.setattr(builtins, "compile", only_ast)
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    monkeypatch.setattr(sympy_parser, "eval_expr", forbidden)
+    monkeypatch.setattr(sympy_parser, "parse_expr", forbidden)
+    text = "exp(x) - 1 <= 2.5*x^2 + log(y) + 0 * 1.5e-3 + g(x) and 0 <= x <= 1  # fresh text for the cache"
+    assert parse(text.split("#")[0], NAMES, "here") is not None
+    assert compiled  # the syntax tree was built here, not taken from a cache
+
+
 # ---------------------------------------------------------------------------
 # accepted syntax
 
@@ -159,6 +188,10 @@ ACCEPTED = [
     ("Piecewise((x, x > 0), (0, x <= 0)) >= 0", sp.Piecewise((X, X > 0), (0, X <= 0)) >= 0),
     ("(1 + x)^n >= 1 + n*x", (1 + X) ** N >= 1 + N * X),
     ("x <= (1 +\n 1)", X <= 2),
+    ("(x\x0c\n <= 2^2)", X <= 4),  # a form feed is not a line end for Python
+    ("(x\r\n <= 2^3)", X <= 8),
+    ("(x\r <= 2\r^3)", X <= 8),
+    ("(x <=\n 2^2^\n1)", X <= 4),
 ]
 
 
@@ -299,6 +332,21 @@ def test_guards(text: str, expected: list[sp.Basic] | None) -> None:
         assert [g.condition for g in found] == []  # nothing is appended by a failed parse
         return
     assert _conditions(text) == expected
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_trees(), _trees(), st.sampled_from(["", " ", "\n", "\t"]))
+def test_guard_subterms_are_what_the_user_wrote(left: str, right: str, space: str) -> None:
+    text = f"({left}{space}<={space}{right})"
+    try:
+        found = guards_of(text, NAMES, "prop")
+    except ExpressionError:
+        return
+    for guard in found:
+        assert guard.subterm and guard.subterm in text, (text, guard)
+        assert guard.condition is not sp.true
+        assert guard.reason
+    assert len({g.condition for g in found}) == len(found)
 
 
 def test_guard_fields() -> None:

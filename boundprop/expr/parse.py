@@ -115,7 +115,7 @@ def parse(
     if "\x00" in text:
         raise ExpressionError(f"NUL character in {short(text)}", where)
     try:
-        prepared = _prepare(text)
+        prepared = _prepare(text.replace("\r\n", "\n").replace("\r", "\n"))
     except _Refused as exc:
         raise ExpressionError(str(exc), where) from None
     for name in prepared.names_used:
@@ -274,6 +274,8 @@ def _prepare(text: str) -> _Prepared:
                 )
         if tok.type == tokenize.OP and tok.string in ("^", "="):
             index = text_line_starts[tok.start[0] - 1] + tok.start[1]
+            if text[index : index + 1] != tok.string:  # never rewrite a character we did not locate
+                raise _Refused(f"malformed math {short(text)} (cannot locate {tok.string!r})")
             replacements[index] = (1, "**" if tok.string == "^" else "==")
         if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
             previous = tok
@@ -309,10 +311,15 @@ def _prepare(text: str) -> _Prepared:
 
 
 def _line_starts(text: str) -> list[int]:
+    """Where each line starts, lines ending at ``\\n`` only (as tokenize and ast
+    count them once ``\\r`` is normalized; ``str.splitlines`` also splits at form
+    feeds and other characters Python does not treat as line ends)."""
     starts = [0]
-    for line in text.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-    return starts[:-1] if len(starts) > 1 else starts
+    index = text.find("\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts
 
 
 # ---------------------------------------------------------------------------
