@@ -416,6 +416,19 @@ def test_sum_guards_hold_for_every_index() -> None:
     assert guard.condition.subs({names["L"]: 2, X: 1}).doit() is sp.false
 
 
+def test_a_builtin_under_another_name_keeps_its_domain() -> None:
+    names = {**NAMES, "ln": sp.log, "root": sp.sqrt}
+    assert _conditions("ln(x) + root(y) <= 1", names) == [X > 0, Y >= 0]
+    with pytest.raises(ExpressionError, match=r"ln\(\) takes 1 to 2 argument"):
+        parse("ln(x, 2, 3) <= 1", names, "here")
+
+
+def test_callables_are_total_and_errors_name_the_place() -> None:
+    assert _conditions("normN1(A) + g(x) <= 1", MATRIX_NAMES) == []
+    with pytest.raises(ExpressionError, match=r"^here: normN1\(\) expects a matrix"):
+        parse("normN1(x) <= 1", MATRIX_NAMES, "here")
+
+
 def test_matrix_operations_bring_scalar_guards_only() -> None:
     assert _conditions("normN1(A/x) <= 1", MATRIX_NAMES) == [sp.Ne(X, 0)]
     assert _conditions("normN1(A*A - A.T) <= 1", MATRIX_NAMES) == []

@@ -50,7 +50,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from boundprop.errors import BoundpropError, ExpressionError
-from boundprop.expr.builtins import BY_NAME, Builtin, division_domain, power_domain
+from boundprop.expr.builtins import BUILTINS, BY_NAME, Builtin, division_domain, power_domain
 from boundprop.expr.guards import Guard, Guarded, add_guard
 
 # Limits that keep sympy and the backends from hanging on absurd input:
@@ -133,7 +133,7 @@ def parse(
     try:
         result = walker.value(prepared.tree.body)
     except BoundpropError as exc:
-        if exc.where is None:
+        if isinstance(exc, ExpressionError) and exc.where is None:  # raised by a callable in scope
             exc.where = where
         raise
     except ZeroDivisionError:
@@ -419,8 +419,8 @@ class _Walker:
                     for guard in value.guards:
                         add_guard(self.guards, guard)
                     value = value.value
-                builtin = BY_NAME.get(name)
-                return value, (builtin if builtin is not None and builtin.sympy is value else None)
+                # a built-in under any name (``{"ln": sympy.log}``) keeps its domain
+                return value, next((b for b in BUILTINS if b.sympy is value), None)
         builtin = BY_NAME.get(name)
         if builtin is None:
             raise ExpressionError(
