@@ -17,7 +17,7 @@ the node is *fully* checked also depends on its ancestors (see graph.py).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,7 +39,16 @@ from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import Guard, relations_of
 from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
 from boundprop.lemma import Node, Paper, Proof, Step
-from boundprop.statement import Budget, Statement, affine_bound, make_variable, tighten_ranges
+from boundprop.statement import (
+    REFERENCE_SECONDS,
+    TIME_CAP,
+    Budget,
+    Statement,
+    affine_bound,
+    make_variable,
+    stopped_by_time_cap,
+    tighten_ranges,
+)
 from boundprop.verdict import CheckResult, Status
 
 Decide = Callable[[Statement, Budget], CheckResult]
@@ -186,7 +195,7 @@ def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> 
         guards=base.guards,  # a witness of satisfiability must be a point where the hypotheses are defined
     )
     try:
-        result = decide(statement, replace(budget, seconds=min(budget.seconds, 3.0)))
+        result = decide(statement, budget.scaled(0.3))
     except UnsupportedError as exc:
         return Premises(None, None, f"not determined: {exc.message}")
     if result.status is Status.REFUTED:
@@ -215,7 +224,8 @@ def _check_one(
 
         measured = run_simulation(node.simulate)
         return measured, measured, (), None
-    node_budget = replace(budget, seconds=node.seconds) if node.seconds else budget
+    # a lemma file's `seconds` scales the deterministic limits (see REFERENCE_SECONDS)
+    node_budget = budget.scaled(node.seconds / REFERENCE_SECONDS) if node.seconds else budget
     proof = paper.proofs.get(node_id)
     if node.informal:
         return _check_informal(paper, node, proof, node_budget, decide, statuses)
@@ -386,18 +396,25 @@ def _point_check(
     """
     started = time.perf_counter()
     points = _clipped(paper, node, _matrix_points(paper, node, sizes))
-    # each point gets a real share: the scalar rest may need the falsifier (~1 s to compile)
-    share = replace(budget, seconds=max(budget.seconds / 3, 1.0))
+    # every point is tried, each with a third of the deterministic limits; the
+    # time cap (for the whole check) only stops a runaway, and says so
+    share = budget.scaled(1 / 3)
     tried = 0
+    tried_results: list[CheckResult] = []
+    capped = ""
     for point in points:
-        if tried and time.perf_counter() - started > budget.seconds:
+        left = budget.seconds - (time.perf_counter() - started)
+        if left <= 0:
+            capped = f"; stopped by the {TIME_CAP} of {budget.seconds:g} s (not reproducible)"
             break
+        share = replace(share, seconds=left)
         try:
             statement = node_statement(paper, node, sizes, fixed=point)
         except UnsupportedError:
             continue
         tried += 1
         result = decide(statement, share)
+        tried_results.append(result)
         if result.status.is_finding:  # refuted, or ill-defined (undefined) at the point
             cex: dict[str, object] = {
                 m: [[str(v) for v in value.row(i)] for i in range(value.rows)] for m, value in point.items()
@@ -414,7 +431,8 @@ def _point_check(
     return CheckResult(
         Status.TESTED,
         "points",
-        f"no counterexample at {tried} exact matrix points (the statement has no symbolic form)",
+        f"no counterexample at {tried} exact matrix points (the statement has no symbolic form)"
+        + (capped or _cap_note(r for r in tried_results)),
         time.perf_counter() - started,
     )
 
@@ -480,13 +498,22 @@ def _decide_at_sizes(
     worst = max((r for _, r in per_size), key=lambda r: _RANK[r.status])
     status = Status.TESTED if worst.status is Status.TESTED else Status.UNKNOWN
     undecided = [s for s, r in per_size if r.status not in (Status.PROVED, Status.PROVED_BOUNDED)]
+    evidence = f"e.g. {_fmt_sizes(undecided[0])}: {worst.evidence}"
     return CheckResult(
         status,
         "+".join(methods),
         f"not proved at {len(undecided)} of {len(per_size)} sizes {span} "
-        f"(e.g. {_fmt_sizes(undecided[0])}: {worst.evidence})",
+        f"({evidence}{'' if stopped_by_time_cap(evidence) else _cap_note(r for _, r in per_size)})",
         seconds,
     )
+
+
+def _cap_note(results: Iterable[CheckResult]) -> str:
+    """Words for an aggregate some of whose parts the time cap stopped (so the
+    aggregate is not reproducible either), else ""."""
+    if any(stopped_by_time_cap(r.evidence) for r in results):
+        return f"; the {TIME_CAP} stopped some of the checks (not reproducible)"
+    return ""
 
 
 def _shrink(statement: Statement, result: CheckResult) -> CheckResult:
@@ -620,10 +647,11 @@ def check_proof(
             details={**details, "refuted_steps": tuple(o.index for o in refuted)},
         )
     first = failing[0]
+    capped = "" if stopped_by_time_cap(first.result.evidence) else _cap_note(o.result for o in failing)
     return tuple(outcomes), CheckResult(
         Status.UNKNOWN,
         "proof",
-        f"proof step {first.index} is {first.result.status.value}: {first.result.evidence}",
+        f"proof step {first.index} is {first.result.status.value}: {first.result.evidence}{capped}",
         seconds,
         details=details,
     )

@@ -83,10 +83,12 @@ def format_counterexample(
     matrix's name, row-major; every other variable appears under its own
     name. All values are exact strings.
 
-    Raises
-    ------
-    KeyError
-        If a matrix entry has no value in ``point``.
+    A matrix may be listed whose entries the statement does not quantify
+    over (at n = 1, ``Res(X)`` is 0 and no entry of ``X`` is left; a
+    premises check drops the conclusion): such an entry has no value, since
+    any value would do. A matrix with no entry in ``point`` is left out; one
+    with only some of its entries there is reported entry by entry, under
+    the entries' own names, which :func:`point_of` reads back.
 
     >>> from boundprop.statement import make_variable
     >>> a, b, t = (make_variable(n, -1, 1) for n in ("a11", "a12", "t"))
@@ -94,22 +96,19 @@ def format_counterexample(
     >>> point = {a.symbol: sp.Rational(1, 2), b.symbol: sp.Integer(0), t.symbol: sp.Integer(-1)}
     >>> format_counterexample(st, point)
     {'A': [['1/2', '0']], 't': '-1'}
+    >>> st = Statement((t,), (), sp.true, matrices={"A": ((a.symbol, b.symbol),)})
+    >>> format_counterexample(st, {t.symbol: sp.Integer(-1)})
+    {'t': '-1'}
     """
     by_name = {str(sym): val for sym, val in point.items()}
     out: dict[str, CounterValue] = {}
     in_matrix: set[str] = set()
     for name, rows in statement.matrices.items():
-        table: list[list[str]] = []
-        for row in rows:
-            cells: list[str] = []
-            for entry in row:
-                key = str(entry)
-                in_matrix.add(key)
-                if key not in by_name:
-                    raise KeyError(f"matrix {name}: entry {key} has no value in the point")
-                cells.append(exact_string(by_name[key]))
-            table.append(cells)
-        out[name] = table
+        keys = [[str(entry) for entry in row] for row in rows]
+        if not all(key in by_name for row in keys for key in row):
+            continue  # not (wholly) quantified here: its entries, if any, go by name below
+        out[name] = [[exact_string(by_name[key]) for key in row] for row in keys]
+        in_matrix.update(key for row in keys for key in row)
     for var in statement.variables:
         if var.name not in in_matrix and var.name in by_name:
             out[var.name] = exact_string(by_name[var.name])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy as sp
@@ -190,13 +190,59 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class Budget:
-    """Limits for one decision. Backends stop at the first limit reached and
-    report ``unknown`` naming the limit, never a guess."""
+    """Limits for one decision, in deterministic units.
 
-    seconds: float = 10.0
-    max_boxes: int = 200_000
+    Backends stop at the first limit reached and report ``unknown`` naming
+    the limit, never a guess. Every limit but ``seconds`` counts work, not
+    time, so a decision gives the same result on a busy and on a quiet
+    machine:
+
+    * ``z3_rlimit``: z3's resource limit for each z3 query (z3's own
+      deterministic count of its work);
+    * ``max_boxes``: boxes branch-and-bound may evaluate;
+    * ``samples`` and ``seed``: the falsifier's sample count and generator seed.
+
+    ``seconds`` is only an outer safety cap on wall-clock time, generous by
+    default (several times a normal decision). A result stopped by it says
+    "time cap" in its evidence: it depends on the machine's speed and load
+    and is not reproducible.
+    """
+
+    seconds: float = 120.0
+    max_boxes: int = 20_000
     samples: int = 4_000
     seed: int = 0
+    z3_rlimit: int = 20_000_000
+
+    def scaled(self, factor: float) -> Budget:
+        """The proving limits (boxes, z3's resource limit) multiplied by
+        ``factor``, at least 1 each. The falsifier's search (samples, seed)
+        and the time cap are kept: a smaller effort never searches less for
+        counterexamples.
+
+        >>> Budget(max_boxes=1000, z3_rlimit=10_000).scaled(0.5)
+        Budget(seconds=120.0, max_boxes=500, samples=4000, seed=0, z3_rlimit=5000)
+        """
+        if not factor > 0:
+            raise ValueError(f"a budget scale must be positive, not {factor}")
+        return replace(
+            self,
+            max_boxes=max(1, int(self.max_boxes * factor)),
+            z3_rlimit=max(1, int(self.z3_rlimit * factor)),
+        )
+
+
+# A lemma file's per-node ``seconds`` is read as effort relative to this many
+# seconds: ``seconds = 1`` gives a tenth of the default deterministic limits.
+REFERENCE_SECONDS = 10.0
+
+# Evidence of a result stopped by the wall-clock cap contains these words.
+TIME_CAP = "time cap"
+
+
+def stopped_by_time_cap(evidence: str) -> bool:
+    """True if evidence says the wall-clock safety cap stopped the work."""
+    return TIME_CAP in evidence
 
 
 def affine_bound(relation: sp.Basic) -> tuple[sp.Symbol, str, sp.Expr, bool] | None:

@@ -162,10 +162,23 @@ def test_box_budget_exhaustion_is_unknown_and_names_the_limit() -> None:
     assert r.details["boxes"] <= 300
 
 
-def test_time_budget_exhaustion_names_seconds() -> None:
+def test_time_cap_stops_the_search_and_says_so() -> None:
     st_ = one_var(0, 1, lambda x: x**2 - 2 * x / 3 + sp.Rational(1, 9) >= 0)
     r = decide(st_, Budget(seconds=0.3, max_boxes=10**9))
-    assert r.status is Status.UNKNOWN and "raise seconds" in r.evidence
+    assert r.status is Status.UNKNOWN and "time cap" in r.evidence and "not reproducible" in r.evidence
+
+
+def test_box_budget_is_deterministic() -> None:
+    st_ = one_var(0, 1, lambda x: x**2 - 2 * x / 3 + sp.Rational(1, 9) >= 0)
+    first, second = (decide(st_, Budget(max_boxes=500)) for _ in range(2))
+    assert first.evidence == second.evidence and first.details["boxes"] == second.details["boxes"] == 500
+    assert "time cap" not in first.evidence
+
+
+def test_truncated_search_gets_a_tenth_of_the_boxes() -> None:
+    r = decide(one_var(0, "oo", lambda y: y**2 - 2 * y / 3 + sp.Rational(1, 9) >= 0), Budget(max_boxes=5000))
+    assert r.status is Status.UNKNOWN and "unbounded" in r.evidence
+    assert r.details["boxes"] <= 500
 
 
 def test_unbounded_range_is_never_proved() -> None:

@@ -15,7 +15,7 @@ from boundprop.errors import UnsupportedError
 from boundprop.statement import Budget, Statement
 from boundprop.verdict import CheckResult, Status
 
-B = Budget(seconds=4, samples=1000)
+B = Budget(samples=1000)
 
 
 def decide(expr: str, var: tuple[str, ...] = (), assume: tuple[str, ...] = (),
@@ -79,8 +79,11 @@ def test_backend_exception_never_becomes_proved(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(exact, "decide", _liar_proves)
     r = decide("x*y <= (x^2 + y^2)/2")
     assert r.status is Status.TESTED
-    assert any("error (RuntimeError: backend bug)" in t for t in r.details["tried"])
-    assert any("error (ZeroDivisionError" in t for t in r.details["tried"])
+    # plain words, never the exception's text
+    assert "z3: internal error, ignored" in r.details["tried"]
+    assert "exact: internal error, ignored" in r.details["tried"]
+    assert not any("backend bug" in t or "half-way" in t or "Error" in t for t in r.details["tried"])
+    assert "backend bug" not in r.evidence and "RuntimeError" not in r.evidence
 
 
 def test_unverified_counterexample_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +116,7 @@ def test_point_of_inverts_matrix_formatting() -> None:
 
 def test_time_budget_is_shared() -> None:
     st = build_statement("log(x) <= x - 1 + 10^-12*exp(y)", (), ("x=0.1:10", "y=0:1"))
-    r = portfolio.decide(st, Budget(seconds=2, samples=500))
+    r = portfolio.decide(st, Budget(samples=500))
     assert r.seconds < 4
 
 
@@ -158,8 +161,8 @@ def test_backends_agree_on_random_quadratics(a: int, b: int, c: int, d: int, e: 
                                              f: int) -> None:
     expr = f"{a}*x^2 + {b}*x*y + {c}*y^2 + {d}*x + {e}*y + {f} >= 0"
     stmt = build_statement(expr, (), ("x=-2:2", "y=-2:2"))
-    z = z3backend.decide(stmt, Budget(seconds=5))
-    fz = falsifier.decide(stmt, Budget(seconds=2, samples=300))
+    z = z3backend.decide(stmt, Budget())
+    fz = falsifier.decide(stmt, Budget(samples=300))
     ex = exact.decide(stmt, B)
     assert z.status in (Status.PROVED, Status.REFUTED), z  # z3 decides quadratics
     if z.status is Status.PROVED:

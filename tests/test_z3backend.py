@@ -14,7 +14,7 @@ from boundprop.interval import refutes
 from boundprop.statement import Budget, Statement, make_variable
 from boundprop.verdict import Status
 
-B = Budget(seconds=5)
+B = Budget()
 
 
 def decide(expr: str, *, var: tuple[str, ...] = (), assume: tuple[str, ...] = (),
@@ -121,3 +121,34 @@ def test_hard_time_limit_is_respected() -> None:
     assert time.monotonic() - start < 4.0  # 0.5 s budget; without the hard kill z3 runs far longer
     # the statement is false ((6/5)**24 = 79.5 > 49 at x = 2, n = 24): z3 may find that in time
     assert r.status in (Status.UNKNOWN, Status.REFUTED)
+    if r.status is Status.UNKNOWN:
+        assert "time cap" in r.evidence
+
+
+def test_resource_limit_gives_unknown_naming_the_limit() -> None:
+    # Motzkin-like (true, and hard for z3): a small resource limit stops it
+    motzkin = "x^2*y^4 + x^4*y^2 - 3*x^2*y^2*z^2 + z^6 >= 0"
+    st = build_statement(motzkin, (), ["x=-oo:oo", "y=-oo:oo", "z=-oo:oo"])
+    r = z3backend.decide(st, Budget(z3_rlimit=100_000))
+    assert r.status is Status.UNKNOWN
+    assert "resource limit of 100000 reached (rlimit)" in r.evidence
+    assert "time cap" not in r.evidence
+    # deterministic: the same limit stops z3 at the same point, whatever the load
+    assert z3backend.decide(st, Budget(z3_rlimit=100_000)).evidence == r.evidence
+    assert z3backend.decide(st, Budget(z3_rlimit=5_000_000)).status is Status.PROVED
+
+
+def test_time_cap_says_so() -> None:
+    st = build_statement("(1 + x/10)^n <= 1 + n*x", (), ["x=1:2", "n=0:30"], ["n"])
+    r = z3backend.decide(st, Budget(seconds=0.05, z3_rlimit=10**12))
+    if r.status is Status.UNKNOWN:  # z3 cannot refute it within 50 ms on any machine we know
+        assert "time cap" in r.evidence and "not reproducible" in r.evidence
+
+
+def test_each_call_starts_from_a_fresh_context() -> None:
+    # the resource count of earlier calls must not eat into a later call's limit
+    st = build_statement("x*y <= (x^2 + y^2)/2", (), ["x=-oo:oo", "y=-oo:oo"])
+    results = [z3backend.decide(st, Budget(z3_rlimit=2_000_000)) for _ in range(3)]
+    assert all(r.status is Status.PROVED for r in results)
+    assert z3backend._decide_here(st, Budget(z3_rlimit=2_000_000)).status is Status.PROVED
+    assert z3backend._decide_here(st, Budget(z3_rlimit=2_000_000)).status is Status.PROVED

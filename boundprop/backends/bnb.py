@@ -82,7 +82,7 @@ from boundprop.interval.batched import (
     sum_bounds,
 )
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.statement import Budget, Statement, Variable, make_variable
+from boundprop.statement import TIME_CAP, Budget, Statement, Variable, make_variable
 from boundprop.verdict import CheckResult, Status
 
 METHOD = "interval-bnb"
@@ -93,8 +93,10 @@ MAX_HESSIAN_VARS = 6
 MAX_REFUTE_ATTEMPTS = 300
 # Integer variables with fewer values than this are split before continuous ones.
 SMALL_INTEGER_RANGE = 256
-# Unbounded ranges are truncated to this magnitude, for counterexample search only.
+# Unbounded ranges are truncated to this magnitude, for counterexample search only,
+# with this fraction (1/TRUNCATED_SHARE) of the box budget.
 TRUNCATE = 2.0**20
+TRUNCATED_SHARE = 10
 _SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Symbol, sp.Number, sp.NumberSymbol)
 
 Arr = np.ndarray
@@ -592,7 +594,8 @@ def decide(
     Parameters
     ----------
     statement : the statement; every variable needs a finite range for a proof
-    budget : ``max_boxes`` and ``seconds`` limit the search
+    budget : ``max_boxes`` limits the search (boxes evaluated, deterministic);
+        ``seconds`` is the wall-clock safety cap ("time cap" in the evidence)
     progress : optional callback receiving the fraction of the volume settled
 
     Returns
@@ -606,11 +609,11 @@ def decide(
     >>> from boundprop.statement import make_variable
     >>> x = make_variable("x", -1, 1)
     >>> st = Statement((x,), (), sp.exp(x.symbol) >= 1 + x.symbol)
-    >>> r = decide(st, Budget(seconds=10))
+    >>> r = decide(st, Budget())
     >>> r.status.value, r.evidence.startswith("complete cover with")
     ('proved', True)
     >>> st = Statement((x,), (), sp.exp(x.symbol) <= 1 + 2 * x.symbol)
-    >>> r = decide(st, Budget(seconds=10))
+    >>> r = decide(st, Budget())
     >>> r.status.value, r.counterexample
     ('refuted', {'x': '-1'})
     """
@@ -618,13 +621,11 @@ def decide(
         return _decide_cases(statement, budget, progress, frozenset())
 
 
-def _halve(budget: Budget, fraction: float = 0.5) -> Budget:
-    return Budget(
-        seconds=budget.seconds * fraction,
-        max_boxes=max(1, int(budget.max_boxes * fraction)),
-        samples=budget.samples,
-        seed=budget.seed,
-    )
+def _halve(budget: Budget, fraction: float = 0.5, started: float | None = None) -> Budget:
+    """``fraction`` of the boxes; the time cap is not divided (it is only a
+    safety net), just reduced by the time spent since ``started``."""
+    seconds = budget.seconds if started is None else budget.seconds - (time.monotonic() - started)
+    return replace(budget, seconds=seconds, max_boxes=max(1, int(budget.max_boxes * fraction)))
 
 
 def _sign_split(statement: Statement, done: frozenset[sp.Expr] = frozenset()) -> sp.Expr | None:
@@ -671,7 +672,7 @@ def _decide_cases(
     direct = _decide_substituted(statement, _halve(budget, 1 / 3), progress)
     if direct.status is not Status.UNKNOWN:
         return direct
-    budget = _halve(budget, 2 / 3)
+    budget = _halve(budget, 2 / 3, t0)
     results = []
     for i, extra in enumerate((d >= 0, d <= 0)):
         case = Statement(
@@ -681,7 +682,7 @@ def _decide_cases(
             note=statement.note,
             guards=statement.guards,
         )
-        r = _decide_cases(case, _halve(budget), None, done | {d})
+        r = _decide_cases(case, _halve(budget, 1 / 2, t0), None, done | {d})
         if progress is not None:
             progress((i + 1) / 2)
         if r.status is Status.REFUTED and r.counterexample is not None:
@@ -730,11 +731,10 @@ def _decide_substituted(
                 seconds=time.monotonic() - t0,
                 details={**first.details, "substitution": how},
             )
-    rest = Budget(
-        seconds=max(0.0, budget.seconds - (time.monotonic() - t0)),
+    rest = replace(
+        budget,
+        seconds=budget.seconds - (time.monotonic() - t0),
         max_boxes=max(1, budget.max_boxes - int(first.details.get("boxes", 0))),
-        samples=budget.samples,
-        seed=budget.seed,
     )
     second = _decide(statement, rest, progress)
     return replace(
@@ -844,6 +844,8 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
     goals = _goals(statement.conclusion, variables)
     hyps = [compile_batched_truth(h, symbols) for h in statement.hypotheses]
     lo0, hi0, truncated, unbounded = _float_ranges(variables)
+    # a truncated box can only yield counterexamples, never a proof: a smaller search
+    max_boxes = max(1, budget.max_boxes // TRUNCATED_SHARE) if truncated else budget.max_boxes
     scale = np.where(hi0 > lo0, hi0 - lo0, 1.0)
     total_volume = 1.0
 
@@ -878,12 +880,12 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
 
     while stack:
         if time.monotonic() - t0 > budget.seconds:
-            limit = "seconds"
+            limit = "time cap"
             break
-        if processed >= budget.max_boxes:
+        if processed >= max_boxes:
             limit = "max_boxes"
             break
-        room = min(BATCH, budget.max_boxes - processed)
+        room = min(BATCH, max_boxes - processed)
         L, H, mask, depth = stack.pop()
         while stack and L.shape[0] < room:
             # fill the batch: numpy pays per call, not per box
@@ -967,6 +969,11 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
         example = _describe(variables, stack[-1][0][0], stack[-1][1][0])
     elif stuck:
         example = _describe(variables, stuck[0][0], stuck[0][1])
+    capped = (
+        f"; stopped by the {TIME_CAP} of {budget.seconds:g} s (not reproducible)"
+        if limit == "time cap"
+        else ""
+    )
     if truncated:
         return CheckResult(
             status=Status.UNKNOWN,
@@ -974,7 +981,7 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
             evidence=(
                 f"range of {', '.join(unbounded)} is unbounded: branch-and-bound proves only on "
                 f"bounded boxes; searched the box truncated at ±{TRUNCATE:g} for counterexamples "
-                f"({processed} boxes) and found none; give finite ranges"
+                f"({processed} boxes) and found none; give finite ranges{capped}"
             ),
             seconds=seconds,
             details=details(),
@@ -989,13 +996,13 @@ def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> 
         )
     if limit == "max_boxes":
         evidence = (
-            f"budget of {budget.max_boxes} boxes exhausted; {remaining} boxes undecided, "
+            f"budget of {max_boxes} boxes exhausted; {remaining} boxes undecided, "
             f"e.g. {example}; raise max_boxes"
         )
-    elif limit == "seconds":
+    elif limit == "time cap":
         evidence = (
-            f"time budget of {budget.seconds:g} s exhausted after {processed} boxes; "
-            f"{remaining} boxes undecided, e.g. {example}; raise seconds"
+            f"stopped by the {TIME_CAP} of {budget.seconds:g} s after {processed} boxes "
+            f"(not reproducible); {remaining} boxes undecided, e.g. {example}"
         )
     else:
         evidence = (

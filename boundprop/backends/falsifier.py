@@ -38,7 +38,7 @@ from scipy import optimize
 
 from boundprop.counterexample import format_counterexample, ill_defined_result, undefined_at
 from boundprop.errors import UnsupportedError
-from boundprop.statement import Budget, Statement, StatementGuard, Variable
+from boundprop.statement import TIME_CAP, Budget, Statement, StatementGuard, Variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = ["decide"]
@@ -151,8 +151,11 @@ class _Evaluator:
                         for leaf in leaves
                     ]
                 self._fn = sp.lambdify(safe, renamed, modules="numpy", dummify=False)
-            except Exception as exc:  # sympy printers raise many types
-                raise UnsupportedError(f"falsifier cannot compile the statement: {exc}") from None
+            except Exception:  # sympy printers raise many types
+                raise UnsupportedError(
+                    "falsifier cannot evaluate the statement numerically "
+                    "(sympy cannot translate it to numpy)"
+                ) from None
 
     def __call__(self, points: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Margins (hypotheses, conclusion) for points of shape (m, n_vars).
@@ -270,8 +273,10 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     statement : Statement
         Any statement numpy can evaluate.
     budget : Budget
-        ``samples`` random/edge points, ``seed`` for the generator, ``seconds``
-        as a soft limit on the local searches and verifications.
+        ``samples`` random/edge points and ``seed`` for the generator; the
+        local searches and verifications are counted (fixed numbers), so the
+        result is deterministic. ``seconds`` is only the wall-clock safety
+        cap: a search it stops says "time cap" in its evidence.
 
     Returns
     -------
@@ -290,6 +295,14 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     from boundprop.interval import refutes
 
     start = time.monotonic()
+    capped = False
+
+    def over_cap() -> bool:
+        # the wall-clock safety cap only; it marks the result as not reproducible
+        nonlocal capped
+        capped = capped or time.monotonic() - start > budget.seconds
+        return capped
+
     variables = statement.variables
     rng = np.random.default_rng(budget.seed)
     evaluate = _Evaluator(statement)
@@ -309,7 +322,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         nonlocal verifications
         pool: list[tuple[int, sp.Rational, dict[sp.Symbol, sp.Rational]]] = []
         for z in candidates:
-            if time.monotonic() - start > budget.seconds:
+            if over_cap():
                 break
             snapped = _snap(variables, z)
             if not snapped:
@@ -325,7 +338,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
             key = tuple(point[v.symbol] for v in variables)
             if key in tried:
                 continue
-            if verifications >= _MAX_VERIFICATIONS or time.monotonic() - start > budget.seconds:
+            if verifications >= _MAX_VERIFICATIONS or over_cap():
                 return None
             tried.add(key)
             verifications += 1
@@ -368,14 +381,13 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         for j in cont
     ]
     for x0 in starts:
-        out_of_time = time.monotonic() - start > budget.seconds
-        if not cont or out_of_time or verifications >= _MAX_VERIFICATIONS:
+        if not cont or verifications >= _MAX_VERIFICATIONS or over_cap():
             break
         searches += 1
         base = x0.copy()
 
         def objective(zc: FloatArray, base: FloatArray = base) -> float:
-            if time.monotonic() - start > budget.seconds:
+            if over_cap():
                 raise _OutOfTime
             full = base.copy()
             full[cont] = zc
@@ -416,11 +428,14 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
             f"found by sampling (seed {budget.seed}, {len(pts)} samples), re-verified exactly",
             time.monotonic() - start,
         )
+    stopped = (
+        f"; stopped by the {TIME_CAP} of {budget.seconds:g} s (not reproducible)" if capped else ""
+    )
     return CheckResult(
         Status.TESTED,
         METHOD,
         f"no counterexample in {len(pts)} samples + {searches} local searches "
-        f"(seed {budget.seed})",
+        f"(seed {budget.seed}){stopped}",
         seconds=time.monotonic() - start,
         details={"samples": len(pts), "local_searches": searches, "seed": budget.seed},
     )

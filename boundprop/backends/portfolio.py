@@ -8,12 +8,18 @@
 4. ``falsifier`` whenever nothing proved — may refute (a counterexample
    beats "unknown"); if it finds nothing the result is TESTED.
 
-Time: of ``budget.seconds``, z3 gets 40% of what is left when bnb may still
-follow (all of it minus the falsifier's reserve otherwise), bnb gets what is
-left minus the falsifier's reserve (20% of the total, at least 0.3 s).
+Budget: each method spends its own deterministic unit of the budget, so the
+split between methods is fixed: z3 gets ``budget.z3_rlimit`` (z3's resource
+count), bnb ``budget.max_boxes``, the falsifier ``budget.samples`` with
+``budget.seed``; exact is cheap by construction. ``budget.seconds`` is only a
+wall-clock safety cap on the whole decision: each method runs with whatever
+of it is left, a method reached after the cap is skipped, and a decision
+touched by the cap says "time cap" in its evidence (it is not reproducible).
+Everything else gives the same result on a busy and on a quiet machine.
 
-Safety: an exception from a backend is recorded in ``details["tried"]`` and
-the next method runs; it can never become PROVED. Every REFUTED result is
+Safety: an exception from a backend is recorded in ``details["tried"]`` (in
+plain words, "internal error, ignored", never the exception's text) and the
+next method runs; it can never become PROVED. Every REFUTED result is
 re-verified here with :func:`boundprop.interval.refutes` before it is
 returned (defence in depth: the backends verify already).
 """
@@ -30,7 +36,7 @@ import sympy as sp
 
 from boundprop.backends import exact, falsifier, z3backend
 from boundprop.errors import UnsupportedError
-from boundprop.statement import Budget, Statement, tighten_ranges
+from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap, tighten_ranges
 from boundprop.verdict import CheckResult, CounterValue, Status
 
 __all__ = ["decide", "shape_of", "point_of"]
@@ -94,9 +100,9 @@ def _bnb_module() -> tuple[Any, str]:
     except ModuleNotFoundError as exc:
         if exc.name == "boundprop.backends.bnb":
             return None, "not available"
-        return None, f"error (import: {exc})"
-    except Exception as exc:  # a broken backend must not break the portfolio
-        return None, f"error (import: {type(exc).__name__}: {exc})"
+        return None, "not available (a module it needs is missing)"
+    except Exception:  # a broken backend must not break the portfolio
+        return None, "not available (it failed to load: internal error, ignored)"
 
 
 def decide(
@@ -119,8 +125,8 @@ def decide(
     statement : Statement
         The claim.
     budget : Budget
-        ``seconds`` is shared between the methods (see the module notes);
-        ``samples``, ``seed`` and ``max_boxes`` are passed on.
+        Each method gets its own deterministic limit; ``seconds`` caps the
+        whole decision (see the module notes).
     progress : callable, optional
         Called with the name of each method as it starts.
 
@@ -134,7 +140,7 @@ def decide(
     --------
     >>> from boundprop.statement import make_variable
     >>> x = make_variable("x", -1, 1)
-    >>> r = decide(Statement((x,), (), abs(x.symbol) <= 1), Budget(seconds=5))
+    >>> r = decide(Statement((x,), (), abs(x.symbol) <= 1), Budget())
     >>> r.status.value, r.method
     ('proved', 'z3')
     >>> r.details["tried"]
@@ -150,33 +156,45 @@ def decide(
     # Ranges narrowed by one-variable hypotheses: an equivalent statement whose
     # boxes no longer straddle edges the hypotheses already fix.
     statement = tighten_ranges(statement)
-    total = budget.seconds
-    reserve = max(0.2 * total, 0.3)
     tried: list[str] = []
 
     def left() -> float:
-        return max(total - (time.monotonic() - start), 0.05)
+        return budget.seconds - (time.monotonic() - start)
+
+    def cap_note() -> str:
+        capped = [t.split(":", 1)[0] for t in tried if stopped_by_time_cap(t)]
+        if not capped:
+            return ""
+        return (
+            f"; the {TIME_CAP} of {budget.seconds:g} s stopped {', '.join(capped)} "
+            "(not reproducible: a quieter machine may decide more)"
+        )
 
     def finish(result: CheckResult, evidence: str = "") -> CheckResult:
+        evidence = evidence or result.evidence
+        note = cap_note()
+        if note and not stopped_by_time_cap(evidence):
+            evidence += note
         return replace(
             result,
-            evidence=evidence or result.evidence,
+            evidence=evidence,
             seconds=time.monotonic() - start,
             details={"tried": tried, "backend": dict(result.details)},
         )
 
-    def run(
-        name: str, fn: Callable[[Statement, Budget], CheckResult], seconds: float
-    ) -> CheckResult | None:
+    def run(name: str, fn: Callable[[Statement, Budget], CheckResult]) -> CheckResult | None:
         if progress is not None:
             progress(name)
+        if left() <= 0:
+            tried.append(f"{name}: skipped, the {TIME_CAP} of {budget.seconds:g} s was reached")
+            return None
         try:
-            result = fn(statement, replace(budget, seconds=seconds))
+            result = fn(statement, replace(budget, seconds=left()))
         except UnsupportedError as exc:
             tried.append(f"{name}: unsupported ({exc})")
             return None
-        except Exception as exc:  # a backend bug must never become a verdict
-            tried.append(f"{name}: error ({type(exc).__name__}: {exc})")
+        except Exception:  # a backend bug must never become a verdict, nor its text evidence
+            tried.append(f"{name}: internal error, ignored")
             return None
         if result.status is Status.REFUTED and not _reverified(statement, result):
             tried.append(f"{name}: counterexample failed re-verification (ignored)")
@@ -189,15 +207,14 @@ def decide(
         tried.append(f"{name}: {outcome}")
         return result
 
-    decided = run("exact", exact.decide, left())
+    decided = run("exact", exact.decide)
     if decided is not None and decided.status is Status.PROVED:
         return finish(decided)
 
     shape = shape_of(statement)
     z3_settled = False
     if shape["z3"] is None:
-        share = 0.4 * left() if shape["bounded"] else max(left() - reserve, 0.1)
-        decided = run("z3", z3backend.decide, share)
+        decided = run("z3", z3backend.decide)
         if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
             return finish(decided)
         z3_settled = decided is not None
@@ -208,11 +225,11 @@ def decide(
     if bnb is None:
         tried.append(f"interval-bnb: {why_not}")
     elif shape["bounded"] or not z3_settled:
-        decided = run("interval-bnb", bnb.decide, max(left() - reserve, 0.1))
+        decided = run("interval-bnb", bnb.decide)
         if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
             return finish(decided)
 
-    decided = run("falsifier", falsifier.decide, left())
+    decided = run("falsifier", falsifier.decide)
     if decided is not None and decided.status is Status.REFUTED:
         return finish(decided)
     if decided is not None and decided.status is Status.TESTED:
@@ -223,7 +240,7 @@ def decide(
     return CheckResult(
         Status.UNKNOWN,
         "portfolio",
-        "no method decided: " + "; ".join(tried),
+        "no method decided: " + "; ".join(tried) + cap_note(),
         seconds=time.monotonic() - start,
         details={"tried": tried},
     )

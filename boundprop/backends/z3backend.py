@@ -41,7 +41,7 @@ import z3
 
 from boundprop.backends import format_counterexample
 from boundprop.errors import UnsupportedError
-from boundprop.statement import Budget, Statement
+from boundprop.statement import TIME_CAP, Budget, Statement
 from boundprop.verdict import CheckResult, Status
 
 __all__ = ["decide", "unsupported_reason"]
@@ -52,8 +52,9 @@ METHOD = "z3"
 class _Translator:
     """sympy → z3, collecting definedness conditions and auxiliary definitions."""
 
-    def __init__(self, statement: Statement) -> None:
+    def __init__(self, statement: Statement, ctx: z3.Context | None = None) -> None:
         self.statement = statement
+        self.ctx = ctx
         self.raw: dict[sp.Symbol, Any] = {}
         self.real: dict[sp.Symbol, z3.ArithRef] = {}
         self.domain: list[z3.BoolRef] = []
@@ -64,15 +65,15 @@ class _Translator:
         for var in statement.variables:
             name = var.name
             if var.integer:
-                raw = z3.Int(name)
+                raw = z3.Int(name, ctx)
                 real = z3.ToReal(raw)
-                lo_hi = (z3.IntVal(int(var.lo)) if var.lo.is_finite else None,
-                         z3.IntVal(int(var.hi)) if var.hi.is_finite else None)
+                lo_hi = (z3.IntVal(int(var.lo), ctx) if var.lo.is_finite else None,
+                         z3.IntVal(int(var.hi), ctx) if var.hi.is_finite else None)
             else:
-                raw = z3.Real(name)
+                raw = z3.Real(name, ctx)
                 real = raw
-                lo_hi = (_rational(var.lo) if var.lo.is_finite else None,
-                         _rational(var.hi) if var.hi.is_finite else None)
+                lo_hi = (_rational(var.lo, ctx) if var.lo.is_finite else None,
+                         _rational(var.hi, ctx) if var.hi.is_finite else None)
             self.raw[var.symbol] = raw
             self.real[var.symbol] = real
             if lo_hi[0] is not None:
@@ -94,7 +95,7 @@ class _Translator:
                 raise UnsupportedError(f"symbol {e} is not a declared variable")
             return self.real[e]
         if isinstance(e, sp.Rational):
-            return _rational(e)
+            return _rational(e, self.ctx)
         if isinstance(e, sp.Float):
             raise UnsupportedError("inexact float constant")
         if e in (sp.oo, -sp.oo, sp.zoo, sp.nan):
@@ -142,7 +143,7 @@ class _Translator:
             n = int(exponent.p)
             b = self.term(base)
             if n == 0:
-                return z3.RealVal(1)
+                return z3.RealVal(1, self.ctx)
             power = _int_power(b, abs(n))
             if n > 0:
                 return power
@@ -151,7 +152,7 @@ class _Translator:
         if exponent.q == 2:
             b = self.term(base)
             self._fresh += 1
-            s = z3.Real(f"__sqrt{self._fresh}")
+            s = z3.Real(f"__sqrt{self._fresh}", self.ctx)
             self.domain.append(b >= 0)
             self.aux.append(s >= 0)
             self.aux.append(z3.Implies(b >= 0, s * s == b))
@@ -196,9 +197,9 @@ class _Translator:
     # -- formulas ----------------------------------------------------------
     def formula(self, b: Any) -> z3.BoolRef:
         if b is sp.true or b is True:
-            return z3.BoolVal(True)
+            return z3.BoolVal(True, self.ctx)
         if b is sp.false or b is False:
-            return z3.BoolVal(False)
+            return z3.BoolVal(False, self.ctx)
         if isinstance(b, sp.core.relational.Relational):
             lhs, rhs = self.term(b.lhs), self.term(b.rhs)
             op = b.rel_op
@@ -228,9 +229,9 @@ class _Translator:
         raise UnsupportedError(f"cannot translate the condition {type(b).__name__} to z3")
 
 
-def _rational(value: sp.Basic) -> z3.ArithRef:
+def _rational(value: sp.Basic, ctx: z3.Context | None = None) -> z3.ArithRef:
     r = sp.Rational(value)
-    return z3.RealVal(f"{r.p}/{r.q}")
+    return z3.RealVal(f"{r.p}/{r.q}", ctx)
 
 
 def _int_power(b: z3.ArithRef, n: int) -> z3.ArithRef:
@@ -244,7 +245,7 @@ def _int_power(b: z3.ArithRef, n: int) -> z3.ArithRef:
         n >>= 1
         if n:
             square = square * square
-    return result if result is not None else z3.RealVal(1)
+    return result if result is not None else z3.RealVal(1, b.ctx)
 
 
 def unsupported_reason(statement: Statement) -> str | None:
@@ -268,23 +269,28 @@ def unsupported_reason(statement: Statement) -> str | None:
 def decide(statement: Statement, budget: Budget) -> CheckResult:
     """Decide ``statement`` with z3, or return UNKNOWN.
 
-    z3's own timeout is cooperative and nonlinear arithmetic can overrun it
-    by a wide margin, so the query runs in a forked child process that is
-    killed ``0.2 s + 10%`` after ``budget.seconds`` (in-process where fork
-    is unavailable).
+    The work is bounded by ``budget.z3_rlimit``, z3's deterministic resource
+    count, shared by every query of the call; each call translates the
+    statement into a fresh z3 context, so the result does not depend on what
+    ran before. z3's own timeout is cooperative and nonlinear arithmetic can
+    overrun it by a wide margin, so the query runs in a forked child process
+    that is killed ``0.2 s + 10%`` after the time cap ``budget.seconds``
+    (in-process where fork is unavailable); a result stopped by the cap says
+    "time cap".
 
     Parameters
     ----------
     statement : Statement
         Polynomial, rational-function or piecewise-linear.
     budget : Budget
-        ``budget.seconds`` bounds the whole call (each z3 query gets what is left).
+        ``z3_rlimit`` bounds the work; ``seconds`` is the wall-clock cap.
 
     Returns
     -------
     CheckResult
         PROVED ("z3: negation unsat"), REFUTED with a re-verified exact
-        counterexample, or UNKNOWN with the reason.
+        counterexample, or UNKNOWN with the reason (the resource limit
+        reached, the time cap, or z3's own reason).
 
     Raises
     ------
@@ -296,7 +302,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     >>> from boundprop.statement import make_variable
     >>> x, y = make_variable("x", "-oo", "oo"), make_variable("y", "-oo", "oo")
     >>> X, Y = x.symbol, y.symbol
-    >>> decide(Statement((x, y), (), X * Y <= (X**2 + Y**2) / 2), Budget(seconds=5)).status
+    >>> decide(Statement((x, y), (), X * Y <= (X**2 + Y**2) / 2), Budget()).status
     <Status.PROVED: 'proved'>
     """
     reason = unsupported_reason(statement)
@@ -325,7 +331,8 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     elapsed = time.monotonic() - start
     if message is None:
         why = (
-            f"hard time limit ({limit:.1f} s) reached"
+            f"stopped by the {TIME_CAP} of {budget.seconds:g} s (killed after {limit:.1f} s; "
+            "not reproducible)"
             if elapsed >= limit
             else f"the z3 process died (exit code {child.exitcode})"
         )
@@ -347,68 +354,122 @@ def _child(statement: Statement, budget: Budget, sender: Any) -> None:
         message: Any = ("ok", (r.status.value, r.evidence, r.counterexample))
     except UnsupportedError as exc:
         message = ("unsupported", str(exc))
-    except Exception as exc:  # reported as UNKNOWN by the parent
-        message = ("error", f"{type(exc).__name__}: {exc}")
+    except z3.Z3Exception:  # reported as UNKNOWN by the parent
+        message = ("error", "z3 raised an internal error on this statement")
+    except Exception as exc:  # a bug here must not kill the caller
+        message = ("error", f"internal error in the z3 backend ({type(exc).__name__})")
     sender.send(message)
     sender.close()
 
 
+class _Queries:
+    """The z3 queries of one call: one fresh context, a resource limit shared
+    by all its queries, and the time cap.
+
+    Every query gets a new solver with all its constraints asserted and no
+    push/pop or assumptions: z3 then runs its non-incremental tactic for the
+    logic (nlsat for nonlinear real arithmetic), which both decides far more
+    than the incremental core and keeps counting its resources (the
+    incremental core can spend minutes without reaching the limit).
+
+    ``check`` gives z3's answer, the model if sat, and sets ``why`` for
+    ``unknown``: the resource limit (deterministic), the time cap (not
+    reproducible) or z3's own reason.
+    """
+
+    def __init__(self, context: z3.Context, base: list[z3.BoolRef], budget: Budget, start: float) -> None:
+        self.context = context
+        self.base = base
+        self.budget = budget
+        self.start = start
+        self.spent = 0  # the context's resource count after the last query
+        self.why = ""
+
+    def _rlimit_reached(self) -> str:
+        return f"z3: resource limit of {self.budget.z3_rlimit} reached (rlimit)"
+
+    def _time_cap(self) -> str:
+        return f"z3: stopped by the {TIME_CAP} of {self.budget.seconds:g} s (not reproducible)"
+
+    def check(self, *constraints: z3.BoolRef) -> tuple[Any, z3.ModelRef | None]:
+        left_units = self.budget.z3_rlimit - self.spent
+        left_ms = int(1000 * (self.budget.seconds - (time.monotonic() - self.start)))
+        if left_units <= 0:
+            self.why = self._rlimit_reached()
+            return z3.unknown, None
+        if left_ms <= 0:
+            self.why = self._time_cap()
+            return z3.unknown, None
+        solver = z3.Solver(ctx=self.context)
+        solver.set("rlimit", left_units)
+        solver.set("timeout", left_ms)
+        solver.add(*self.base, *constraints)
+        answer = solver.check()
+        stats = solver.statistics()
+        for key in stats.keys():
+            if key == "rlimit count":
+                self.spent = max(self.spent, int(stats.get_key_value(key)))
+        if answer == z3.sat:
+            return answer, solver.model()
+        if answer == z3.unknown:
+            if self.spent >= self.budget.z3_rlimit:
+                self.why = self._rlimit_reached()
+            elif time.monotonic() - self.start >= 0.9 * self.budget.seconds:
+                self.why = self._time_cap()
+            else:
+                self.why = f"z3: unknown ({solver.reason_unknown()})"
+        return answer, None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.why in (self._rlimit_reached(), self._time_cap())
+
+
 def _decide_here(statement: Statement, budget: Budget) -> CheckResult:
     start = time.monotonic()
-    translator = _Translator(statement)
+    context = z3.Context()  # fresh: nothing that ran before can change z3's search
+    translator = _Translator(statement, context)
     hyps = [translator.formula(h) for h in statement.hypotheses]
     concl = translator.formula(statement.conclusion)
-    defined = z3.And(*translator.domain) if translator.domain else z3.BoolVal(True)
+    defined = z3.And(*translator.domain) if translator.domain else z3.BoolVal(True, context)
     has_domain = bool(translator.domain)
-
-    def remaining_ms() -> int:
-        return max(1, int(1000 * (budget.seconds - (time.monotonic() - start))))
 
     def result(status: Status, evidence: str, **kw: Any) -> CheckResult:
         return CheckResult(status, METHOD, evidence, seconds=time.monotonic() - start, **kw)
 
-    solver = z3.Solver()
-    solver.set("timeout", remaining_ms())
-    solver.add(*translator.box, *translator.aux, *hyps)
-    solver.push()
-    solver.add(z3.Or(z3.Not(concl), z3.Not(defined)) if has_domain else z3.Not(concl))
-    try:
-        answer = solver.check()
-    except z3.Z3Exception as exc:  # pragma: no cover - z3 internal failure
-        return result(Status.UNKNOWN, f"z3 failed: {exc}")
+    queries = _Queries(context, [*translator.box, *translator.aux, *hyps], budget, start)
+    answer, model = queries.check(
+        z3.Or(z3.Not(concl), z3.Not(defined)) if has_domain else z3.Not(concl)
+    )
     if answer == z3.unsat:
         evidence = "z3: negation unsat"
         if has_domain:
             evidence += " (and every denominator/sqrt argument is defined)"
         return result(Status.PROVED, evidence)
-    if answer == z3.unknown:
-        return result(Status.UNKNOWN, f"z3: unknown ({solver.reason_unknown()})")
+    if answer == z3.unknown or model is None:
+        return result(Status.UNKNOWN, queries.why)
     # sat: look for a genuine counterexample where everything is defined.
-    model = solver.model()
+    queries.base.append(z3.Not(concl))
     if has_domain:
-        solver.pop()
-        solver.add(defined, z3.Not(concl))
-        solver.set("timeout", remaining_ms())
-        answer = solver.check()
+        queries.base.append(defined)
+        answer, model = queries.check()
         if answer == z3.unsat:
             return result(
                 Status.UNKNOWN,
                 "z3: the conclusion holds wherever defined, but a denominator can vanish "
                 "or a sqrt argument be negative on the admissible set",
             )
-        if answer == z3.unknown:
-            return result(Status.UNKNOWN, f"z3: unknown ({solver.reason_unknown()})")
-        model = solver.model()
-    else:
-        solver.pop()
-        solver.add(z3.Not(concl))
-    point = _verified_point(statement, translator, solver, model, start, budget)
+        if answer == z3.unknown or model is None:
+            return result(Status.UNKNOWN, queries.why)
+    point = _verified_point(statement, translator, queries, model)
     if point is None:
-        return result(
-            Status.UNKNOWN,
+        evidence = (
             "z3: found a model of the negation but no exact rational point near it "
-            "re-verified as a counterexample",
+            "re-verified as a counterexample"
         )
+        if queries.exhausted:
+            evidence += f" ({queries.why})"
+        return result(Status.UNKNOWN, evidence)
     return result(
         Status.REFUTED,
         "z3: model of the negation, re-verified exactly",
@@ -451,10 +512,8 @@ def _clamp(value: sp.Rational, lo: sp.Expr, hi: sp.Expr) -> sp.Rational:
 def _verified_point(
     statement: Statement,
     translator: _Translator,
-    solver: z3.Solver,
+    queries: _Queries,
     model: z3.ModelRef,
-    start: float,
-    budget: Budget,
 ) -> dict[sp.Symbol, sp.Rational] | None:
     from boundprop.interval import refutes
 
@@ -482,18 +541,18 @@ def _verified_point(
         if not algebraic:
             break
         v = algebraic[0]
-        if time.monotonic() - start > budget.seconds:
-            return None
         found = False
         for cand in _candidates(_value(model, translator.raw[v.symbol])):
             cand = _clamp(cand, v.lo, v.hi)
-            pin = translator.raw[v.symbol] == _rational(cand)
-            solver.set("timeout", max(1, int(1000 * (budget.seconds - (time.monotonic() - start)))))
-            if solver.check(*pins, pin) == z3.sat:
+            pin = translator.raw[v.symbol] == _rational(cand, translator.ctx)
+            answer, pinned = queries.check(*pins, pin)
+            if answer == z3.sat and pinned is not None:
                 pins.append(pin)
-                model = solver.model()
+                model = pinned
                 found = True
                 break
+            if queries.exhausted:
+                return None  # the budget is spent
         if not found:
             return None
     point = {

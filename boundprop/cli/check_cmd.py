@@ -11,6 +11,7 @@ from rich.progress import Progress, TaskID
 
 from boundprop.check import PaperReport, check_paper
 from boundprop.cli import positive_seconds
+from boundprop.errors import InputError
 from boundprop.loader import bundled_papers, load_paper
 from boundprop.report.data import paper_json
 from boundprop.report.text import node_table, summary
@@ -30,13 +31,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--strict", action="store_true",
         help="exit 1 if anything (a node or a proof step) is refuted or ill-defined, 2 if unknown",
     )
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per statement")
+    parser.add_argument(
+        "--timeout", type=float, default=Budget().seconds, metavar="S",
+        help=(
+            f"wall-clock safety cap per statement, in seconds (default {Budget().seconds:g}); verdicts come "
+            "from deterministic limits (see --effort), the cap only stops a runaway, and a result it stops "
+            "says 'time cap' in its evidence (not reproducible)"
+        ),
+    )
+    parser.add_argument(
+        "--effort", type=float, default=1.0, metavar="F",
+        help=(
+            "multiply the deterministic proving limits (z3's resource limit, branch-and-bound boxes) by F "
+            "(default 1); the same effort gives the same verdicts on any machine, busy or quiet"
+        ),
+    )
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
+
+
+def positive_effort(value: float) -> float:
+    """An effort factor from the command line: finite, positive and at most 1000.
+
+    >>> positive_effort(2)
+    2
+    """
+    if not 0 < value <= 1000:  # also refuses NaN
+        raise InputError(f"must be a positive factor (at most 1000), not {value}", "--effort")
+    return value
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
     targets = args.targets or bundled_papers()
-    budget = Budget(seconds=positive_seconds(args.timeout))
+    budget = Budget(seconds=positive_seconds(args.timeout)).scaled(positive_effort(args.effort))
     reports: list[PaperReport] = []
     for target in targets:
         paper = load_paper(target)

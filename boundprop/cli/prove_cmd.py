@@ -24,6 +24,7 @@ import sympy as sp
 from rich.console import Console
 
 from boundprop.backends import portfolio
+from boundprop.cli.check_cmd import positive_effort
 from boundprop.errors import ExpressionError, InputError, RangeError
 from boundprop.expr import SCALAR_FUNCTIONS, Guard, is_relation, parse
 from boundprop.statement import (
@@ -70,7 +71,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="NAME ranges over integers (repeatable)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=10.0, metavar="S", help="seconds in total (default 10)"
+        "--timeout", type=float, default=Budget().seconds, metavar="S",
+        help=(
+            f"wall-clock safety cap, in seconds (default {Budget().seconds:g}); the verdict comes from "
+            "deterministic limits (see --effort), and a result the cap stops says 'time cap' (not reproducible)"
+        ),
+    )
+    parser.add_argument(
+        "--effort", type=float, default=1.0, metavar="F",
+        help="multiply the deterministic proving limits (z3's resource limit, boxes) by F (default 1)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the falsifier (default 0)")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
@@ -235,7 +244,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if args.timeout != args.timeout or args.timeout <= 0:
         raise InputError(f"--timeout must be a positive number of seconds, not {args.timeout}")
     statement = build_statement(args.expr, args.assume, args.var, args.integer)
-    budget = Budget(seconds=args.timeout, seed=args.seed)
+    budget = Budget(seconds=args.timeout, seed=args.seed).scaled(positive_effort(args.effort))
     status = console.status("proving ...") if console.is_terminal else nullcontext()
     with status as spinner:
 
