@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-import networkx as nx
 import sympy as sp
 
 from boundprop.encode import (
@@ -45,75 +44,29 @@ from boundprop.statement import (
     Budget,
     Statement,
     affine_bound,
-    make_variable,
     stopped_by_time_cap,
     tighten_ranges,
 )
-from boundprop.verdict import CheckResult, Status
+from boundprop.verdict import CheckResult, NodeReport, PaperReport, Premises, Status, StepOutcome
+
+# the result types live in verdict.py; re-exported here for compatibility
+__all__ = [
+    "NodeReport",
+    "PaperReport",
+    "Premises",
+    "StepOutcome",
+    "check_paper",
+    "check_premises",
+    "check_proof",
+    "check_statement",
+    "default_decide",
+]
 
 Decide = Callable[[Statement, Budget], CheckResult]
 Progress = Callable[[str, int, int], None]  # (node id, index, total)
 
 # Best first: how good a non-refuted outcome is.
 _RANK = {Status.PROVED: 0, Status.PROVED_BOUNDED: 1, Status.TESTED: 2, Status.UNKNOWN: 3}
-
-
-@dataclass(frozen=True, slots=True)
-class StepOutcome:
-    """One proof step and what the engine concluded about it."""
-
-    index: int
-    claim: str
-    result: CheckResult
-
-
-@dataclass(frozen=True, slots=True)
-class NodeReport:
-    """Everything the report says about one node."""
-
-    id: str
-    label: str
-    variant: str
-    kind: str
-    provenance: str
-    text: str
-    status: Status
-    method: str
-    evidence: str
-    counterexample: Mapping[str, object] | None
-    seconds: float
-    uses: tuple[str, ...]
-    fully_checked: bool
-    unestablished: tuple[str, ...]
-    direct: CheckResult | None
-    steps: tuple[StepOutcome, ...]
-    proof_status: Status | None
-    premises: Premises | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Premises:
-    """Whether a node's hypotheses can hold at all. A statement "proved" under
-    contradictory hypotheses is vacuously true, which a reviewer must be told."""
-
-    satisfiable: bool | None  # None: not determined within the budget
-    witness: Mapping[str, object] | None
-    evidence: str
-
-    @property
-    def label(self) -> str:
-        return {True: "satisfiable", False: "unsatisfiable", None: "undetermined"}[self.satisfiable]
-
-
-@dataclass(frozen=True, slots=True)
-class PaperReport:
-    paper: Paper
-    graph: nx.DiGraph
-    nodes: Mapping[str, NodeReport]
-    seconds: float
-
-    def by_status(self, status: Status) -> list[NodeReport]:
-        return [n for n in self.nodes.values() if n.status is status]
 
 
 def default_decide(statement: Statement, budget: Budget) -> CheckResult:
@@ -763,8 +716,15 @@ def _check_induction(
     """Claim: e_i <= closed(i) for all i >= start, where e_start <= base and
     e_{i+1} <= recurrence(e_i, i) with the recurrence nondecreasing in e.
 
-    Checked as three statements over the node's parameters: the base case,
-    monotonicity of the recurrence in e, and the inductive step."""
+    The recurrence is proved by :func:`boundprop.backends.induction.prove_bound`
+    (the one recurrence prover) over the node's parameters, with the index
+    from ``start`` to the top of its range; each part that is not an exact
+    identity is decided by ``decide``. The step's claim is an obligation of
+    its own: under the node's hypotheses, ``q <= closed(k)`` must imply the
+    claim, where ``q`` is the claim's bounded side and ``k`` the index value
+    the claim is about (see :func:`_claim_from_closed_form`)."""
+    from boundprop.backends.induction import Recurrence, prove_bound
+
     spec = step.induction or {}
     index = spec["index"]
     if index not in paper.params or not paper.params[index].integer:
@@ -780,6 +740,8 @@ def _check_induction(
     hyps = [h for h in hyps if h is not sp.true]
     lo_i, hi_i = node.ranges.get(index, (paper.params[index].lo, paper.params[index].hi))
 
+    if not sp.sympify(start).is_Integer:
+        raise BoundpropError(f"induction start {start} must be an integer", where)
     if lo_i != "-oo" and sp.sympify(start) > sp.sympify(lo_i):
         return CheckResult(
             Status.UNKNOWN,
@@ -787,58 +749,139 @@ def _check_induction(
             f"the induction starts at {index} = {start}, above the lower end {lo_i} of its range: "
             f"the claim for {index} < {start} is not covered",
         )
+    top = sp.sympify(hi_i)
+    if top.is_finite and not top.is_Integer:
+        top = sp.floor(top)
+    l_max = int(top) if top.is_finite else None
     # The step and the monotonicity are needed at every index from `start` on,
     # including indices the node's hypotheses exclude (a hypothesis L >= 1 must
-    # not skip the step from 0 to 1), so hypotheses that mention the index are
-    # dropped there: a weaker premise, never an unsound one.
-    step_hyps = [h for h in hyps if i not in h.free_symbols]
+    # not skip the step from 0 to 1): prove_bound never uses hypotheses that
+    # mention the index, a weaker premise, never an unsound one.
+    exprs = [sp.sympify(x) for x in (closed, recurrence, base)]
+    parameters = tuple(
+        v for v in node_variables(paper, node, [*exprs, *hyps], where) if v.symbol not in (i, e)
+    )
+    rec = Recurrence.from_update(
+        i, recurrence, e, base, closed, parameters, tuple(hyps), l_max=l_max, start=int(start)
+    )
 
-    def statement(
-        goal: sp.Basic, extra_vars: Sequence[sp.Symbol] = (), premises: Sequence[sp.Basic] = tuple(hyps)
-    ) -> Statement:
-        variables = list(node_variables(paper, node, [goal, *premises], where))
-        for symbol in extra_vars:
-            variables.append(make_variable(symbol.name, "-oo", "oo", where=where))
-        return Statement(tuple(variables), tuple(premises), goal, note="induction")
+    def shortcut_decide(statement: Statement, part_budget: Budget) -> CheckResult:
+        return _identity(statement) or decide(statement, part_budget)
 
-    base_goal = sp.Le(base, closed.subs(i, start))
-    base_stmt = statement(base_goal.subs(i, start) if i in base_goal.free_symbols else base_goal)
-    mono_goal = sp.Ge(sp.diff(recurrence, e), 0)
-    step_goal = sp.Le(recurrence.subs(e, closed), closed.subs(i, i + 1))
-    mono_stmt = statement(mono_goal, [e] if e in mono_goal.free_symbols else [], step_hyps)
-    results = []
-    for name, stmt in (
-        ("base case", base_stmt),
-        ("monotonicity in e", _with_index_range(mono_stmt, i, start, hi_i, where)),
-        ("inductive step", _with_index_range(statement(step_goal, premises=step_hyps), i, start, hi_i, where)),
-    ):
-        result = _identity(stmt) or decide(stmt, budget)
-        results.append((name, result))
-        if result.status is Status.REFUTED:
-            return replace(result, method="induction", evidence=f"{name} fails: {result.evidence}")
-    if all(r.status is Status.PROVED for _, r in results) and not getattr(node, "informal", ""):
-        # The three facts bound every sequence with this base and recurrence;
-        # nothing checks that the quantity the claim names is such a sequence
-        # (the claim text is free), so a formal node cannot rest on the step.
+    induction = prove_bound(rec, budget, decide=shortcut_decide)
+    follows = _claim_from_closed_form(paper, node, step, i, closed, start, l_max, budget, decide, where)
+    seconds = induction.seconds + follows.seconds
+    if follows.status is Status.REFUTED:
+        return replace(
+            follows,
+            method="induction",
+            evidence=f"the claim does not follow from the closed form: {follows.evidence}",
+            seconds=seconds,
+        )
+    if induction.status is Status.REFUTED:
+        return replace(induction, evidence=f"the induction fails: {induction.evidence}", seconds=seconds)
+    if induction.status is not Status.PROVED:
+        return CheckResult(Status.UNKNOWN, "induction", f"induction not proved: {induction.evidence}", seconds)
+    if follows.status not in (Status.PROVED, Status.PROVED_BOUNDED):
         return CheckResult(
             Status.UNKNOWN,
             "induction",
-            "base case, monotonicity and inductive step proved, but the step's claim is linked to the "
-            "recurrence only in words (nothing checks that the claimed quantity obeys it); only an "
-            "informal node may rest on an induction step",
-            sum(r.seconds for _, r in results),
+            f"the recurrence is proved, but not that the claim follows from the closed form: {follows.evidence}",
+            seconds,
         )
-    if all(r.status is Status.PROVED for _, r in results):
+    if not node.informal:
+        # The facts bound every sequence with this base and recurrence; nothing
+        # checks that the quantity the claim names is such a sequence (the
+        # claim text is free), so a formal node cannot rest on the step.
         return CheckResult(
-            Status.PROVED,
+            Status.UNKNOWN,
             "induction",
-            "base case, monotonicity and inductive step proved ("
-            + "; ".join(f"{n}: {r.method}" for n, r in results)
-            + ")",
-            sum(r.seconds for _, r in results),
+            "base case, monotonicity and inductive step proved, and the claim follows from the closed form, "
+            "but the claim is linked to the recurrence only in words (nothing checks that the claimed "
+            "quantity obeys it); only an informal node may rest on an induction step",
+            seconds,
         )
-    name, worst = next((n, r) for n, r in results if r.status is not Status.PROVED)
-    return CheckResult(Status.UNKNOWN, "induction", f"{name} not proved: {worst.evidence}")
+    return CheckResult(
+        Status.PROVED,
+        "induction",
+        f"{induction.evidence}; the claim follows from the closed form ({follows.method}: {follows.evidence})",
+        seconds,
+    )
+
+
+def _claim_from_closed_form(
+    paper: Paper,
+    node: Node,
+    step: Step,
+    i: sp.Symbol,
+    closed: sp.Basic,
+    start: sp.Basic,
+    l_max: int | None,
+    budget: Budget,
+    decide: Decide,
+    where: str,
+) -> CheckResult:
+    """Whether the step's claim follows from what the induction proves.
+
+    The induction shows ``e_k <= closed(k)`` for the index values ``k`` it
+    covers. The claim bounds a quantity ``q`` (its smaller side: ``q <= rhs``
+    or ``q < rhs``); the obligation is: under the node's hypotheses,
+    ``q <= closed(k)`` implies the claim. ``k`` is the induction index itself
+    when the claim mentions it (or mentions no other integer parameter);
+    otherwise it is an integer parameter of the claim (R1's ``err = e_L``),
+    which must then lie in the range the induction covers. A refutation is
+    reported only at ``k`` = the index (a point where the closed form holds
+    and the claim does not).
+    """
+    space = Namespace(paper)
+    claim = relations(space.parse(step.claim, where), step.claim, where)
+    if not isinstance(claim, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan)):
+        return CheckResult(
+            Status.UNKNOWN, "none", f"the claim {step.claim!r} is not an upper bound q <= ... on a quantity"
+        )
+    quantity = claim.lts
+    candidates = [i]
+    if i not in claim.free_symbols:
+        others = sorted(
+            (s for s in claim.free_symbols if s.name in paper.params and paper.params[s.name].integer),
+            key=lambda s: s.name,
+        )
+        candidates = [*others, i]
+    result = CheckResult(Status.UNKNOWN, "none", "no index value tried")
+    for k in candidates:
+        extra = []
+        if k != i:
+            extra.append(sp.Le(start, k))
+            if l_max is not None:
+                extra.append(sp.Le(k, l_max))
+        bound = sp.sympify(closed).xreplace({i: k})
+        fact = sp.Le(quantity, bound)
+        statement = node_statement(
+            paper, node, None, conclusion=step.claim, assumptions=[fact], extra_goals=extra, where=where
+        )
+        outcome = _syntactic(statement) or _identity(statement)
+        if outcome is None:
+            # sufficient, and easier for the backends: closed(k) <= rhs (q then
+            # lies below both); the full implication if that is not proved
+            relation = sp.Lt if isinstance(claim, (sp.StrictLessThan, sp.StrictGreaterThan)) else sp.Le
+            hyps = tuple(h for h in statement.hypotheses if h != fact)
+            goal = sp.And(relation(bound, claim.gts), *extra)
+            free = set().union(goal.free_symbols, *(h.free_symbols for h in hyps))
+            direct = replace(
+                statement,
+                variables=tuple(v for v in statement.variables if v.symbol in free),
+                hypotheses=hyps,
+                conclusion=goal,
+            )
+            outcome = _identity(direct) or decide(direct, budget)
+            if outcome.status not in (Status.PROVED, Status.PROVED_BOUNDED):
+                outcome = decide(statement, budget)
+        if outcome.status in (Status.PROVED, Status.PROVED_BOUNDED):
+            at = "" if k == i else f" at {i} = {k}"
+            return replace(outcome, evidence=f"{quantity} <= closed form{at} implies the claim: {outcome.evidence}")
+        if k == i:
+            result = outcome
+    return result
 
 
 def _identity(statement: Statement) -> CheckResult | None:
@@ -882,14 +925,3 @@ def _defined(expr: sp.Basic) -> bool:
         if not (exponent.is_integer and exponent.is_nonnegative) and power.base.is_positive is not True:
             return False
     return all(arg.args[0].is_positive is True for arg in expr.atoms(sp.log))
-
-
-def _with_index_range(statement: Statement, i: sp.Symbol, start: sp.Basic, hi: str, where: str) -> Statement:
-    """The inductive step is needed for every start <= i < hi: from the base
-    case up to the top of the index's range, whatever the range's lower end."""
-    new_hi = str(sp.sympify(hi) - 1) if hi != "oo" else "oo"
-    variables = tuple(
-        make_variable(v.name, str(start), new_hi, integer=True, where=where) if v.symbol == i else v
-        for v in statement.variables
-    )
-    return replace(statement, variables=variables)

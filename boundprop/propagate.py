@@ -22,17 +22,17 @@ from __future__ import annotations
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
-from boundprop.encode import Namespace, param_symbol, relations
+from boundprop.encode import Namespace, node_variables, param_symbol, relations
 from boundprop.errors import BoundpropError, InputError, LemmaFileError
 from boundprop.lemma import Node, Paper, Param
-from boundprop.statement import exact_bound
+from boundprop.statement import Variable, exact_bound
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -314,6 +314,11 @@ class LayerModel:
     base: sp.Expr
     start: int
     relation: str
+    # the theorem's parameters with their ranges, its hypotheses and the top
+    # of the layer index's range: what the upper-bound induction decides over
+    parameters: tuple[Variable, ...] = ()
+    hypotheses: tuple[sp.Basic, ...] = ()
+    index_hi: int | None = None
 
     def at(self, layer: int) -> dict[str, sp.Expr]:
         """The three quantities at one layer, as exact expressions in the parameters."""
@@ -362,6 +367,16 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
                 where = f"{proof.source}:{step.line}" if proof is not None else where
     if rec_text is not None:
         recurrence = sp.sympify(space.parse(rec_text, where, {"e": e_symbol}))
+    error = bound.xreplace({depth: index})
+    base_expr = sp.sympify(space.parse(base_text, where))
+    hypotheses = tuple(
+        h for h in (relations(space.parse(t, where), t, where) for t in node.hypotheses) if h is not sp.true
+    )
+    exprs = [error, base_expr, *([recurrence] if recurrence is not None else []), *hypotheses]
+    parameters = tuple(
+        v for v in node_variables(paper, node, exprs, where) if v.symbol not in (index, e_symbol)
+    )
+    hi = sp.sympify(node.ranges.get(spec.index, (paper.params[spec.index].lo, paper.params[spec.index].hi))[1])
     return LayerModel(
         theorem=node.id,
         quantity=quantity,
@@ -370,12 +385,15 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
         bound=bound,
         phi=sp.sympify(space.parse(spec.phi, where)),
         eps=sp.sympify(space.parse(spec.eps, where)),
-        error=bound.xreplace({depth: index}),
+        error=error,
         e_symbol=e_symbol,
         recurrence=recurrence,
-        base=sp.sympify(space.parse(base_text, where)),
+        base=base_expr,
         start=start,
         relation=spec.relation,
+        parameters=parameters,
+        hypotheses=hypotheses,
+        index_hi=int(sp.floor(hi)) if hi.is_finite else None,
     )
 
 
@@ -385,7 +403,10 @@ def check_recurrence(model: LayerModel, samples: int = 6) -> CheckResult:
     ``equal``: base case e(start) = base and inductive step
     e(ℓ+1) = rec(e(ℓ), ℓ) for every ℓ, both by exact algebra (the difference
     simplifies to 0: a proof). ``upper``: e(start) >= base, rec nondecreasing
-    in e, and e(ℓ+1) >= rec(e(ℓ), ℓ), each handed to the engine's backends.
+    in e, and e(ℓ+1) >= rec(e(ℓ), ℓ), by the one recurrence prover
+    (:func:`boundprop.backends.induction.prove_bound`) over the theorem's
+    parameter ranges and the layer index's range, each part that is not an
+    identity decided by the portfolio.
     Where the algebra does not close, the identity is tested at exact
     rational points (status ``tested``, never ``proved``), and a point where
     it fails refutes it.
@@ -565,34 +586,22 @@ def _exact_spot_check(
 
 
 def _check_upper(model: LayerModel, base_gap: sp.Expr, started: float) -> CheckResult:
+    """The upper-bound induction, by :func:`boundprop.backends.induction.prove_bound`
+    over the model's real parameter ranges (``base_gap`` is shown by it again)."""
     from boundprop.backends import portfolio
-    from boundprop.statement import Budget, Statement, make_variable
+    from boundprop.backends.induction import Recurrence, prove_bound
+    from boundprop.statement import Budget
 
     assert model.recurrence is not None
-    i, e = model.index, model.e_symbol
-    closed = model.error
-    mono = sp.diff(model.recurrence, e)
-    step = closed.xreplace({i: i + 1}) - model.recurrence.xreplace({e: closed})
-    results = []
-    for name, gap in (("base case", base_gap), ("monotonicity in e", mono), ("inductive step", step)):
-        variables = []
-        for s in sorted(gap.free_symbols, key=str):
-            if s == i:
-                variables.append(make_variable(s.name, model.start, 64, integer=True))
-            elif s.is_integer:
-                variables.append(make_variable(s.name, 1, 64, integer=True))
-            else:
-                variables.append(make_variable(s.name, 0, 1))
-        statement = Statement(tuple(variables), (), sp.sympify(gap) >= 0, note=f"recurrence: {name}")
-        results.append((name, portfolio.decide(statement, Budget(seconds=3.0))))
+    rec = Recurrence.from_update(
+        model.index, model.recurrence, model.e_symbol, model.base, model.error, model.parameters,
+        model.hypotheses, l_max=model.index_hi, start=model.start,
+    )
+    result = prove_bound(rec, Budget(seconds=3.0), decide=portfolio.decide)
     seconds = time.perf_counter() - started
-    if all(r.status is Status.PROVED for _, r in results):
-        return CheckResult(Status.PROVED, "induction", "closed form bounds the recurrence on the sampled "
-                           "ranges (base, monotonicity, step proved)", seconds)
-    name, worst = next((n, r) for n, r in results if r.status is not Status.PROVED)
-    return CheckResult(worst.status if worst.status is not Status.REFUTED else Status.REFUTED,
-                       "induction", f"{name}: {worst.evidence}", seconds,
-                       counterexample=worst.counterexample)
+    if result.status is Status.PROVED:
+        return replace(result, evidence=f"closed form bounds the recurrence: {result.evidence}", seconds=seconds)
+    return replace(result, seconds=seconds)
 
 
 # ---------------------------------------------------------------------------

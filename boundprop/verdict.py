@@ -6,6 +6,8 @@ Two value types live here:
   to be used as a Python bool, so an undecided answer can never be read as
   true by accident.
 * :class:`CheckResult`, the outcome of checking one statement.
+* :class:`NodeReport`, :class:`PaperReport`, :class:`StepOutcome` and
+  :class:`Premises`, the results of checking a paper (rendered by report/).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # A counterexample value: an exact scalar as a string ("3/2", "-1", "0") or a
 # matrix as nested lists of such strings.
@@ -104,3 +106,87 @@ class CheckResult:
     def witness(self) -> Mapping[str, CounterValue] | None:
         """The point an ILL_DEFINED result is undefined at (None otherwise)."""
         return self.counterexample if self.status is Status.ILL_DEFINED else None
+
+
+# ---------------------------------------------------------------------------
+# Result values of a paper check (moved here from check.py so that renderers
+# import results, not the checker; check.py re-exports them). The lemma model
+# and the graph are referenced for typing only: verdict sits below them in the
+# layer order (see tests/test_imports.py).
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import networkx as nx
+
+    from boundprop.lemma import Paper
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """One proof step and what the engine concluded about it."""
+
+    index: int
+    claim: str
+    result: CheckResult
+
+
+@dataclass(frozen=True, slots=True)
+class Premises:
+    """Whether a node's hypotheses can hold at all. A statement "proved" under
+    contradictory hypotheses is vacuously true, which a reviewer must be told."""
+
+    satisfiable: bool | None  # None: not determined within the budget
+    witness: Mapping[str, object] | None
+    evidence: str
+
+    @property
+    def label(self) -> str:
+        return {True: "satisfiable", False: "unsatisfiable", None: "undetermined"}[self.satisfiable]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeReport:
+    """Everything the report says about one node.
+
+    ``status`` combines the direct check and the proof; ``proof_status`` is
+    the proof's own (REFUTED when a step is refuted, whatever ``status`` is);
+    ``fully_checked`` needs the node and every ancestor established and a
+    proof that is not refuted.
+    """
+
+    id: str
+    label: str
+    variant: str
+    kind: str
+    provenance: str
+    text: str
+    status: Status
+    method: str
+    evidence: str
+    counterexample: Mapping[str, object] | None
+    seconds: float
+    uses: tuple[str, ...]
+    fully_checked: bool
+    unestablished: tuple[str, ...]
+    direct: CheckResult | None
+    steps: tuple[StepOutcome, ...]
+    proof_status: Status | None
+    premises: Premises | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperReport:
+    """The check of a whole paper: its nodes' reports and the DAG."""
+
+    paper: Paper
+    graph: nx.DiGraph
+    nodes: Mapping[str, NodeReport]
+    seconds: float
+
+    def by_status(self, status: Status) -> list[NodeReport]:
+        return [n for n in self.nodes.values() if n.status is status]
+
+    @property
+    def refuted_proofs(self) -> list[str]:
+        """Ids of the nodes whose proof has a refuted step (a finding even
+        when the node's own status, from its direct check, is proved)."""
+        return [n.id for n in self.nodes.values() if n.proof_status is Status.REFUTED]

@@ -90,3 +90,65 @@ def test_closed_form_undefined_somewhere_is_not_proved() -> None:
     r = prove_bound(Recurrence(l, 1 + X, sp.Integer(1), sp.Integer(0), ((1 + X) ** l - 1) / X, (x,)), BUDGET)
     assert r.status is not Status.PROVED  # C(l) divides by x, and x = 0 is in range
     assert "defined" in r.evidence
+
+
+# ---------------------------------------------------------------------------
+# one recurrence prover: check.py's induction steps and propagate's layer
+# models go through prove_bound (issue 13, class 6 / "one induction prover")
+
+
+def test_start_above_zero_and_index_hypotheses_are_not_used() -> None:
+    # e_1 <= 1, e_{l+1} <= e_l + 1 gives e_l <= l from l = 1 on
+    r = Recurrence(l, sp.Integer(1), sp.Integer(1), sp.Integer(1), l, (), start=1, l_max=10)
+    assert prove_bound(r, BUDGET).status is Status.PROVED
+    # a closed form wrong exactly from 1 to 2 (C(1) = 1, C(2) = 1): refuted by the
+    # extremal sequence, and a hypothesis l >= 2 must not hide the step 1 -> 2
+    wrong = Recurrence(l, sp.Integer(1), sp.Integer(1), sp.Integer(1), sp.Max(l - 1, 1), (),
+                       hypotheses=(l >= 2,), start=1, l_max=10)
+    result = prove_bound(wrong, BUDGET)
+    assert result.status is Status.REFUTED, result.evidence
+    assert result.counterexample is not None and result.counterexample["l"] == "2"
+
+
+def test_recurrence_not_affine_in_e() -> None:
+    c = make_variable("c", 0, 1)
+    e = sp.Symbol("e", real=True)
+    # e_0 <= 1, e_{l+1} <= c e_l**3 (nondecreasing in e for c >= 0): e_l <= 1
+    r = Recurrence.from_update(l, c.symbol * e**3, e, 1, sp.Integer(1), (c,), l_max=6)
+    assert r.update is not None
+    from boundprop.backends import portfolio
+
+    result = prove_bound(r, BUDGET, decide=portfolio.decide)
+    assert result.status is Status.PROVED, result.evidence
+    assert "nondecreasing in e" in result.evidence
+    # without a decider for unbounded e, monotonicity stays open: never proved
+    assert prove_bound(r, BUDGET).status is Status.UNKNOWN
+
+
+def test_layer_model_upper_bound_decided_over_the_real_ranges() -> None:
+    """propagate's upper-bound induction once decided over made-up ranges
+    (reals in [0, 1], integers in [1, 64]) instead of the theorem's."""
+    import dataclasses
+    from pathlib import Path
+
+    from boundprop.loader import load_paper
+    from boundprop.propagate import check_recurrence, layer_model
+
+    paper = load_paper(Path(__file__).parent / "data" / "toy_collapse.toml")
+    m = layer_model(paper, "Theorem 5.3")
+    assert {v.name for v in m.parameters} >= {"H", "eta", "phi0"}
+    assert m.index_hi == 64
+    # the increment scaled by eta: bounded by the closed form's iff eta <= 1
+    increment = m.recurrence.coeff(m.e_symbol, 0)  # type: ignore[union-attr]
+    eta_symbol = next(v.symbol for v in m.parameters if v.name == "eta")
+    scaled = dataclasses.replace(m, recurrence=m.e_symbol + eta_symbol * increment, relation="upper")
+    assert check_recurrence(scaled).status is not Status.REFUTED
+    wide = tuple(make_variable("eta", 0, 2) if v.name == "eta" else v for v in m.parameters)
+    result = check_recurrence(dataclasses.replace(scaled, parameters=wide))
+    # decided over eta in [0, 2]: refuted (eta > 1), or open under a loaded
+    # machine's time cap; never proved
+    assert result.status is not Status.PROVED, result.evidence
+    if result.status is Status.REFUTED:
+        assert sp.Rational(result.counterexample["eta"]) > 1  # type: ignore[index]
+    else:
+        assert "eta in [0, 2]" in result.evidence or "eta - 1" in result.evidence, result.evidence

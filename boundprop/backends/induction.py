@@ -1,12 +1,21 @@
-"""Statements over all layers, by induction on a recurrence.
+"""Statements over all layers, by induction on a recurrence: the only
+recurrence prover (proof steps in check.py and layer models in propagate.py
+both use it).
 
-Given ``e_{l+1} <= a(l) e_l + b(l)`` with ``e_0`` known and a claimed closed
-form ``C(l)``, the bound ``e_l <= C(l)`` for every ``l`` in ``[0, l_max]``
-(or every ``l >= 0``) follows from three facts, each checked separately:
+Given ``e_{l+1} <= a(l) e_l + b(l)`` with ``e_s <= e0`` (``s`` the start,
+usually 0) and a claimed closed form ``C(l)``, the bound ``e_l <= C(l)`` for
+every ``l`` in ``[s, l_max]`` (or every ``l >= s``) follows from three facts,
+each checked separately:
 
 * ``a(l) >= 0`` (so ``e_l <= C(l)`` implies ``a e_l <= a C(l)``),
-* the base case ``C(0) >= e_0``,
+* the base case ``C(s) >= e0``,
 * the step ``a(l) C(l) + b(l) <= C(l+1)`` for every ``l`` in range.
+
+A recurrence that is not affine in ``e`` (``e_{l+1} <= f(e_l, l)``, such as
+``c e**3``) is given as ``update`` in ``e_symbol``; then ``f`` must be
+nondecreasing in ``e`` for every real ``e`` (``df/de >= 0``) and the step is
+``f(C(l), l) <= C(l+1)``. Hypotheses that mention the index are never used
+(the step is needed from ``s`` on, also where such a hypothesis fails).
 
 Each fact is first tried as an exact identity (sympy simplification to 0,
 which holds for every ``l`` at once) and otherwise decided by interval
@@ -55,9 +64,57 @@ class Recurrence:
     parameters: tuple[Variable, ...]
     hypotheses: tuple[sp.Basic, ...] = ()
     l_max: int | None = None
+    start: int = 0
+    # a recurrence not affine in e: e_{l+1} <= update(e_l, l), update in e_symbol
+    update: sp.Expr | None = None
+    e_symbol: sp.Symbol | None = None
 
     def C(self, at: Any) -> sp.Expr:
         return sp.sympify(self.closed_form).xreplace({self.index: at})
+
+    @classmethod
+    def from_update(
+        cls,
+        index: sp.Symbol,
+        update: Any,
+        e_symbol: sp.Symbol,
+        e0: Any,
+        closed_form: Any,
+        parameters: Sequence[Variable],
+        hypotheses: Sequence[sp.Basic] = (),
+        l_max: int | None = None,
+        start: int = 0,
+    ) -> Recurrence:
+        """The recurrence ``e_{l+1} <= update(e_l, l)``: affine form (``a``, ``b``)
+        when ``update`` is affine in ``e_symbol``, the general form otherwise.
+
+        >>> l, e = sp.Symbol("l", integer=True), sp.Symbol("e")
+        >>> r = Recurrence.from_update(l, 2*e + 1, e, 0, 2**l - 1, ())
+        >>> (r.a, r.b, r.update)
+        (2, 1, None)
+        >>> Recurrence.from_update(l, e**3, e, 1, 1, ()).update
+        e**3
+        """
+        update = sp.sympify(update)
+        a = sp.diff(update, e_symbol)
+        e0, closed_form = sp.sympify(e0), sp.sympify(closed_form)
+        parameters, hypotheses = tuple(parameters), tuple(hypotheses)
+        if e_symbol not in a.free_symbols:
+            b = sp.expand(update - a * e_symbol)
+            if e_symbol not in b.free_symbols:
+                return cls(index, a, b, e0, closed_form, parameters, hypotheses, l_max, start)
+        return cls(
+            index, a, sp.Integer(0), e0, closed_form, parameters, hypotheses, l_max, start,
+            update=update, e_symbol=e_symbol,
+        )
+
+    def next_bound(self, at: Any) -> sp.Expr:
+        """The recurrence applied to the closed form: ``f(C(l), l)``."""
+        if self.update is not None:
+            assert self.e_symbol is not None
+            return sp.sympify(self.update).xreplace({self.e_symbol: self.C(at), self.index: at})
+        sub = {self.index: at}
+        return sp.sympify(self.a).xreplace(sub) * self.C(at) + sp.sympify(self.b).xreplace(sub)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +123,21 @@ class _Part:
     status: Status
     how: str
     counterexample: Mapping[str, str] | None = None
+
+
+def _signed(expr: Any, parameters: Sequence[Variable]) -> Any:
+    """``expr`` with each parameter replaced by a symbol carrying the sign its
+    range guarantees, so that sympy may combine ``(1 + H*eta)**l * (1 + H*eta)``
+    for a positive base (the identity then holds on the ranges)."""
+    mapping = {}
+    for var in parameters:
+        facts: dict[str, bool] = {"integer": True} if var.integer else {"real": True}
+        if var.lo.is_finite and var.lo > 0:
+            facts["positive"] = True
+        elif var.lo.is_finite and var.lo >= 0:
+            facts["nonnegative"] = True
+        mapping[var.symbol] = sp.Symbol(var.name, **facts)
+    return sp.sympify(expr).xreplace(mapping)
 
 
 def _is_identity(expr: Any, index: sp.Symbol | None = None) -> bool:
@@ -140,19 +212,29 @@ def _statement(
             hi: Any = sp.oo
         else:
             hi = with_index
-        idx = make_variable(str(rec.index), 0, hi, integer=True)
+        idx = make_variable(str(rec.index), rec.start, hi, integer=True)
         # keep the caller's symbol so expressions match
         variables.append(Variable(rec.index, idx.lo, idx.hi, True))
+    if rec.e_symbol is not None and rec.e_symbol in free:
+        variables.append(Variable(rec.e_symbol, sp.S.NegativeInfinity, sp.S.Infinity, False))
     names = {v.symbol for v in variables}
-    hyps = tuple(h for h in rec.hypotheses if sp.sympify(h).free_symbols <= names)
+    # hypotheses on the index are never used: the step is needed from the start on
+    hyps = tuple(
+        h for h in rec.hypotheses
+        if sp.sympify(h).free_symbols <= names and rec.index not in sp.sympify(h).free_symbols
+    )
     return Statement(tuple(variables), hyps, relation, note=note)
 
 
+Decide = Callable[[Statement, Budget], CheckResult]
+
+
 def _decide_part(
-    rec: Recurrence, name: str, gap: sp.Expr, top: int | None, budget: Budget
+    rec: Recurrence, name: str, gap: sp.Expr, top: int | None, budget: Budget, decide: Decide | None = None
 ) -> _Part:
-    """Prove ``gap >= 0``: exactly if it is identically 0, else by branch-and-bound."""
-    if _is_identity(gap, rec.index):
+    """Prove ``gap >= 0``: exactly if it is identically 0, else by ``decide``
+    (branch-and-bound by default)."""
+    if _is_identity(gap, rec.index) or _is_identity(_signed(gap, rec.parameters), rec.index):
         return _Part(name, Status.PROVED, "holds with equality (sympy simplifies the gap to 0)")
     g = sp.sympify(gap)
     if g.is_Rational:
@@ -164,7 +246,7 @@ def _decide_part(
         g = simpler  # equal where defined; the domain of the original is proved separately
         note = f" (on the factored gap {g})"
     st = _statement(rec, g >= 0, top, f"induction {name}")
-    if any(not v.bounded for v in st.variables):
+    if decide is None and any(not v.bounded for v in st.variables):
         unbounded = ", ".join(v.name for v in st.variables if not v.bounded)
         return _Part(
             name,
@@ -173,7 +255,7 @@ def _decide_part(
             "(give l_max or finite parameter ranges)",
         )
     try:
-        res = bnb.decide(st, budget)
+        res = (decide or bnb.decide)(st, budget)
     except UnsupportedError as exc:
         return _Part(name, Status.UNKNOWN, f"branch-and-bound cannot handle it ({exc.message})")
     cex = {k: str(v) for k, v in res.counterexample.items()} if res.counterexample else None
@@ -210,15 +292,17 @@ def _domain_conditions(exprs: Sequence[Any]) -> list[sp.Basic]:
     return unique
 
 
-def _decide_condition(rec: Recurrence, cond: sp.Basic, top: int | None, budget: Budget) -> _Part:
+def _decide_condition(
+    rec: Recurrence, cond: sp.Basic, top: int | None, budget: Budget, decide: Decide | None = None
+) -> _Part:
     name = f"defined ({cond})"
     if cond is sp.false:
         return _Part(name, Status.REFUTED, "the condition is false")
     st = _statement(rec, cond, top, "domain of the closed form")
-    if any(not v.bounded for v in st.variables):
+    if decide is None and any(not v.bounded for v in st.variables):
         return _Part(name, Status.UNKNOWN, "unbounded range; give l_max or finite ranges")
     try:
-        res = bnb.decide(st, budget)
+        res = (decide or bnb.decide)(st, budget)
     except UnsupportedError as exc:
         return _Part(name, Status.UNKNOWN, f"branch-and-bound cannot handle it ({exc.message})")
     return _Part(name, res.status, f"{res.method}: {res.evidence}")
@@ -234,11 +318,13 @@ def _unroll_refutation(rec: Recurrence, point: Mapping[str, str]) -> dict[str, s
         else:
             values[v.symbol] = sp.Rational(point[v.name])
     for h in rec.hypotheses:
+        if rec.index in sp.sympify(h).free_symbols:
+            continue  # never used (see _statement)
         if truth_at_point(h, values) is not Tri.TRUE:
             return None
     top = MAX_UNROLL if rec.l_max is None else min(rec.l_max, MAX_UNROLL)
     e = sp.sympify(rec.e0).xreplace(values)
-    for step in range(top + 1):
+    for step in range(rec.start, top + 1):
         if not e.is_Rational:
             return None
         at = dict(values)
@@ -247,6 +333,10 @@ def _unroll_refutation(rec: Recurrence, point: Mapping[str, str]) -> dict[str, s
             out = {str(s): str(v) for s, v in values.items()}
             out[str(rec.index)] = str(step)
             return out
+        if rec.update is not None:
+            assert rec.e_symbol is not None
+            e = sp.sympify(rec.update).xreplace({**at, rec.e_symbol: e})
+            continue
         a = sp.sympify(rec.a).xreplace(at)
         b = sp.sympify(rec.b).xreplace(at)
         if not (a.is_Rational and b.is_Rational):
@@ -256,15 +346,22 @@ def _unroll_refutation(rec: Recurrence, point: Mapping[str, str]) -> dict[str, s
 
 
 def prove_bound(
-    rec: Recurrence, budget: Budget, *, progress: Callable[[float], None] | None = None
+    rec: Recurrence,
+    budget: Budget,
+    *,
+    progress: Callable[[float], None] | None = None,
+    decide: Decide | None = None,
 ) -> CheckResult:
     """Prove ``e_l <= C(l)`` for all ``l`` in range by induction.
 
     Parameters
     ----------
     rec : the recurrence, initial value, claimed closed form and parameter ranges
-    budget : passed to branch-and-bound for each non-identity part
+    budget : passed to the decider for each non-identity part
     progress : optional callback receiving the fraction of parts done
+    decide : decides each part that is not an identity (default: interval
+        branch-and-bound, which needs bounded ranges; check.py passes the
+        portfolio)
 
     Returns
     -------
@@ -285,26 +382,30 @@ def prove_bound(
     """
     t0 = time.monotonic()
     top_step = None if rec.l_max is None else rec.l_max - 1
-    if top_step is not None and top_step < 0:
-        base_only = [("base", rec.C(0) - rec.e0, None)]
+    base_gap = rec.C(rec.start) - rec.e0
+    mono_name = "a >= 0" if rec.update is None else "nondecreasing in e"
+    if top_step is not None and top_step < rec.start:
+        base_only = [("base", base_gap, None)]
         checks: Sequence[tuple[str, sp.Expr, int | None]] = base_only
     else:
         checks = [
-            ("base", rec.C(0) - rec.e0, None),
-            ("step", rec.C(rec.index + 1) - (rec.a * rec.C(rec.index) + rec.b), top_step),
-            ("a >= 0", sp.sympify(rec.a), top_step),
+            ("base", base_gap, None),
+            ("step", rec.C(rec.index + 1) - rec.next_bound(rec.index), top_step),
+            (mono_name, sp.sympify(rec.a), top_step),
         ]
     parts: list[_Part] = []
     for i, (name, gap, top) in enumerate(checks):
-        parts.append(_decide_part(rec, name, gap, top, budget))
+        parts.append(_decide_part(rec, name, gap, top, budget, decide))
         if progress is not None:
             progress((i + 1) / (len(checks) + 1))
     top_all = rec.l_max
-    for cond in _domain_conditions([rec.a, rec.b, rec.e0, rec.closed_form]):
-        parts.append(_decide_condition(rec, cond, top_all, budget))
+    pieces = [rec.a, rec.b] if rec.update is None else [rec.update]
+    for cond in _domain_conditions([*pieces, rec.e0, rec.closed_form]):
+        parts.append(_decide_condition(rec, cond, top_all, budget, decide))
     evidence = "; ".join(f"{p.name}: {p.how}" for p in parts)
     details = {p.name: p.status.value for p in parts}
-    scope = "all l >= 0" if rec.l_max is None else f"0 <= l <= {rec.l_max}"
+    low = f"{rec.index} >= {rec.start}"
+    scope = f"all {low}" if rec.l_max is None else f"{rec.start} <= {rec.index} <= {rec.l_max}"
     if all(p.status is Status.PROVED for p in parts):
         return CheckResult(
             Status.PROVED, METHOD, f"{evidence}; hence e_l <= C(l) for {scope}",
@@ -317,7 +418,7 @@ def prove_bound(
             if cex is not None:
                 return CheckResult(
                     Status.REFUTED, METHOD,
-                    f"{evidence}; the extremal sequence e_(l+1) = a e_l + b exceeds C(l) at "
+                    f"{evidence}; the extremal sequence e_(l+1) = f(e_l, l) exceeds C(l) at "
                     f"l = {cex[str(rec.index)]} (exact arithmetic)",
                     seconds=time.monotonic() - t0, counterexample=cex, details=details,
                 )

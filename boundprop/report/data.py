@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boundprop.check import NodeReport, PaperReport
-from boundprop.verdict import Status
+from boundprop.verdict import NodeReport, PaperReport, Status
 
 
 def node_json(node: NodeReport) -> dict[str, Any]:

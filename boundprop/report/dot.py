@@ -14,9 +14,8 @@ import shutil
 import subprocess
 from typing import Any
 
-from boundprop.check import NodeReport, PaperReport
 from boundprop.errors import BoundpropError
-from boundprop.verdict import Status
+from boundprop.verdict import NodeReport, PaperReport, Status
 
 FILL = {
     Status.PROVED: "#b7e4c7",

@@ -34,14 +34,13 @@ from sympy.parsing.sympy_parser import parse_expr
 from sympy.printing.latex import LatexPrinter
 
 from boundprop import __version__
-from boundprop.check import NodeReport, PaperReport
 from boundprop.encode import Namespace
 from boundprop.errors import BoundpropError, InputError
 from boundprop.expr import _PARSER_NAMES, _TRANSFORMS, SCALAR_FUNCTIONS
 from boundprop.lemma import Node, Paper
 from boundprop.matrix import BUILTINS
 from boundprop.report.dot import BORDER, FILL
-from boundprop.verdict import Status
+from boundprop.verdict import NodeReport, PaperReport, Status
 
 # ---------------------------------------------------------------------------
 # escaping

@@ -6,8 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from boundprop.check import NodeReport, PaperReport
-from boundprop.verdict import Status
+from boundprop.verdict import NodeReport, PaperReport, Status
 
 STATUS_STYLE = {
     Status.PROVED: "bold green",
