@@ -115,7 +115,8 @@ def parse(
     if "\x00" in text:
         raise ExpressionError(f"NUL character in {short(text)}", where)
     try:
-        prepared = _prepare(text.replace("\r\n", "\n").replace("\r", "\n"))
+        normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+        prepared = _prepare_cached(normalized) if len(normalized) <= _CACHED_LENGTH else _prepare(normalized)
     except _Refused as exc:
         raise ExpressionError(str(exc), where) from None
     for name in prepared.names_used:
@@ -237,9 +238,8 @@ class _Prepared:
         return start + len(line.encode("utf-8")[:col_offset].decode("utf-8", errors="ignore"))
 
 
-@functools.lru_cache(maxsize=8192)
 def _prepare(text: str) -> _Prepared:
-    """Tokenize, convert and parse ``text`` (cached: definitions are re-read at every use)."""
+    """Tokenize, convert and parse ``text`` (see :func:`_prepare_cached`)."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
@@ -308,6 +308,12 @@ def _prepare(text: str) -> _Prepared:
     except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
         error = str(exc).splitlines()[0][:120]
     return _Prepared(text, source, tuple(origin), tuple(_line_starts(source)), tuple(names_used), tree, error)
+
+
+# Definitions are re-read at every use and matrix statements many times: short
+# texts keep their syntax tree (trees are never modified). Refusals are not cached.
+_CACHED_LENGTH = 2_000
+_prepare_cached = functools.lru_cache(maxsize=4096)(_prepare)
 
 
 def _line_starts(text: str) -> list[int]:
