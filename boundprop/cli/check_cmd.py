@@ -9,6 +9,7 @@ import sys
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
+from boundprop import cache
 from boundprop.check import PaperReport, check_paper
 from boundprop.cli import positive_seconds
 from boundprop.errors import InputError
@@ -47,6 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not store the result for graph, report and table to reuse (see boundprop/cache.py)")
 
 
 def positive_effort(value: float) -> float:
@@ -65,6 +68,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     budget = Budget(seconds=positive_seconds(args.timeout)).scaled(positive_effort(args.effort))
     reports: list[PaperReport] = []
     for target in targets:
+        before = cache.key(target, budget)  # the files' hash before loading them
         paper = load_paper(target)
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task(f"checking {paper.id}", total=len(paper.nodes) + len(paper.definitions))
@@ -73,6 +77,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
                 bar.update(task, completed=index, description=f"{paper_id}: {node_id}")
 
             reports.append(check_paper(paper, budget, progress=step))
+        if not args.no_cache:
+            cache.store(target, budget, before, reports[-1])
     if args.json:
         data = [paper_json(r) for r in reports]
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, indent=2)

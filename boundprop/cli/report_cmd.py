@@ -16,16 +16,17 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 import sympy as sp
 from rich.console import Console
 from rich.progress import Progress
 
-from boundprop.check import PaperReport, check_paper
+from boundprop import cache
+from boundprop.cli.graph_cmd import add_budget_arguments, budget_of
 from boundprop.errors import BoundpropError, InputError
 from boundprop.lemma import Paper
-from boundprop.loader import load_paper
 from boundprop.report.latex import (
     Figure,
     LatexDocument,
@@ -36,7 +37,7 @@ from boundprop.report.latex import (
     report_document,
     table_row_flags,
 )
-from boundprop.statement import Budget
+from boundprop.verdict import PaperReport
 
 HELP = "write the whole verification report (DAG, statements, evidence, regime maps, bound tables) as .tex or .pdf"
 
@@ -44,7 +45,7 @@ HELP = "write the whole verification report (DAG, statements, evidence, regime m
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="TARGET", help="bundled paper id or path to a lemma .toml")
     parser.add_argument("-o", "--out", required=True, metavar="FILE", help="FILE.tex (source and figures) or FILE.pdf")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per statement")
+    add_budget_arguments(parser)
     parser.add_argument("--engine", metavar="NAME", help="pdflatex or lualatex (default: the first installed)")
     parser.add_argument("--depth", type=int, default=10, metavar="N", help="bisection depth of the regime maps")
     parser.add_argument("--layers", default="0:8", metavar="A:B", help="layers of the bound tables")
@@ -131,7 +132,7 @@ def _maps(paper: Paper, depth: int, prefix: str, notes: list[str], tick: Callabl
 
 
 def _tables(
-    paper: Paper, layers_text: str, digits: int, notes: list[str], tick: Callable[[str], None]
+    paper: Paper, layers_text: str, digits: int, notes: list[str], tick: Callable[[str], None], use_cache: bool = True
 ) -> Section | None:
     from boundprop.cli.table_cmd import parse_layers
     from boundprop.propagate import check_recurrence, layer_model, layer_rows, load_annotations
@@ -163,7 +164,7 @@ def _tables(
             rows = layer_rows(model, values, layers)
             recurrence = ""
             if model.recurrence is not None:
-                result = check_recurrence(model)
+                result, _ = cache.recurrence(paper.source, theorem, partial(check_recurrence, model), read=use_cache)
                 recurrence = f"{result.status.value} ({result.evidence})"
             label = paper.nodes[theorem].label
             table = BoundTable(paper.id, theorem, label, fixed, rows, digits, recurrence=recurrence)
@@ -193,10 +194,10 @@ def build(
     """Check the paper and assemble the document (figures named with ``prefix``)."""
     if not 1 <= args.digits <= 50:
         raise InputError("--digits must be between 1 and 50")
-    paper = load_paper(args.target)
+    budget = budget_of(args)
     notes: list[str] = []
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"checking {paper.id}", total=None)
+        task = bar.add_task(f"checking {args.target}", total=None)
 
         def progress(node_id: str, index: int, total: int) -> None:
             bar.update(task, total=total, completed=index, description=f"checking {node_id}")
@@ -204,7 +205,8 @@ def build(
         def tick(what: str) -> None:
             bar.update(task, description=what)
 
-        report = check_paper(paper, Budget(seconds=args.timeout), progress=progress)
+        report, _ = cache.check(args.target, budget, progress=progress, read=not args.no_cache)
+        paper = report.paper
         dag = _dag(report, prefix, notes)
         sections = []
         if not args.no_maps:
@@ -212,7 +214,7 @@ def build(
             if maps is not None:
                 sections.append(maps)
         if not args.no_tables:
-            tables = _tables(paper, args.layers, args.digits, notes, tick)
+            tables = _tables(paper, args.layers, args.digits, notes, tick, use_cache=not args.no_cache)
             if tables is not None:
                 sections.append(tables)
     document = report_document(

@@ -7,6 +7,7 @@ import sys
 
 from rich.console import Console
 
+from boundprop import cache
 from boundprop.cli.regimes_cmd import resolve_paper
 from boundprop.errors import InputError
 from boundprop.propagate import check_recurrence, find_node, layer_model, layer_rows, load_annotations
@@ -30,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digits", type=int, default=6, help="significant digits (1-50)")
     parser.add_argument("--no-recurrence-check", action="store_true",
                         help="skip the induction check of the recurrence against the closed form")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="check the recurrence again instead of reusing the last result for the same files "
+                        "and engine")
 
 
 def parse_layers(text: str) -> range:
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, layers)
     recurrence = ""
     if not args.no_recurrence_check and model.recurrence is not None:
-        result = check_recurrence(model)
+        result, _ = cache.recurrence(paper.source, node.id, lambda: check_recurrence(model), read=not args.no_cache)
         recurrence = f"{result.status.value} ({result.evidence})"
     table = BoundTable(paper.id, node.id, node.label, fixed, rows, args.digits, recurrence=recurrence)
     if args.format == "latex":
