@@ -57,7 +57,11 @@ def norm_n1(a: Any) -> sp.Expr:
 
 
 def norm_n2(a: Any) -> sp.Expr:
-    """N2, the operator ∞-norm: max_i Σ_j |a_ij|.
+    """N2, the operator ∞-norm: max_i Σ_j |a_ij| (the largest absolute row sum).
+
+    The name is the paper's (Alman & Song's norm "N2"), not the spectral norm
+    ‖·‖₂: ``normN2`` is the same function as ``normInf`` (its honest name, in
+    matrix_extra); the spectral norm is ``norm2`` / ``norm2le``.
 
     >>> norm_n2(sp.Matrix([[1, -3], [2, 0]]))
     4
@@ -178,14 +182,182 @@ def summation(term: Any, index: Any, lo: Any, hi: Any) -> sp.Expr:
     return sp.Sum(sp.sympify(term), (index, sp.sympify(lo), sp.sympify(hi)))
 
 
+def _size(value: Any, fn: str) -> int:
+    """A concrete matrix dimension, or an error that says why there is none.
+
+    A symbolic size (``eye(n)`` where n is a parameter) has no matrix: matrix
+    statements are instantiated at each size of the node's ``sizes``, where n
+    is a number.
+    """
+    if isinstance(value, sp.MatrixBase):
+        raise ExpressionError(f"{fn}() takes a size, got a matrix")
+    size = sp.sympify(value)
+    if not size.is_Integer:
+        raise ExpressionError(
+            f"{fn}({size}): the size must be a number here; a matrix of symbolic size {size} exists only when "
+            f"the statement is instantiated at fixed sizes (use {fn}({size}) in a node with matrix variables "
+            f"and a 'sizes' bound for {size}, or write a number)"
+        )
+    if size < 1:
+        raise ExpressionError(f"{fn}({size}): a size must be at least 1")
+    return int(size)
+
+
 def ones(rows: Any, cols: Any = 1) -> sp.Matrix:
-    """The all-ones matrix (``ones(n)`` is the column vector 1)."""
-    return sp.ones(int(rows), int(cols))
+    """The all-ones matrix (``ones(n)`` is the column vector 1).
+
+    >>> ones(2).T
+    Matrix([[1, 1]])
+    """
+    return sp.ones(_size(rows, "ones"), _size(cols, "ones"))
 
 
 def eye(size: Any) -> sp.Matrix:
-    """The identity matrix."""
-    return sp.eye(int(size))
+    """The identity matrix; a symbolic size is an error naming the remedy.
+
+    >>> eye(2)
+    Matrix([
+    [1, 0],
+    [0, 1]])
+    >>> eye(sp.Symbol("n", integer=True))
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.ExpressionError: eye(n): the size must be a number here; ...
+    """
+    return sp.eye(_size(size, "eye"))
+
+
+def diag(v: Any) -> sp.Matrix:
+    """The square diagonal matrix with the entries of a row or column vector.
+
+    >>> diag(sp.Matrix([1, 2]))
+    Matrix([
+    [1, 0],
+    [0, 2]])
+    """
+    m = _as_matrix(v, "diag")
+    if m.rows != 1 and m.cols != 1:
+        raise ExpressionError(f"diag() takes a row or column vector, got a {m.rows}x{m.cols} matrix")
+    return sp.diag(*list(m))
+
+
+def hadamard(a: Any, b: Any) -> sp.Matrix:
+    """The entrywise (Hadamard) product A ∘ B of two matrices of one shape.
+
+    >>> hadamard(sp.Matrix([[1, 2]]), sp.Matrix([[3, -1]]))
+    Matrix([[3, -2]])
+    """
+    x, y = _as_matrix(a, "hadamard"), _as_matrix(b, "hadamard")
+    if x.shape != y.shape:
+        raise ExpressionError(f"hadamard() needs matrices of one shape, got {x.rows}x{x.cols} and {y.rows}x{y.cols}")
+    return x.multiply_elementwise(y)
+
+
+def entry(a: Any, i: Any, j: Any = 1) -> sp.Expr:
+    """The entry A_ij, counted from 1 (``entry(A, i, j)``; ``entry(v, i)`` of a
+    column vector). The parser has no subscripts; the indices must be numbers
+    or sizes (``entry(A, n, d)`` is the last entry).
+
+    >>> entry(sp.Matrix([[1, 2], [3, 4]]), 2, 1)
+    3
+    """
+    m = _as_matrix(a, "entry")
+    row, col = _size(i, "entry"), _size(j, "entry")
+    if row > m.rows or col > m.cols:
+        raise ExpressionError(f"entry(A, {row}, {col}) is outside a {m.rows}x{m.cols} matrix (indices count from 1)")
+    return sp.sympify(m[row - 1, col - 1])
+
+
+def sum_entries(a: Any) -> sp.Expr:
+    """The sum of all entries (``sumE(p) = 1`` says the entries of p sum to one).
+
+    >>> sum_entries(sp.Matrix([[1, 2], [3, -4]]))
+    2
+    """
+    return sp.Add(*_as_matrix(a, "sumE"))
+
+
+def trace(a: Any) -> sp.Expr:
+    """The trace of a square matrix.
+
+    >>> trace(sp.Matrix([[1, 2], [3, 4]]))
+    5
+    """
+    m = _as_matrix(a, "trace")
+    if m.rows != m.cols:
+        raise ExpressionError(f"trace() needs a square matrix, got {m.rows}x{m.cols}")
+    return sp.Add(*[m[i, i] for i in range(m.rows)])
+
+
+def norm_2(a: Any) -> sp.Expr:
+    """The spectral norm ‖A‖₂ = √λ_max(AᵀA), in closed form when the smaller
+    dimension is at most 2: √ of the largest eigenvalue of the smaller Gram
+    matrix (AAᵀ or AᵀA, which have the same non-zero eigenvalues), with
+    λ_max = (a + c + √((a − c)² + 4b²))/2 for the Gram matrix [[a, b], [b, c]].
+    Larger sizes have no closed form here (a cubic's largest root needs
+    trigonometric or complex radicals): write ``norm2le(A, c)`` instead.
+
+    >>> norm_2(sp.Matrix([[3, 0], [0, -4]]))
+    4
+    >>> norm_2(sp.Matrix([[1, 1], [1, 1]]))
+    2
+    """
+    m = _as_matrix(a, "norm2")
+    if min(m.shape) == 1:
+        return sp.sqrt(sp.Add(*[x**2 for x in m]))
+    if min(m.shape) > 2:
+        raise UnsupportedError(
+            f"norm2() of a {m.rows}x{m.cols} matrix has no closed form here (both dimensions exceed 2): "
+            "write norm2le(A, c) for 'the spectral norm of A is at most c', decided exactly at any size"
+        )
+    gram = m * m.T if m.rows <= m.cols else m.T * m
+    g11, g12, g22 = gram[0, 0], gram[0, 1], gram[1, 1]
+    return sp.sqrt((g11 + g22 + sp.sqrt((g11 - g22) ** 2 + 4 * g12**2)) / 2)
+
+
+def _principal_minors(m: sp.Matrix) -> list[sp.Expr]:
+    from itertools import combinations
+
+    size = m.rows
+    return [
+        sp.expand(m.extract(list(rows), list(rows)).det(method="berkowitz"))
+        for k in range(1, size + 1)
+        for rows in combinations(range(size), k)
+    ]
+
+
+def _symmetric(m: sp.Matrix) -> bool:
+    return m.rows == m.cols and all(sp.expand(m[i, j] - m[j, i]) == 0 for i in range(m.rows) for j in range(i))
+
+
+def norm2_le(a: Any, c: Any) -> sp.Basic:
+    """The exact statement ‖A‖₂ ≤ c, at any fixed size, without eigenvalues.
+
+    ‖A‖₂ ≤ c holds exactly when c ≥ 0 and c²I − AᵀA is positive
+    semidefinite, and a symmetric matrix is positive semidefinite exactly when
+    *every* principal minor (not only the leading ones) is non-negative. For a
+    symmetric A (checked structurally: A − Aᵀ expands to 0) the cheaper
+    equivalent form is used, ‖A‖₂ = max |λ_i(A)| ≤ c ⇔ cI − A ⪰ 0 and
+    cI + A ⪰ 0. The result is a conjunction of polynomial inequalities
+    (z3's nlsat decides it at small sizes).
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> norm2_le(sp.Matrix([[x]]), 1) == sp.And(1 - x >= 0, x + 1 >= 0)
+    True
+    >>> norm2_le(sp.Matrix([[1, 1], [0, 0]]), sp.sqrt(2)), norm2_le(sp.Matrix([[1, 1], [0, 0]]), 1)
+    (True, False)
+    """
+    m = _as_matrix(a, "norm2le")
+    if isinstance(c, sp.MatrixBase):
+        raise ExpressionError("norm2le(A, c): c must be a scalar")
+    bound = sp.sympify(c)
+    if _symmetric(m):
+        eye_n = sp.eye(m.rows)
+        minors = _principal_minors(bound * eye_n - m) + _principal_minors(bound * eye_n + m)
+        return sp.And(*[sp.Ge(x, 0) for x in minors])
+    small = m * m.T if m.rows <= m.cols else m.T * m
+    minors = _principal_minors(bound**2 * sp.eye(small.rows) - small)
+    return sp.And(sp.Ge(bound, 0), *[sp.Ge(x, 0) for x in minors])
 
 
 def transpose(a: Any) -> sp.Matrix:
@@ -209,9 +381,134 @@ BUILTINS: dict[str, tuple[Callable[..., Any], str]] = {
     "ones": (ones, r"\mathbf{{1}}"),
     "eye": (eye, r"I"),
     "T": (transpose, r"{0}^\top"),
+    "diag": (diag, r"\operatorname{{diag}}({0})"),
+    "hadamard": (hadamard, r"{0} \circ {1}"),
+    "entry": (entry, r"({0})_{{{1}{2}}}"),
+    "sumE": (sum_entries, r"\textstyle\sum_{{ij}} ({0})_{{ij}}"),
+    "trace": (trace, r"\operatorname{{tr}}({0})"),
+    "norm2": (norm_2, r"\|{0}\|_{{2}}"),
+    "norm2le": (norm2_le, r"\|{0}\|_{{2}} \le {1}"),
 }
 
 # Builtins for Dong et al. 2021 (norm1, normInf, norm1inf, frob, colmean) live in matrix_extra.
 from boundprop.matrix_extra import EXTRA_BUILTINS  # noqa: E402
 
 BUILTINS.update(EXTRA_BUILTINS)
+
+
+# ---------------------------------------------------------------------------
+# The reference of every built-in (docs/lemma-format.md, "Built-in functions",
+# is generated by :func:`reference_markdown` and checked against it by a test).
+
+# matrix built-in -> (what it is, where it is defined / what shapes it takes)
+MATRIX_DOCS: dict[str, tuple[str, str]] = {
+    "normN1": ("Alman & Song's N1: the entrywise max norm max_ij abs(a_ij)", "any matrix"),
+    "normN2": (
+        "Alman & Song's N2: the operator inf-norm, the largest absolute row sum (the same function as "
+        "`normInf`; **not** the spectral norm, which is `norm2`)",
+        "any matrix",
+    ),
+    "Res": ("A - 1c^T with c the column-wise mid-range (max + min)/2", "any matrix"),
+    "softmax": ("row-wise softmax exp(a_ij) / sum_k exp(a_ik)", "any matrix"),
+    "expE": ("entrywise exponential", "any matrix"),
+    "expm": ("matrix exponential", "square; numeric (checked at exact points only)"),
+    "minE": ("smallest entry", "any matrix"),
+    "maxE": ("largest entry", "any matrix"),
+    "rowWidth": ("largest row spread max_i (max_j a_ij - min_j a_ij)", "any matrix"),
+    "SAtt": ("one attention head softmax(beta X W_Q W_K^T X^T) X W_V", "`SAtt(X, W_Q, W_K, W_V, beta)`, beta scalar"),
+    "Sum": ("`Sum(term, j, lo, hi)`: the sum over an integer index j from lo to hi", "j an integer parameter"),
+    "ones": ("`ones(r, c)`: the all-ones matrix (`ones(n)` is the column vector 1)", "sizes must be numbers at "
+             "instantiation; a symbolic size is an error"),
+    "eye": ("`eye(n)`: the identity matrix", "n must be a number at instantiation; a symbolic size is an error"),
+    "T": ("`T(A)`: the transpose (also `A.T`)", "any matrix"),
+    "diag": ("`diag(v)`: the square diagonal matrix with the entries of v", "a row or column vector"),
+    "hadamard": ("`hadamard(A, B)`: the entrywise (Hadamard) product A o B", "A and B of one shape"),
+    "entry": (
+        "`entry(A, i, j)`: the entry A_ij counted from 1 (`entry(v, i)` for a column vector); the parser has no "
+        "subscripts",
+        "i, j numbers or sizes within the shape",
+    ),
+    "sumE": ("sum of all entries (`sumE(p) == 1`)", "any matrix"),
+    "trace": ("trace", "square"),
+    "norm2": (
+        "spectral norm sqrt(lambda_max(A^T A)), closed form via the smaller 2x2 Gram matrix",
+        "min(rows, cols) <= 2; larger sizes are an error naming `norm2le`",
+    ),
+    "norm2le": (
+        "`norm2le(A, c)`: the exact statement spectral norm of A <= c: c >= 0 and every principal minor of "
+        "c^2 I - A^T A is >= 0 (for symmetric A: of cI - A and cI + A)",
+        "any fixed size; c scalar",
+    ),
+    "norm1": ("operator 1-norm, the largest absolute column sum", "any matrix"),
+    "normInf": ("operator inf-norm, the largest absolute row sum (the honest name of `normN2`)", "any matrix"),
+    "norm1inf": ("Dong et al.'s sqrt(norm1(A) normInf(A)) (not a norm)", "any matrix"),
+    "frob": ("Frobenius norm sqrt(sum a_ij^2)", "any matrix"),
+    "colmean": ("the mean row (1/n) 1^T A, a 1 x d matrix", "any matrix"),
+}
+
+# scalar built-in (canonical name) -> what it is
+SCALAR_DOCS: dict[str, str] = {
+    "exp": "exponential", "log": "natural logarithm; `log(x, b)` to base b", "sqrt": "square root",
+    "Abs": "absolute value", "Min": "minimum of its arguments", "Max": "maximum of its arguments",
+    "floor": "largest integer <= x", "ceiling": "smallest integer >= x",
+    "Piecewise": "`Piecewise((value, condition), ...)`", "Eq": "equality as a condition",
+    "Ne": "inequality as a condition", "And": "conjunction", "Or": "disjunction", "Not": "negation",
+    "pi": "the constant pi", "E": "the constant e", "oo": "infinity (in ranges)",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def reference_markdown() -> str:
+    """The two tables of built-ins (scalar: always available; matrix: declared
+    in ``[defs]`` with ``builtin = "NAME"``), from the registries.
+
+    >>> "| `diag` |" in reference_markdown()
+    True
+    """
+    from boundprop.expr.builtins import BUILTINS as SCALAR
+
+    x, b = sp.Symbol("x", real=True), sp.Symbol("b", real=True)
+    lines = [
+        "Scalar built-ins (every math string may use them, no declaration):",
+        "",
+        "| name | spellings | meaning | LaTeX | domain |",
+        "|---|---|---|---|---|",
+    ]
+    for fn in SCALAR:
+        if fn.is_constant:
+            domain = "constant"
+        else:
+            least = fn.arity[0] if fn.arity else 1
+            args = [x, b][: max(1, least)] if fn.name == "log" else [x] * least
+            conditions = fn.conditions(args) if fn.domain is not None else []
+            domain = "; ".join(f"`{c}` ({why})" for c, why in conditions) if conditions else "total"
+            if fn.name == "log":
+                domain += "; with a base b: `b > 0`, `b != 1`"
+        spellings = ", ".join(f"`{n}`" for n in fn.names)
+        lines.append(
+            f"| `{fn.name}` | {spellings} | {_cell(SCALAR_DOCS[fn.name])} | `{_cell(fn.latex)}` | {_cell(domain)} |"
+        )
+    lines += [
+        "",
+        'Matrix built-ins (declare each in `[defs]`: `diag = { builtin = "diag" }`; a matrix statement is '
+        "instantiated at every size of the node's `sizes`, where they compute explicit entries):",
+        "",
+        "| name | meaning | LaTeX template | arguments and domain |",
+        "|---|---|---|---|",
+    ]
+    for name in BUILTINS:
+        meaning, domain = MATRIX_DOCS[name]
+        template = BUILTINS[name][1].replace("{{", "{").replace("}}", "}")
+        lines.append(f"| `{name}` | {_cell(meaning)} | `{_cell(template)}` | {_cell(domain)} |")
+    return "\n".join(lines) + "\n"
+
+
+# the built-ins whose value is a scalar (or, for norm2le, a condition), not a
+# matrix: renderers typeset them as commutative functions
+SCALAR_VALUED: frozenset[str] = frozenset(
+    {"normN1", "normN2", "minE", "maxE", "rowWidth", "Sum", "entry", "sumE", "trace", "norm2", "norm2le",
+     "norm1", "normInf", "norm1inf", "frob"}
+)

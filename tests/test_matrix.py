@@ -73,3 +73,165 @@ def test_builtin_names_are_stable() -> None:
     for name in ("normN1", "normN2", "Res", "softmax", "expE", "expm", "ones", "eye", "T",
                  "minE", "maxE", "rowWidth", "SAtt", "Sum"):
         assert name in BUILTINS
+
+
+# ---------------------------------------------------------------------------
+# diag, hadamard, entry, sumE, trace, norm2, norm2le; eye with a symbolic size;
+# normN2 is the operator inf-norm; the reference of every built-in.
+
+import random  # noqa: E402
+from fractions import Fraction  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from boundprop.matrix import (  # noqa: E402
+    MATRIX_DOCS,
+    SCALAR_DOCS,
+    diag,
+    entry,
+    eye,
+    hadamard,
+    norm2_le,
+    norm_2,
+    ones,
+    reference_markdown,
+    sum_entries,
+    trace,
+)
+from boundprop.matrix_extra import norm_inf  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_diag_hadamard_entry_sum_trace() -> None:
+    v = sp.Matrix([1, -2, 3])
+    assert diag(v) == sp.Matrix([[1, 0, 0], [0, -2, 0], [0, 0, 3]])
+    assert diag(v.T) == diag(v)
+    with pytest.raises(ExpressionError, match="vector"):
+        diag(sp.Matrix([[1, 2], [3, 4]]))
+    assert hadamard(A, A) == A.applyfunc(lambda x: x**2)
+    with pytest.raises(ExpressionError, match="one shape"):
+        hadamard(A, A.T)
+    assert entry(A, 3, 2) == 5 and entry(v, 2) == -2
+    assert entry(A, sp.Integer(1), sp.Integer(2)) == -3  # a size substituted by a number
+    with pytest.raises(ExpressionError, match="outside"):
+        entry(A, 4, 1)
+    assert sum_entries(A) == 4 and trace(sp.Matrix([[1, 2], [3, 4]])) == 5
+    with pytest.raises(ExpressionError, match="square"):
+        trace(A)
+
+
+def test_a_symbolic_size_is_a_clear_error() -> None:
+    n = sp.Symbol("n", integer=True)
+    for make in (eye, ones):
+        with pytest.raises(ExpressionError, match="size must be a number") as info:
+            make(n)
+        assert "Cannot convert" not in str(info.value)
+    with pytest.raises(ExpressionError, match="symbolic size"):
+        entry(A, n, 1)
+    assert eye(sp.Integer(2)) == sp.eye(2) and ones(2, 3) == sp.ones(2, 3)
+
+
+def test_normN2_is_the_operator_inf_norm() -> None:
+    rng = random.Random(3)
+    for _ in range(20):
+        m = sp.Matrix(3, 2, lambda i, j: rng.randint(-5, 5))
+        assert norm_n2(m) == norm_inf(m) == max(sum(abs(x) for x in m.row(i)) for i in range(3))
+    assert BUILTINS["normN2"][0] is norm_n2 and BUILTINS["normInf"][0] is norm_inf
+    assert "not** the spectral norm" in MATRIX_DOCS["normN2"][0]
+
+
+def _spectral(m: sp.Matrix) -> float:
+    return float(np.linalg.norm(np.array(m.tolist(), dtype=float), 2))
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 3), (3, 1), (2, 2), (2, 3), (3, 2)])
+def test_norm2_is_the_largest_singular_value(shape: tuple[int, int]) -> None:
+    rng = random.Random(sum(shape))
+    for _ in range(10):
+        m = sp.Matrix(*shape, lambda i, j: sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)))
+        assert float(norm_2(m)) == pytest.approx(_spectral(m), rel=1e-12, abs=1e-12)
+
+
+def test_norm2_beyond_2x2_names_norm2le() -> None:
+    with pytest.raises(UnsupportedError, match="norm2le"):
+        norm_2(sp.eye(3))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (2, 2), (3, 3), (2, 3), (3, 2)])
+def test_norm2le_is_exactly_the_spectral_bound(shape: tuple[int, int]) -> None:
+    """At exact rational matrices (some symmetric) and bounds on both sides of
+    the true norm, norm2le decides exactly what numpy's SVD says (bounds are
+    kept 1e-6 away from the norm, far beyond float error)."""
+    rng = random.Random(7 * shape[0] + shape[1])
+    for trial in range(12):
+        m = sp.Matrix(*shape, lambda i, j: sp.Rational(rng.randint(-6, 6), rng.randint(1, 3)))
+        if trial % 2 and shape[0] == shape[1]:
+            m = (m + m.T) / 2
+        true = _spectral(m)
+        for c in (Fraction(0), Fraction(true).limit_denominator(10**4) + Fraction(1, 10**5),
+                  Fraction(true).limit_denominator(10**4) - Fraction(1, 10**5), Fraction(true * 2 + 1)):
+            if abs(float(c) - true) < 1e-6:
+                continue
+            decided = norm2_le(m, sp.Rational(c.numerator, c.denominator))
+            assert decided in (sp.true, sp.false)
+            assert bool(decided) == (true <= float(c)), (m, c, true)
+
+
+def test_norm2le_at_the_exact_norm_and_negative_bounds() -> None:
+    m = sp.Matrix([[1, 1], [0, 0]])  # norm sqrt(2), not symmetric
+    assert norm2_le(m, sp.sqrt(2)) == sp.true
+    assert norm2_le(m, sp.Rational(141, 100)) == sp.false
+    assert norm2_le(sp.zeros(2, 2), 0) == sp.true
+    assert norm2_le(sp.zeros(2, 2), -1) == sp.false
+    j = sp.Matrix([[sp.Rational(1, 4), -sp.Rational(1, 4)], [-sp.Rational(1, 4), sp.Rational(1, 4)]])
+    assert norm2_le(j, sp.Rational(1, 2)) == sp.true  # the softmax Jacobian at p = (1/2, 1/2)
+    assert norm2_le(j, sp.Rational(49, 100)) == sp.false
+
+
+def test_every_builtin_is_documented_and_the_table_is_current() -> None:
+    from boundprop.expr.builtins import BUILTINS as SCALAR
+
+    assert set(MATRIX_DOCS) == set(BUILTINS)
+    assert {b.name for b in SCALAR} == set(SCALAR_DOCS)
+    doc = (ROOT / "docs" / "lemma-format.md").read_text(encoding="utf-8")
+    begin = doc.index("\n", doc.index("<!-- builtins:begin")) + 1
+    end = doc.index("<!-- builtins:end -->")
+    assert doc[begin:end] == reference_markdown(), (
+        "docs/lemma-format.md's table of built-ins is stale: regenerate it from "
+        "boundprop.matrix.reference_markdown()"
+    )
+    for name in BUILTINS:
+        assert f"| `{name}` |" in doc
+
+
+def _softmax_jacobian_paper(tmp_path: Path, sizes: str) -> Path:
+    text = (ROOT / "examples" / "softmax_jacobian.toml").read_text(encoding="utf-8")
+    path = tmp_path / "softmax_jacobian.toml"
+    path.write_text(text.replace("sizes = { n = [1, 3] }", f"sizes = {{ n = {sizes} }}"), encoding="utf-8")
+    return path
+
+
+def test_the_softmax_jacobian_bound_is_expressible_and_checked(tmp_path: Path) -> None:
+    from boundprop.check import check_paper
+    from boundprop.loader import load_paper
+    from boundprop.verdict import Status
+
+    report = check_paper(load_paper(_softmax_jacobian_paper(tmp_path, "[1, 2]")))
+    assert report.nodes["J1"].status is Status.PROVED_BOUNDED
+    assert report.nodes["J2"].status is Status.PROVED_BOUNDED
+    assert report.nodes["J3"].status is Status.REFUTED
+    assert report.nodes["J3"].counterexample is not None
+
+
+@pytest.mark.slow
+def test_the_softmax_jacobian_bound_at_n_3() -> None:
+    from boundprop.check import check_paper
+    from boundprop.loader import load_paper
+    from boundprop.verdict import Status
+
+    report = check_paper(load_paper(ROOT / "examples" / "softmax_jacobian.toml"))
+    assert report.nodes["J1"].status is Status.PROVED_BOUNDED
+    assert "n in [1, 3]" in report.nodes["J1"].evidence
+    assert report.nodes["J3"].status is Status.REFUTED
