@@ -847,37 +847,52 @@ def _claim_from_closed_form(
             key=lambda s: s.name,
         )
         candidates = [*others, i]
+    strict = isinstance(claim, (sp.StrictLessThan, sp.StrictGreaterThan))
+    relation = sp.Lt if strict else sp.Le
+    rhs = claim.gts
+
+    def same(x: sp.Basic, y: sp.Basic) -> bool:
+        if x == y:
+            return True
+        gap = sp.sympify(x - y)
+        return bool(sp.count_ops(gap) <= 200 and not gap.has(sp.Sum) and sp.expand(gap) == 0)
+
+    def bounds(k: sp.Symbol) -> sp.Basic:
+        return sp.sympify(closed).xreplace({i: k})
+
+    # a candidate whose closed form is the claim's bound itself comes first
+    candidates.sort(key=lambda k: 0 if (not strict and same(bounds(k), rhs)) else 1)
     result = CheckResult(Status.UNKNOWN, "none", "no index value tried")
     for k in candidates:
-        extra = []
-        if k != i:
-            extra.append(sp.Le(start, k))
-            if l_max is not None:
-                extra.append(sp.Le(k, l_max))
-        bound = sp.sympify(closed).xreplace({i: k})
+        bound = bounds(k)
         fact = sp.Le(quantity, bound)
-        statement = node_statement(
-            paper, node, None, conclusion=step.claim, assumptions=[fact], extra_goals=extra, where=where
-        )
-        outcome = _syntactic(statement) or _identity(statement)
-        if outcome is None:
-            # sufficient, and easier for the backends: closed(k) <= rhs (q then
-            # lies below both); the full implication if that is not proved
-            relation = sp.Lt if isinstance(claim, (sp.StrictLessThan, sp.StrictGreaterThan)) else sp.Le
-            hyps = tuple(h for h in statement.hypotheses if h != fact)
-            goal = sp.And(relation(bound, claim.gts), *extra)
-            free = set().union(goal.free_symbols, *(h.free_symbols for h in hyps))
-            direct = replace(
-                statement,
-                variables=tuple(v for v in statement.variables if v.symbol in free),
-                hypotheses=hyps,
-                conclusion=goal,
+        statement = node_statement(paper, node, None, conclusion=step.claim, assumptions=[fact], where=where)
+        covered = [] if k == i else [sp.Le(start, k), *([sp.Le(k, l_max)] if l_max is not None else [])]
+        # sufficient, and easier for the backends: closed(k) <= rhs (q then lies
+        # below both), with k in the range the induction covers
+        goals = [g for g in covered if not _implied_by_range(statement, g)]
+        if strict or not same(bound, rhs):
+            goals.insert(0, relation(bound, rhs))
+        at = "" if k == i else f" at {i} = {k}"
+        if not goals:
+            return CheckResult(
+                Status.PROVED, "exact", f"the closed form{at} is the claim's bound ({quantity} <= closed form)"
             )
-            outcome = _identity(direct) or decide(direct, budget)
-            if outcome.status not in (Status.PROVED, Status.PROVED_BOUNDED):
-                outcome = decide(statement, budget)
+        hyps = tuple(h for h in statement.hypotheses if h != fact)
+        goal = sp.And(*goals)
+        free = set().union(goal.free_symbols, *(h.free_symbols for h in hyps))
+        direct = replace(
+            statement,
+            variables=tuple(v for v in statement.variables if v.symbol in free),
+            hypotheses=hyps,
+            conclusion=goal,
+        )
+        outcome = _identity(direct) or decide(direct, budget)
+        if outcome.status not in (Status.PROVED, Status.PROVED_BOUNDED) and k == i:
+            # the full implication (it can refute: a point where the closed form
+            # holds and the claim does not)
+            outcome = _syntactic(statement) or _identity(statement) or decide(statement, budget)
         if outcome.status in (Status.PROVED, Status.PROVED_BOUNDED):
-            at = "" if k == i else f" at {i} = {k}"
             return replace(outcome, evidence=f"{quantity} <= closed form{at} implies the claim: {outcome.evidence}")
         if k == i:
             result = outcome
