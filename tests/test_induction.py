@@ -152,3 +152,16 @@ def test_layer_model_upper_bound_decided_over_the_real_ranges() -> None:
         assert sp.Rational(result.counterexample["eta"]) > 1  # type: ignore[index]
     else:
         assert "eta in [0, 2]" in result.evidence or "eta - 1" in result.evidence, result.evidence
+
+
+def test_power_with_a_nonnegative_integer_exponent_needs_no_positive_base() -> None:
+    # r0**(3**l) is defined at r0 = 0 (3**l is a positive integer for l >= 0); the
+    # domain condition once demanded r0 > 0 and left Dong's theorems unproved
+    r0 = make_variable("r0", 0, 4)
+    e = sp.Symbol("e", real=True)
+    r = Recurrence.from_update(l, e**3, e, r0.symbol, r0.symbol ** (3**l), (r0,), l_max=6)
+    from boundprop.backends import portfolio
+
+    result = prove_bound(r, BUDGET, decide=portfolio.decide)
+    assert result.status is Status.PROVED, result.evidence
+    assert "r0 > 0" not in result.evidence

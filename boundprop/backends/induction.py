@@ -262,20 +262,23 @@ def _decide_part(
     return _Part(name, res.status, f"{res.method}{note}: {res.evidence}", cex)
 
 
-def _domain_conditions(exprs: Sequence[Any]) -> list[sp.Basic]:
+def _domain_conditions(exprs: Sequence[Any], variables: Sequence[Variable] = ()) -> list[sp.Basic]:
     """Conditions under which every power and log in ``exprs`` is defined.
 
     Identities from simplification hold only where both sides are defined,
-    so the induction also proves these (over the same ranges).
+    so the induction also proves these (over the same ranges). An exponent
+    is classified with the signs the ranges of ``variables`` guarantee
+    (``3**l`` is a nonnegative integer for an index ``l >= 0``, so
+    ``r0**(3**l)`` needs nothing of ``r0``).
     """
     conds: list[sp.Basic] = []
     for expr in exprs:
         e = sp.sympify(expr)
         for p in e.atoms(sp.Pow):
-            k = p.exp
-            if k.is_Integer and k >= 0:
+            k = _signed(p.exp, variables)
+            if k.is_integer and k.is_nonnegative:
                 continue
-            if k.is_Integer:
+            if k.is_integer:
                 conds.append(sp.Ne(p.base, 0))
             elif k.is_Rational and k > 0:
                 conds.append(p.base >= 0)
@@ -400,7 +403,10 @@ def prove_bound(
             progress((i + 1) / (len(checks) + 1))
     top_all = rec.l_max
     pieces = [rec.a, rec.b] if rec.update is None else [rec.update]
-    for cond in _domain_conditions([*pieces, rec.e0, rec.closed_form]):
+    index_var = Variable(
+        rec.index, sp.Integer(rec.start), sp.oo if rec.l_max is None else sp.Integer(rec.l_max), True
+    )
+    for cond in _domain_conditions([*pieces, rec.e0, rec.closed_form], (*rec.parameters, index_var)):
         parts.append(_decide_condition(rec, cond, top_all, budget, decide))
     evidence = "; ".join(f"{p.name}: {p.how}" for p in parts)
     details = {p.name: p.status.value for p in parts}
