@@ -47,13 +47,26 @@ BatchedFn = Callable[[Arr, Arr], tuple[Arr, Arr]]
 TruthArrFn = Callable[[Arr, Arr], Arr]
 
 TRANSCENDENTAL_PAD_ULPS = 8
+# Relative pad of numpy's exp/log results: |pad| >= 2**-47 |y| after rounding,
+# at least 8x the documented worst error (4 ulp <= 2**-50 |y|); see iv_exp.
+TRANSCENDENTAL_REL_PAD = 2.0**-46
 
 _INF = np.inf
+_MAXF = float(np.finfo(np.float64).max)
+_ETA = 5e-324  # the smallest subnormal, 2**-1074
+_HALF_ULP = 2.0**-53 + 2.0**-105  # |x| * this rounds to just over half an ulp of x
+_STEP_MIN = 2.0**-969  # below, |x| * _HALF_ULP is subnormal and may round to a tie
 # Dekker splitting overflows above this magnitude; TwoProduct is exact only for
 # products far from underflow.
 _SPLIT_LIMIT = 2.0**995
 _TINY = 2.0**-960
 _SPLITTER = 134217729.0  # 2**27 + 1
+_U = 2.0**-53  # unit roundoff
+# integer powers by plain squaring are proved (relative pad) inside this range
+_POW_MIN, _POW_MAX = 2.0**-960, 2.0**960
+# boxes per internal block: keeps every temporary below glibc's 128 KiB mmap
+# threshold (fresh mmapped arrays page-fault on every call)
+CHUNK = 8000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,30 +80,67 @@ class IV:
 
 # ---------------------------------------------------------------------------
 # directed rounding primitives
-
-
-def down(a: Arr) -> Arr:
-    return np.asarray(np.nextafter(a, -_INF))
+#
+# ``up``/``down`` equal ``np.nextafter(a, +-inf)`` on every float, at a tenth
+# of its cost (numpy's nextafter is a scalar libm call per element): for
+# |a| = m 2**e >= 2**-969, m in [1, 2), fl(|a| * (2**-53 + 2**-105)) is
+# (m + 2**-52 or m + 2**-51) 2**(e-53): more than half an ulp of a (and of the
+# smaller spacing below a power of two) and less than 1.5 ulp, so a +- it
+# rounds to the neighbour of a and no further. Smaller magnitudes, zero and
+# the infinity that must move (up(-inf) = -MAX) use np.nextafter on those
+# elements only; NaN stays NaN.
 
 
 def up(a: Arr) -> Arr:
-    return np.asarray(np.nextafter(a, _INF))
+    aa = np.abs(a)
+    r = a + aa * _HALF_ULP
+    odd = (aa < _STEP_MIN) | (a == -_INF)  # tiny, zero, -inf: numpy's own step
+    if odd.any():
+        r[odd] = np.nextafter(a[odd], _INF)
+    return np.asarray(r)
+
+
+def down(a: Arr) -> Arr:
+    aa = np.abs(a)
+    r = a - aa * _HALF_ULP
+    odd = (aa < _STEP_MIN) | (a == _INF)
+    if odd.any():
+        r[odd] = np.nextafter(a[odd], -_INF)
+    return np.asarray(r)
 
 
 def pad(a: Arr, ulps: int, direction: float) -> Arr:
+    step = up if direction > 0 else down
     for _ in range(ulps):
-        a = np.nextafter(a, direction)
+        a = step(a)
     return a
+
+
+def _two_sum_err(a: Arr, b: Arr) -> tuple[Arr, Arr]:
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)  # TwoSum: a + b == s + err exactly (finite case)
+
+
+def sum_lo(a: Arr, b: Arr) -> Arr:
+    """A float ``<= a + b`` (exact where the sum is; NaN from inf - inf -> -inf)."""
+    s, err = _two_sum_err(a, b)
+    lo = np.where(err >= 0, s, down(s))  # NaN err (infinite s): stepped
+    return np.where(np.isnan(lo), -_INF, lo)
+
+
+def sum_hi(a: Arr, b: Arr) -> Arr:
+    """A float ``>= a + b`` (exact where the sum is; NaN from inf - inf -> inf)."""
+    s, err = _two_sum_err(a, b)
+    hi = np.where(err <= 0, s, up(s))
+    return np.where(np.isnan(hi), _INF, hi)
 
 
 def sum_bounds(a: Arr, b: Arr) -> tuple[Arr, Arr]:
     """Float bounds ``lo <= a + b <= hi`` (exact where the sum is exact)."""
-    s = a + b
-    bb = s - a
-    err = (a - (s - bb)) + (b - bb)  # TwoSum: a + b == s + err exactly (finite case)
-    finite = np.isfinite(s) & np.isfinite(err)
-    lo = np.where(finite & (err >= 0), s, down(s))
-    hi = np.where(finite & (err <= 0), s, up(s))
+    s, err = _two_sum_err(a, b)
+    lo = np.where(err >= 0, s, down(s))
+    hi = np.where(err <= 0, s, up(s))
     return _nan_wide(lo, hi)
 
 
@@ -100,25 +150,45 @@ def _split(a: Arr) -> tuple[Arr, Arr]:
     return ah, a - ah
 
 
+def _product_err(a: Arr, b: Arr) -> tuple[Arr, Arr]:
+    """``(p, err)`` with ``a*b == p + err`` exactly where err is not NaN.
+
+    0 * anything is 0 exactly (0 * inf counts as 0 for interval endpoints);
+    err is NaN where Dekker's TwoProduct is not valid (a split overflows, or
+    the product is near underflow), and the caller then steps both ways.
+    """
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    err = al * bl - (((p - ah * bh) - al * bh) - ah * bl)  # Dekker: a*b == p + err
+    valid = (np.abs(p) > _TINY) & (np.abs(a) + np.abs(b) < _SPLIT_LIMIT)
+    zero = (a == 0) | (b == 0)
+    if zero.any():
+        p = np.where(zero, 0.0, p)
+        err = np.where(zero, 0.0, np.where(valid, err, np.nan))
+    elif not valid.all():
+        err = np.where(valid, err, np.nan)
+    return p, err
+
+
+def prod_lo(a: Arr, b: Arr) -> Arr:
+    p, err = _product_err(a, b)
+    return np.asarray(np.where(err >= 0, p, down(p)))
+
+
+def prod_hi(a: Arr, b: Arr) -> Arr:
+    p, err = _product_err(a, b)
+    return np.asarray(np.where(err <= 0, p, up(p)))
+
+
 def prod_bounds(a: Arr, b: Arr) -> tuple[Arr, Arr]:
     """Float bounds of the exact product ``a * b`` (0 * ±inf counts as 0).
 
     Callers run under ``np.errstate(all="ignore")`` (overflow and 0*inf are
     expected and handled).
     """
-    p = a * b
-    ah, al = _split(a)
-    bh, bl = _split(b)
-    err = al * bl - (((p - ah * bh) - al * bh) - ah * bl)  # Dekker: a*b == p + err
-    zero = (a == 0) | (b == 0)
-    p[zero] = 0.0
-    # Dekker's split overflows for huge operands, and is inexact near underflow
-    valid = np.isfinite(err) & (np.abs(p) > _TINY) & (np.abs(a) + np.abs(b) < _SPLIT_LIMIT)
-    valid |= zero
-    err[zero] = 0.0
-    lo = np.where(valid & (err >= 0), p, down(p))
-    hi = np.where(valid & (err <= 0), p, up(p))
-    return lo, hi
+    p, err = _product_err(a, b)
+    return np.where(err >= 0, p, down(p)), np.where(err <= 0, p, up(p))
 
 
 def _nan_wide(lo: Arr, hi: Arr) -> tuple[Arr, Arr]:
@@ -127,29 +197,48 @@ def _nan_wide(lo: Arr, hi: Arr) -> tuple[Arr, Arr]:
 
 
 def iv_add(x: IV, y: IV) -> IV:
-    lo, _ = sum_bounds(x.lo, y.lo)
-    _, hi = sum_bounds(x.hi, y.hi)
-    return IV(lo, hi, x.bad | y.bad)
+    return IV(sum_lo(x.lo, y.lo), sum_hi(x.hi, y.hi), x.bad | y.bad)
 
 
 def iv_neg(x: IV) -> IV:
     return IV(-x.hi, -x.lo, x.bad)
 
 
+def _sign(x: IV) -> int:
+    """1 if every box is >= 0, -1 if every box is <= 0, else 0 (NaN rows: 0)."""
+    if bool(np.all(x.lo >= 0)):
+        return 1
+    if bool(np.all(x.hi <= 0)):
+        return -1
+    return 0
+
+
 def iv_mul(x: IV, y: IV) -> IV:
-    k = x.lo.shape[0]
-    if np.array_equal(y.lo, y.hi) or np.array_equal(x.lo, x.hi):
-        # one factor is a point on every box (typically a constant): two products suffice
-        p, q = (x, y) if np.array_equal(y.lo, y.hi) else (y, x)
-        plo, phi = prod_bounds(np.concatenate([p.lo, p.hi]), np.concatenate([q.lo, q.lo]))
-        return IV(
-            plo.reshape(2, k).min(axis=0), phi.reshape(2, k).max(axis=0), x.bad | y.bad
-        )
-    # all four endpoint products in one vectorised call (numpy pays per call)
-    a = np.concatenate([x.lo, x.lo, x.hi, x.hi])
-    b = np.concatenate([y.lo, y.hi, y.lo, y.hi])
-    plo, phi = prod_bounds(a, b)
-    return IV(plo.reshape(4, k).min(axis=0), phi.reshape(4, k).max(axis=0), x.bad | y.bad)
+    """Product of intervals; two directed products when the signs are known on
+    every box (the bounds are then those of the four-product rule, bit for bit:
+    each is the exact product rounded outward, and rounding is monotone)."""
+    bad = x.bad | y.bad
+    sx, sy = _sign(x), _sign(y)
+    if sx and sy:
+        # (x >= 0, y >= 0): [xl*yl, xh*yh]; x <= 0 flips which ends of y, etc.
+        a_lo, a_hi = (x.lo, x.hi) if sy > 0 else (x.hi, x.lo)
+        b_lo, b_hi = (y.lo, y.hi) if sx > 0 else (y.hi, y.lo)
+        return IV(prod_lo(a_lo, b_lo), prod_hi(a_hi, b_hi), bad)
+    lo = hi = None
+    for a, b in ((x.lo, y.lo), (x.lo, y.hi), (x.hi, y.lo), (x.hi, y.hi)):
+        p, err = _product_err(a, b)
+        plo, phi = np.where(err >= 0, p, down(p)), np.where(err <= 0, p, up(p))
+        lo = plo if lo is None else np.minimum(lo, plo)
+        hi = phi if hi is None else np.maximum(hi, phi)
+    assert lo is not None and hi is not None
+    return IV(lo, hi, bad)
+
+
+def iv_scale(x: IV, c: float) -> IV:
+    """``c * x`` for an exact float constant ``c``."""
+    if c >= 0:
+        return IV(prod_lo(x.lo, c), prod_hi(x.hi, c), x.bad)
+    return IV(prod_lo(x.hi, c), prod_hi(x.lo, c), x.bad)
 
 
 def iv_sqr(x: IV) -> IV:
@@ -178,11 +267,15 @@ def _recip_bound(d: Arr, lower: bool) -> Arr:
 def iv_int_pow(x: IV, n: int | Arr) -> IV:
     """x**n for integer n (scalar or per-box array); even powers are >= 0."""
     k = x.lo.shape[0]
+    scalar = np.ndim(n) == 0
+    if scalar and int(n) == 0:
+        return IV(np.ones(k), np.ones(k), x.bad.copy())
     n_arr = np.broadcast_to(np.asarray(n, dtype=np.int64), (k,))
-    m = np.abs(n_arr)
+    m: int | Arr = abs(int(n)) if scalar else np.abs(n_arr)  # type: ignore[arg-type]
     alo, ahi = np.abs(x.lo), np.abs(x.hi)
     # one vectorised pass computes both directed bounds of |lo|**m and |hi|**m
-    plo, phi = _pow_nonneg_both(np.concatenate([alo, ahi]), np.concatenate([m, m]))
+    mm = m if scalar else np.concatenate([m, m])  # type: ignore[list-item]
+    plo, phi = _pow_nonneg(np.concatenate([alo, ahi]), mm)
     alo_dn, ahi_dn, alo_up, ahi_up = plo[:k], plo[k:], phi[:k], phi[k:]
     contains0 = (x.lo <= 0) & (x.hi >= 0)
     even_lo = np.where(contains0, 0.0, np.minimum(alo_dn, ahi_dn))
@@ -190,8 +283,11 @@ def iv_int_pow(x: IV, n: int | Arr) -> IV:
     # odd powers are increasing: sign(v) * |v|**m, rounding direction flipped for v < 0
     lo_odd = np.where(x.lo >= 0, alo_dn, -alo_up)
     hi_odd = np.where(x.hi >= 0, ahi_up, -ahi_dn)
-    odd = (m % 2) == 1
-    res = IV(np.where(odd, lo_odd, even_lo), np.where(odd, hi_odd, even_hi), x.bad)
+    if scalar:
+        res = IV(lo_odd, hi_odd, x.bad) if m % 2 == 1 else IV(even_lo, even_hi, x.bad)  # type: ignore[operator]
+    else:
+        odd = (m % 2) == 1
+        res = IV(np.where(odd, lo_odd, even_lo), np.where(odd, hi_odd, even_hi), x.bad)
     neg = n_arr < 0
     if np.any(neg):
         inv = iv_recip(res)
@@ -203,11 +299,91 @@ def iv_int_pow(x: IV, n: int | Arr) -> IV:
     return res
 
 
+def _pow_nonneg(a: Arr, n: int | Arr) -> tuple[Arr, Arr]:
+    """Lower and upper bounds of ``a**n`` (a >= 0, integer n >= 0).
+
+    One plain exponentiation by squaring in round-to-nearest, then a proved
+    relative pad. Squaring forms a**n as a product tree in which the rounding
+    errors (1+e_i), |e_i| <= u = 2**-53, enter with multiplicities summing to
+    at most n - 1, so the computed p satisfies
+    (1-u)**(n-1) <= p / a**n <= (1+u)**(n-1) when no intermediate under- or
+    overflows (all lie between 1 and ~p, so p in [2**-960, 2**960] is enough).
+    With g = 2 n u (1 +- g exact): fl(p (1+g)) >= p (1+g)(1-u) >= a**n and
+    fl(p (1-g)) <= p (1-g)(1+u) <= a**n. Where a has at most 53 // n
+    significant bits every intermediate is exact and p is returned as a point.
+    Rows outside the proved range take the error-free (Dekker) chain.
+    """
+    p = _pow_plain(a, n)
+    nmax = int(n) if np.ndim(n) == 0 else int(np.max(n, initial=0))
+    if nmax == 0:
+        return p, p.copy()
+    # a fits in k = 53 // n bits iff Veltkamp's (53 - k)-bit split leaves it whole
+    if np.ndim(n) == 0:
+        k = max(53 // max(int(n), 1), 2)
+        splitter: float | Arr = 2.0 ** (53 - k) + 1.0
+        g: float | Arr = 2.0 * int(n) * _U
+    else:
+        nn = np.maximum(np.asarray(n), 1)
+        splitter = np.ldexp(1.0, 53 - np.maximum(53 // nn, 2)) + 1.0
+        g = 2.0 * nn * _U
+    c = splitter * a
+    exact = ((c - (c - a)) == a) | (a == 0) | (a == 1)
+    # k = 1 (n >= 27): Veltkamp needs a split of at most 51 bits; test "a is a
+    # power of two" with frexp instead
+    one_bit = np.frexp(a)[0] == 0.5
+    if np.ndim(n) == 0:
+        if int(n) >= 27:
+            exact = one_bit | (a == 0)
+    else:
+        big = np.asarray(n) >= 27
+        exact = np.where(big, one_bit | (a == 0), exact) | (np.asarray(n) <= 1)
+    lo = np.where(exact, p, p * (1.0 - g))
+    hi = np.where(exact, p, p * (1.0 + g))
+    safe = ((p >= _POW_MIN) & (p <= _POW_MAX)) | (a == 0)
+    if not safe.all():
+        rows = np.flatnonzero(~safe)
+        n_rows = n if np.ndim(n) == 0 else np.asarray(n)[rows]
+        slo, shi = _pow_nonneg_both(a[rows], np.broadcast_to(np.asarray(n_rows, dtype=np.int64), rows.shape))
+        lo[rows], hi[rows] = slo, shi
+    return lo, hi
+
+
+def _pow_plain(a: Arr, n: int | Arr) -> Arr:
+    """``a**n`` by squaring in round-to-nearest (n >= 0; scalar or per row)."""
+    if np.ndim(n) == 0:
+        e = int(n)
+        res = np.ones_like(a)
+        base = a
+        first = True
+        while e:
+            if e & 1:
+                res = base.copy() if first else res * base
+                first = False
+            e >>= 1
+            if e:
+                base = base * base
+        return res
+    e_arr = np.asarray(n, dtype=np.int64)
+    res = np.ones_like(a)
+    base = a
+    top = int(e_arr.max(initial=0))
+    bit = 0
+    while (top >> bit) > 0:
+        odd = ((e_arr >> bit) & 1) == 1
+        res = np.where(odd, res * base, res)
+        bit += 1
+        if (top >> bit) > 0:
+            base = base * base
+    return res
+
+
 def _pow_nonneg_both(a: Arr, n: Arr) -> tuple[Arr, Arr]:
     """Lower and upper bounds of a**n for a >= 0, n >= 0, by binary exponentiation.
 
     Lower and upper chains run side by side in one array so each step is one
-    vectorised product; every product is rounded in its chain's direction.
+    vectorised product; every product is rounded in its chain's direction
+    with an error-free product (exact results stay exact). The slow path for
+    rows near under- or overflow.
     """
     k = a.shape[0]
     res = np.ones(2 * k)
@@ -228,19 +404,38 @@ def _pow_nonneg_both(a: Arr, n: Arr) -> tuple[Arr, Arr]:
 
 
 def iv_exp(x: IV) -> IV:
+    """exp, padded relatively.
+
+    NumPy's float64 exp/log (its AVX512F/AVX2 SIMD kernels, or the C library's)
+    are documented below 4 ulp of error: |y - z| <= 4 ulp(z) <= 2**-50 |z| for a
+    normal true value z. With R = 2**-46, fl(y (1+R)) >= y (1+R)(1-u) >=
+    y (1 + 2**-47) >= z and fl(y (1-R)) <= y (1 - 2**-47) <= z: the pad covers
+    any error below 2**-47 relative, 8x the documented bound. Results below
+    2**-1000 (where ulps stop being relative) get [0, 2**-999]; an overflowed
+    lower end becomes MAX (1-R). exp(0) = 1 is returned exactly.
+    """
     with np.errstate(all="ignore"):
         elo, ehi = np.exp(x.lo), np.exp(x.hi)
-    lo = np.where(x.lo == 0, 1.0, np.maximum(pad(elo, TRANSCENDENTAL_PAD_ULPS, -_INF), 0.0))
-    hi = np.where(x.hi == 0, 1.0, pad(ehi, TRANSCENDENTAL_PAD_ULPS, _INF))
+    lo = np.minimum(elo * (1.0 - TRANSCENDENTAL_REL_PAD), _MAXF * (1.0 - TRANSCENDENTAL_REL_PAD))
+    lo = np.where(elo >= 2.0**-1000, lo, 0.0)
+    hi = np.maximum(ehi * (1.0 + TRANSCENDENTAL_REL_PAD), 2.0**-999)
+    lo = np.where(x.lo == 0, 1.0, lo)
+    hi = np.where(x.hi == 0, 1.0, hi)
     return IV(lo, hi, x.bad)
 
 
 def iv_log(x: IV, allow_zero: bool = False) -> IV:
+    """log, padded by R |y| on each side (see :func:`iv_exp` for the bound).
+
+    Non-zero logs of floats are at least 2**-54 in magnitude (normal), so the
+    relative pad is valid; log(1) = 0 gets a zero pad and stays exact. The
+    pad is capped so that log(0) = -inf and log(inf) = inf stay infinite.
+    """
     bad = x.bad | ~((x.lo >= 0) if allow_zero else (x.lo > 0))
     with np.errstate(all="ignore"):
         llo, lhi = np.log(x.lo), np.log(x.hi)
-    lo = np.where(x.lo == 1, 0.0, pad(llo, TRANSCENDENTAL_PAD_ULPS, -_INF))
-    hi = np.where(x.hi == 1, 0.0, pad(lhi, TRANSCENDENTAL_PAD_ULPS, _INF))
+    lo = llo - np.minimum(np.abs(llo) * TRANSCENDENTAL_REL_PAD, 2.0**970)
+    hi = lhi + np.minimum(np.abs(lhi) * TRANSCENDENTAL_REL_PAD, 2.0**970)
     return IV(lo, hi, bad)
 
 
