@@ -59,10 +59,14 @@ EXPECTED: dict[str, Status] = {
     "B-trivial": Status.UNKNOWN,
     # steps of the proofs, stated as nodes
     "SM-STOCH": Status.PROVED_BOUNDED,
-    "PXW-RES-N1": Status.TESTED,
-    "PXW-RES-N2": Status.TESTED,
-    "PXW-N1": Status.TESTED,
-    "PXW-N2": Status.TESTED,
+    # z3 proves each size (n <= 2) within the node's resource limit (2 * 10**6 at
+    # seconds = 1; they need 0.6-1.0 * 10**6). They used to be pinned tested: the
+    # incremental z3 solver could not finish them in 0.7 s of wall time, except
+    # sometimes on a quiet machine (issue 12)
+    "PXW-RES-N1": Status.PROVED_BOUNDED,
+    "PXW-RES-N2": Status.PROVED_BOUNDED,
+    "PXW-N1": Status.PROVED_BOUNDED,
+    "PXW-N2": Status.PROVED_BOUNDED,
     "L-HEAD-N1": Status.PROVED_BOUNDED,
     "L-HEAD-N2": Status.PROVED_BOUNDED,
 }
@@ -157,3 +161,20 @@ def test_baselines_and_bound_form(report: PaperReport) -> None:
         node = paper.nodes[node_id]
         assert set(node.baselines) == {"B-zero-layer", "B-trivial"}
         assert node.conclusion is not None and node.conclusion.startswith("err <= ")
+
+
+def test_no_internal_error_text_in_evidence(report: PaperReport) -> None:
+    """Backends say in words what they could not do; an exception's text never
+    reaches a reader (PXW-RES-N1's premises once read "falsifier: error (KeyError:
+    'matrix X: entry X[0,0] has no value in the point')": at n = 1 no entry of X
+    is left in the statement)."""
+    import re
+
+    for node in report.nodes.values():
+        texts = [node.evidence, *(s.result.evidence for s in node.steps)]
+        if node.premises is not None:
+            texts.append(node.premises.evidence)
+        for text in texts:
+            assert not re.search(r"\w+Error\b|Traceback|internal error", text), f"{node.id}: {text}"
+    premises = report.nodes["PXW-RES-N1"].premises
+    assert premises is not None and premises.satisfiable is True

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from boundprop.backends import exact, falsifier, portfolio, z3backend
 from boundprop.cli.prove_cmd import build_statement
 from boundprop.errors import UnsupportedError
-from boundprop.statement import Budget, Statement
+from boundprop.statement import Budget, Statement, make_variable
 from boundprop.verdict import CheckResult, Status
 
 B = Budget(samples=1000)
@@ -47,7 +47,10 @@ def test_false_transcendental_is_refuted_with_counterexample() -> None:
     assert r.method in ("interval-bnb", "falsifier")
 
 
-def test_unbounded_transcendental_ends_tested_not_proved() -> None:
+def test_unbounded_transcendental_ends_tested_not_proved(monkeypatch: pytest.MonkeyPatch) -> None:
+    from boundprop.backends import metitarski  # it proves this one (tests/test_metitarski.py)
+
+    monkeypatch.setattr(metitarski, "applies", lambda _s: False)
     r = decide("exp(x) >= 1 + x")
     assert r.status is Status.TESTED and r.method == "falsifier"
     assert "no method proved it" in r.evidence
@@ -114,10 +117,19 @@ def test_point_of_inverts_matrix_formatting() -> None:
     }
 
 
-def test_time_budget_is_shared() -> None:
+def test_verdicts_come_from_deterministic_limits() -> None:
     st = build_statement("log(x) <= x - 1 + 10^-12*exp(y)", (), ("x=0.1:10", "y=0:1"))
-    r = portfolio.decide(st, Budget(samples=500))
-    assert r.seconds < 4
+    first, second = (portfolio.decide(st, Budget(samples=500, max_boxes=2000)) for _ in range(2))
+    assert (first.status, first.method, first.evidence) == (second.status, second.method, second.evidence)
+    assert "time cap" not in first.evidence
+
+
+def test_a_method_reached_after_the_time_cap_is_skipped_and_named() -> None:
+    st = build_statement("x*y <= (x^2 + y^2)/2", (), ("x=-oo:oo", "y=-oo:oo"))
+    r = portfolio.decide(st, Budget(seconds=1e-9))
+    assert r.status is Status.UNKNOWN
+    assert any("skipped, the time cap" in t for t in r.details["tried"])
+    assert "time cap" in r.evidence and "not reproducible" in r.evidence
 
 
 # --- the exact backend (cheap sympy attempt) -----------------------------------------
@@ -169,3 +181,20 @@ def test_backends_agree_on_random_quadratics(a: int, b: int, c: int, d: int, e: 
         assert fz.status is not Status.REFUTED
     else:
         assert ex.status is not Status.PROVED
+
+
+def test_counterexample_leaves_out_matrices_the_statement_does_not_quantify() -> None:
+    # at n = 1, Res(X) = 0: X's entries are not variables of the statement, yet
+    # the statement lists the matrix; a counterexample must still be reported
+    from boundprop.backends import format_counterexample
+    from boundprop.backends.portfolio import point_of
+
+    p, t = make_variable("P[0,0]", 0, 1), make_variable("t", -1, 1)
+    x = sp.Symbol("X[0,0]", real=True)
+    stmt = Statement((p, t), (), sp.Le(t.symbol, p.symbol), matrices={"P": ((p.symbol,),), "X": ((x,),)})
+    point = {p.symbol: sp.Integer(0), t.symbol: sp.Integer(1)}
+    cex = format_counterexample(stmt, point)
+    assert cex == {"P": [["0"]], "t": "1"}
+    assert point_of(stmt, cex) == point
+    r = portfolio.decide(stmt, B)
+    assert r.status is Status.REFUTED and "error" not in " ".join(r.details["tried"])
