@@ -1,0 +1,659 @@
+"""The public Python API (re-exported by ``import boundprop``; see docs/python-api.md).
+
+Every function returns frozen values: the same result objects the command
+line renders (:class:`~boundprop.regimes.RegimeMap`,
+:class:`~boundprop.report.table.BoundTable`) or small frozen views of plain
+values (:class:`PaperCheck`, :class:`NodeResult`, :class:`Verdict`), each
+with ``to_json()``. Nothing here prints; long work reports through an
+optional ``progress`` callback.
+
+Exact numbers: ranges and fixed values are given as ``int``, ``str``
+(``"1/10"``, ``"0.1"``, ``"-oo"``, ``"oo"``) or :class:`fractions.Fraction`;
+a ``float`` is refused, because ``0.1`` as a float is not 1/10.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from boundprop.errors import InputError
+from boundprop.lemma import Paper
+from boundprop.statement import Budget
+from boundprop.verdict import NodeReport, PaperReport, Status
+
+__all__ = [
+    "NodeResult",
+    "PaperCheck",
+    "StepResult",
+    "Verdict",
+    "check_paper",
+    "latex_report",
+    "load",
+    "plot_regimes",
+    "prove",
+    "map_regimes",
+    "regimes_latex",
+    "render_table",
+    "table",
+]
+
+Number = int | str | Fraction
+Range = tuple[Number | None, Number | None]
+CheckProgress = Callable[[str, int, int], None]  # (node id, index, total)
+
+# status -> (background, text) colours of the HTML views, as the DAG draws them
+_COLOURS = {
+    Status.PROVED: "#b7e4c7",
+    Status.PROVED_BOUNDED: "#d8f3dc",
+    Status.ASSUMED: "#dbe9f6",
+    Status.REFUTED: "#ffc9c9",
+    Status.ILL_DEFINED: "#ffd8a8",
+    Status.TESTED: "#fff3bf",
+    Status.UNKNOWN: "#e9ecef",
+}
+
+
+def _exact(value: Number | None, what: str) -> str:
+    """An exact number as the text the parsers read.
+
+    >>> _exact(Fraction(1, 3), "x"), _exact(-2, "x"), _exact(None, "x"), _exact("0.1", "x")
+    ('1/3', '-2', 'oo', '0.1')
+    """
+    if value is None:
+        return "oo"
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InputError(
+            f"{what}: {value!r} is not exact; give an int, a Fraction or a string such as '0.1' or '1/10'"
+        )
+    if isinstance(value, int | Fraction):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise InputError(f"{what}: {value!r} is not a number (int, Fraction or string)")
+
+
+def _budget(budget: Budget | None, effort: float, timeout: float | None) -> Budget:
+    base = budget or Budget()
+    if timeout is not None:
+        if not 0 < timeout <= 86_400:
+            raise InputError(f"timeout must be a positive number of seconds (at most 86400), not {timeout}")
+        base = Budget(**{**_fields(base), "seconds": float(timeout)})
+    if effort != 1.0:
+        if not 0 < effort <= 1000:
+            raise InputError(f"effort must be a positive factor (at most 1000), not {effort}")
+        base = base.scaled(effort)
+    return base
+
+
+def _fields(budget: Budget) -> dict[str, Any]:
+    return {name: getattr(budget, name) for name in ("seconds", "max_boxes", "samples", "seed", "z3_rlimit")}
+
+
+# ---------------------------------------------------------------------------
+# load and check
+
+
+def load(target: str | Path) -> Paper:
+    """Load and validate a paper: a bundled id (``"example"``,
+    ``"alman-song-2025"``, ...) or a path to a lemma ``.toml`` (its proof
+    file is found beside it, as for the command line).
+
+    >>> paper = load("example")
+    >>> paper.id, sorted(paper.nodes)[:2]
+    ('example', ['E1', 'E2'])
+    """
+    from boundprop.loader import load_paper
+
+    return load_paper(target)
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """One proof step: its claim and what the engine concluded."""
+
+    index: int
+    claim: str
+    status: Status
+    method: str
+    evidence: str
+    counterexample: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeResult:
+    """One node of a checked paper, as plain values.
+
+    ``status`` is a :class:`~boundprop.verdict.Status` (a ``str`` enum, so
+    ``node.status == "proved"`` works); ``counterexample`` maps names to exact
+    values as strings (matrices as nested lists of strings) and is set for
+    refuted and ill-defined nodes.
+    """
+
+    id: str
+    label: str
+    variant: str
+    kind: str
+    provenance: str
+    text: str
+    status: Status
+    method: str
+    evidence: str
+    counterexample: Mapping[str, Any] | None
+    seconds: float
+    uses: tuple[str, ...]
+    fully_checked: bool
+    unestablished: tuple[str, ...]
+    proof_status: Status | None
+    steps: tuple[StepResult, ...]
+    premises: str | None  # "satisfiable", "unsatisfiable", "undetermined" or None (no hypotheses)
+    report: NodeReport = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, node: NodeReport) -> NodeResult:
+        return cls(
+            id=node.id,
+            label=node.label,
+            variant=node.variant,
+            kind=node.kind,
+            provenance=node.provenance,
+            text=node.text,
+            status=node.status,
+            method=node.method,
+            evidence=node.evidence,
+            counterexample=dict(node.counterexample) if node.counterexample else None,
+            seconds=node.seconds,
+            uses=node.uses,
+            fully_checked=node.fully_checked,
+            unestablished=node.unestablished,
+            proof_status=node.proof_status,
+            steps=tuple(
+                StepResult(
+                    s.index, s.claim, s.result.status, s.result.method, s.result.evidence,
+                    dict(s.result.counterexample) if s.result.counterexample else None,
+                )
+                for s in node.steps
+            ),
+            premises=node.premises.label if node.premises is not None else None,
+            report=node,
+        )
+
+    @property
+    def is_finding(self) -> bool:
+        """Refuted or ill-defined, or a proof with a refuted step."""
+        return self.status.is_finding or self.proof_status is Status.REFUTED
+
+    def to_json(self) -> dict[str, Any]:
+        """The node's object of ``boundprop check --json`` (docs/json-schema.md)."""
+        from boundprop.report.data import node_json
+
+        return node_json(self.report)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperCheck:
+    """The check of a paper: per-node results, counts, JSON, a table view.
+
+    ``report`` is the :class:`~boundprop.verdict.PaperReport` the command
+    line renders; ``from_cache`` says whether it was reused from the results
+    cache (see :func:`check_paper`).
+    """
+
+    report: PaperReport = field(repr=False)
+    from_cache: bool = False
+
+    @property
+    def paper(self) -> Paper:
+        return self.report.paper
+
+    @property
+    def seconds(self) -> float:
+        return self.report.seconds
+
+    @property
+    def nodes(self) -> dict[str, NodeResult]:
+        """Every node (definitions included) by id, in check order."""
+        return {nid: NodeResult.of(n) for nid, n in self.report.nodes.items()}
+
+    def node(self, name: str) -> NodeResult:
+        """A node by id or by label (``"Lemma 2"``)."""
+        if name in self.report.nodes:
+            return NodeResult.of(self.report.nodes[name])
+        hits = [n for n in self.report.nodes.values() if n.label == name]
+        if len(hits) != 1:
+            known = ", ".join(n for n in self.report.nodes if not n.startswith("def:"))
+            raise InputError(f"{self.paper.id} has {'no' if not hits else 'several'} node {name!r} (ids: {known})")
+        return NodeResult.of(hits[0])
+
+    @property
+    def statuses(self) -> dict[str, Status]:
+        """Node id -> status, statements only (definitions are always assumed)."""
+        return {nid: n.status for nid, n in self.report.nodes.items() if n.kind != "definition"}
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Status -> number of statements with it (every status present)."""
+        out = {s.value: 0 for s in Status}
+        for status in self.statuses.values():
+            out[status.value] += 1
+        return out
+
+    @property
+    def findings(self) -> list[NodeResult]:
+        """The refuted and ill-defined nodes, and the nodes whose proof has a refuted step."""
+        return [n for n in self.nodes.values() if n.is_finding]
+
+    def to_json(self) -> dict[str, Any]:
+        """``boundprop check --json`` for this paper (docs/json-schema.md)."""
+        from boundprop.report.data import paper_json
+
+        return paper_json(self.report)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per statement (needs pandas, an optional extra)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise InputError("to_dataframe() needs pandas: pip install pandas") from None
+        rows = [
+            {
+                "id": n.id, "label": n.label, "variant": n.variant, "status": n.status.value,
+                "fully_checked": n.fully_checked, "method": n.method, "seconds": n.seconds,
+                "evidence": n.evidence, "counterexample": n.counterexample,
+            }
+            for n in self.nodes.values()
+            if n.kind != "definition"
+        ]
+        return pd.DataFrame(rows).set_index("id")
+
+    def summary(self) -> str:
+        """The summary lines ``boundprop check`` prints under its table."""
+        from rich.console import Console
+
+        from boundprop.report.text import summary
+
+        console = Console(file=io.StringIO(), width=120, color_system=None)
+        console.print(summary(self.report))
+        return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    def dot(self, include_definitions: bool = True) -> str:
+        """The dependency graph in graphviz's DOT language (as ``boundprop graph``)."""
+        from boundprop.report.dot import to_dot
+
+        return to_dot(self.report, include_definitions=include_definitions)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for n in self.nodes.values():
+            if n.kind == "definition":
+                continue
+            colour = _COLOURS.get(n.status, "#ffffff")
+            shown = n.evidence
+            if n.counterexample:
+                shown += "; counterexample: " + ", ".join(f"{k} = {v}" for k, v in n.counterexample.items())
+            rows.append(
+                f"<tr><td>{html.escape(n.id)}</td><td>{html.escape(n.label)}</td>"
+                f'<td style="background:{colour}">{html.escape(n.status.value)}</td>'
+                f"<td>{'yes' if n.fully_checked else 'no'}</td><td>{html.escape(shown)}</td></tr>"
+            )
+        head = "<tr><th>node</th><th>label</th><th>status</th><th>fully checked</th><th>evidence</th></tr>"
+        title = html.escape(f"{self.paper.id}: {self.paper.title}")
+        return f"<table><caption>{title}</caption>{head}{''.join(rows)}</table>"
+
+
+def check_paper(
+    target: str | Path | Paper,
+    *,
+    budget: Budget | None = None,
+    effort: float = 1.0,
+    timeout: float | None = None,
+    progress: CheckProgress | None = None,
+    cache: bool = True,
+) -> PaperCheck:
+    """Check a paper node by node.
+
+    Parameters
+    ----------
+    target
+        A bundled id, a path to a lemma file, or a :class:`Paper` from :func:`load`.
+    budget, effort, timeout
+        The limits per statement: a :class:`~boundprop.statement.Budget`
+        (default: the command line's), its proving limits scaled by
+        ``effort`` and its wall-clock safety cap replaced by ``timeout``
+        seconds, exactly as ``check --effort F --timeout S``.
+    progress
+        Called as ``progress(node_id, index, total)`` before each node.
+    cache
+        Reuse (and store) the results cache shared with the command line
+        (boundprop/cache.py): a hit is returned only when the lemma, proof
+        and annotation files, the engine and the budget are all unchanged. A
+        :class:`Paper` object is always checked afresh (it may differ from
+        its files).
+
+    >>> result = check_paper("example", cache=False)
+    >>> result.node("Lemma 2").status, sorted(result.node("E2").counterexample)
+    (<Status.REFUTED: 'refuted'>, ['x'])
+    """
+    chosen = _budget(budget, effort, timeout)
+    if isinstance(target, Paper):
+        from boundprop.check import check_paper
+
+        return PaperCheck(check_paper(target, chosen, progress=progress), from_cache=False)
+    from boundprop import cache as results_cache
+
+    report, hit = results_cache.check(target, chosen, progress=progress, read=cache, write=cache)
+    return PaperCheck(report, from_cache=hit)
+
+
+def latex_report(result: PaperCheck) -> str:
+    """The LaTeX source of the verification report of a checked paper
+    (statements, statuses, evidence; without the DAG figure, maps and tables
+    that ``boundprop report`` adds)."""
+    from boundprop.report.latex import report_document
+
+    return report_document(result.report).tex
+
+
+# ---------------------------------------------------------------------------
+# one statement
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The decision of one statement (:func:`prove`).
+
+    ``status`` is proved, refuted, ill-defined, tested or unknown;
+    ``counterexample`` (refuted) and ``witness`` (ill-defined) map each
+    variable to an exact value as a string.
+    """
+
+    status: Status
+    method: str
+    evidence: str
+    seconds: float
+    counterexample: Mapping[str, Any] | None
+    witness: Mapping[str, Any] | None
+    statement: str
+    assumptions: tuple[str, ...]
+    variables: Mapping[str, tuple[str, str]]  # name -> (lo, hi), exact, "-oo"/"oo" when unbounded
+    latex: str = field(repr=False, default="")
+    json: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def proved(self) -> bool:
+        return self.status is Status.PROVED
+
+    @property
+    def refuted(self) -> bool:
+        return self.status is Status.REFUTED
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``boundprop prove --json`` prints."""
+        return dict(self.json)
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex}$ \\quad \\text{{{self.status.value}}}"
+
+
+def prove(
+    statement: str,
+    *,
+    assume: str | Sequence[str] = (),
+    integer: str | Iterable[str] = (),
+    variables: Mapping[str, Range] | None = None,
+    budget: Budget | None = None,
+    effort: float = 1.0,
+    timeout: float | None = None,
+    seed: int = 0,
+    **ranges: Range,
+) -> Verdict:
+    """Prove or refute one statement, as ``boundprop prove``.
+
+    Parameters
+    ----------
+    statement
+        A relation, such as ``"exp(x) >= 1 + x"``.
+    assume
+        Hypotheses (one string or several), such as ``"x >= -1"``.
+    integer
+        Names that range over the integers.
+    **ranges
+        ``x=(lo, hi)`` for each variable with a range, ends as int, Fraction
+        or string (``"1/10"``, ``"-oo"``) or None for unbounded; a name used
+        without a range ranges over all reals. ``variables={"x": (lo, hi)}``
+        does the same for names that clash with this function's keywords.
+    budget, effort, timeout, seed
+        The limits, as for :func:`check_paper`; ``seed`` is the falsifier's.
+
+    >>> prove("exp(x) >= 1 + x", x=(-1, 1)).status
+    <Status.PROVED: 'proved'>
+    >>> v = prove("x**2 <= x", x=(0, 2))
+    >>> v.refuted, sorted(v.counterexample)
+    (True, ['x'])
+    >>> prove("x*y <= (x**2 + y**2)/2", assume="x >= y").proved
+    True
+    >>> prove("n**2 >= n", integer="n", n=(0, None)).status
+    <Status.PROVED: 'proved'>
+    """
+    import sympy as sp
+
+    from boundprop.backends import portfolio
+    from boundprop.cli.prove_cmd import build_statement, result_json
+
+    given = dict(variables or {})
+    for name, rng in ranges.items():
+        if name in given:
+            raise InputError(f"the range of {name!r} is given twice")
+        given[name] = rng
+    specs = []
+    for name, rng in given.items():
+        if not isinstance(rng, tuple | list) or len(rng) != 2:
+            raise InputError(f"{name}: give the range as a pair (lo, hi), not {rng!r}")
+        lo = "-oo" if rng[0] is None else _exact(rng[0], name)
+        specs.append(f"{name}={lo}:{_exact(rng[1], name)}")
+    assumes = [assume] if isinstance(assume, str) else list(assume)
+    integers = [integer] if isinstance(integer, str) else list(integer)
+    built = build_statement(statement, assumes, specs, integers)
+    chosen = _budget(budget, effort, timeout)
+    if seed:
+        chosen = Budget(**{**_fields(chosen), "seed": seed})
+    result = portfolio.decide(built, chosen)
+    data = result_json(built, result)
+    return Verdict(
+        status=result.status,
+        method=result.method,
+        evidence=result.evidence,
+        seconds=result.seconds,
+        counterexample=data["counterexample"],
+        witness=data["witness"],
+        statement=statement,
+        assumptions=tuple(assumes),
+        variables={v.name: (str(v.lo), str(v.hi)) for v in built.variables},
+        latex=sp.latex(built.conclusion),
+        json=data,
+    )
+
+
+# ---------------------------------------------------------------------------
+# regimes and bound tables
+
+
+def _axis_specs(params: Mapping[str, Any] | Sequence[str] | None, what: str) -> list[str]:
+    if params is None:
+        return []
+    if isinstance(params, str):
+        return [params]
+    if not isinstance(params, Mapping):
+        return list(params)
+    specs = []
+    for name, rng in params.items():
+        if not isinstance(rng, tuple | list) or len(rng) not in (2, 3):
+            raise InputError(f"{what} {name}: give (lo, hi) or (lo, hi, 'log'), not {rng!r}")
+        tail = f":{rng[2]}" if len(rng) == 3 else ""
+        specs.append(f"{name}={_exact(rng[0], name)}:{_exact(rng[1], name)}{tail}")
+    return specs
+
+
+def _fix_specs(fix: Mapping[str, Number] | Sequence[str] | None) -> list[str]:
+    if fix is None:
+        return []
+    if isinstance(fix, Mapping):
+        return [f"{name}={_exact(value, name)}" for name, value in fix.items()]
+    return [fix] if isinstance(fix, str) else list(fix)
+
+
+def _paper_of(theorem: str, paper: str | Path | Paper | None) -> Paper:
+    from boundprop.cli.regimes_cmd import resolve_paper
+
+    if isinstance(paper, Paper):
+        return paper
+    return resolve_paper(theorem, None if paper is None else str(paper))
+
+
+def map_regimes(
+    theorem: str,
+    *,
+    paper: str | Path | Paper | None = None,
+    params: Mapping[str, Any] | Sequence[str] | None = None,
+    fix: Mapping[str, Number] | Sequence[str] | None = None,
+    project: Mapping[str, Any] | Sequence[str] | None = None,
+    overlay: Sequence[str] | None = None,
+    depth: int = 12,
+    backend: str = "batch",
+    progress: Callable[[int, int, int], None] | None = None,
+) -> Any:
+    """Pave a theorem's parameter box into rigorously classed cells, as ``boundprop regimes``.
+
+    ``params`` maps each free axis to ``(lo, hi)`` or ``(lo, hi, "log")``
+    (or is a list of ``"NAME=LO:HI[:log]"``); ``fix`` maps parameters to
+    exact values; without ``params`` (and ``project``) the annotation
+    file's ``map.THEOREM`` defaults are used, and a missing default is an
+    error (docs/regimes-format.md). ``overlay`` lists declared regimes
+    (default: the annotation file's). Returns the
+    :class:`~boundprop.regimes.RegimeMap`: ``.fractions()`` gives the
+    volume fraction of each class, ``.cells`` the cells with exact boxes,
+    ``.to_json()`` the JSON of ``regimes --json``.
+
+    >>> rmap = map_regimes("R1", depth=2)  # the annotation file's default map
+    >>> sorted(rmap.fractions())
+    ['informative', 'premises-fail', 'undetermined', 'vacuous']
+    """
+    from boundprop.cli.regimes_cmd import question
+    from boundprop.propagate import load_annotations
+    from boundprop.regimes import build_problem, pave
+
+    chosen_paper = _paper_of(theorem, paper)
+    ann = load_annotations(chosen_paper)
+    axes, fixed, chosen = question(
+        chosen_paper, theorem, _axis_specs(params, "params"), _fix_specs(fix), _axis_specs(project, "project"),
+        None if overlay is None else list(overlay), ann,
+    )
+    if not axes:
+        raise InputError(
+            f"{theorem}: give params={{NAME: (lo, hi)}}; the annotation file has no map.{theorem} defaults "
+            "(docs/regimes-format.md)"
+        )
+    if not 0 <= depth <= 40:
+        raise InputError("depth must be between 0 and 40")
+    problem = build_problem(chosen_paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
+    return pave(problem, depth=depth, backend=backend, progress=progress)
+
+
+def regimes_latex(rmap: Any, figure: str | None = None) -> str:
+    """The booktabs table of a regime map's classes (``regimes --format latex``)."""
+    from boundprop.report.latex import regime_summary_latex
+
+    return regime_summary_latex(rmap, None, figure=figure)
+
+
+def plot_regimes(rmap: Any, path: str | Path) -> Path:
+    """Draw a regime map to ``path`` (.png, .svg or .pdf), as ``regimes --plot``."""
+    from boundprop.report.plot import plot_map
+
+    plot_map(rmap, path)
+    return Path(path)
+
+
+def table(
+    theorem: str,
+    *,
+    paper: str | Path | Paper | None = None,
+    layers: range | tuple[int, int] | str = range(0, 5),
+    fix: Mapping[str, Number] | Sequence[str] | None = None,
+    digits: int = 6,
+    recurrence: bool = True,
+    cache: bool = True,
+) -> Any:
+    """The per-layer quantities of a theorem as certified enclosures, as ``boundprop table``.
+
+    ``layers`` is a ``range``, a pair ``(a, b)`` (inclusive) or ``"a:b"``;
+    ``fix`` the parameters' exact values (missing ones come from the
+    annotation file's ``table.THEOREM.fix`` and ``map.THEOREM.fix``). With
+    ``recurrence`` the recurrence is checked against its closed form by
+    induction (through the results cache when ``cache``). Returns the
+    :class:`~boundprop.report.table.BoundTable`; :func:`render_table` writes
+    it as text, markdown, csv, json or latex.
+    """
+    import sympy as sp
+
+    from boundprop import cache as results_cache
+    from boundprop.propagate import check_recurrence, find_node, layer_model, layer_rows, load_annotations
+    from boundprop.regimes import parse_fix
+    from boundprop.report.table import BoundTable
+
+    if not 1 <= digits <= 50:
+        raise InputError("digits must be between 1 and 50")
+    if isinstance(layers, str):
+        from boundprop.cli.table_cmd import parse_layers
+
+        chosen_layers = parse_layers(layers)
+    elif isinstance(layers, tuple):
+        chosen_layers = range(int(layers[0]), int(layers[1]) + 1)
+    else:
+        chosen_layers = layers
+    if len(chosen_layers) == 0 or chosen_layers.start < 0:
+        raise InputError(f"layers {layers!r}: need 0 <= a <= b")
+    chosen_paper = _paper_of(theorem, paper)
+    ann = load_annotations(chosen_paper)
+    node = find_node(chosen_paper, theorem)
+    given = _fix_specs(fix)
+    given_names = {s.partition("=")[0].strip() for s in given}
+    defaults = list(ann.table_fix.get(node.id, ())) + list(ann.maps[node.id].fix if node.id in ann.maps else ())
+    fixed: dict[str, Fraction] = {}
+    for spec in [s for s in defaults if s.partition("=")[0].strip() not in given_names]:
+        name, value = parse_fix(spec, chosen_paper, ann)
+        fixed.setdefault(name, value)
+    fixed.update(dict(parse_fix(s, chosen_paper, ann) for s in given))
+    model = layer_model(chosen_paper, node.id, ann)
+    needed = {str(s) for s in (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols)}
+    needed.discard(str(model.index))
+    missing = sorted(needed - set(fixed))
+    if missing:
+        raise InputError(f"{node.id}: give fix={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
+    fixed = {k: v for k, v in fixed.items() if k in needed}
+    rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, chosen_layers)
+    note = ""
+    if recurrence and model.recurrence is not None:
+        result, _ = results_cache.recurrence(
+            chosen_paper.source, node.id, lambda: check_recurrence(model), read=cache
+        )
+        note = f"{result.status.value} ({result.evidence})"
+    return BoundTable(chosen_paper.id, node.id, node.label, fixed, tuple(rows), digits, recurrence=note)
+
+
+def render_table(bound_table: Any, format: str = "text", paper: Paper | None = None) -> str:
+    """A :class:`~boundprop.report.table.BoundTable` as ``text``, ``markdown``,
+    ``csv``, ``json`` or ``latex`` (a booktabs fragment; ``paper`` typesets
+    its symbols)."""
+    if format == "latex":
+        from boundprop.report.latex import bound_table_latex
+
+        return bound_table_latex(bound_table, paper)
+    from boundprop.report.table import render
+
+    return render(bound_table, format)
