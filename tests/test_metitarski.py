@@ -219,3 +219,36 @@ def test_limits_are_deterministic_units() -> None:
     r = mt.decide(st, Budget(seconds=60, z3_rlimit=20_000))
     assert r.status is Status.UNKNOWN
     assert "rlimit" in r.evidence or "sub-problem limit" in r.evidence
+
+
+def test_portfolio_uses_it_for_unbounded_and_after_bnb_for_bounded() -> None:
+    from boundprop.backends import portfolio
+
+    r = portfolio.decide(_st("-oo", "oo", lambda x: sp.exp(x) >= 1 + x), BUDGET)
+    assert (r.status, r.method) == (Status.PROVED, "metitarski")
+    assert r.details["tried"][-1] == "metitarski: proved"
+    r = portfolio.decide(_st("0", "3", lambda x: sp.log(1 + x) >= 2 * x / (2 + x)), BUDGET)
+    assert r.status is Status.PROVED
+    if r.method == "metitarski":
+        assert any(t.startswith("interval-bnb") for t in r.details["tried"])
+
+
+def test_catalog_false_variants_are_never_proved() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "data"))
+    from metitarski_sample import ENTRIES, statement
+
+    budget = Budget(seconds=20, z3_rlimit=2_000_000)
+    for entry in ENTRIES:
+        if entry["truth"]:
+            continue
+        st = statement(entry)
+        r = mt.decide(st, budget)
+        assert r.status is not Status.PROVED, entry["name"]
+        if r.status is Status.REFUTED:
+            from boundprop.backends.portfolio import point_of
+            from boundprop.interval import refutes
+
+            assert refutes(st, point_of(st, r.counterexample)), entry["name"]

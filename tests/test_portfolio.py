@@ -102,6 +102,7 @@ def test_unsupported_everywhere_is_unknown(monkeypatch: pytest.MonkeyPatch) -> N
         raise UnsupportedError("nothing fits")
 
     monkeypatch.setattr(falsifier, "decide", unsupported)
+    monkeypatch.setattr(portfolio.metitarski, "applies", lambda _s: False)  # it would prove this
     r = decide("exp(x) >= 1 + x")
     assert r.status is Status.UNKNOWN and r.method == "portfolio"
     assert "falsifier: unsupported (nothing fits)" in r.evidence

@@ -73,9 +73,12 @@ METHOD = "metitarski"
 
 # Sub-problems (one z3 query each) per call, whatever budget.max_boxes says:
 # a z3 query costs far more than one box of interval branch and bound.
-MAX_SUBPROBLEMS = 160
+MAX_SUBPROBLEMS = 48
 # Each query gets at most this share of the call's z3 resource limit.
 QUERY_SHARE = 12
+# ... and at most this many units: nlsat counts its work sparsely, and a query
+# that needs more is better split than waited for.
+QUERY_RLIMIT = 40_000
 # Order levels: 0 (cheapest) .. MAX_LEVEL; see BoundFamily.orders.
 MAX_LEVEL = 3
 
@@ -448,9 +451,12 @@ def _special(e: Any) -> bool:
 class _Relaxation:
     """One relaxation of the negated goal on one box at one order level."""
 
-    def __init__(self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int) -> None:
+    def __init__(
+        self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic]
+    ) -> None:
         self.box = box
         self.level = level
+        self.exp_args = exp_args
         self.fresh: list[sp.Symbol] = []
         self.constraints: list[sp.Basic] = []
         self.bad: list[sp.Basic] = []
@@ -599,6 +605,9 @@ class _Relaxation:
             bound = _exp_bound(exact, rng, "upper" if want > 0 else "lower", self.level, self.used)
             if bound is not None:
                 return bound
+        if u.could_extract_minus_sign() and -u in self.exp_args:
+            # exp(-v) = 1/exp(v): one fresh variable for both, so their product stays 1
+            return 1 / self.relax(sp.exp(-u), 0)
         y = self._symbol()
         self.constraints.append(y > 0)
         for direction in ("lower", "upper"):
@@ -693,11 +702,23 @@ def _nnf(b: Any, positive: bool = True) -> Any:
     raise UnsupportedError(f"the condition {type(b).__name__} is not handled")
 
 
+def _merge_exp(e: sp.Basic) -> sp.Basic:
+    factors = [f for f in e.args if isinstance(f, sp.exp)]
+    rest = [f for f in e.args if not isinstance(f, sp.exp)]
+    return sp.Mul(*rest, sp.exp(sp.Add(*[f.args[0] for f in factors])))
+
+
 def _prepare(b: Any) -> Any:
-    """sinh/cosh/tanh written with exp."""
-    if isinstance(b, sp.Basic) and b.has(*_REWRITE):
-        return b.rewrite(sp.exp)
-    return b
+    """sinh/cosh/tanh written with exp; products of exps merged
+    (``exp(a) exp(b) = exp(a + b)``, an identity on all reals)."""
+    if not isinstance(b, sp.Basic):
+        return b
+    if b.has(*_REWRITE):
+        b = b.rewrite(sp.exp)
+    return b.replace(
+        lambda e: isinstance(e, sp.Mul) and sum(isinstance(f, sp.exp) for f in e.args) >= 2,
+        _merge_exp,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -790,6 +811,10 @@ class _Search:
         self.split_symbols = [v.symbol for v in statement.variables if v.symbol in args] or list(
             statement.symbols
         )
+        self.exp_args = frozenset(
+            f.args[0] for part in (*self.hyps, self.negated) if isinstance(part, sp.Basic)
+            for f in part.atoms(sp.exp)
+        )
         self.denominators = {
             p.base
             for part in (*self.hyps, self.negated) if isinstance(part, sp.Basic)
@@ -800,7 +825,7 @@ class _Search:
         return self.budget.seconds - (time.monotonic() - self.start)
 
     def query(self, box: Box, level: int) -> tuple[Any, dict[sp.Symbol, Any] | None]:
-        relax = _Relaxation(box, level)
+        relax = _Relaxation(box, level, self.exp_args)
         hyps = [relax.formula(h) for h in self.hyps]
         negated = relax.formula(self.negated)
         for d in self.denominators:
@@ -817,7 +842,7 @@ class _Search:
         tr = _Translator(holder, ctx)
         goal = tr.formula(sp.Or(negated, *relax.bad)) if relax.bad else tr.formula(negated)
         solver = z3.Solver(ctx=ctx)
-        per_query = max(1, self.budget.z3_rlimit // QUERY_SHARE)
+        per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, QUERY_RLIMIT))
         limit = min(per_query, self.budget.z3_rlimit - self.spent)
         solver.set("rlimit", max(1, limit))
         solver.set("timeout", max(1, int(1000 * self.seconds_left())))

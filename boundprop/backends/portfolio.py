@@ -3,6 +3,9 @@
 1. ``exact`` (sympy, cheap) — may prove.
 2. ``z3`` when the statement is polynomial, rational or piecewise-linear —
    may prove or refute.
+   ``metitarski`` when it has exp, log or fractional powers (certified
+   bounds, then z3; before bnb if a range is unbounded, else after) — may
+   prove or refute.
 3. ``interval-bnb`` when every range is bounded, or when z3 could not take
    the statement or stayed undecided — may prove or refute.
 4. ``falsifier`` whenever nothing proved — may refute (a counterexample
@@ -34,7 +37,7 @@ from typing import Any
 
 import sympy as sp
 
-from boundprop.backends import exact, falsifier, z3backend
+from boundprop.backends import exact, falsifier, metitarski, z3backend
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap, tighten_ranges
 from boundprop.verdict import CheckResult, CounterValue, Status
@@ -221,11 +224,23 @@ def decide(
     else:
         tried.append(f"z3: unsupported ({shape['z3']})")
 
+    # exp/log/roots: certified bounds, then z3 — before bnb when a range is
+    # unbounded, after it (bnb is quick where it works) when all are bounded
+    meti = metitarski.applies(statement)
+    if meti and not shape["bounded"]:
+        decided = run("metitarski", metitarski.decide)
+        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
+            return finish(decided)
+
     bnb, why_not = _bnb_module()
     if bnb is None:
         tried.append(f"interval-bnb: {why_not}")
     elif shape["bounded"] or not z3_settled:
         decided = run("interval-bnb", bnb.decide)
+        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
+            return finish(decided)
+    if meti and shape["bounded"]:
+        decided = run("metitarski", metitarski.decide)
         if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
             return finish(decided)
 
