@@ -51,8 +51,10 @@ LAYERS: dict[str, int] = {
     "compare": 12,
     "scaffold": 12,  # writes a new paper's files (an application, used by `boundprop new`)
     "report": 13,
+    "cache": 13,  # stores and reloads check reports as JSON (beside the renderers it uses)
     "cli": 14,
     "__main__": 14,
+    "api": 15,  # the public Python API (boundprop.load, check_paper, prove, ...): on top of everything
     "__init__": 15,  # the curated public API may re-export from any layer
 }
 
