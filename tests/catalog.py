@@ -9,7 +9,8 @@ counterexample, one such ``witness`` (checked independently by the tests).
 
 Zero tolerance: no backend may say "proved" on a false entry or "refuted" on
 a true one. "open" entries are ones that must stay open at a small budget:
-false statements whose counterexamples are all irrational.
+false statements whose counterexamples are all irrational, and true ones
+outside every method's reach (symbolic exponents over unbounded integer ranges).
 """
 
 from __future__ import annotations
@@ -213,6 +214,10 @@ CATALOG: tuple[Entry, ...] = (
           "true on all of R: exp's odd-order Taylor lower bound is >= 1 + x everywhere"),
     Entry("log-tangent-R", "log(1 + x) <= x", True, PROVED, TRANS,
           "true on [0, oo); log(1 + x) <= x is log's first upper bound family", var=("x=0:oo",)),
+    Entry("pow3-vs-square-N", "3^n >= n^2", True, OPEN, (EXACT, FALS),
+          "true for every integer n >= 0 (3^n >= 1 + 2n + 2n(n-1) >= n^2), but a symbolic "
+          "exponent over an unbounded integer range is beyond every method here",
+          var=("n=0:oo",), integer=("n",)),
     Entry("exp-cubic-R", "exp(u) >= 1 + u + u^2/3", False, REFUTED, TRANS,
           "fails for negative u: u = -3/2", witness={"u": "-3/2"}),
     # --- matrices (N1 norm = entrywise max), instantiated at small sizes ----------------
