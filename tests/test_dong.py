@@ -40,7 +40,8 @@ def paper() -> Paper:
 
 @pytest.fixture(scope="module")
 def report(paper: Paper) -> PaperReport:
-    return check_paper(_subset(paper, FAST), Budget(seconds=10))
+    # deterministic limits only: a wall-clock budget here made statuses depend on the load
+    return check_paper(_subset(paper, FAST), Budget())
 
 
 def test_composite_quantity_is_not_a_norm(report: PaperReport) -> None:
@@ -97,9 +98,13 @@ def test_claim_31_composite_and_contrast(report: PaperReport) -> None:
 @pytest.mark.slow
 def test_claim_31_mid_range_residual_preserved_and_homogeneity(paper: Paper) -> None:
     # D-N-hom is proved-bounded through its proof (both operator norms are homogeneous)
-    rep = check_paper(_subset(paper, SLOW), Budget(seconds=10))
-    for nid in ("Claim 3.1", "Claim 3.1 (two layers)", "D-N-hom"):
+    rep = check_paper(_subset(paper, SLOW), Budget())
+    for nid in ("Claim 3.1 (two layers)", "D-N-hom"):
         assert rep.nodes[nid].status is Status.PROVED_BOUNDED, nid
+    # at n = 3, d = 2 z3 needs between 160M and 640M resource units (about a minute),
+    # beyond the node's limit (seconds = 20: 40M); the five smaller sizes are proved
+    claim = rep.nodes["Claim 3.1"]
+    assert claim.status is Status.TESTED and "1 of 6 sizes" in claim.evidence, claim.evidence
     assert rep.nodes["D-N-quasi"].status is Status.TESTED  # z3 does not finish at 2x2
 
 

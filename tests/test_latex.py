@@ -367,3 +367,24 @@ def test_failed_compile_keeps_the_source(
     assert code == 3 and "Undefined control sequence" in err and "r-latex" in err
     assert (tmp_path / "r-latex" / "report.tex").read_text().startswith("\\documentclass")
     assert (tmp_path / "r-latex" / "x.pdf").exists()
+
+
+def test_summary_lists_ill_defined_statements(tmp_path: Path) -> None:
+    """An ill-defined statement is a finding: the summary names it with its witness
+    (it was missing from the list of wrong claims)."""
+    from boundprop.check import check_paper
+    from boundprop.report.latex import report_document
+    from boundprop.statement import Budget
+
+    lemmas = tmp_path / "lemmas"
+    lemmas.mkdir()
+    path = lemmas / "tmp.toml"
+    path.write_text(
+        '[paper]\nid = "tmp"\ntitle = "temporary"\n\n[params]\n'
+        'x = { domain = "real", range = ["-1", "1"] }\n\n'
+        '[[node]]\nid = "A"\nprovenance = "paper"\nconclusion = "x/x <= 1"\n',
+        encoding="utf-8",
+    )
+    report = check_paper(load_paper(path), Budget(max_boxes=2_000, samples=500))
+    text = report_document(report, show_seconds=False).tex
+    assert re.search(r"\\textbf\{Ill-defined:\}.*node:A.*undefined at \$x = 0\$", text), text[-2000:]

@@ -1117,8 +1117,9 @@ def report_document(
         + ".",
     ]
     refuted = [n for n in statements if n.status is Status.REFUTED]
+    ill_defined = [n for n in statements if n.status is Status.ILL_DEFINED]
     theorems = [n for n in statements if n.kind == "theorem"]
-    if refuted or theorems or wrong_proofs:
+    if refuted or ill_defined or theorems or wrong_proofs:
         body.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\raggedright")
         for node in wrong_proofs:
             wrong = [s for s in node.steps if s.result.status is Status.REFUTED]
@@ -1132,6 +1133,12 @@ def report_document(
             line += "(" + escape(node.provenance) + ")"
             if node.counterexample:
                 line += ", refuted by " + counterexample_latex(node.counterexample, typesetter)
+            body.append(line + ".")
+        for node in ill_defined:
+            line = rf"\item \textbf{{Ill-defined:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
+            line += "(" + escape(node.provenance) + ")"
+            if node.counterexample:
+                line += ", undefined at " + counterexample_latex(node.counterexample, typesetter)
             body.append(line + ".")
         for node in theorems:
             state = "fully checked" if node.fully_checked else "not fully checked"
