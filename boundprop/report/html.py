@@ -71,16 +71,13 @@ def interactive_dag(svg: str, report: PaperReport) -> str:
     Every node drawn for a statement of the paper becomes ``<a href="#node-ID">``
     with a ``<title>`` giving its label and status (the browser's tooltip) and a
     ``data-node`` attribute with its id; the legend's boxes get their status as
-    title. The drawing scales to the page's width (its ``viewBox`` is kept).
+    title. A graph wider than the page shrinks to its width (its ``viewBox`` is kept).
     """
     ET.register_namespace("", _SVG)
     ET.register_namespace("xlink", _XLINK)
     root = ET.fromstring(svg)
-    natural_width = root.get("width", "")
-    for attribute in ("width", "height"):
-        root.attrib.pop(attribute, None)
+    root.attrib.pop("height", None)  # the width stays the natural one; CSS shrinks a wide graph to the page
     root.set("class", "dag-drawing")
-    root.set("data-width", natural_width)
     for group in root.iter(f"{{{_SVG}}}g"):
         if group.get("class") != "node":
             continue
@@ -113,9 +110,10 @@ def interactive_dag(svg: str, report: PaperReport) -> str:
 
 
 def _inline_svg(svg: str) -> str:
-    """A matplotlib SVG without its XML prolog and fixed size (it scales with the page)."""
+    """A matplotlib SVG without its XML prolog, metadata and fixed size (it scales with the page)."""
     svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)  # RDF (creator, date): not content
     svg = re.sub(r"<svg([^>]*?)\swidth=\"[^\"]*\"\s+height=\"[^\"]*\"", r"<svg\1", svg, count=1)
     return svg
 
@@ -286,7 +284,7 @@ section.node:target { border-left-color: #1864ab; background: #f1f6fd; }
 @media print { .dag-help button { display: none; } }
 """
 
-# The one script: the graph fits the page's width, or shows at its natural size (scroll sideways).
+# The one script: a wide graph fits the page's width, or shows at its natural size (scroll sideways).
 _SCRIPT = """
 (function () {
   var button = document.getElementById("dag-size");
@@ -294,11 +292,6 @@ _SCRIPT = """
   if (!button || !part) { return; }
   button.addEventListener("click", function () {
     var wide = part.classList.toggle("dag-wide");
-    var svg = part.querySelector("svg.dag-drawing");
-    if (svg) {
-      if (wide) { svg.setAttribute("width", svg.getAttribute("data-width")); }
-      else { svg.removeAttribute("width"); }
-    }
     button.textContent = wide ? "Fit to width" : "Actual size";
   });
 })();
