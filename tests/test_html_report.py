@@ -183,7 +183,8 @@ def test_formulas_become_mathml() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["‖Res(X)‖ ≤ η", "50% of a_1 & b_2 cost $3 {~#^} \\ |x| < y", "W_K·x ∈ S, ε → ∞", "a_very_long_identifier_name"]
+    "text",
+    ["‖Res(X)‖ ≤ η", "50% of a_1 & b_2 cost $3 {~#^} \\ |x| < y", "W_K·x ∈ S, ε → ∞", "a_very_long_identifier_name"],
 )
 def test_escaped_text_reads_back_as_the_original(text: str) -> None:
     html = text_html(escape(text))

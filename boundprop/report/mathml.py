@@ -171,6 +171,8 @@ class _Parser:
         if token in "+-=<>,;:!/|()[].*":
             symbol = {"-": "−", "*": "∗"}.get(token, token)
             fence = ' stretchy="false"' if token in "()[]|/" else ""
+            if token == "|":  # absolute value bars: no operator spacing (LaTeX's \lvert, \rvert)
+                fence += ' lspace="0" rspace="0"'
             return f"<mo{fence}>{_html(symbol)}</mo>"
         return f"<mo>{_html(token)}</mo>"
 
