@@ -415,9 +415,7 @@ def _decide_at_sizes(
             result = points(sizes)
         if statement is not None:
             try:
-                # shortcuts only for statements defined everywhere (no guards)
-                shortcut = None if statement.guards else (_syntactic(statement) or _identity(statement))
-                result = shortcut or decide(statement, budget)
+                result = _decide_with_shortcuts(statement, budget, decide)
             except UnsupportedError as exc:
                 result = CheckResult(Status.UNKNOWN, "none", f"unsupported: {exc.message}")
         if result.status.is_finding:
@@ -475,6 +473,27 @@ def _shrink(statement: Statement, result: CheckResult) -> CheckResult:
     from boundprop.counterexample import shrink
 
     return shrink(statement, result)
+
+
+def _decide_with_shortcuts(
+    statement: Statement, budget: Budget, decide: Decide, *, syntactic: bool = True
+) -> CheckResult:
+    """``decide`` after the syntactic and identity shortcuts.
+
+    A shortcut (A implies A; b - a simplifies to 0) holds wherever the
+    statement is defined, so for a statement with partial functions it stands
+    only once the definedness obligations are proved: the definedness layer
+    decides those with ``decide`` and takes the shortcut for the statement
+    itself (an obligation left open leaves the statement open).
+    """
+    shortcut = (_syntactic(statement) if syntactic else None) or _identity(statement)
+    if shortcut is None:
+        return decide(statement, budget)
+    if not statement.guards:
+        return shortcut
+    from boundprop.backends import definedness
+
+    return definedness.decide(statement, budget, lambda s, b: shortcut if s is statement else decide(s, b))
 
 
 def _syntactic(statement: Statement) -> CheckResult | None:
@@ -766,7 +785,7 @@ def _check_induction(
     )
 
     def shortcut_decide(statement: Statement, part_budget: Budget) -> CheckResult:
-        return _identity(statement) or decide(statement, part_budget)
+        return _decide_with_shortcuts(statement, part_budget, decide, syntactic=False)
 
     induction = prove_bound(rec, budget, decide=shortcut_decide)
     follows = _claim_from_closed_form(paper, node, step, i, closed, start, l_max, budget, decide, where)
@@ -887,11 +906,11 @@ def _claim_from_closed_form(
             hypotheses=hyps,
             conclusion=goal,
         )
-        outcome = _identity(direct) or decide(direct, budget)
+        outcome = _decide_with_shortcuts(direct, budget, decide, syntactic=False)
         if outcome.status not in (Status.PROVED, Status.PROVED_BOUNDED) and k == i:
             # the full implication (it can refute: a point where the closed form
             # holds and the claim does not)
-            outcome = _syntactic(statement) or _identity(statement) or decide(statement, budget)
+            outcome = _decide_with_shortcuts(statement, budget, decide)
         if outcome.status in (Status.PROVED, Status.PROVED_BOUNDED):
             return replace(outcome, evidence=f"{quantity} <= closed form{at} implies the claim: {outcome.evidence}")
         if k == i:

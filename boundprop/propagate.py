@@ -597,7 +597,8 @@ def _check_upper(model: LayerModel, base_gap: sp.Expr, started: float) -> CheckR
         model.index, model.recurrence, model.e_symbol, model.base, model.error, model.parameters,
         model.hypotheses, l_max=model.index_hi, start=model.start,
     )
-    result = prove_bound(rec, Budget(seconds=3.0), decide=portfolio.decide)
+    # deterministic limits (boxes, samples, z3 rlimit); seconds stays the outer cap only
+    result = prove_bound(rec, Budget(max_boxes=5_000, samples=1_000), decide=portfolio.decide)
     seconds = time.perf_counter() - started
     if result.status is Status.PROVED:
         return replace(result, evidence=f"closed form bounds the recurrence: {result.evidence}", seconds=seconds)

@@ -10,7 +10,7 @@ counterexample, one such ``witness`` (checked independently by the tests).
 Zero tolerance: no backend may say "proved" on a false entry or "refuted" on
 a true one. "open" entries are ones that must stay open at a small budget:
 false statements whose counterexamples are all irrational, and true ones
-outside every method's reach (transcendental over unbounded ranges).
+outside every method's reach (symbolic exponents over unbounded integer ranges).
 """
 
 from __future__ import annotations
@@ -209,11 +209,15 @@ CATALOG: tuple[Entry, ...] = (
           "reversed: x = 1, L = 1 gives 2 < e", var=("x=0:1", "L=1:10"), integer=("L",),
           witness={"x": "1", "L": "1"}),
     Entry("closed-e", "exp(1) > 2.7", True, PROVED, (EXACT, Z3), "e = 2.71828..., no variables"),
-    # --- transcendental over unbounded ranges: must stay open (or be refuted) -----------
-    Entry("exp-tangent-R", "exp(x) >= 1 + x", True, OPEN, TRANS,
-          "true on all of R, but no method here proves transcendental facts on unbounded ranges"),
-    Entry("log-tangent-R", "log(1 + x) <= x", True, OPEN, TRANS,
-          "true on [0, oo); unbounded", var=("x=0:oo",)),
+    # --- transcendental over unbounded ranges: the MetiTarski-style backend ------------
+    Entry("exp-tangent-R", "exp(x) >= 1 + x", True, PROVED, TRANS,
+          "true on all of R: exp's odd-order Taylor lower bound is >= 1 + x everywhere"),
+    Entry("log-tangent-R", "log(1 + x) <= x", True, PROVED, TRANS,
+          "true on [0, oo); log(1 + x) <= x is log's first upper bound family", var=("x=0:oo",)),
+    Entry("pow3-vs-square-N", "3^n >= n^2", True, OPEN, (EXACT, FALS),
+          "true for every integer n >= 0 (3^n >= 1 + 2n + 2n(n-1) >= n^2), but a symbolic "
+          "exponent over an unbounded integer range is beyond every method here",
+          var=("n=0:oo",), integer=("n",)),
     Entry("exp-cubic-R", "exp(u) >= 1 + u + u^2/3", False, REFUTED, TRANS,
           "fails for negative u: u = -3/2", witness={"u": "-3/2"}),
     # --- matrices (N1 norm = entrywise max), instantiated at small sizes ----------------

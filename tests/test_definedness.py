@@ -255,6 +255,40 @@ def test_definition_guards_follow_their_use_and_block_full_checks(
     assert data["counts"]["ill-defined"] == 1
 
 
+SHORTCUT_HEADER = """
+[paper]
+id = "tmp"
+title = "temporary"
+
+[params]
+x = { domain = "real", range = ["LO", "2"] }
+"""
+
+SHORTCUT_BODY = """
+[[node]]
+id = "S"
+provenance = "paper"
+hypotheses = ["log(x) <= 1"]
+conclusion = "log(x) <= 1"
+"""
+
+
+@pytest.mark.parametrize(("lo", "expected"), [("1", Status.PROVED), ("-1", Status.ILL_DEFINED)])
+def test_goal_that_is_a_hypothesis_is_proved_only_where_defined(
+    lemma_file: Callable[..., Path], lo: str, expected: Status
+) -> None:
+    """A implies A holds wherever A is defined: the syntactic shortcut once proved
+    nothing for guarded statements (R1's closing implication stayed tested), and
+    without the definedness obligations it would prove log(x) <= 1 at x = -1."""
+    path = lemma_file(SHORTCUT_BODY, header=SHORTCUT_HEADER.replace("LO", lo))
+    node = check_paper(load_paper(path), Budget(seconds=20, max_boxes=5_000, samples=500)).nodes["S"]
+    assert node.status is expected, node.evidence
+    if expected is Status.PROVED:
+        assert node.method == "syntactic" and "definedness condition" in node.evidence
+    else:
+        assert node.counterexample is not None and sp.Rational(node.counterexample["x"]) <= 0
+
+
 # ---------------------------------------------------------------------------
 # property test against an independent reference evaluator
 

@@ -113,3 +113,16 @@ def test_snap_prefers_simple_rationals(den_value: str) -> None:
     value = float(sp.Rational(den_value))
     points = falsifier._snap(st.variables, np.array([value]))
     assert sp.Rational(den_value) in [p[st.variables[0].symbol] for p in points]
+
+
+def test_sum_with_variable_bounds_is_unsupported_in_words() -> None:
+    """R2's induction step once read "falsifier: internal error, ignored": numpy
+    cannot sample a sum up to a variable L, which the backend must say in words."""
+    from boundprop.errors import UnsupportedError
+    from boundprop.statement import make_variable
+
+    x, n = make_variable("x", 0, 1), make_variable("n", 1, 10)
+    k = sp.Symbol("k", integer=True)
+    st = Statement((x, n), (), sp.Sum(x.symbol**k, (k, 0, n.symbol)) >= 0)
+    with pytest.raises(UnsupportedError, match="sum whose bounds are variables"):
+        falsifier.decide(st, Budget())

@@ -58,6 +58,7 @@ from boundprop.counterexample import (
     shrink,
     undefined_at,
 )
+from boundprop.errors import UnsupportedError
 from boundprop.statement import Budget, Statement, StatementGuard, tighten_ranges
 from boundprop.verdict import CheckResult, Status, Tri
 
@@ -142,6 +143,13 @@ def _annotate(result: CheckResult, tried: list[str], extra: str = "") -> CheckRe
 
 def _constant(statement: Statement) -> CheckResult:
     """A statement without variables, decided by exact evaluation."""
+    result = _constant_verdict(statement)
+    # the portfolio's contract: details["tried"] lists every method and its outcome
+    details = {**result.details, "tried": [f"exact: {result.status.value} (no variables, evaluated exactly)"]}
+    return replace(result, details=details)
+
+
+def _constant_verdict(statement: Statement) -> CheckResult:
     outcome, guard = evaluate(statement, {})
     if outcome is Outcome.UNDEFINED and guard is not None:
         return ill_defined_result(statement, {}, guard, "exact", "no variables: evaluated exactly")
@@ -248,9 +256,13 @@ def decide(statement: Statement, budget: Budget, inner: Decide) -> CheckResult:
     for guard, obligation in pending:
         try:
             result = inner(obligation, _scaled(budget, share))
-        except Exception as exc:  # an obligation not decided is just open
-            tried.append(f"{guard.subterm}: error ({type(exc).__name__}: {exc})")
-            open_.append(f"{guard.subterm} ({guard.reason}): error")
+        except UnsupportedError as exc:  # an obligation not decided is just open
+            tried.append(f"{guard.subterm}: unsupported ({exc})")
+            open_.append(f"{guard.subterm} ({guard.reason}): unsupported")
+            continue
+        except Exception:  # a backend bug decides nothing, and its text is no evidence
+            tried.append(f"{guard.subterm}: internal error, ignored")
+            open_.append(f"{guard.subterm} ({guard.reason}): not decided")
             continue
         if result.status is Status.REFUTED and result.counterexample is not None:
             point: dict[sp.Symbol, sp.Rational] | None

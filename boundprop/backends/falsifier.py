@@ -139,6 +139,13 @@ class _Evaluator:
         self.defined = np.ones(0, dtype=bool)  # of the last call: every guard holds in floats
         self.n_vars = len(statement.variables)
         self._fn: Callable[..., Any] | None = None
+        variable_symbols = set(statement.symbols)
+        for leaf in leaves:
+            for node in leaf.atoms(sp.Sum, sp.Product):
+                if any(sp.sympify(b).free_symbols & variable_symbols for lim in node.limits for b in lim[1:]):
+                    raise UnsupportedError(
+                        f"falsifier cannot sample a {type(node).__name__.lower()} whose bounds are variables"
+                    )
         if leaves:
             try:
                 # Safe argument names (a variable "e" would shadow numpy's e).

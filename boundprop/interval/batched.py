@@ -144,13 +144,13 @@ def sum_bounds(a: Arr, b: Arr) -> tuple[Arr, Arr]:
     return _nan_wide(lo, hi)
 
 
-def _split(a: Arr) -> tuple[Arr, Arr]:
+def _split(a: Any) -> tuple[Any, Any]:
     c = _SPLITTER * a
     ah = c - (c - a)
     return ah, a - ah
 
 
-def _product_err(a: Arr, b: Arr) -> tuple[Arr, Arr]:
+def _product_err(a: Arr, b: Any) -> tuple[Arr, Arr]:
     """``(p, err)`` with ``a*b == p + err`` exactly where err is not NaN.
 
     0 * anything is 0 exactly (0 * inf counts as 0 for interval endpoints);
@@ -171,12 +171,12 @@ def _product_err(a: Arr, b: Arr) -> tuple[Arr, Arr]:
     return p, err
 
 
-def prod_lo(a: Arr, b: Arr) -> Arr:
+def prod_lo(a: Arr, b: Any) -> Arr:
     p, err = _product_err(a, b)
     return np.asarray(np.where(err >= 0, p, down(p)))
 
 
-def prod_hi(a: Arr, b: Arr) -> Arr:
+def prod_hi(a: Arr, b: Any) -> Arr:
     p, err = _product_err(a, b)
     return np.asarray(np.where(err <= 0, p, up(p)))
 
@@ -271,10 +271,10 @@ def iv_int_pow(x: IV, n: int | Arr) -> IV:
     if scalar and int(n) == 0:
         return IV(np.ones(k), np.ones(k), x.bad.copy())
     n_arr = np.broadcast_to(np.asarray(n, dtype=np.int64), (k,))
-    m: int | Arr = abs(int(n)) if scalar else np.abs(n_arr)  # type: ignore[arg-type]
+    m: int | Arr = abs(int(n)) if scalar else np.abs(n_arr)
     alo, ahi = np.abs(x.lo), np.abs(x.hi)
     # one vectorised pass computes both directed bounds of |lo|**m and |hi|**m
-    mm = m if scalar else np.concatenate([m, m])  # type: ignore[list-item]
+    mm = m if scalar else np.concatenate([m, m])
     plo, phi = _pow_nonneg(np.concatenate([alo, ahi]), mm)
     alo_dn, ahi_dn, alo_up, ahi_up = plo[:k], plo[k:], phi[:k], phi[k:]
     contains0 = (x.lo <= 0) & (x.hi >= 0)
@@ -284,7 +284,7 @@ def iv_int_pow(x: IV, n: int | Arr) -> IV:
     lo_odd = np.where(x.lo >= 0, alo_dn, -alo_up)
     hi_odd = np.where(x.hi >= 0, ahi_up, -ahi_dn)
     if scalar:
-        res = IV(lo_odd, hi_odd, x.bad) if m % 2 == 1 else IV(even_lo, even_hi, x.bad)  # type: ignore[operator]
+        res = IV(lo_odd, hi_odd, x.bad) if m % 2 == 1 else IV(even_lo, even_hi, x.bad)
     else:
         odd = (m % 2) == 1
         res = IV(np.where(odd, lo_odd, even_lo), np.where(odd, hi_odd, even_hi), x.bad)
@@ -685,10 +685,21 @@ def compile_iv(expr: Any, symbols: Sequence[sp.Symbol]) -> IVFn:
     """Compile to ``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
     inner = _Compiler(_symbol_index(symbols)).expr(sp.sympify(expr))
 
-    def run(L: Arr, H: Arr) -> IV:
-        with np.errstate(all="ignore"):
-            v = inner(np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64))
+    def block(L: Arr, H: Arr) -> IV:
+        v = inner(L, H)
         return IV(np.where(v.bad, np.nan, v.lo), np.where(v.bad, np.nan, v.hi), v.bad)
+
+    def run(L: Arr, H: Arr) -> IV:
+        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            if L.shape[0] <= CHUNK:
+                return block(L, H)
+            parts = [block(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+        return IV(
+            np.concatenate([p.lo for p in parts]),
+            np.concatenate([p.hi for p in parts]),
+            np.concatenate([p.bad for p in parts]),
+        )
 
     return run
 
@@ -729,8 +740,13 @@ def compile_batched_truth(relation: Any, symbols: Sequence[sp.Symbol]) -> TruthA
     inner = _Compiler(_symbol_index(symbols)).boolean(sp.sympify(relation))
 
     def run(L: Arr, H: Arr) -> Arr:
+        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
         with np.errstate(all="ignore"):
-            return inner(np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64))
+            if L.shape[0] <= CHUNK:
+                return inner(L, H)
+            return np.concatenate(
+                [inner(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+            )
 
     return run
 
