@@ -222,10 +222,13 @@ def browser() -> Iterator[Browser]:
         yield opened
 
 
-@needs_dot
 def test_the_page_works_in_chromium(
     toy: tuple[ReportContent, str, HtmlDocument], browser: Browser, tmp_path: Path
 ) -> None:
+    if shutil.which("dot") is None:  # the graph to click is drawn by graphviz
+        if in_ci():
+            pytest.fail("graphviz's dot is not installed in CI (scripts/setup.sh installs it)")
+        pytest.skip("graphviz's dot is not installed")
     content, _, page = toy
     path = tmp_path / "toy.html"
     path.write_text(page.html, encoding="utf-8")
