@@ -12,6 +12,8 @@ command -v pdflatex >/dev/null 2>&1 || need_apt+=(texlive-latex-base texlive-lat
 # The LaTeX report uses Latin Modern; --no-install-recommends does not bring it.
 { command -v kpsewhich >/dev/null 2>&1 && kpsewhich lmodern.sty >/dev/null 2>&1; } || need_apt+=(lmodern)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# The HTML report's browser test drives headless Chromium (Debian's package; no browser download).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     SUDO=""
     [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo -n"
@@ -20,7 +22,7 @@ if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
         $SUDO apt-get update -qq >/dev/null
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
     else
-        echo "setup: please install ${need_apt[*]} (graph drawing and LaTeX tests will be skipped)" >&2
+        echo "setup: please install ${need_apt[*]} (graph drawing, LaTeX and browser tests will be skipped)" >&2
     fi
 fi
 

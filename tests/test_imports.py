@@ -180,6 +180,13 @@ def test_renderers_import_results_not_the_checker() -> None:
         assert "boundprop.check" not in targets, path.name
 
 
+def test_the_html_renderer_imports_only_renderers_and_results() -> None:
+    # report/html.py and its helpers translate the LaTeX document: no solver, paver or loader
+    for name in ("html.py", "texhtml.py", "mathml.py", "document.py"):
+        targets = {t for t, _ in imports_of(PACKAGE / "report" / name)}
+        assert all(t.startswith("boundprop.report") or t == "boundprop.verdict" for t in targets), (name, targets)
+
+
 @pytest.mark.parametrize(
     "source, expected",
     [

@@ -1,10 +1,12 @@
-"""`boundprop report`: the whole verification report as LaTeX or PDF.
+"""`boundprop report`: the whole verification report as LaTeX, PDF or HTML.
 
 Checks the paper, draws its dependency graph (graphviz), paves the regime
 maps and computes the bound tables its annotation file declares, and writes
 one LaTeX document: ``--out FILE.tex`` writes the source and the figures
 beside it (``FILE-dag.pdf``, ``FILE-regimes-*.pdf``); ``--out FILE.pdf``
-compiles it with pdflatex or lualatex.
+compiles it with pdflatex or lualatex; ``--out FILE.html`` writes one
+self-contained web page (the graph and the maps as inline SVG, the formulas as
+MathML) from the same results.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from rich.console import Console
@@ -27,24 +31,33 @@ from boundprop import cache
 from boundprop.cli.graph_cmd import add_budget_arguments, budget_of
 from boundprop.errors import BoundpropError, InputError
 from boundprop.lemma import Paper
+from boundprop.report.data import ReportContent
 from boundprop.report.latex import (
     Figure,
     LatexDocument,
-    Section,
-    bound_table_latex,
+    RowFlag,
     dag_figure,
-    regime_summary_latex,
-    report_document,
     table_row_flags,
 )
 from boundprop.verdict import PaperReport
 
-HELP = "write the whole verification report (DAG, statements, evidence, regime maps, bound tables) as .tex or .pdf"
+if TYPE_CHECKING:
+    from boundprop.regimes import RegimeMap
+    from boundprop.report.html import HtmlDocument
+    from boundprop.report.table import BoundTable
+
+HELP = (
+    "write the whole verification report (DAG, statements, evidence, regime maps, bound tables) "
+    "as .tex, .pdf or .html"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="TARGET", help="bundled paper id or path to a lemma .toml")
-    parser.add_argument("-o", "--out", required=True, metavar="FILE", help="FILE.tex (source and figures) or FILE.pdf")
+    parser.add_argument(
+        "-o", "--out", required=True, metavar="FILE",
+        help="FILE.tex (source and figures), FILE.pdf or FILE.html (one self-contained page)",
+    )
     add_budget_arguments(parser)
     parser.add_argument("--engine", metavar="NAME", help="pdflatex or lualatex (default: the first installed)")
     parser.add_argument("--depth", type=int, default=10, metavar="N", help="bisection depth of the regime maps")
@@ -99,41 +112,42 @@ def _theorems_with(paper: Paper, keys: object) -> list[str]:
     return out
 
 
-def _maps(paper: Paper, depth: int, prefix: str, notes: list[str], tick: Callable[[str], None]) -> Section | None:
+def _regime_maps(paper: Paper, depth: int, notes: list[str], tick: Callable[[str], None]) -> list[RegimeMap]:
+    """Pave the regime maps the annotation file declares."""
     from boundprop.cli.regimes_cmd import question
     from boundprop.propagate import load_annotations
     from boundprop.regimes import build_problem, pave
-    from boundprop.report.plot import plot_map
 
     ann = load_annotations(paper)
-    parts: list[str] = [r"\clearpage"]
-    files: dict[str, bytes] = {}
+    maps: list[RegimeMap] = []
     for theorem in _theorems_with(paper, ann.maps):
         tick(f"regime map of {theorem}")
         try:
             axes, fixed, chosen = question(paper, theorem, [], [], [], None, ann)
             problem = build_problem(paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
-            rmap = pave(problem, depth=depth)
-            with tempfile.TemporaryDirectory(prefix="boundprop-map-") as tmp:
-                name = f"{prefix}regimes-{_file_name(theorem)}.pdf"
-                plotted = True
-                try:
-                    plot_map(rmap, Path(tmp) / name)
-                    files[name] = (Path(tmp) / name).read_bytes()
-                except BoundpropError as exc:
-                    notes.append(f"the regime map of {theorem} is not drawn: {exc}")
-                    plotted = False
-            parts.append(regime_summary_latex(rmap, paper, figure=name if plotted else None, placement="H"))
+            maps.append(pave(problem, depth=depth))
         except BoundpropError as exc:
             notes.append(f"the regime map of {theorem} is left out: {exc}")
-    if len(parts) == 1:
-        return None
-    return Section("Regime maps", "\n".join(parts), files)
+    return maps
 
 
-def _tables(
+def _plot(rmap: RegimeMap, name: str, notes: list[str]) -> bytes | None:
+    """The map drawn by matplotlib to a file ``name`` (its suffix picks the format), or None with a note."""
+    from boundprop.report.plot import plot_map
+
+    with tempfile.TemporaryDirectory(prefix="boundprop-map-") as tmp:
+        try:
+            plot_map(rmap, Path(tmp) / name)
+            return (Path(tmp) / name).read_bytes()
+        except BoundpropError as exc:
+            notes.append(f"the regime map of {rmap.problem.theorem} is not drawn: {exc}")
+            return None
+
+
+def _bound_tables(
     paper: Paper, layers_text: str, digits: int, notes: list[str], tick: Callable[[str], None], use_cache: bool = True
-) -> Section | None:
+) -> list[tuple[BoundTable, dict[int, RowFlag]]]:
+    """Compute the bound tables the annotation file declares, with their row flags."""
     from boundprop.cli.table_cmd import parse_layers
     from boundprop.propagate import check_recurrence, layer_model, layer_rows, load_annotations
     from boundprop.regimes import parse_fix
@@ -141,7 +155,7 @@ def _tables(
 
     layers = parse_layers(layers_text)
     ann = load_annotations(paper)
-    parts: list[str] = []
+    tables: list[tuple[BoundTable, dict[int, RowFlag]]] = []
     for theorem in _theorems_with(paper, ann.table_fix):
         tick(f"bound table of {theorem}")
         try:
@@ -168,12 +182,10 @@ def _tables(
                 recurrence = f"{result.status.value} ({result.evidence})"
             label = paper.nodes[theorem].label
             table = BoundTable(paper.id, theorem, label, fixed, rows, digits, recurrence=recurrence)
-            parts.append(bound_table_latex(table, paper, flags=table_row_flags(paper, table), placement="H"))
+            tables.append((table, table_row_flags(paper, table)))
         except BoundpropError as exc:
             notes.append(f"the bound table of {theorem} is left out: {exc}")
-    if not parts:
-        return None
-    return Section("Bound tables", "\n".join(parts))
+    return tables
 
 
 def _keep_source(document: LatexDocument, directory: Path) -> Path:
@@ -188,10 +200,8 @@ def _keep_source(document: LatexDocument, directory: Path) -> Path:
     return directory / "report.tex"
 
 
-def build(
-    args: argparse.Namespace, console: Console, prefix: str = ""
-) -> tuple[LatexDocument, PaperReport]:
-    """Check the paper and assemble the document (figures named with ``prefix``)."""
+def collect(args: argparse.Namespace, console: Console) -> ReportContent:
+    """Check the paper, pave its regime maps and compute its bound tables (what both formats show)."""
     if not 1 <= args.digits <= 50:
         raise InputError("--digits must be between 1 and 50")
     budget = budget_of(args)
@@ -207,33 +217,77 @@ def build(
 
         report, _ = cache.check(args.target, budget, progress=progress, read=not args.no_cache)
         paper = report.paper
-        dag = _dag(report, prefix, notes)
-        sections = []
-        if not args.no_maps:
-            maps = _maps(paper, args.depth, prefix, notes, tick)
-            if maps is not None:
-                sections.append(maps)
-        if not args.no_tables:
-            tables = _tables(paper, args.layers, args.digits, notes, tick, use_cache=not args.no_cache)
-            if tables is not None:
-                sections.append(tables)
-    document = report_document(
-        report,
-        dag=dag,
-        sections=sections,
-        notes=notes,
-        show_seconds=not args.no_timings,
+        maps = [] if args.no_maps else _regime_maps(paper, args.depth, notes, tick)
+        tables = (
+            [] if args.no_tables else _bound_tables(paper, args.layers, args.digits, notes, tick, not args.no_cache)
+        )
+    return ReportContent(report, tuple(maps), tuple(tables), tuple(notes))
+
+
+def latex_document(content: ReportContent, prefix: str = "", show_seconds: bool = True) -> LatexDocument:
+    """The report as LaTeX, its figures (the graph, the maps) drawn as PDF and named with ``prefix``."""
+    from boundprop.report.document import report_latex
+
+    notes = list(content.notes)
+    dag = _dag(content.report, prefix, notes)
+    figures: dict[str, tuple[str, bytes]] = {}
+    for rmap in content.maps:
+        name = f"{prefix}regimes-{_file_name(rmap.problem.theorem)}.pdf"
+        data = _plot(rmap, name, notes)
+        if data is not None:
+            figures[rmap.problem.theorem] = (name, data)
+    return report_latex(content, dag, figures, notes=tuple(notes), show_seconds=show_seconds)
+
+
+def html_file(content: ReportContent, show_seconds: bool = True) -> HtmlDocument:
+    """The report as one self-contained HTML file, its figures drawn as inline SVG."""
+    from boundprop.report.dot import render, to_dot
+    from boundprop.report.html import html_document
+
+    notes = list(content.notes)
+    dag_svg = None
+    if shutil.which("dot") is None:
+        notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
+    else:
+        try:
+            dag_svg = render(_unflatten(to_dot(content.report, include_definitions=False)), "svg").decode()
+        except BoundpropError as exc:
+            notes.append(f"the dependency graph is left out: {exc}")
+    map_svgs: dict[str, str] = {}
+    for rmap in content.maps:
+        data = _plot(rmap, f"regimes-{_file_name(rmap.problem.theorem)}.svg", notes)
+        if data is not None:
+            map_svgs[rmap.problem.theorem] = data.decode()
+    return html_document(
+        replace(content, notes=tuple(notes)), dag_svg=dag_svg, map_svgs=map_svgs, show_seconds=show_seconds
     )
-    return document, report
+
+
+def build(
+    args: argparse.Namespace, console: Console, prefix: str = ""
+) -> tuple[LatexDocument, PaperReport]:
+    """Check the paper and assemble the document (figures named with ``prefix``)."""
+    content = collect(args, console)
+    return latex_document(content, prefix, show_seconds=not args.no_timings), content.report
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".tex", ".pdf"):
-        raise InputError(f"--out {args.out!r}: give a .tex or .pdf file name")
+    if suffix not in (".tex", ".pdf", ".html"):
+        raise InputError(f"--out {args.out!r}: give a .tex, .pdf or .html file name")
     if not out.parent.exists():
         raise InputError(f"--out {args.out!r}: the directory {str(out.parent)!r} does not exist")
+    if suffix == ".html":
+        html = html_file(collect(args, console), show_seconds=not args.no_timings)
+        try:
+            out.write_text(html.html, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
+        console.print(f"wrote {out} ({len(html.html.encode()) / 1e6:.2f} MB, self-contained)")
+        for note in html.notes:
+            console.print(f"note: {note}")
+        return 0
     if suffix == ".pdf":
         from boundprop.report.compile import find_engine
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from boundprop.verdict import NodeReport, PaperReport, Status
+
+if TYPE_CHECKING:
+    from boundprop.regimes import RegimeMap
+    from boundprop.report.latex import RowFlag
+    from boundprop.report.table import BoundTable
+
+__all__ = ["ReportContent", "node_json", "paper_json", "section_titles"]
 
 
 def node_json(node: NodeReport) -> dict[str, Any]:
@@ -65,3 +74,29 @@ def paper_json(report: PaperReport) -> dict[str, Any]:
         "refuted_proofs": [n.id for n in report.nodes.values() if n.proof_status is Status.REFUTED],
         "nodes": [node_json(n) for n in report.nodes.values()],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContent:
+    """What the full report shows, computed once and rendered as LaTeX or as HTML.
+
+    ``maps`` are :class:`boundprop.regimes.RegimeMap` values, ``tables`` pairs
+    of a :class:`boundprop.report.table.BoundTable` and its row flags
+    (:func:`boundprop.report.latex.table_row_flags`); ``notes`` say what was
+    left out and why.
+    """
+
+    report: PaperReport
+    maps: tuple[RegimeMap, ...] = ()
+    tables: tuple[tuple[BoundTable, Mapping[int, RowFlag]], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def section_titles(content: ReportContent) -> tuple[str, ...]:
+    """The report's sections in order: the same in the PDF and in the HTML file."""
+    titles = ["Summary", "Dependency graph", "Notation", "Statements"]
+    if content.maps:
+        titles.append("Regime maps")
+    if content.tables:
+        titles.append("Bound tables")
+    return tuple(titles)
