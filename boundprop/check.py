@@ -24,6 +24,7 @@ from typing import Any
 import sympy as sp
 
 from boundprop.encode import (
+    CitedFacts,
     Namespace,
     citation_facts,
     iter_sizes,
@@ -655,6 +656,8 @@ def _with_claims(
     """:func:`node_statement` with ``claims`` as assumptions, their guards included."""
     guards: list[list[Guard]] = []
     assumptions = _parse_all(paper, node, claims, sizes, guards) + list(kwargs.pop("assumptions", []))
+    extra = list(kwargs.pop("assumption_guards", []))
+    guards += extra + [[] for _ in range(len(assumptions) - len(guards) - len(extra))]
     return node_statement(paper, node, sizes, assumptions=assumptions, assumption_guards=guards, **kwargs)
 
 
@@ -666,32 +669,38 @@ def _check_step(
         return _check_induction(paper, node, step, budget, decide, where)
     earlier = [s.claim for s in proof.steps[: index - 1]]
 
-    def cited(sizes: Mapping[str, int] | None) -> tuple[list[sp.Basic], list[sp.Basic]]:
-        facts: list[sp.Basic] = []
-        needed: list[sp.Basic] = []
-        for citation in step.using:
-            f, n = citation_facts(paper, citation, sizes, where)
-            facts.extend(f)
-            needed.extend(n)
-        return facts, needed
+    def cited(sizes: Mapping[str, int] | None) -> list[CitedFacts]:
+        return [citation_facts(paper, citation, sizes, where) for citation in step.using]
 
     def build(sizes: Mapping[str, int] | None) -> Statement:
-        """The claim, under the earlier claims and the cited conclusions."""
-        facts = cited(sizes)[0]
-        return _with_claims(paper, node, earlier, sizes, conclusion=step.claim, assumptions=facts, where=where)
+        """The claim, under the earlier claims and the cited conclusions (each
+        with the definedness guards of its instantiation)."""
+        facts = [(fact, c.fact_guards) for c in cited(sizes) for fact in c.facts]
+        return _with_claims(
+            paper, node, earlier, sizes, conclusion=step.claim, where=where,
+            assumptions=[f for f, _ in facts], assumption_guards=[list(g) for _, g in facts],
+        )
 
     def build_obligations(sizes: Mapping[str, int] | None) -> Statement:
         """The cited nodes' instantiated hypotheses and ranges, under the
         earlier claims but *without* the cited conclusions: a conclusion may
         not vouch for the premises it rests on (u**2 <= u at u = x would
         otherwise give x <= 1 for x in [0, 5])."""
-        needed = cited(sizes)[1]
-        statement = _with_claims(paper, node, earlier, sizes, conclusion="1 <= 1", extra_goals=needed, where=where)
+        instances = cited(sizes)
+        needed = [g for c in instances for g in c.needed]
+        needed_guards = list(dict.fromkeys(g for c in instances for g in c.needed_guards))
+        statement = _with_claims(
+            paper, node, earlier, sizes, conclusion="1 <= 1", extra_goals=needed, where=where,
+            extra_goal_guards=needed_guards,
+        )
         # bounds the ranges (narrowed by one-variable hypotheses) settle
         # exactly, such as 0 <= t for t in [0, 10], need no backend
         kept = [g for g in needed if not _implied_by_range(statement, g)]
         if len(kept) != len(needed):
-            statement = _with_claims(paper, node, earlier, sizes, conclusion="1 <= 1", extra_goals=kept, where=where)
+            statement = _with_claims(
+                paper, node, earlier, sizes, conclusion="1 <= 1", extra_goals=kept, where=where,
+                extra_goal_guards=needed_guards,
+            )
         # a matrix of the node that the obligations do not mention has no
         # variables here; its entries cannot be reported as a matrix
         present = set(statement.symbols)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -217,6 +218,7 @@ def node_statement(
     where: str | None = None,
     fixed: Mapping[str, sp.Matrix] | None = None,
     assumption_guards: Sequence[Sequence[Guard]] = (),
+    extra_goal_guards: Sequence[Guard] = (),
 ) -> Statement:
     """The node as a backend statement (at ``sizes`` for matrix statements).
 
@@ -229,7 +231,7 @@ def node_statement(
     The statement carries the definedness guards of its texts: those of
     hypothesis ``i`` may assume the hypotheses before it, those of the
     conclusion all of them; ``assumption_guards[j]`` are the parser guards of
-    ``assumptions[j]``.
+    ``assumptions[j]``; ``extra_goal_guards`` those of ``extra_goals``.
     """
     where = where or paper.where(node.line)
     space = Namespace(paper, sizes, fixed=fixed)
@@ -253,7 +255,7 @@ def node_statement(
         guards += statement_guards(found, kept)
         if value is not sp.true:
             kept += 1
-    guards += statement_guards(goal_guards, kept)
+    guards += statement_guards([*goal_guards, *extra_goal_guards], kept)
     unique = _unique_guards(guards)
     # a name only a guard mentions (x in x*x/x <= x, which simplifies to true) is a variable too
     variables = node_variables(paper, node, [*all_hyps, goals, *(g.condition for g in unique)], where)
@@ -284,36 +286,52 @@ def _unique_guards(guards: Sequence[StatementGuard]) -> tuple[StatementGuard, ..
     return tuple(out)
 
 
-def citation_facts(
-    paper: Paper, citation: Citation, sizes: Sizes | None, where: str
-) -> tuple[list[sp.Basic], list[sp.Basic]]:
-    """(instantiated conclusion, instantiated hypotheses) of a cited node.
+@dataclass(frozen=True, slots=True)
+class CitedFacts:
+    """A cited node instantiated at a citation.
 
-    The conclusion becomes an assumption of the step; the hypotheses become
-    extra goals the step must establish (modus ponens, soundly).
+    ``facts`` (its conclusion) become assumptions of the step, ``needed`` (its
+    hypotheses and range obligations) extra goals the step must establish
+    (modus ponens, soundly). ``fact_guards`` and ``needed_guards`` are their
+    definedness guards, those of the substituted values included (a citation
+    ``with = { x = "sqrt(t)" }`` is meaningful only where t >= 0).
     """
+
+    facts: tuple[sp.Basic, ...]
+    needed: tuple[sp.Basic, ...]
+    fact_guards: tuple[Guard, ...] = ()
+    needed_guards: tuple[Guard, ...] = ()
+
+
+def citation_facts(paper: Paper, citation: Citation, sizes: Sizes | None, where: str) -> CitedFacts:
+    """The cited node of ``citation`` instantiated here (see :class:`CitedFacts`)."""
     key = (id(paper), citation.node, tuple(sorted(citation.subs.items())), tuple(sorted((sizes or {}).items())))
     hit = _CITATION_CACHE.get(key)
     if hit is not None and hit[0] is paper:
-        return list(hit[1]), list(hit[2])
-    facts, needed = _citation_facts(paper, citation, sizes, where)
+        return hit[1]
+    found = _citation_facts(paper, citation, sizes, where)
     if len(_CITATION_CACHE) > _PARSE_CACHE_SIZE:
         _CITATION_CACHE.clear()
-    _CITATION_CACHE[key] = (paper, tuple(facts), tuple(needed))
-    return facts, needed
+    _CITATION_CACHE[key] = (paper, found)
+    return found
 
 
-_CITATION_CACHE: dict[tuple[Any, ...], tuple[Paper, tuple[sp.Basic, ...], tuple[sp.Basic, ...]]] = {}
+_CITATION_CACHE: dict[tuple[Any, ...], tuple[Paper, CitedFacts]] = {}
 
 
-def _citation_facts(
-    paper: Paper, citation: Citation, sizes: Sizes | None, where: str
-) -> tuple[list[sp.Basic], list[sp.Basic]]:
+def _citation_facts(paper: Paper, citation: Citation, sizes: Sizes | None, where: str) -> CitedFacts:
     cited = paper.nodes[citation.node]
     if cited.conclusion is None:
         raise LemmaFileError(f"cited node {cited.id!r} has no conclusion to use", where)
     space = Namespace(paper, sizes)
-    subs_values = {name: space.parse(text, where) for name, text in citation.subs.items()}
+    subs_values: dict[str, Any] = {}
+    subs_guards: list[Guard] = []
+    guarded_subs: dict[str, Any] = {}  # the values with their guards, for every use below
+    for name, text in citation.subs.items():
+        found: list[Guard] = []
+        subs_values[name] = space.parse(text, where, guards=found)
+        guarded_subs[name] = Guarded(subs_values[name], tuple(found)) if found else subs_values[name]
+        subs_guards += [g for g in found if g not in subs_guards]
     for name in subs_values:
         if name not in paper.params and name not in paper.matrices:
             raise LemmaFileError(f"'with' substitutes {name!r}, which is not a parameter or matrix", where)
@@ -324,12 +342,16 @@ def _citation_facts(
     # The cited node is parsed in a namespace where the substituted names have
     # their new values *before* definitions are built: a definition that uses a
     # parameter (q = x**2) must see the substitution too (x = t gives t**2).
-    cited_names = _substituted_names(paper, {**(sizes or {}), **cited_sizes}, subs_values)
-    conclusion = relations(parse(cited.conclusion, cited_names, where), cited.conclusion, where)
-    hyps = [relations(parse(h, cited_names, where), h, where) for h in cited.hypotheses]
+    cited_names = _substituted_names(paper, {**(sizes or {}), **cited_sizes}, guarded_subs)
+    fact_guards: list[Guard] = []
+    conclusion = relations(parse(cited.conclusion, cited_names, where, guards=fact_guards), cited.conclusion, where)
+    needed_guards = list(subs_guards)  # the range obligations use the substituted values
+    hyps = [relations(parse(h, cited_names, where, guards=needed_guards), h, where) for h in cited.hypotheses]
     needed = [h for h in hyps if h is not sp.true]
     needed += _range_obligations(paper, cited, sizes, space, {**cited_sizes, **subs_values}, where)
-    return [conclusion], needed
+    # the conclusion is a fact only where the cited hypotheses are defined too
+    fact_guards += [g for g in needed_guards if g not in fact_guards]
+    return CitedFacts((conclusion,), tuple(needed), tuple(fact_guards), tuple(dict.fromkeys(needed_guards)))
 
 
 class CitationError(UnsupportedError):

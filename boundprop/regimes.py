@@ -404,7 +404,7 @@ def _ancestor_premises(
                 cited.add(citation.node)
                 where = f"{proof.source}:{step.line}"
                 try:
-                    _, hyps = citation_facts(paper, citation, None, where)
+                    hyps = citation_facts(paper, citation, None, where).needed
                 except BoundpropError as exc:
                     dropped.append(f"{citation.node}: not instantiable without matrix sizes ({exc.message})")
                     continue

@@ -325,3 +325,55 @@ def test_refuted_step_makes_strict_exit_1(
     code, out, _ = run_cli("check", str(wrong_step_path), "--timeout", "5")
     assert code == 0
     assert "refuted" in out
+
+
+SQRT_HEADER = """
+[paper]
+id = "sqrtcite"
+title = "a citation at an undefined value"
+
+[params]
+x = { domain = "real", range = ["0", "10"] }
+t = { domain = "real", range = ["-1", "1"] }
+"""
+
+SQRT_BODY = """
+[[node]]
+id = "C"
+provenance = "paper"
+conclusion = "x >= 0"
+
+[[node]]
+id = "T"
+kind = "theorem"
+provenance = "paper"
+conclusion = "t >= 0"
+uses = ["C"]
+"""
+
+SQRT_PROOF = """
+[[proof]]
+of = "T"
+[[proof.step]]
+claim = "t >= 0"
+using = [{ node = "C", with = { x = "sqrt(t)" } }]
+"""
+
+
+def test_citation_with_an_undefined_substitution_carries_its_guard(lemma_file: LemmaFile) -> None:
+    """C cited at x = sqrt(t) says sqrt(t) >= 0, which a solver reading sqrt as a
+    root of y**2 = t takes to exclude t < 0, and t >= 0 would follow; the
+    substituted value's guard (t >= 0 for sqrt) once was lost. The step is
+    ill-defined at a t < 0, never proved."""
+    from boundprop.encode import citation_facts
+
+    paper = load_paper(lemma_file(SQRT_BODY, header=SQRT_HEADER, proofs=SQRT_PROOF))
+    citation = paper.proofs["T"].steps[0].using[0]
+    instance = citation_facts(paper, citation, None, "here")
+    assert [g.subterm for g in instance.fact_guards] == ["sqrt(t)"]
+    assert [g.subterm for g in instance.needed_guards] == ["sqrt(t)"]
+    report = check_paper(paper, Budget(max_boxes=2_000, samples=500))
+    step = report.nodes["T"].steps[0].result
+    assert step.status is Status.ILL_DEFINED, step.evidence
+    assert step.counterexample is not None and float(step.counterexample["t"]) < 0
+    assert report.nodes["T"].proof_status is not Status.PROVED
