@@ -34,7 +34,9 @@ from boundprop.loader import load_paper
 from boundprop.statement import Budget, Statement, make_variable
 from boundprop.verdict import Status, Tri
 
-BUDGET = Budget(seconds=1.5, samples=600, max_boxes=20_000)
+# Deterministic limits; the seconds cap is only a safety net (a wall-clock
+# cap made a refutation load-dependent: CI once timed out before the falsifier ran).
+BUDGET = Budget(seconds=120, samples=600, max_boxes=20_000, z3_rlimit=1_000_000)
 
 # (expr, assumptions, --var specs, --integer names, truth, expected status or None)
 CASES: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool, str | None]] = [
