@@ -24,6 +24,10 @@ from boundprop.verdict import CheckResult, Status
 
 LemmaFile = Callable[..., Path]
 
+# Deterministic limits (the seconds cap keeps its generous default): a
+# 5 s wall cap made these statuses depend on the machine's load.
+BUDGET = Budget(max_boxes=5_000, samples=500, z3_rlimit=2_000_000)
+
 MATRIX_HEADER = """
 [paper]
 id = "cite"
@@ -89,7 +93,7 @@ claim = "normN2(B) <= 2"
 using = [{ node = "L", with = { A = "B" } }]
 """
     paper = load_paper(lemma_file(body, header=MATRIX_HEADER, proofs=proofs))
-    report = check_paper(paper, Budget(seconds=5))
+    report = check_paper(paper, BUDGET)
     assert report.nodes["L"].status is Status.PROVED_BOUNDED
     # the statement is false (B = ones(3, 3)): the direct check refutes it, and
     # the proof must not vouch for it (no soundness alarm, no proved status)
@@ -101,7 +105,7 @@ using = [{ node = "L", with = { A = "B" } }]
     assert "n" in step.evidence and "[1, 2]" in step.evidence, step.evidence
 
     # and when the direct check gives up, the node is not proved either
-    report = check_paper(paper, Budget(seconds=5), decide=give_up_on("Max("))
+    report = check_paper(paper, BUDGET, decide=give_up_on("Max("))
     theorem = report.nodes["T"]
     assert theorem.status not in (Status.PROVED, Status.PROVED_BOUNDED)
     assert not theorem.fully_checked
@@ -133,7 +137,7 @@ using = [{ node = "L", with = { A = "(1 - x)*eye(3) + x*ones(3, 3)" } }]
     path = lemma_file(LEMMA + SCALAR_THEOREM.replace('"x <= -1"', '"x <= 1/2"'), header=MATRIX_HEADER,
                       proofs=proofs)
     paper = load_paper(path)
-    report = check_paper(paper, Budget(seconds=5), decide=give_up_on("x <= 1/2"))
+    report = check_paper(paper, BUDGET, decide=give_up_on("x <= 1/2"))
     theorem = report.nodes["S"]
     step = theorem.steps[0].result
     assert step.status is Status.UNKNOWN, step.evidence
@@ -154,7 +158,7 @@ claim = "x <= -1"
 using = [{ node = "L", with = { A = "ones(2, 1)" } }]
 """
     paper = load_paper(lemma_file(LEMMA + SCALAR_THEOREM, header=MATRIX_HEADER, proofs=proofs))
-    report = check_paper(paper, Budget(seconds=5), decide=give_up_on("x <= -1"))
+    report = check_paper(paper, BUDGET, decide=give_up_on("x <= -1"))
     step = report.nodes["S"].steps[0].result
     assert step.status is Status.UNKNOWN
     assert "shape" in step.evidence, step.evidence
@@ -171,7 +175,7 @@ using = [{ node = "L", with = { A = "x*eye(2)" } }]
 """
     body = LEMMA + SCALAR_THEOREM.replace('"x <= -1"', '"x <= 2"')
     paper = load_paper(lemma_file(body, header=MATRIX_HEADER, proofs=proofs))
-    report = check_paper(paper, Budget(seconds=5), decide=give_up_on("x <= 2"))
+    report = check_paper(paper, BUDGET, decide=give_up_on("x <= 2"))
     theorem = report.nodes["S"]
     assert theorem.steps[0].result.status in (Status.PROVED, Status.PROVED_BOUNDED), theorem.steps[0].result
     assert theorem.proof_status in (Status.PROVED, Status.PROVED_BOUNDED)
@@ -189,7 +193,7 @@ using = [{ node = "L", with = { A = "2*x*eye(2)" } }]
 """
     body = LEMMA + SCALAR_THEOREM.replace('"x <= -1"', '"x <= 2"')
     paper = load_paper(lemma_file(body, header=MATRIX_HEADER, proofs=proofs))
-    report = check_paper(paper, Budget(seconds=5), decide=give_up_on("x <= 2"))
+    report = check_paper(paper, BUDGET, decide=give_up_on("x <= 2"))
     step = report.nodes["S"].steps[0].result
     assert step.status is Status.REFUTED
     assert "does not apply" in step.evidence
@@ -233,7 +237,7 @@ using = [{ node = "F" }]
 
 def test_proof_citing_a_refuted_lemma_does_not_prove(lemma_file: LemmaFile) -> None:
     paper = load_paper(lemma_file(FALSE_LEMMA, header=SCALAR_HEADER, proofs=REST_PROOF))
-    report = check_paper(paper, Budget(seconds=5), decide=give_up_on("x <= 3/4"))
+    report = check_paper(paper, BUDGET, decide=give_up_on("x <= 3/4"))
     assert report.nodes["F"].status is Status.REFUTED
     theorem = report.nodes["T"]
     assert theorem.status is Status.UNKNOWN
@@ -250,7 +254,7 @@ def test_proof_citing_an_unknown_lemma_does_not_prove(lemma_file: LemmaFile) -> 
             return CheckResult(Status.UNKNOWN, "scripted", "gave up")
         return portfolio.decide(statement, budget)
 
-    report = check_paper(paper, Budget(seconds=5), decide=decide)
+    report = check_paper(paper, BUDGET, decide=decide)
     assert report.nodes["F"].status is Status.UNKNOWN
     theorem = report.nodes["T"]
     assert theorem.status is Status.UNKNOWN
@@ -262,7 +266,7 @@ def test_proof_citing_a_refuted_lemma_with_a_true_statement(lemma_file: LemmaFil
     # but the proof is not proved and names the node it rests on
     body = FALSE_LEMMA.replace('conclusion = "x <= 3/4"', 'conclusion = "x <= 1"')
     paper = load_paper(lemma_file(body, header=SCALAR_HEADER, proofs=REST_PROOF.replace("3/4", "1")))
-    report = check_paper(paper, Budget(seconds=5))
+    report = check_paper(paper, BUDGET)
     theorem = report.nodes["T"]
     assert theorem.status is Status.PROVED
     assert theorem.proof_status is Status.UNKNOWN
@@ -297,7 +301,7 @@ def wrong_step_path(lemma_file: LemmaFile) -> Path:
 
 
 def test_refuted_step_marks_the_proof_refuted(wrong_step_path: Path) -> None:
-    report = check_paper(load_paper(wrong_step_path), Budget(seconds=5))
+    report = check_paper(load_paper(wrong_step_path), BUDGET)
     theorem = report.nodes["T"]
     assert theorem.steps[0].result.status is Status.REFUTED
     # the node keeps the status of its direct check; the proof is refuted

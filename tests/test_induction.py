@@ -17,7 +17,7 @@ A = 1 + h * eta
 B = h * 2 * eta * phi0 * (1 + h * eta) ** l  # H * eps_l, eps_l = 2 eta phi0 (1 + H eta)**l
 R1 = 2 * l * h * eta * phi0 * (1 + h * eta) ** (l - 1)
 PARAMS = (H, ETA, PHI)
-BUDGET = Budget(seconds=10, max_boxes=50_000)
+BUDGET = Budget(max_boxes=50_000, z3_rlimit=5_000_000)
 
 
 def rec(closed_form: sp.Expr, l_max: int | None = None, a: sp.Expr = A) -> Recurrence:

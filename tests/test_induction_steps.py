@@ -47,7 +47,7 @@ def step_status(
     body = BODY.replace("L + (L - 1)**2", closed)
     proof = PROOF.format(base=base).replace("L + (L - 1)**2", closed)
     paper = load_paper(lemma_file(body, header=HEADER, proofs=proof))
-    report = check_paper(paper, Budget(seconds=5))
+    report = check_paper(paper, Budget(z3_rlimit=2_000_000, max_boxes=5_000, samples=1_000))
     step = report.nodes["T"].steps[0].result
     return step.status, step.evidence
 
@@ -101,7 +101,7 @@ induction = {{ index = "L", start = "1", base = "1", recurrence = "(1 + c*w)*e",
 
 def lip_report(lemma_file: Callable[..., Path], claim: str) -> object:
     paper = load_paper(lemma_file(LIP_BODY, header=LIP_HEADER, proofs=LIP_PROOF.format(claim=claim)))
-    return check_paper(paper, Budget(seconds=5)).nodes["T"]
+    return check_paper(paper, Budget(z3_rlimit=2_000_000, max_boxes=5_000, samples=1_000)).nodes["T"]
 
 
 def test_claim_not_following_from_the_closed_form_is_refuted(lemma_file: Callable[..., Path]) -> None:
@@ -141,5 +141,5 @@ induction = { index = "l", start = "0", base = "1", recurrence = "(1 + c*w)*e", 
 """
     body = LIP_BODY.replace("lip <= a_l(L)", "lip <= (1 + c*w)**L")
     paper = load_paper(lemma_file(body, header=header, proofs=proof))
-    step = check_paper(paper, Budget(seconds=5)).nodes["T"].steps[0].result
+    step = check_paper(paper, Budget(z3_rlimit=2_000_000, max_boxes=5_000, samples=1_000)).nodes["T"].steps[0].result
     assert step.status is Status.PROVED, step.evidence

@@ -26,7 +26,7 @@ conclusion = "x <= -5"
 
 
 def test_contradictory_hypotheses_are_flagged(lemma_file: Callable[..., Path]) -> None:
-    report = check_paper(load_paper(lemma_file(BODY)), Budget(seconds=5))
+    report = check_paper(load_paper(lemma_file(BODY)), Budget(z3_rlimit=2_000_000, max_boxes=5_000, samples=1_000))
     sat, unsat = report.nodes["SAT"], report.nodes["UNSAT"]
     assert sat.status is Status.PROVED
     assert sat.premises is not None and sat.premises.satisfiable is True
@@ -44,7 +44,7 @@ def test_contradictory_hypotheses_are_flagged(lemma_file: Callable[..., Path]) -
 def test_text_findings_warn_about_vacuous_nodes(lemma_file: Callable[..., Path]) -> None:
     from boundprop.report.text import findings
 
-    report = check_paper(load_paper(lemma_file(BODY)), Budget(seconds=5))
+    report = check_paper(load_paper(lemma_file(BODY)), Budget(z3_rlimit=2_000_000, max_boxes=5_000, samples=1_000))
     sentences = findings(report)
     assert any("[UNSAT]" in s and "contradict" in s for s in sentences)
     assert not any("[SAT]" in s and "contradict" in s for s in sentences)
