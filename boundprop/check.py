@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import networkx as nx
 import sympy as sp
 
 from boundprop.encode import (
@@ -81,26 +82,32 @@ def check_paper(
     budget: Budget | None = None,
     decide: Decide | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> PaperReport:
-    """Check every node of ``paper``; statuses come from the checks only."""
+    """Check every node of ``paper``; statuses come from the checks only.
+
+    With ``workers`` > 1, worker processes check the nodes whose
+    dependencies are done in parallel (the default portfolio only: a custom
+    ``decide`` runs in this process). A node sees only its ancestors'
+    statuses, so the report is the same for any number of workers.
+    """
     started = time.perf_counter()
     budget = budget or Budget()
-    decide = decide or default_decide
     graph = build_graph(paper)
     order = check_order(graph)
-    results: dict[str, tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]] = {}
+    if decide is not None and workers > 1:
+        raise ValueError("a custom decide function runs in this process: use workers=1")
+    results: dict[str, _Checked] = {}
     premises: dict[str, Premises] = {}
-    for index, node_id in enumerate(order):
-        if progress:
-            progress(node_id, index, len(order))
-        # the ancestors not established so far (the order is topological): a
-        # proof citing them checks only relative to them
-        so_far = {nid: r[0].status for nid, r in results.items()}
-        open_ancestors = tuple(unestablished_ancestors(graph, so_far, node_id))
-        results[node_id] = _check_one(paper, node_id, budget, decide, open_ancestors, so_far)
-        node = paper.nodes.get(node_id)
-        if node is not None and node.hypotheses and not node.assume:
-            premises[node_id] = check_premises(paper, node, budget, decide)
+    if workers > 1 and len(order) > 1:
+        _check_in_workers(paper, graph, order, budget, workers, progress, results, premises)
+    else:
+        for index, node_id in enumerate(order):
+            if progress:
+                progress(node_id, index, len(order))
+            results[node_id], found = _check_task(paper, graph, node_id, budget, decide or default_decide, results)
+            if found is not None:
+                premises[node_id] = found
     statuses = {nid: r[0].status for nid, r in results.items()}
     reports = {}
     for node_id in order:
@@ -130,6 +137,88 @@ def check_paper(
             premises=premises.get(node_id),
         )
     return PaperReport(paper=paper, graph=graph, nodes=reports, seconds=time.perf_counter() - started)
+
+
+_Checked = tuple[CheckResult, CheckResult | None, tuple[StepOutcome, ...], Status | None]
+
+
+def _check_task(
+    paper: Paper,
+    graph: nx.DiGraph,
+    node_id: str,
+    budget: Budget,
+    decide: Decide,
+    done: Mapping[str, _Checked],
+) -> tuple[_Checked, Premises | None]:
+    """One node's checks, from the statuses of its ancestors only (the same
+    whichever other nodes are done, so workers change nothing)."""
+    so_far = {a: done[a][0].status for a in nx.ancestors(graph, node_id)}
+    # the ancestors not established: a proof citing them checks only relative to them
+    open_ancestors = tuple(unestablished_ancestors(graph, so_far, node_id))
+    checked = _check_one(paper, node_id, budget, decide, open_ancestors, so_far)
+    node = paper.nodes.get(node_id)
+    found = None
+    if node is not None and node.hypotheses and not node.assume:
+        found = check_premises(paper, node, budget, decide)
+    return checked, found
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(paper: Paper, graph: nx.DiGraph, budget: Budget) -> None:
+    _WORKER.update(paper=paper, graph=graph, budget=budget)
+
+
+def _worker_check(node_id: str, done: dict[str, _Checked]) -> tuple[_Checked, Premises | None]:
+    return _check_task(_WORKER["paper"], _WORKER["graph"], node_id, _WORKER["budget"], default_decide, done)
+
+
+def _check_in_workers(
+    paper: Paper,
+    graph: nx.DiGraph,
+    order: list[str],
+    budget: Budget,
+    workers: int,
+    progress: Progress | None,
+    results: dict[str, _Checked],
+    premises: dict[str, Premises],
+) -> None:
+    """Check the nodes in worker processes, each as soon as its dependencies are done."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    # forkserver: workers are forked from a clean server, never from this
+    # process's threads (a progress display), and import the checker once
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["boundprop.check", "boundprop.backends.portfolio"])
+    waiting = list(order)
+    running: dict[Future[tuple[_Checked, Premises | None]], str] = {}
+    submitted = 0
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
+                             initargs=(paper, graph, budget)) as pool:
+        while waiting or running:
+            for node_id in [n for n in waiting if all(p in results for p in nx.ancestors(graph, n))]:
+                if len(running) >= workers:
+                    break
+                waiting.remove(node_id)
+                if progress:
+                    progress(node_id, submitted, len(order))
+                submitted += 1
+                done = {a: results[a] for a in nx.ancestors(graph, node_id)}
+                running[pool.submit(_worker_check, node_id, done)] = node_id
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                node_id = running.pop(future)
+                results[node_id], found = future.result()
+                if found is not None:
+                    premises[node_id] = found
+    # the serial order, so that reports list nodes alike
+    ordered = {node_id: results[node_id] for node_id in order}
+    results.clear()
+    results.update(ordered)
 
 
 def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> Premises:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from rich.console import Console
@@ -47,6 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "(default 1); the same effort gives the same verdicts on any machine, busy or quiet"
         ),
     )
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+        help="check independent nodes in N worker processes (default: one per core; same verdicts for any N)",
+    )
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not store the result for graph, report and table to reuse (see boundprop/cache.py)")
@@ -65,6 +70,8 @@ def positive_effort(value: float) -> float:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     targets = args.targets or bundled_papers()
+    if args.jobs < 1:
+        raise InputError(f"must be at least 1, not {args.jobs}", "--jobs")
     budget = Budget(seconds=positive_seconds(args.timeout)).scaled(positive_effort(args.effort))
     reports: list[PaperReport] = []
     for target in targets:
@@ -76,7 +83,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             def step(node_id: str, index: int, total: int, task: TaskID = task, paper_id: str = paper.id) -> None:
                 bar.update(task, completed=index, description=f"{paper_id}: {node_id}")
 
-            reports.append(check_paper(paper, budget, progress=step))
+            reports.append(check_paper(paper, budget, progress=step, workers=args.jobs))
         if not args.no_cache:
             cache.store(target, budget, before, reports[-1])
     if args.json:
