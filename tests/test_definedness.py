@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -182,10 +181,10 @@ def test_contradictory_hypotheses_prove_vacuously(run_cli: Callable[..., tuple[i
 
 
 def test_huge_exact_power_at_a_range_end_is_bounded(run_cli: Callable[..., tuple[int, str, str]]) -> None:
-    start = time.monotonic()
-    code, out, _ = run_cli("prove", "(1 + 1/x)**x < E", "--var", "x=1:10000000", "--timeout", "2")
-    assert code == 0 and "PROVED" in out
-    assert time.monotonic() - start < 30
+    # it once ran for minutes (exact evaluation at the range end); decided in
+    # deterministic limits, without a wall cap that a loaded machine would hit
+    code, out, _ = run_cli("prove", "(1 + 1/x)**x < E", "--var", "x=1:10000000")
+    assert code == 0 and "PROVED" in out and "time cap" not in out
 
 
 def test_refuted_statement_with_a_proof_is_a_verdict_not_an_alarm() -> None:
