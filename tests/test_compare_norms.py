@@ -171,3 +171,37 @@ def test_compare_json_names_norms_and_architectures(run_cli: Callable[..., tuple
     assert "skip" in theorems["R1"]["architecture"]
     code, out, _ = run_cli("compare", "--eta", "1e-3:1e-2:2", "--heads", "1", "--depths", "1", "--json")
     assert code == 0 and {t["id"] for t in json.loads(out)["theorems"]} >= {"R1", "R2", "Theorem 5.3"}
+
+
+def test_annotation_baselines_carry_a_norm(lemma_file: Callable[..., Path]) -> None:
+    path = lemma_file("""
+        [[node]]
+        id = "T1"
+        variant = "N1"
+        kind = "theorem"
+        provenance = "paper"
+        conclusion = "x <= 2*L"
+
+        [[node]]
+        id = "T2"
+        variant = "N2"
+        kind = "theorem"
+        provenance = "paper"
+        conclusion = "x <= 3*L"
+    """)
+    ann = path.with_name("tmp.regimes.toml")
+    ann.write_text('paper = "tmp"\n[[baseline]]\nid = "A2"\nbound = "L"\nnorm = "N2"\n', encoding="utf-8")
+    p = load_paper(path)
+    axes = [parse_axis("L=1:4", p)]
+    # a typed baseline for every theorem applies to those of its norm only
+    assert [b.id for b in build_problem(p, "T1", axes, {}).baselines] == []
+    prob = build_problem(p, "T2", axes, {})
+    assert [(b.id, b.norm) for b in prob.baselines] == [("A2", "N2")]
+    # named for a theorem of another norm: refused
+    ann.write_text('paper = "tmp"\n[[baseline]]\nid = "A2"\nbound = "L"\nnorm = "N2"\napplies_to = ["T1"]\n',
+                   encoding="utf-8")
+    with pytest.raises(InputError, match="not comparable"):
+        build_problem(load_paper(path), "T1", axes, {})
+    ann.write_text('paper = "tmp"\n[[baseline]]\nid = "A2"\nbound = "L"\nnorm = "N7"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown norm 'N7'"):
+        build_problem(load_paper(path), "T2", axes, {})
