@@ -48,6 +48,8 @@ def build_graph(paper: Paper) -> nx.DiGraph:
         for cited in proof.cited:
             if not graph.has_edge(cited, proof.of):
                 graph.add_edge(cited, proof.of, kind="proof")
+            # a node the proof cites is required, even if it is also one reading of a group
+            graph.edges[cited, proof.of]["cited"] = True
     try:
         cycle = nx.find_cycle(graph)
     except nx.NetworkXNoCycle:
@@ -69,15 +71,36 @@ def ancestors(graph: nx.DiGraph, node_id: str) -> set[str]:
     return set(nx.ancestors(graph, node_id))
 
 
-def alternatives(graph: nx.DiGraph, node_id: str) -> list[tuple[str, ...]]:
-    """The groups of readings ``node_id`` uses: direct dependencies by a "uses"
-    edge that share a label, each with a variant, two or more to a group."""
+def _readings_of(graph: nx.DiGraph, node_id: str) -> dict[str, list[str]]:
+    """Direct dependencies by a "uses" edge that carry a variant, by label."""
     groups: dict[str, list[str]] = {}
     for dep in graph.predecessors(node_id):
         data = graph.nodes[dep]
         if graph.edges[dep, node_id].get("kind") == "uses" and data.get("variant") and data.get("label"):
             groups.setdefault(data["label"], []).append(dep)
-    return [tuple(sorted(g)) for g in groups.values() if len(g) > 1]
+    return {label: g for label, g in groups.items() if len(g) > 1}
+
+
+def alternatives(graph: nx.DiGraph, node_id: str) -> list[tuple[str, ...]]:
+    """The groups of readings ``node_id`` uses: direct dependencies by a "uses"
+    edge that share a label, each with a variant, two or more to a group. When
+    the node's proof cites readings of a group, the proof has chosen: those are
+    required and the group is no alternative (see :func:`_unneeded`)."""
+    out = []
+    for group in _readings_of(graph, node_id).values():
+        if not any(graph.edges[dep, node_id].get("cited") for dep in group):
+            out.append(tuple(sorted(group)))
+    return out
+
+
+def _unneeded(graph: nx.DiGraph, node_id: str) -> set[str]:
+    """Readings the node's proof did not choose, in groups where it cites one."""
+    out: set[str] = set()
+    for group in _readings_of(graph, node_id).values():
+        cited = {dep for dep in group if graph.edges[dep, node_id].get("cited")}
+        if cited:
+            out |= set(group) - cited
+    return out
 
 
 def _chains(
@@ -92,7 +115,7 @@ def _chains(
     @cache
     def best(nid: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
         groups = alternatives(graph, nid)
-        grouped = {n for g in groups for n in g}
+        grouped = {n for g in groups for n in g} | _unneeded(graph, nid)
         missing: set[str] = set()
         chosen: dict[str, str] = {}
 

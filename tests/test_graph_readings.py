@@ -89,3 +89,46 @@ def test_same_label_without_variants_is_not_a_group(lemma_file: Callable[..., Pa
     assert alternatives(graph, "T") == []
     statuses = {n: Status.PROVED for n in graph.nodes} | {"A1": Status.REFUTED}
     assert not fully_checked(graph, statuses, "T")
+
+
+def test_a_reading_the_proof_cites_is_required(lemma_file: Callable[..., Path]) -> None:
+    """Soundness: a proof that rests on one reading needs that reading, whatever the others
+    (and the readings it did not choose are not needed)."""
+    body = """
+        [[node]]
+        id = "A1"
+        label = "Lemma A"
+        variant = "first reading"
+        provenance = "paper"
+        conclusion = "x <= 1"
+
+        [[node]]
+        id = "A2"
+        label = "Lemma A"
+        variant = "second reading"
+        provenance = "paper"
+        conclusion = "x >= 0"
+
+        [[node]]
+        id = "T"
+        provenance = "paper"
+        conclusion = "x <= 2"
+        uses = ["A1", "A2"]
+    """
+    proofs = """
+        [[proof]]
+        of = "T"
+        [[proof.step]]
+        claim = "x <= 1"
+        using = ["A1"]
+    """
+    graph = build_graph(load_paper(lemma_file(body)))
+    assert alternatives(graph, "T") == [("A1", "A2")]
+    graph = build_graph(load_paper(lemma_file(body, proofs=proofs)))
+    assert alternatives(graph, "T") == []  # the proof has chosen A1
+    statuses = {n: Status.PROVED for n in graph.nodes} | {"A1": Status.REFUTED}
+    assert not fully_checked(graph, statuses, "T")
+    assert unestablished_ancestors(graph, statuses, "T") == ["A1"]
+    # the reading the proof did not choose is not needed
+    statuses = {n: Status.PROVED for n in graph.nodes} | {"A2": Status.REFUTED}
+    assert fully_checked(graph, statuses, "T")
