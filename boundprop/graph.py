@@ -23,6 +23,7 @@ import networkx as nx
 from boundprop.encode import definitions_of, node_texts
 from boundprop.errors import CycleError
 from boundprop.lemma import Paper
+from boundprop.norms import norm_of_variant
 from boundprop.verdict import Status
 
 
@@ -109,8 +110,8 @@ def _chains(
     """The best chain below ``node_id``: the reading chosen in each group of
     alternatives on it (group label -> node id, nested choices included) and the
     chain's unestablished nodes. A group picks the reading with the fewest
-    unestablished nodes (ties: fewer refuted, then the first by id), so an
-    established chain wins."""
+    unestablished nodes (ties: fewer refuted, then one in the node's own norm,
+    then the first by id), so an established chain wins."""
 
     @cache
     def best(nid: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
@@ -128,13 +129,15 @@ def _chains(
             if dep not in grouped:
                 take(dep)
         for group in groups:
-            # fewest unestablished nodes, then fewest refuted ones, then the id
+            # fewest unestablished nodes, then fewest refuted ones, then the node's own norm, then the id
+            own = norm_of_variant(graph.nodes[nid].get("variant", ""))
             cost = []
             for dep in group:
                 chain = best(dep)[0] | ({dep} if not _established(statuses, dep) else set())
                 refuted = sum(1 for n in chain if statuses.get(n) is Status.REFUTED)
-                cost.append((len(chain), refuted, dep))
-            pick = min(cost)[2]
+                other_norm = own is not None and norm_of_variant(graph.nodes[dep]["variant"]) is not own
+                cost.append((len(chain), refuted, other_norm, dep))
+            pick = min(cost)[3]
             take(pick)
             chosen[graph.nodes[pick]["label"]] = pick
         return frozenset(missing), tuple(sorted(chosen.items()))

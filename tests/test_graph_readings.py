@@ -43,6 +43,8 @@ def test_theorem_53_is_fully_checked_through_one_reading(graph: nx.DiGraph) -> N
     assert fully_checked(graph, statuses, "Lemma 5.2")
     assert fully_checked(graph, statuses, "Theorem 5.3")
     assert readings(graph, statuses, "Theorem 5.3")["Lemma 5.1 (step in proof)"] == ENTRY
+    # both norms of Lemma 5.1 are proved: the N2 theorem's chain uses the N2 reading
+    assert readings(graph, statuses, "Theorem 5.3")["Lemma 5.1"] == "Lemma 5.1-N2"
     # and the other way round
     statuses[EXPM], statuses[ENTRY] = Status.PROVED, Status.REFUTED
     assert fully_checked(graph, statuses, "Theorem 5.3")
