@@ -35,6 +35,20 @@ id = "R"
 label = "Step R"
 provenance = "reconstruction"
 conclusion = "x <= 1/4"
+
+[[node]]
+id = "Q1"
+label = "Lemma Q"
+variant = "first reading"
+provenance = "paper"
+conclusion = "x <= 1/5"
+
+[[node]]
+id = "Q2"
+label = "Lemma Q"
+variant = "second reading"
+provenance = "paper"
+conclusion = "x <= 1"
 """
 
 
@@ -56,6 +70,10 @@ def test_findings_name_what_was_refuted(report) -> None:  # type: ignore[no-unty
     recon = _line(lines, "R")
     assert recon.startswith("The reconstruction Step R") and "not the paper's text" in recon
     assert not any(s.startswith("The paper's claim") for s in lines if "[S]" in s or "[R]" in s)
+    # one of two readings of the paper's text: said so, with the other reading's status
+    reading = _line(lines, "Q1")
+    assert "one reading of the statement; other readings: Q2 (proved)" in reading
+    assert "one reading" not in _line(lines, "P")
 
 
 def test_latex_summary_names_what_was_refuted(report) -> None:  # type: ignore[no-untyped-def]
@@ -63,6 +81,7 @@ def test_latex_summary_names_what_was_refuted(report) -> None:  # type: ignore[n
     assert r"\textbf{False (the paper's text):}" in tex
     assert r"\textbf{False (the summary's paraphrase):}" in tex
     assert r"\textbf{False (a reconstruction):}" in tex
+    assert r"\textbf{False (one reading of the paper's text):} \hyperref[node:Q1]" in tex
 
 
 @pytest.mark.parametrize(("paper_id", "node_id"), [("wu-2024", "W-radius-across"), ("dong-2021", "D-collapse")])
@@ -85,3 +104,62 @@ def test_rank_one_row_shift_instance() -> None:
     # no exact matrices: undecided, never read as an instance
     assert rank_one_row_shift({"A": [["1"]]})[0] is Tri.UNDECIDED
     assert MECHANISMS["rank-one row shift"] is rank_one_row_shift
+
+
+MECH = """
+[[node]]
+id = "L52"
+label = "Lemma 5.2"
+provenance = "paper-summary"
+conclusion = "x <= 0"
+
+[[node]]
+id = "L52-mechanism"
+label = "Mechanism: Lemma 5.2"
+variant = "rank-one row shift"
+kind = "claim"
+provenance = "reconstruction"
+text = "A rank-one change 1u of X has Res(1u) = 0 (bound 3 g(0) = 0) but adds b = beta u W_Q W_K^T (X + 1u)^T \
+to every row: each row's logits shift by different amounts b_j, and softmax normalises rows separately."
+conclusion = "x <= 1"
+uses = ["L52"]
+"""
+
+
+def _scripted(statement, budget):  # type: ignore[no-untyped-def]
+    from boundprop.verdict import CheckResult, Status
+
+    if str(statement.conclusion) == "x <= 0":
+        cex = {"x": "1/2", "X": [["0"], ["1"]], "A": [["1"], ["1"]], "W_Q": [["1/10"]], "W_K": [["1/10"]],
+               "beta": "1"}
+        return CheckResult(Status.REFUTED, "scripted", "scripted refutation", counterexample=cex)
+    return CheckResult(Status.PROVED, "scripted", "scripted proof")
+
+
+def test_a_checked_mechanism_is_quoted_and_compiles(lemma_file: Callable[..., Path]) -> None:
+    import shutil
+
+    report = check_paper(load_paper(lemma_file(MECH)), decide=_scripted)
+    line = _line(findings(report), "L52")
+    assert "Why (L52-mechanism, proved; the counterexample is an instance: A = 1u with u = [1]" in line
+    assert "softmax normalises rows separately" in line
+    tex = report_document(report, show_seconds=False).tex
+    assert r"\emph{Why}" in tex
+    if shutil.which("pdflatex") is None and shutil.which("lualatex") is None:
+        pytest.skip("no LaTeX engine installed")
+    from boundprop.report.compile import compile_latex
+
+    assert compile_latex(tex, {}).pdf.startswith(b"%PDF")
+
+
+def test_an_unchecked_mechanism_is_not_quoted(lemma_file: Callable[..., Path]) -> None:
+    def decide(statement, budget):  # type: ignore[no-untyped-def]
+        from boundprop.verdict import CheckResult, Status
+
+        result = _scripted(statement, budget)
+        if str(statement.conclusion) == "x <= 1":  # the mechanism's own statement stays open
+            return CheckResult(Status.UNKNOWN, "scripted", "scripted unknown")
+        return result
+
+    report = check_paper(load_paper(lemma_file(MECH)), decide=decide)
+    assert "Why" not in _line(findings(report), "L52")

@@ -170,7 +170,9 @@ def _summary(rmap: RegimeMap, out: Console, plot: str | None) -> None:
         for name, frac in sorted(rmap.combined_fractions().items()):
             t2.add_row(name, f"{frac:.4f}")
         out.print(t2)
-    out.print("baselines: " + (", ".join(b.id for b in p.baselines) or "none"))
+    norm = f" (the bound is in {p.norm}; baselines in the same norm)" if p.norm else ""
+    out.print("baselines: " + (", ".join(f"{b.id} ({b.norm})" if b.norm else b.id for b in p.baselines) or "none")
+              + norm)
     out.print("premises: " + "; ".join(pr.label for pr in p.premises))
     if p.dropped:
         out.print("[dim]left out (not over the map's parameters): " + "; ".join(p.dropped) + "[/dim]")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from boundprop.report.latex import RowFlag
     from boundprop.report.table import BoundTable
 
-__all__ = ["ReportContent", "node_json", "paper_json", "readings_used", "section_titles"]
+__all__ = ["ReportContent", "node_json", "other_readings", "paper_json", "readings_used", "section_titles"]
 
 
 def node_json(node: NodeReport) -> dict[str, Any]:
@@ -77,6 +77,16 @@ def paper_json(report: PaperReport) -> dict[str, Any]:
         # node id -> {label of a group of alternative readings: the reading its best chain uses}
         "readings": readings_used(report),
     }
+
+
+def other_readings(report: PaperReport, node: NodeReport) -> list[NodeReport]:
+    """The other readings of the node's statement: nodes of its label with another variant
+    (a correction is not a reading)."""
+    if not node.variant:
+        return []
+    return [n for n in report.nodes.values()
+            if n.id != node.id and n.label == node.label and n.variant and n.variant != node.variant
+            and n.provenance != "correction"]
 
 
 def readings_used(report: PaperReport) -> dict[str, dict[str, str]]:

@@ -40,6 +40,7 @@ from boundprop.expr import _PARSER_NAMES, _TRANSFORMS, SCALAR_FUNCTIONS
 from boundprop.lemma import Node, Paper
 from boundprop.matrix import BUILTINS
 from boundprop.mechanism import explanations
+from boundprop.report.data import other_readings
 from boundprop.report.dot import BORDER, FILL
 from boundprop.verdict import NodeReport, PaperReport, Status
 
@@ -1141,6 +1142,8 @@ def report_document(
         for node in refuted:
             # what was refuted: the paper's text, the summary's paraphrase or a reconstruction
             what = _REFUTED_WHAT.get(node.provenance, escape(node.provenance))
+            if other_readings(report, node):
+                what = "one reading of " + what
             line = rf"\item \textbf{{False ({what}):}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}}"
             if node.counterexample:
                 line += ", refuted by " + counterexample_latex(node.counterexample, typesetter)

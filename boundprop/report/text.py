@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from boundprop.mechanism import explanations
-from boundprop.report.data import readings_used
+from boundprop.report.data import other_readings, readings_used
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 STATUS_STYLE = {
@@ -113,6 +113,10 @@ def findings(report: PaperReport) -> list[str]:
         line = f"{who} {_name(node)} is FALSE{where}: counterexample {format_counterexample(node.counterexample)}."
         if what:
             line += f" {what}"
+        others = other_readings(report, node)
+        if others:
+            line += (" This refutes one reading of the statement; other readings: "
+                     + ", ".join(f"{o.id} ({o.status.value})" for o in others) + ".")
         mech = why.get(node.id)
         if mech is not None and mech.checked:
             line += (f" Why ({mech.mechanism}, {mech.status.value}; the counterexample is an instance: "
