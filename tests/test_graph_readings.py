@@ -11,6 +11,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boundprop.graph import alternatives, build_graph, fully_checked, readings, unestablished_ancestors
 from boundprop.loader import load_paper
@@ -134,3 +136,36 @@ def test_a_reading_the_proof_cites_is_required(lemma_file: Callable[..., Path]) 
     # the reading the proof did not choose is not needed
     statuses = {n: Status.PROVED for n in graph.nodes} | {"A2": Status.REFUTED}
     assert fully_checked(graph, statuses, "T")
+
+
+def _oracle(graph: nx.DiGraph, statuses: dict[str, Status], node: str) -> bool:
+    """Fully checked by definition: established, every required dependency fully checked,
+    and in each group of readings at least one reading fully checked."""
+    if not statuses[node].is_established:
+        return False
+    groups = alternatives(graph, node)
+    grouped = {m for g in groups for m in g}
+    required = [p for p in graph.predecessors(node) if p not in grouped]
+    return all(_oracle(graph, statuses, p) for p in required) and all(
+        any(_oracle(graph, statuses, m) for m in g) for g in groups)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_fully_checked_agrees_with_the_definition(data: st.DataObject) -> None:
+    n = data.draw(st.integers(2, 8))
+    graph = nx.DiGraph()
+    for i in range(n):
+        label = data.draw(st.sampled_from(["A", "B", "C", f"own{i}"]))
+        variant = data.draw(st.sampled_from(["", f"v{i}"]))
+        graph.add_node(f"n{i}", label=label, variant=variant, kind="lemma")
+    for j in range(n):
+        for i in range(j):
+            if data.draw(st.booleans()):
+                graph.add_edge(f"n{i}", f"n{j}", kind="uses")
+    statuses = {f"n{i}": data.draw(st.sampled_from([Status.PROVED, Status.REFUTED, Status.TESTED, Status.ASSUMED]))
+                for i in range(n)}
+    for node in graph.nodes:
+        assert fully_checked(graph, statuses, node) == _oracle(graph, statuses, node), node
+        assert fully_checked(graph, statuses, node) == (
+            statuses[node].is_established and not unestablished_ancestors(graph, statuses, node))
