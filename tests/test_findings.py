@@ -163,3 +163,19 @@ def test_an_unchecked_mechanism_is_not_quoted(lemma_file: Callable[..., Path]) -
 
     report = check_paper(load_paper(lemma_file(MECH)), decide=decide)
     assert "Why" not in _line(findings(report), "L52")
+
+
+def test_latex_names_the_reading_a_theorem_uses(lemma_file: Callable[..., Path]) -> None:
+    body = BODY + """
+[[node]]
+id = "T"
+label = "Theorem T"
+kind = "theorem"
+provenance = "paper"
+conclusion = "x <= 2"
+uses = ["Q1", "Q2"]
+"""
+    report = check_paper(load_paper(lemma_file(body)))
+    tex = report_document(report, show_seconds=False).tex
+    assert "; reading used: Lemma Q: " in tex and "Q2" in tex.split("; reading used: Lemma Q: ")[1][:80]
+    assert any("readings on its chain: Lemma Q: Q2" in s for s in findings(report))

@@ -40,7 +40,7 @@ from boundprop.expr import _PARSER_NAMES, _TRANSFORMS, SCALAR_FUNCTIONS
 from boundprop.lemma import Node, Paper
 from boundprop.matrix import BUILTINS
 from boundprop.mechanism import explanations
-from boundprop.report.data import other_readings
+from boundprop.report.data import other_readings, readings_used
 from boundprop.report.dot import BORDER, FILL
 from boundprop.verdict import NodeReport, PaperReport, Status
 
@@ -1168,6 +1168,11 @@ def report_document(
             if node.unestablished:
                 line += "; not established below it: " + ", ".join(
                     _node_link(u, texttt(u), paper) for u in node.unestablished
+                )
+            chosen = readings_used(report).get(node.id)
+            if chosen:  # which of the alternative readings its chain uses
+                line += "; reading used: " + ", ".join(
+                    escape(label) + ": " + _node_link(pick, texttt(pick), paper) for label, pick in chosen.items()
                 )
             body.append(line + ".")
         body.append(r"\end{itemize}")
