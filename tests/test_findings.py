@@ -145,6 +145,7 @@ def test_a_checked_mechanism_is_quoted_and_compiles(lemma_file: Callable[..., Pa
     assert "softmax normalises rows separately" in line
     tex = report_document(report, show_seconds=False).tex
     assert r"\emph{Why}" in tex
+    assert "rows separately.." not in tex
     if shutil.which("pdflatex") is None and shutil.which("lualatex") is None:
         pytest.skip("no LaTeX engine installed")
     from boundprop.report.compile import compile_latex

@@ -1149,7 +1149,7 @@ def report_document(
                 line += ", refuted by " + counterexample_latex(node.counterexample, typesetter)
             mech = why.get(node.id)
             if mech is not None and mech.checked:
-                line += r". \emph{Why} (" + texttt(mech.mechanism) + ", checked): " + escape(mech.sentence)
+                line += r". \emph{Why} (" + texttt(mech.mechanism) + ", checked): " + escape(mech.sentence.rstrip("."))
             body.append(line + ".")
         for node in ill_defined:
             line = rf"\item \textbf{{Ill-defined:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
