@@ -125,7 +125,7 @@ class Axis:
         integer log axis weighs each integer m by its strip [m - 1/2, m + 1/2] in log
         measure (as the plot draws it). Additive over a split, so fractions sum to 1."""
         if self.integer:
-            if self.log:
+            if self.log and self.lo > 0:  # parse_axis refuses a log axis from 0; a hand-made Axis may not
                 half = Fraction(1, 2)
                 return math.log((hi + half) / (lo - half)) / math.log((self.hi + half) / (self.lo - half))
             return float(hi - lo + 1) / float(self.hi - self.lo + 1)
