@@ -8,15 +8,21 @@ For one grid of (η, H, L) this module decides, rigorously at each exact grid po
     c_H = 4γβ_D H/√d_qk (papers.md §2; the summary's "base < 1" is the same test at
     r0 = 1, see the node ``D-collapse-corrected`` of ``lemmas/dong_2021.toml``).
 ``layer collapse`` (Alman & Song 2025, R1, R2 and Theorem 5.3)
-    the bound of R1 (N2), R2 (N1) or Theorem 5.3 is strictly below every baseline the lemma
-    file names for it (the zero-layer network and the trivial bound): it is informative.
+    the bound of R1 (N2), R2 (N1) or Theorem 5.3 (N2) is strictly below every baseline the
+    lemma file names for it (the zero-layer network and the trivial bound, in the theorem's
+    norm): it is informative.
 ``fast attention`` (Alman & Song 2023, as the regime of papers.md §1.2)
     the entries of the scaled queries and keys at the last layer are bounded by
     B = √β·d·η·φ⁽¹⁾_{L−1} (N1 growth φ⁽¹⁾_ℓ = φ0(1+Hdη)^ℓ), and B ≤ c·√(log n).
 
 The two papers parameterise weights differently, so the comparison rests on explicit
 assumptions (:class:`Assumptions`, listed in every output): Alman–Song weights have entries
-at most η (N1); then ‖W_Q W_Kᵀ‖₁ ≤ d·k·η² and ‖W_V‖_{1,∞} ≤ d·η, so Dong's β_D = k·d²·η³;
+at most η (N1). The N2 theorems (R1, Theorem 5.3) get their hypotheses through the proved
+conversion ‖A‖_N2 ≤ (columns)·‖A‖_N1 (boundprop.norms, node ``NORM-N2-N1``): η_N2 = max(d, k)·η
+and φ0_N2 = d·φ0, and their err and baselines are then all in N2. Dong's Theorem 2.2 is about
+attention without skip connections, Alman–Song's about residual networks: the map puts
+results about two architectures side by side, which every output says. Then
+‖W_Q W_Kᵀ‖₁ ≤ d·k·η² and ‖W_V‖_{1,∞} ≤ d·η, so Dong's β_D = k·d²·η³;
 Alman–Song's logit factor is β = 1/√k with d_qk = k (Dong's 1/√d_qk scaling); γ and r0 are
 given numbers (γ is not defined by the summary).
 
@@ -38,6 +44,7 @@ import sympy as sp
 
 from boundprop.errors import BoundpropError, InputError
 from boundprop.interval import truth
+from boundprop.norms import Norm, norm_of_variant, require_same_norm
 from boundprop.verdict import Tri
 
 __all__ = [
@@ -91,8 +98,13 @@ class Assumptions:
             f"(Dong's constant, assumed); r0 = ||res(X)||_{{1,inf}} = {self.r0}",
             "rank collapse (Dong): the bound of Theorem 2.2 shrinks to 0, i.e. c_H r0^2 < 1 with "
             "c_H = 4 gamma beta_D H / sqrt(d_qk) (= 'base < 1' when r0 = 1)",
-            "layer collapse (Alman-Song): the bound of R1 (N2), R2 (N1) or Theorem 5.3 is strictly "
-            "below all of its baselines (zero-layer network, trivial bound)",
+            "layer collapse (Alman-Song): the bound of R1 (N2), R2 (N1) or Theorem 5.3 (N2) is strictly "
+            "below all of its baselines in the same norm (zero-layer network, trivial bound)",
+            f"norms: the N2 theorems R1 and Theorem 5.3 take eta_N2 = max(d, k) eta = {max(self.d, self.k)} eta "
+            f"and phi0_N2 = d phi0 = {self.d * self.phi0} (||A||_N2 <= columns * ||A||_N1, node NORM-N2-N1); "
+            "R2 and its baselines are in N1",
+            "architectures: Dong's Theorem 2.2 is for attention without skip connections, Alman-Song's "
+            "R1, R2, Theorem 5.3 for residual networks; the map sets the two side by side",
             f"fast attention (Alman-Song 2023): B = sqrt(beta) d eta phi0 (1 + H d eta)^(L-1) <= "
             f"c sqrt(log n) with c = {self.c_fast} (the asymptotic o(sqrt(log n)) read as a constant "
             "threshold)",
@@ -131,6 +143,8 @@ class Comparison:
     points: tuple[Verdicts, ...]
     sources: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # theorem id -> (its norm, ((baseline id, baseline norm), ...)); "" untyped
+    norms: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------
@@ -146,6 +160,7 @@ class _Formulas:
     r2: sp.Expr  # may contain a Sum over the layer index: expanded per depth
     t53: sp.Expr
     baselines: Mapping[str, tuple[sp.Expr, ...]]  # theorem -> baseline bounds
+    norms: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]  # as Comparison.norms
     fast_b: sp.Expr
     fast_threshold: sp.Expr
     sources: tuple[str, ...]
@@ -160,14 +175,29 @@ def _fallback_bounds(a: Assumptions) -> dict[str, Any]:
     phi1 = phi0 * (1 + H * d * ETA) ** j
     theta = beta * k * d**2 * ETA**2 * phi1**2
     r2 = sp.Sum((1 + H * d * ETA) ** (L - 1 - j) * H * d * ETA * (sp.exp(2 * theta) - 1) * phi1, (j, 0, L - 1))
-    zero = ((1 + H * ETA) ** L - 1) * phi0
-    trivial = 2 * phi0 * (1 + H * ETA) ** L
+    # N2 theorems and baselines at the converted hypotheses (see the module docstring)
+    eta2, phi2 = _n2_eta(a) * ETA, d * phi0
+    zero2 = ((1 + H * eta2) ** L - 1) * phi2
+    trivial2 = 2 * phi2 * (1 + H * eta2) ** L
+    zero1 = ((1 + H * d * ETA) ** L - 1) * phi0
+    trivial1 = 2 * phi0 * (1 + H * d * ETA) ** L
     return {
-        "R1": 2 * L * H * ETA * phi0 * (1 + H * ETA) ** (L - 1),
+        "R1": 2 * L * H * eta2 * phi2 * (1 + H * eta2) ** (L - 1),
         "R2": r2,
-        "Theorem 5.3": 2 * phi0 * ((1 + H * ETA) ** L - 1),
-        "baselines": (zero, trivial),
+        "Theorem 5.3": 2 * phi2 * ((1 + H * eta2) ** L - 1),
+        "baselines": {"R1": (zero2, trivial2), "R2": (zero1, trivial1), "Theorem 5.3": (zero2, trivial2)},
+        "norms": {
+            "R1": ("N2", (("B-zero-layer", "N2"), ("B-trivial", "N2"))),
+            "R2": ("N1", (("B-zero-layer-N1", "N1"), ("B-trivial-N1", "N1"))),
+            "Theorem 5.3": ("N2", (("B-zero-layer", "N2"), ("B-trivial", "N2"))),
+        },
     }
+
+
+def _n2_eta(a: Assumptions) -> int:
+    """The factor of ||W||_N2 <= factor * ||W||_N1 over the weights (d x k and d x d)."""
+    # the proved inequality the factor rests on: ||A||_N2 <= (columns of A) ||A||_N1
+    return max(a.d, a.k)
 
 
 def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
@@ -183,7 +213,7 @@ def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
     except BoundpropError as exc:
         notes.append(f"Alman-Song lemma file not usable ({exc}); using the formulas of papers.md 1.3")
         return (
-            {t: fallback[t] for t in ("R1", "R2", "Theorem 5.3")} | {"baselines": {}},
+            {t: fallback[t] for t in ("R1", "R2", "Theorem 5.3")} | {"baselines": {}, "norms": {}},
             sources,
             notes,
         )
@@ -197,23 +227,35 @@ def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
         "n": sp.Integer(a.n),
         "beta": 1 / sp.sqrt(sp.Integer(a.k)),
     }
-    out: dict[str, Any] = {"baselines": {}}
+    # N2 statements take their hypotheses through the conversion from entrywise bounds
+    values_n2 = values | {"eta": _n2_eta(a) * ETA, "phi0": sp.Integer(a.d) * sp.Rational(a.phi0)}
+    out: dict[str, Any] = {"baselines": {}, "norms": {}}
     for theorem in ("R1", "R2", "Theorem 5.3"):
         node = paper.nodes.get(theorem)
         if node is None:
             out[theorem] = fallback[theorem]
             notes.append(f"{theorem} not in the Alman-Song lemma file; using papers.md 1.3")
             continue
+        norm = norm_of_variant(node.variant)
         try:
             _, bound = theorem_bound(paper, node)
             bounds = [bound]
+            typed = []
             for bid in node.baselines:
+                bnorm = norm_of_variant(paper.nodes[bid].variant)
+                require_same_norm(theorem, norm, f"baseline {bid!r}", bnorm, paper.where(node.line))
                 bounds.append(theorem_bound(paper, paper.nodes[bid])[1])
+                typed.append((bid, bnorm.value if bnorm else ""))
         except BoundpropError as exc:
             out[theorem] = fallback[theorem]
             notes.append(f"{theorem}: {exc}; using papers.md 1.3")
             continue
-        subbed = [_substitute(b, values) for b in bounds]
+        if norm not in (Norm.N1, Norm.N2):
+            out[theorem] = fallback[theorem]
+            notes.append(f"{theorem} names no norm N1 or N2 in its variant; using papers.md 1.3")
+            continue
+        point = values_n2 if norm is Norm.N2 else values
+        subbed = [_substitute(b, point) for b in bounds]
         free = set().union(*(s.free_symbols for s in subbed)) - {ETA, H, L}
         free = {s for s in free if not _bound_index(s, subbed)}
         if free:
@@ -225,6 +267,7 @@ def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
             continue
         out[theorem] = subbed[0]
         out["baselines"][theorem] = tuple(subbed[1:])
+        out["norms"][theorem] = (norm.value, tuple(typed))
         sources.append(
             f"{theorem}: {paper.source.name} node {theorem!r}, baselines {', '.join(node.baselines) or 'none'}"
         )
@@ -255,8 +298,10 @@ def _formulas(a: Assumptions) -> _Formulas:
     ]
     alman, as_sources, notes = _alman_song(a)
     sources += as_sources
-    fallback = _fallback_bounds(a)["baselines"]
-    baselines = {t: alman["baselines"].get(t, fallback) for t in ("R1", "R2", "Theorem 5.3")}
+    fallback = _fallback_bounds(a)
+    theorems = ("R1", "R2", "Theorem 5.3")
+    baselines = {t: alman["baselines"].get(t, fallback["baselines"][t]) for t in theorems}
+    norms = {t: alman["norms"].get(t, fallback["norms"][t]) for t in theorems}
     beta = 1 / sp.sqrt(k)
     fast_b = sp.sqrt(beta) * d * ETA * sp.Rational(a.phi0) * (1 + H * d * ETA) ** (L - 1)
     threshold = sp.Rational(a.c_fast) * sp.sqrt(sp.log(sp.Integer(a.n)))
@@ -267,6 +312,7 @@ def _formulas(a: Assumptions) -> _Formulas:
         r2=alman["R2"],
         t53=alman["Theorem 5.3"],
         baselines=baselines,
+        norms=norms,
         fast_b=fast_b,
         fast_threshold=threshold,
         sources=tuple(sources),
@@ -370,7 +416,7 @@ def compare(
                         fast_b=_float(fast_b, box),
                     )
                 )
-    return Comparison(assumptions=a, points=tuple(points), sources=f.sources, notes=f.notes)
+    return Comparison(assumptions=a, points=tuple(points), sources=f.sources, notes=f.notes, norms=f.norms)
 
 
 # ---------------------------------------------------------------------------
@@ -416,6 +462,17 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "assumptions": c.assumptions.lines(),
         "sources": list(c.sources),
         "notes": list(c.notes),
+        "theorems": [
+            {
+                "id": theorem,
+                "norm": norm or None,
+                "architecture": "residual (skip connections)",
+                "baselines": [{"id": bid, "norm": bnorm or None} for bid, bnorm in typed],
+            }
+            for theorem, (norm, typed) in c.norms.items()
+        ]
+        + [{"id": "Dong Theorem 2.2", "norm": "composite ||res(X)||_{1,inf}",
+            "architecture": "attention only (no skip connections)", "baselines": []}],
         "points": [
             {
                 "eta": str(v.eta),

@@ -85,6 +85,7 @@ class BaselineDecl:
     hypotheses: tuple[str, ...]
     applies_to: tuple[str, ...]  # theorem ids; empty = every theorem
     text: str
+    norm: str = ""  # the norm of its bound (boundprop.norms); "" untyped
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,7 @@ def load_annotations(paper: Paper, path: Path | None = None) -> Annotations:
                 hypotheses=_strs(spec.get("hypotheses", []), "hypotheses", where),
                 applies_to=_strs(spec.get("applies_to", []), "applies_to", where),
                 text=str(spec.get("text", "")),
+                norm=str(spec.get("norm", "")),
             )
         )
     regimes: dict[str, RegimeDecl] = {}

@@ -55,6 +55,7 @@ import sympy as sp
 from boundprop.encode import Namespace, citation_facts, param_symbol, relations
 from boundprop.errors import BoundpropError, InputError, RangeError
 from boundprop.lemma import Node, Paper, Param
+from boundprop.norms import norm_of_variant, parse_norm, require_same_norm
 from boundprop.propagate import Annotations, find_node, load_annotations, theorem_bound
 from boundprop.statement import exact_bound
 
@@ -63,6 +64,7 @@ __all__ = [
     "Backend",
     "Cell",
     "CellClass",
+    "DEFAULT_DEPTH",
     "Problem",
     "RegimeMap",
     "build_problem",
@@ -96,6 +98,8 @@ class Backend(enum.StrEnum):
 
 
 UNDETERMINED = "undetermined"
+# the bisection depth of every map (regimes, report, the API): one default, one set of numbers
+DEFAULT_DEPTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +120,14 @@ class Axis:
     latex: str = ""
 
     def measure(self, lo: Fraction, hi: Fraction) -> float:
-        """The fraction of the axis that ``[lo, hi]`` covers (log measure on log
-        real axes, counting measure on integer axes)."""
+        """The fraction of the axis that ``[lo, hi]`` covers, in the measure the map
+        is drawn in: log measure on log axes, counting measure on integer axes; an
+        integer log axis weighs each integer m by its strip [m - 1/2, m + 1/2] in log
+        measure (as the plot draws it). Additive over a split, so fractions sum to 1."""
         if self.integer:
+            if self.log and self.lo > 0:  # parse_axis refuses a log axis from 0; a hand-made Axis may not
+                half = Fraction(1, 2)
+                return math.log((hi + half) / (lo - half)) / math.log((self.hi + half) / (self.lo - half))
             return float(hi - lo + 1) / float(self.hi - self.lo + 1)
         if self.hi == self.lo:
             return 1.0
@@ -138,6 +147,7 @@ class Baseline:
     id: str
     bound: sp.Expr
     applies: tuple[sp.Basic, ...]  # the baseline's own hypotheses
+    norm: str = ""  # the norm its bound is measured in (boundprop.norms); "" untyped
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +175,7 @@ class Problem:
     regimes: tuple[Regime, ...]
     dropped: tuple[str, ...] = ()  # ancestor hypotheses left out, with the reason
     latex: Mapping[str, str] = field(default_factory=dict)  # parameter name -> its symbol
+    norm: str = ""  # the norm of the theorem's bound (boundprop.norms); "" untyped
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -250,6 +261,8 @@ class RegimeMap:
             "fixed": {k: str(v) for k, v in p.fixed.items()},
             "premises": [pr.label for pr in p.premises],
             "baselines": [b.id for b in p.baselines],
+            "norm": p.norm or None,
+            "baseline_norms": {b.id: b.norm or None for b in p.baselines},
             "regimes": [{"id": r.id, "labels": list(r.labels), "text": r.text} for r in p.regimes],
             "depth": self.depth,
             "backend": self.backend.value,
@@ -492,6 +505,8 @@ def build_problem(
         if rel is not sp.true:
             own.append(Premise(f"{node.id}: {text}", rel))
 
+    # a baseline in another norm than the theorem's is refused (boundprop.norms)
+    norm = norm_of_variant(node.variant)
     baselines: list[Baseline] = []
     for bid in node.baselines:
         bnode = paper.nodes[bid]
@@ -499,17 +514,23 @@ def build_problem(
         if bq != quantity:
             raise InputError(f"baseline {bid!r} bounds {bq}, but {node.id!r} bounds {quantity}")
         bwhere = paper.where(bnode.line)
+        bnorm = norm_of_variant(bnode.variant)
+        require_same_norm(node.id, norm, f"baseline {bid!r}", bnorm, where)
         hyps = tuple(h for h in (_rel(space.parse(t, bwhere), t, bwhere) for t in bnode.hypotheses)
                      if h is not sp.true)
-        baselines.append(Baseline(bid, bbound, hyps))
+        baselines.append(Baseline(bid, bbound, hyps, bnorm.value if bnorm else ""))
     for decl in ann.baselines:
         if decl.applies_to and node.id not in decl.applies_to:
             continue
         awhere = str(ann.source)
+        dnorm = parse_norm(decl.norm, awhere) if decl.norm else None
+        if dnorm is not None and norm is not None and dnorm is not norm and not decl.applies_to:
+            continue  # a typed baseline for every theorem applies to those of its norm
+        require_same_norm(node.id, norm, f"baseline {decl.id!r}", dnorm, awhere)
         bexpr = sp.sympify(space.parse(decl.bound, awhere, extra_names))
         hyps = tuple(h for h in (_rel(space.parse(t, awhere, extra_names), t, awhere)
                                  for t in decl.hypotheses) if h is not sp.true)
-        baselines.append(Baseline(decl.id, bexpr, hyps))
+        baselines.append(Baseline(decl.id, bexpr, hyps, dnorm.value if dnorm else ""))
 
     regime_list: list[Regime] = []
     for rid in regimes:
@@ -570,11 +591,13 @@ def build_problem(
             if (rel := fix_expr(pr.relation)) is not sp.true  # a fixed value inside its range
         ),
         baselines=tuple(
-            Baseline(b.id, fix_expr(b.bound), tuple(fix_expr(h) for h in b.applies)) for b in baselines
+            Baseline(b.id, fix_expr(b.bound), tuple(fix_expr(h) for h in b.applies), b.norm)
+            for b in baselines
         ),
         regimes=tuple(Regime(r.id, fix_expr(r.relation), r.labels, r.text) for r in regime_list),
         dropped=tuple(dropped),
         latex={name: params[name].latex or name for name in names_on_map if name in params},
+        norm=norm.value if norm else "",
     )
 
 
@@ -887,12 +910,17 @@ class _Evaluator:
             for g in self.gaps
         ]
         self.regime_fns = [_Compiled(r.relation, syms, backend, "truth") for r in problem.regimes]
+        self.exact = [_axis_bound(pr.relation, syms) for pr in problem.premises]
 
     def codes(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]]) -> Codes:
         n = len(boxes)
-        if self.backend is Backend.BATCH:
-            return self._codes_batch(boxes, n)
-        return self._codes_scalar(boxes, n)
+        codes = self._codes_batch(boxes, n) if self.backend is Backend.BATCH else self._codes_scalar(boxes, n)
+        # a premise bounding one axis by a rational (a range end such as 1/10000) is decided
+        # on the exact box: rounding the box outward would leave it undecided along the edge
+        for i, bound in enumerate(self.exact):
+            if bound is not None:
+                codes.premises[i, :] = [_exact_code(bound, box) for box in boxes]
+        return codes
 
     def _codes_batch(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
         lo, hi = _float_boxes(boxes, len(self.problem.axes))
@@ -932,6 +960,29 @@ class _Evaluator:
             for i, f in enumerate(self.regime_fns):
                 reg[i, j] = f.scalar(xs)
         return Codes(prem, vac, beats, reg)
+
+
+def _axis_bound(relation: sp.Basic, syms: Sequence[sp.Symbol]) -> tuple[int, str, Fraction] | None:
+    """(axis index, "<=", "<", ">=" or ">", c) when ``relation`` is ``axis OP c`` with c rational."""
+    if not isinstance(relation, (sp.LessThan, sp.StrictLessThan, sp.GreaterThan, sp.StrictGreaterThan)):
+        return None
+    lhs, rhs, op = relation.lhs, relation.rhs, relation.rel_op
+    if lhs in syms and rhs.is_Rational:
+        pass
+    elif rhs in syms and lhs.is_Rational:
+        lhs, rhs, op = rhs, lhs, {"<=": ">=", "<": ">", ">=": "<=", ">": "<"}[op]
+    else:
+        return None
+    return list(syms).index(lhs), op, Fraction(int(rhs.p), int(rhs.q))
+
+
+def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Fraction, Fraction], ...]) -> int:
+    """1 if ``axis OP c`` holds on the whole exact box, 0 if nowhere, -1 otherwise."""
+    index, op, c = bound
+    lo, hi = box[index]
+    holds = {"<=": hi <= c, "<": hi < c, ">=": lo >= c, ">": lo > c}[op]
+    fails = {"<=": lo > c, "<": lo >= c, ">=": hi < c, ">": hi <= c}[op]
+    return 1 if holds else 0 if fails else -1
 
 
 def _stack(rows: Sequence[Arr], n: int) -> Arr:
@@ -1050,7 +1101,7 @@ def _split(problem: Problem, box: Box) -> tuple[Box, Box] | None:
 
 def pave(
     problem: Problem,
-    depth: int = 12,
+    depth: int = DEFAULT_DEPTH,
     backend: Backend | str = Backend.BATCH,
     progress: Progress | None = None,
     max_cells: int = 2_000_000,

@@ -30,6 +30,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "boundprop"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "verdict": 1,
+    "norms": 1,  # typed norms and their conversions (errors only)
     "expr": 2,
     "matrix": 2,  # matrix built-ins: part of the expression vocabulary (the registry in expr/)
     "matrix_extra": 2,
@@ -46,6 +47,8 @@ LAYERS: dict[str, int] = {
     "propagate": 11,
     "regimes": 11,
     "witness": 11,
+    "weights": 11,  # reads checkpoints and measures their weight norms (norms, errors)
+    "mechanism": 11,  # checks that a counterexample is an instance of a stated mechanism
     "simulated": 11,  # registered experiments a node may be decided by (check runs them)
     "network": 11,
     "compare": 12,

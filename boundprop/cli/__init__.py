@@ -39,7 +39,7 @@ def positive_seconds(value: float, option: str = "--timeout") -> float:
     return value
 
 # Subcommands in the order `--help` lists them; a module that is missing is skipped.
-COMMANDS = ("check", "prove", "graph", "regimes", "table", "witness", "report", "compare", "new")
+COMMANDS = ("check", "prove", "graph", "regimes", "table", "witness", "report", "compare", "new", "weights")
 
 
 def _command_modules() -> dict[str, ModuleType]:

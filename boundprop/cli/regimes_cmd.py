@@ -14,7 +14,7 @@ from boundprop.errors import InputError
 from boundprop.lemma import Paper
 from boundprop.loader import bundled_papers, load_paper
 from boundprop.propagate import Annotations, find_node, load_annotations
-from boundprop.regimes import Axis, Backend, RegimeMap, build_problem, parse_axis, parse_fix, pave
+from boundprop.regimes import DEFAULT_DEPTH, Axis, Backend, RegimeMap, build_problem, parse_axis, parse_fix, pave
 
 HELP = (
     "map where a theorem's premises fail, where its bound is vacuous (no better than a baseline), "
@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a parameter over a range that is never split: classes hold for all of it")
     parser.add_argument("--regime", action="append", default=None, metavar="ID",
                         help="overlay a declared regime (such as fast-attention); 'none' for no overlay")
-    parser.add_argument("--depth", type=int, default=12, metavar="N", help="maximum bisections per cell")
+    parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N", help="maximum bisections per cell")
     parser.add_argument("--backend", choices=[b.value for b in Backend], default="batch",
                         help="batch: numpy over all cells of a level; scalar: pyinterval cell by cell")
     parser.add_argument("--plot", metavar="FILE", help="draw the 2-D map to FILE.png, .svg or .pdf")
@@ -43,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="latex: a booktabs table of the classes (and the --plot file as a figure)")
     parser.add_argument("--standalone", action="store_true",
                         help="with --format latex: a complete document that compiles on its own")
+    parser.add_argument("--model", metavar="CHECKPOINT",
+                        help="place a model on the map (its H, d, k fixed; eta in the theorem's norm, L)")
+    parser.add_argument("--model-heads", type=int, metavar="H",
+                        help="heads of --model's GPT-2 names (else config.json)")
 
 
 def resolve_paper(theorem: str, target: str | None) -> Paper:
@@ -90,6 +94,17 @@ def run(args: argparse.Namespace, console: Console) -> int:
     axes, fixed, chosen = question(paper, args.theorem, args.param, args.fix, args.project, args.regime, ann)
     if not axes:
         raise InputError("give at least one --param NAME=LO:HI")
+    model = None
+    if args.model:
+        from fractions import Fraction
+
+        from boundprop.weights import read_checkpoint
+
+        model = read_checkpoint(args.model, heads=args.model_heads)
+        # the map is drawn for the model's sizes: H, d, k fixed from it (not the map's defaults)
+        sizes = {"H": model.heads, "d": model.width, "k": model.key_width}
+        on_axes = {a.name for a in axes}
+        fixed.update({n: Fraction(v) for n, v in sizes.items() if n in paper.params and n not in on_axes})
     problem = build_problem(paper, args.theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
     if args.depth > 40:
         raise InputError("--depth above 40 is not useful (cells would be below float resolution)")
@@ -101,10 +116,16 @@ def run(args: argparse.Namespace, console: Console) -> int:
                        description=f"{problem.theorem}: depth {level}, {evaluated} cells, {pending} pending")
 
         rmap = pave(problem, depth=args.depth, backend=args.backend, progress=step)
+    placement = None
+    if model is not None:
+        from boundprop.weights import place
+
+        placement = place(rmap, model)
     if args.plot:
         from boundprop.report.plot import plot_map
 
-        plot_map(rmap, args.plot)
+        markers = [(model.path.name, placement.point)] if model is not None and placement is not None else []
+        plot_map(rmap, args.plot, markers=markers)
     if args.format == "latex" and not args.json:
         from boundprop.report.latex import regime_summary_latex, standalone
 
@@ -112,10 +133,20 @@ def run(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
         return 0
     if args.json:
-        json.dump(rmap.to_json(), sys.stdout, indent=1)
+        data = rmap.to_json()
+        if model is not None and placement is not None:
+            data["model"] = {"path": str(model.path), "H": model.heads, "d": model.width, "k": model.key_width,
+                             "L": model.depth, **placement.to_json()}
+        json.dump(data, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         _summary(rmap, Console(), args.plot)
+        if model is not None and placement is not None:
+            where = ", ".join(f"{k} = {v:.4g}" for k, v in placement.point.items())
+            vac = f" (no better than {', '.join(placement.baselines)})" if placement.baselines else ""
+            Console().print(f"model {model.path.name}: {where} (eta in {placement.norm}; H = {model.heads}, "
+                            f"d = {model.width}, k = {model.key_width} fixed from the model): "
+                            f"[bold]{placement.klass}[/bold]{vac}")
     return 0
 
 
@@ -139,7 +170,9 @@ def _summary(rmap: RegimeMap, out: Console, plot: str | None) -> None:
         for name, frac in sorted(rmap.combined_fractions().items()):
             t2.add_row(name, f"{frac:.4f}")
         out.print(t2)
-    out.print("baselines: " + (", ".join(b.id for b in p.baselines) or "none"))
+    norm = f" (the bound is in {p.norm}; baselines in the same norm)" if p.norm else ""
+    out.print("baselines: " + (", ".join(f"{b.id} ({b.norm})" if b.norm else b.id for b in p.baselines) or "none")
+              + norm)
     out.print("premises: " + "; ".join(pr.label for pr in p.premises))
     if p.dropped:
         out.print("[dim]left out (not over the map's parameters): " + "; ".join(p.dropped) + "[/dim]")

@@ -31,6 +31,7 @@ from boundprop import cache
 from boundprop.cli.graph_cmd import add_budget_arguments, budget_of
 from boundprop.errors import BoundpropError, InputError
 from boundprop.lemma import Paper
+from boundprop.regimes import DEFAULT_DEPTH
 from boundprop.report.data import ReportContent
 from boundprop.report.latex import (
     Figure,
@@ -60,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_budget_arguments(parser)
     parser.add_argument("--engine", metavar="NAME", help="pdflatex or lualatex (default: the first installed)")
-    parser.add_argument("--depth", type=int, default=10, metavar="N", help="bisection depth of the regime maps")
+    parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N",
+                        help="bisection depth of the regime maps (the same default as regimes)")
     parser.add_argument("--layers", default="0:8", metavar="A:B", help="layers of the bound tables")
     parser.add_argument("--digits", type=int, default=4, help="significant digits in the bound tables (1-50)")
     parser.add_argument("--no-maps", action="store_true", help="leave out the regime maps")

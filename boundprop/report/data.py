@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from boundprop.graph import readings
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from boundprop.report.latex import RowFlag
     from boundprop.report.table import BoundTable
 
-__all__ = ["ReportContent", "node_json", "paper_json", "section_titles"]
+__all__ = ["ReportContent", "node_json", "other_readings", "paper_json", "readings_used", "section_titles"]
 
 
 def node_json(node: NodeReport) -> dict[str, Any]:
@@ -73,7 +74,25 @@ def paper_json(report: PaperReport) -> dict[str, Any]:
         # node's own status (its direct check) is proved
         "refuted_proofs": [n.id for n in report.nodes.values() if n.proof_status is Status.REFUTED],
         "nodes": [node_json(n) for n in report.nodes.values()],
+        # node id -> {label of a group of alternative readings: the reading its best chain uses}
+        "readings": readings_used(report),
     }
+
+
+def other_readings(report: PaperReport, node: NodeReport) -> list[NodeReport]:
+    """The other readings of the node's statement: nodes of its label with another variant
+    (a correction is not a reading)."""
+    if not node.variant:
+        return []
+    return [n for n in report.nodes.values()
+            if n.id != node.id and n.label == node.label and n.variant and n.variant != node.variant
+            and n.provenance != "correction"]
+
+
+def readings_used(report: PaperReport) -> dict[str, dict[str, str]]:
+    """For every node that cites alternative readings: which reading each chain uses."""
+    statuses = {nid: n.status for nid, n in report.nodes.items()}
+    return {nid: picks for nid in report.nodes if (picks := readings(report.graph, statuses, nid))}
 
 
 @dataclass(frozen=True, slots=True)

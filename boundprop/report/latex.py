@@ -39,6 +39,8 @@ from boundprop.errors import BoundpropError, InputError
 from boundprop.expr import _PARSER_NAMES, _TRANSFORMS, SCALAR_FUNCTIONS
 from boundprop.lemma import Node, Paper
 from boundprop.matrix import BUILTINS
+from boundprop.mechanism import explanations
+from boundprop.report.data import other_readings, readings_used
 from boundprop.report.dot import BORDER, FILL
 from boundprop.verdict import NodeReport, PaperReport, Status
 
@@ -899,6 +901,14 @@ def _node_title(node: NodeReport) -> str:
     return title
 
 
+# provenance of a refuted statement -> what its refutation refutes (the summary's "False (...)")
+_REFUTED_WHAT = {
+    "paper": "the paper's text",
+    "paper-summary": "the summary's paraphrase",
+    "reconstruction": "a reconstruction",
+    "correction": "a correction",
+}
+
 _FIELDS_ENV = r"""\newenvironment{bpfields}{\begin{list}{}{%
   \setlength{\labelwidth}{6.2em}\setlength{\leftmargin}{7em}\setlength{\labelsep}{0.8em}%
   \setlength{\itemsep}{1pt}\setlength{\parsep}{0pt}\setlength{\topsep}{2pt}%
@@ -1128,11 +1138,18 @@ def report_document(
             if wrong and wrong[0].result.counterexample:
                 line += " by " + counterexample_latex(wrong[0].result.counterexample, typesetter)
             body.append(line + ".")
+        why = explanations(report)
         for node in refuted:
-            line = rf"\item \textbf{{False:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
-            line += "(" + escape(node.provenance) + ")"
+            # what was refuted: the paper's text, the summary's paraphrase or a reconstruction
+            what = _REFUTED_WHAT.get(node.provenance, escape(node.provenance))
+            if other_readings(report, node):
+                what = "one reading of " + what
+            line = rf"\item \textbf{{False ({what}):}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}}"
             if node.counterexample:
                 line += ", refuted by " + counterexample_latex(node.counterexample, typesetter)
+            mech = why.get(node.id)
+            if mech is not None and mech.checked:
+                line += r". \emph{Why} (" + texttt(mech.mechanism) + ", checked): " + escape(mech.sentence.rstrip("."))
             body.append(line + ".")
         for node in ill_defined:
             line = rf"\item \textbf{{Ill-defined:}} \hyperref[node:{_label(node.id)}]{{{_node_title(node)}}} "
@@ -1151,6 +1168,11 @@ def report_document(
             if node.unestablished:
                 line += "; not established below it: " + ", ".join(
                     _node_link(u, texttt(u), paper) for u in node.unestablished
+                )
+            chosen = readings_used(report).get(node.id)
+            if chosen:  # which of the alternative readings its chain uses
+                line += "; reading used: " + ", ".join(
+                    escape(label) + ": " + _node_link(pick, texttt(pick), paper) for label, pick in chosen.items()
                 )
             body.append(line + ".")
         body.append(r"\end{itemize}")

@@ -15,7 +15,7 @@ file) and are logarithmic where the axis was asked as ``:log``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +65,12 @@ def plot_map(
     axes: Sequence[str] | None = None,
     title: str | None = None,
     dpi: int = 150,
+    markers: Sequence[tuple[str, Mapping[str, float]]] = (),
 ) -> Path:
     """Draw ``rmap`` to ``path`` (png, svg or pdf) and return the path.
 
-    ``axes`` names the x and y parameters (default: the first two split axes).
+    ``axes`` names the x and y parameters (default: the first two split axes);
+    ``markers`` are labelled points (a model placed by ``regimes --model``).
     """
     import matplotlib
 
@@ -109,6 +111,11 @@ def plot_map(
             PatchCollection(rects, facecolor=colour, edgecolor="#00000022" if len(rects) < 4000 else colour,
                             linewidth=0.2, hatch="///" if key == "undetermined" else None)
         )
+    for label, point in markers:
+        if ax_x.name in point and ax_y.name in point:
+            x, y = point[ax_x.name], point[ax_y.name]
+            ax.plot([x], [y], marker="*", markersize=14, color="black", markeredgecolor="white", zorder=5)
+            ax.annotate(label, (x, y), textcoords="offset points", xytext=(7, 7), fontsize=8, zorder=5)
     xl = _extent(ax_x, float(ax_x.lo), float(ax_x.hi))
     yl = _extent(ax_y, float(ax_y.lo), float(ax_y.hi))
     ax.set_xlim(*xl)

@@ -6,6 +6,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from boundprop.mechanism import explanations
+from boundprop.report.data import other_readings, readings_used
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 STATUS_STYLE = {
@@ -58,6 +60,13 @@ def node_table(report: PaperReport, include_definitions: bool = False) -> Table:
 
 
 _CLAIMED = ("paper", "paper-summary")
+# provenance -> (subject of a refutation, what the refutation does and does not refute)
+_REFUTED_WHO = {
+    "paper": ("The paper's claim", ""),
+    "paper-summary": ("The summary's statement", "This refutes a paraphrase; the paper's own text was not checked."),
+    "reconstruction": ("The reconstruction", "This refutes our reconstruction, not the paper's text."),
+    "correction": ("The corrected variant", "This refutes a correction added by the encoding."),
+}
 
 
 def _is_correction(node: NodeReport) -> bool:
@@ -96,13 +105,23 @@ def findings(report: PaperReport) -> list[str]:
         + "."
     ]
     refuted = [n for n in nodes if n.status is Status.REFUTED]
+    why = explanations(report)
     for node in refuted:
-        who = "The paper's claim" if node.provenance in _CLAIMED else "The reconstruction step"
+        # say what was refuted: the paper's own text, the summary's paraphrase, or our reconstruction
+        who, what = _REFUTED_WHO.get(node.provenance, ("The statement", ""))
         where = f" ({node.method})" if node.method else ""
-        out.append(
-            f"{who} {_name(node)} is FALSE{where}: counterexample "
-            f"{format_counterexample(node.counterexample)}."
-        )
+        line = f"{who} {_name(node)} is FALSE{where}: counterexample {format_counterexample(node.counterexample)}."
+        if what:
+            line += f" {what}"
+        others = other_readings(report, node)
+        if others:
+            line += (" This refutes one reading of the statement; other readings: "
+                     + ", ".join(f"{o.id} ({o.status.value})" for o in others) + ".")
+        mech = why.get(node.id)
+        if mech is not None and mech.checked:
+            line += (f" Why ({mech.mechanism}, {mech.status.value}; the counterexample is an instance: "
+                     f"{mech.detail}): {mech.sentence}")
+        out.append(line)
     for node in (n for n in nodes if n.status is Status.ILL_DEFINED):
         detail = node.evidence.removeprefix("ill-defined: ")
         out.append(f"{_name(node)} is ILL-DEFINED ({node.method}), undefined at a point of its domain: {detail}.")
@@ -134,7 +153,7 @@ def findings(report: PaperReport) -> list[str]:
     claims_open = [n for n in nodes if n.provenance in _CLAIMED and n.status in (Status.TESTED, Status.UNKNOWN)]
     if claims_open:
         out.append(
-            "Claims of the paper neither proved nor refuted: "
+            "Claims of the paper or its summary neither proved nor refuted: "
             + "; ".join(f"{_name(n)} {n.status.value}" for n in claims_open)
             + "."
         )
@@ -147,6 +166,9 @@ def findings(report: PaperReport) -> list[str]:
             line += f"; its own proof steps: {node.proof_status.value}"
         if node.unestablished:
             line += f"; not established among its ancestors: {', '.join(node.unestablished)}"
+        chosen = readings_used(report).get(node.id)
+        if chosen:
+            line += "; readings on its chain: " + ", ".join(f"{label}: {pick}" for label, pick in chosen.items())
         out.append(line + ".")
     return out
 
