@@ -191,6 +191,22 @@ class _Refused(Exception):
     """A scope-independent refusal found while preparing a text (message without ``where``)."""
 
 
+# spellings from other languages whose meaning here is unambiguous
+_USUAL_SPELLINGS = {"ln": "log", "Exp": "exp", "Log": "log", "Sqrt": "sqrt", "ceil": "ceiling"}
+
+
+def _suggestion(name: str) -> str:
+    """``"; did you mean 'log'?"`` for a misspelt built-in, else ``""``.
+
+    >>> _suggestion("ln"), _suggestion("sqr"), _suggestion("zzz")
+    ("; did you mean 'log'?", "; did you mean 'sqrt'?", '')
+    """
+    import difflib
+
+    hit = _USUAL_SPELLINGS.get(name) or next(iter(difflib.get_close_matches(name, list(BY_NAME), n=1, cutoff=0.7)), "")
+    return f"; did you mean {hit!r}?" if hit else ""
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """A text tokenized, converted (``^`` to ``**``, ``=`` to ``==``) and parsed to a tree."""
@@ -576,7 +592,7 @@ class _Walker:
         if builtin is not None:
             return self.call_builtin(node, builtin)
         if not self.is_function(function):
-            raise self.refuse(node, f"a call of {name!r}", f"{name!r} is not a function")
+            raise self.refuse(node, f"a call of {name!r}", f"{name!r} is not a function{_suggestion(name)}")
         start = len(self.guards)
         args = [self.value(arg) for arg in node.args]
         result = function(*args)
