@@ -251,8 +251,13 @@ class PaperCheck:
             return NodeResult.of(self.report.nodes[name], self.paper)
         hits = [n for n in self.report.nodes.values() if n.label == name]
         if len(hits) != 1:
-            known = ", ".join(n for n in self.report.nodes if not n.startswith("def:"))
-            raise InputError(f"{self.paper.id} has {'no' if not hits else 'several'} node {name!r} (ids: {known})")
+            from boundprop.suggest import did_you_mean
+
+            ids = [n for n in self.report.nodes if not n.startswith("def:")]
+            hint = did_you_mean(name, ids + [n.label for n in self.report.nodes.values()]) if not hits else ""
+            raise InputError(
+                f"{self.paper.id} has {'no' if not hits else 'several'} node {name!r}{hint} (ids: {', '.join(ids)})"
+            )
         return NodeResult.of(hits[0], self.paper)
 
     @property

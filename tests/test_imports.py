@@ -29,6 +29,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "boundprop"
 # layer of each top-level module or subpackage (lower imports nothing higher)
 LAYERS: dict[str, int] = {
     "errors": 0,
+    "suggest": 0,  # "did you mean" for misspelt names (pure text)
     "verdict": 1,
     "expr": 2,
     "matrix": 2,  # matrix built-ins: part of the expression vocabulary (the registry in expr/)

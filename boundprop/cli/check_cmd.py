@@ -11,8 +11,7 @@ from rich.progress import Progress, TaskID
 
 from boundprop import cache
 from boundprop.check import PaperReport, check_paper
-from boundprop.cli import positive_seconds
-from boundprop.errors import InputError
+from boundprop.cli import positive_effort, positive_seconds
 from boundprop.loader import bundled_papers, load_paper
 from boundprop.report.data import paper_json
 from boundprop.report.text import node_table, summary
@@ -50,17 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not store the result for graph, report and table to reuse (see boundprop/cache.py)")
-
-
-def positive_effort(value: float) -> float:
-    """An effort factor from the command line: finite, positive and at most 1000.
-
-    >>> positive_effort(2)
-    2
-    """
-    if not 0 < value <= 1000:  # also refuses NaN
-        raise InputError(f"must be a positive factor (at most 1000), not {value}", "--effort")
-    return value
 
 
 def run(args: argparse.Namespace, console: Console) -> int:

@@ -52,6 +52,7 @@ from sympy.core.function import AppliedUndef
 from boundprop.errors import BoundpropError, ExpressionError
 from boundprop.expr.builtins import BUILTINS, BY_NAME, Builtin, division_domain, power_domain
 from boundprop.expr.guards import Guard, Guarded, add_guard
+from boundprop.suggest import did_you_mean
 
 # Limits that keep sympy and the backends from hanging on absurd input:
 # a constant exponent (x**(10**100), 2**2**2**20) and the decimal exponent
@@ -201,10 +202,7 @@ def _suggestion(name: str) -> str:
     >>> _suggestion("ln"), _suggestion("sqr"), _suggestion("zzz")
     ("; did you mean 'log'?", "; did you mean 'sqrt'?", '')
     """
-    import difflib
-
-    hit = _USUAL_SPELLINGS.get(name) or next(iter(difflib.get_close_matches(name, list(BY_NAME), n=1, cutoff=0.7)), "")
-    return f"; did you mean {hit!r}?" if hit else ""
+    return did_you_mean(name, BY_NAME, _USUAL_SPELLINGS)
 
 
 @dataclass(frozen=True, slots=True)
