@@ -47,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print each node's evidence (and counterexample) under the table")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not store the result for graph, report and table to reuse (see boundprop/cache.py)")
 
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     else:
         out = Console(width=max(140, Console().width))
         for report in reports:
-            out.print(node_table(report, include_definitions=args.definitions))
+            out.print(node_table(report, include_definitions=args.definitions, verbose=args.verbose))
             out.print(summary(report))
     if args.strict:
         statuses = {n.status for r in reports for n in r.nodes.values()}

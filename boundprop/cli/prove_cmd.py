@@ -256,6 +256,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if args.timeout != args.timeout or args.timeout <= 0:
         raise InputError(f"--timeout must be a positive number of seconds, not {args.timeout}")
     from boundprop.backends import portfolio
+    from boundprop.report.text import plain_evidence
     from boundprop.statement import Budget
     from boundprop.verdict import Status
 
@@ -274,7 +275,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write("\n")
         return 0
     label = result.status.value.upper()
-    print(f"{label} by {result.method} in {result.seconds:.2f} s: {result.evidence}")
+    print(f"{label} by {result.method} in {result.seconds:.2f} s: {plain_evidence(result.method, result.evidence)}")
     if result.status.is_finding and result.counterexample is not None:
         kind = "witness (undefined there)" if result.status is Status.ILL_DEFINED else "counterexample"
         values = ", ".join(f"{k} = {_value_text(v)}" for k, v in result.counterexample.items())
