@@ -80,3 +80,56 @@ def test_a_goal_without_hypotheses_is_not_called_a_hypothesis() -> None:
     assert true_goal.status is Status.PROVED and true_goal.evidence == "the goal is literally true"
     assumed = _decide_with_shortcuts(build_statement("x <= y", ["x <= y"], ["x=0:2", "y=0:2"]), Budget(), never)
     assert assumed.evidence == "every goal is literally a hypothesis"
+
+
+def _report(paper_body: str, lemma_file: object, decide: object) -> object:
+    from boundprop.check import check_paper
+    from boundprop.loader import load_paper
+
+    return check_paper(load_paper(lemma_file(paper_body)), decide=decide)  # type: ignore[operator]
+
+
+_ONE = """
+[[node]]
+id = "A"
+label = "Lemma A"
+provenance = "paper"
+text = "t"
+conclusion = "x <= 2"
+"""
+
+
+def test_the_tally_says_one_statement_and_nothing_for_an_empty_paper(lemma_file: object) -> None:
+    from boundprop.report.text import findings
+    from boundprop.verdict import CheckResult, Status
+
+    report = _report(_ONE, lemma_file, lambda s, b: CheckResult(Status.PROVED, "scripted", "proved"))
+    first = findings(report)[0]  # type: ignore[arg-type]
+    assert first.startswith("1 statement checked in ") and first.endswith(": 1 proved.")
+    empty = _report("", lemma_file, lambda s, b: CheckResult(Status.PROVED, "scripted", "proved"))
+    line = findings(empty)[0]  # type: ignore[arg-type]
+    assert line.startswith("0 statements checked in ") and not line.endswith(": .") and line.endswith(" s.")
+
+
+def test_the_check_table_is_one_line_per_node_and_verbose_adds_the_evidence(lemma_file: object) -> None:
+    import io
+
+    from rich.console import Console
+
+    from boundprop.report.text import node_table
+    from boundprop.verdict import CheckResult, Status
+
+    long = "z3: " + "a very long piece of evidence " * 12
+    report = _report(_ONE, lemma_file, lambda s, b: CheckResult(Status.PROVED, "z3", long))
+
+    def shown(verbose: bool) -> str:
+        console = Console(file=io.StringIO(), width=100, color_system=None)
+        console.print(node_table(report, verbose=verbose))  # type: ignore[arg-type]
+        return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    compact = shown(False)
+    rows = [line for line in compact.splitlines() if line.startswith("A ")]
+    assert len(rows) == 1 and "proved" in rows[0] and "long piece" not in compact
+    verbose = shown(True)
+    assert "A: a very long piece of evidence" in verbose  # the method's name is not repeated
+    assert "z3: a very" not in verbose
