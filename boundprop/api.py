@@ -644,7 +644,8 @@ def table(
     needed.discard(str(model.index))
     missing = sorted(needed - set(fixed))
     if missing:
-        raise InputError(f"{node.id}: give fix={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
+        # the command line's --fix and this function's fix= say the same
+        raise InputError(f"{node.id}: give a value for {', '.join(missing)} (--fix NAME=VALUE, or fix={{NAME: VALUE}})")
     fixed = {k: v for k, v in fixed.items() if k in needed}
     rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, chosen_layers)
     note = ""

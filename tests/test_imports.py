@@ -55,7 +55,7 @@ LAYERS: dict[str, int] = {
     "cache": 13,  # stores and reloads check reports as JSON (beside the renderers it uses)
     "cli": 14,
     "__main__": 14,
-    "api": 15,  # the public Python API (boundprop.load, check_paper, prove, ...): on top of everything
+    "api": 14,  # the public Python API (boundprop.load, check, prove, ...): beside the CLI, which calls it
     "__init__": 15,  # the curated public API may re-export from any layer
 }
 
