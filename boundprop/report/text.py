@@ -69,6 +69,9 @@ def _detail(node: NodeReport) -> str:
     return detail
 
 
+LABEL_WIDTH = 40  # longer labels end in "…" (the summary and --verbose give them in full)
+
+
 def node_table(report: PaperReport, include_definitions: bool = False, verbose: bool = False) -> RenderableType:
     """One line per node: id, label, provenance, status, fully checked, method, seconds.
 
@@ -78,21 +81,28 @@ def node_table(report: PaperReport, include_definitions: bool = False, verbose: 
     finding with its counterexample either way.
     """
     table = Table(title=f"{report.paper.id}: {report.paper.title}", show_lines=False, expand=False,
-                  show_edge=False, box=SIMPLE_HEAD, pad_edge=False)
-    for column in ("node", "label", "prov.", "status", "full", "method", "s"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis", justify="right" if column == "s" else "left")
+                  show_edge=False, box=SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     shown = [n for n in report.nodes.values() if include_definitions or n.kind != "definition"]
-    for node in shown:
-        label = f"{node.label} ({node.variant})" if node.variant else node.label
-        table.add_row(
+    rows = [
+        (
             node.id,
-            label,
+            f"{node.label} ({node.variant})" if node.variant else node.label,
             node.provenance,
-            Text(node.status.value, style=STATUS_STYLE[node.status]),
+            node.status.value,
             "yes" if node.fully_checked else "no",
             node.method,
             f"{node.seconds:.2f}",
         )
+        for node in shown
+    ]
+    for i, column in enumerate(("node", "label", "prov.", "status", "full", "method", "s")):
+        # only the label may be shortened on a narrow terminal: ids are what one types next
+        width = max([len(column), *(len(row[i]) for row in rows)])
+        table.add_column(column, no_wrap=True, overflow="ellipsis", justify="right" if column == "s" else "left",
+                         min_width=None if column == "label" else width,
+                         max_width=LABEL_WIDTH if column == "label" else None)
+    for node, row in zip(shown, rows, strict=True):
+        table.add_row(*row[:3], Text(row[3], style=STATUS_STYLE[node.status]), *row[4:])
     if not verbose:
         return table
     lines: list[RenderableType] = [table, Text("evidence:", style="bold")]
