@@ -32,7 +32,8 @@ COMMANDS = {
 def _once(tree: Path, argv: list[str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "boundprop", *argv], env=env, capture_output=True, check=True)
+    # cwd too: `python -m` puts the working directory first on sys.path
+    subprocess.run([sys.executable, "-m", "boundprop", *argv], env=env, cwd=tree, capture_output=True, check=True)
     return time.perf_counter() - start
 
 
