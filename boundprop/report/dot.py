@@ -51,6 +51,7 @@ def _quote(text: str) -> str:
 
 RANK_WIDTH = 5  # nodes per row (a page is about five boxes wide)
 LEGEND_WIDTH = 4
+LEGEND_KEYS = len(Status) + 6  # the statuses, three shapes, two borders and the border/fill note
 SHAPE = {"definition": "ellipse", "theorem": "octagon"}  # anything else: box
 
 
@@ -154,6 +155,7 @@ def _legend() -> list[str]:
                                                 "color": BORDER[Status.REFUTED], "penwidth": "3"}),
         ("border: the statement alone;\nfill: with its proof", {**plain, "shape": "plaintext"}),
     ]
+    assert len(items) == LEGEND_KEYS
     names = []
     for i, (text, attrs) in enumerate(items):
         name = f"legend {i}"
@@ -193,7 +195,9 @@ def to_dot(report: PaperReport, include_definitions: bool = True) -> str:
     lines += rows
     lines += _legend()
     if shown:  # the legend under the graph, not beside it (the page is taller than wide)
-        lines.append(f"  {_quote('legend 0')} -> {_quote(_first_row_head(shown, edges))} [style=invis];")
+        # from the legend's top row (its last key), so the whole legend is lower than the graph
+        top, head = _quote(f"legend {LEGEND_KEYS - 1}"), _quote(_first_row_head(shown, edges))
+        lines.append(f"  {top} -> {head} [style=invis];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
