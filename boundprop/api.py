@@ -1,4 +1,4 @@
-"""The public Python API (re-exported by ``import boundprop``; see docs/python-api.md).
+"""The public Python API (re-exported by ``import boundprop``; see docs/api.md).
 
 Every function returns frozen values: the same result objects the command
 line renders (:class:`~boundprop.regimes.RegimeMap`,
@@ -30,17 +30,26 @@ from boundprop.verdict import NodeReport, PaperReport, Status
 __all__ = [
     "NodeResult",
     "PaperCheck",
+    "RegimeResult",
+    "ReportFile",
     "StepResult",
+    "TableResult",
     "Verdict",
+    "WitnessResult",
+    "check",
+    "load",
+    "prove",
+    "regimes",
+    "report",
+    "table",
+    "witness",
+    # older names, kept because they cost nothing: the methods of the results do the same
     "check_paper",
     "latex_report",
-    "load",
-    "plot_regimes",
-    "prove",
     "map_regimes",
+    "plot_regimes",
     "regimes_latex",
     "render_table",
-    "table",
 ]
 
 Number = int | str | Fraction
@@ -153,9 +162,10 @@ class NodeResult:
     steps: tuple[StepResult, ...]
     premises: str | None  # "satisfiable", "unsatisfiable", "undetermined" or None (no hypotheses)
     report: NodeReport = field(repr=False, compare=False)
+    paper: Paper | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def of(cls, node: NodeReport) -> NodeResult:
+    def of(cls, node: NodeReport, paper: Paper | None = None) -> NodeResult:
         return cls(
             id=node.id,
             label=node.label,
@@ -181,6 +191,7 @@ class NodeResult:
             ),
             premises=node.premises.label if node.premises is not None else None,
             report=node,
+            paper=paper,
         )
 
     @property
@@ -194,6 +205,20 @@ class NodeResult:
 
         return node_json(self.report)
 
+    def latex(self) -> str:
+        """The statement typeset as the LaTeX report prints it (text with ``$...$``)."""
+        spec = self.paper.nodes.get(self.id) if self.paper is not None else None
+        if spec is None:
+            return self.text
+        from boundprop.report.latex import Typesetter
+
+        return str(Typesetter(self.paper).node(spec).sentence())  # type: ignore[arg-type]
+
+    def _repr_latex_(self) -> str:
+        from boundprop.report.latex import escape
+
+        return f"\\textbf{{{escape(self.label)}}} ({self.status.value}): {self.latex()}"
+
 
 @dataclass(frozen=True, slots=True)
 class PaperCheck:
@@ -201,7 +226,7 @@ class PaperCheck:
 
     ``report`` is the :class:`~boundprop.verdict.PaperReport` the command
     line renders; ``from_cache`` says whether it was reused from the results
-    cache (see :func:`check_paper`).
+    cache (see :func:`check`).
     """
 
     report: PaperReport = field(repr=False)
@@ -218,17 +243,22 @@ class PaperCheck:
     @property
     def nodes(self) -> dict[str, NodeResult]:
         """Every node (definitions included) by id, in check order."""
-        return {nid: NodeResult.of(n) for nid, n in self.report.nodes.items()}
+        return {nid: NodeResult.of(n, self.paper) for nid, n in self.report.nodes.items()}
 
     def node(self, name: str) -> NodeResult:
         """A node by id or by label (``"Lemma 2"``)."""
         if name in self.report.nodes:
-            return NodeResult.of(self.report.nodes[name])
+            return NodeResult.of(self.report.nodes[name], self.paper)
         hits = [n for n in self.report.nodes.values() if n.label == name]
         if len(hits) != 1:
-            known = ", ".join(n for n in self.report.nodes if not n.startswith("def:"))
-            raise InputError(f"{self.paper.id} has {'no' if not hits else 'several'} node {name!r} (ids: {known})")
-        return NodeResult.of(hits[0])
+            from boundprop.suggest import did_you_mean
+
+            ids = [n for n in self.report.nodes if not n.startswith("def:")]
+            hint = did_you_mean(name, ids + [n.label for n in self.report.nodes.values()]) if not hits else ""
+            raise InputError(
+                f"{self.paper.id} has {'no' if not hits else 'several'} node {name!r}{hint} (ids: {', '.join(ids)})"
+            )
+        return NodeResult.of(hits[0], self.paper)
 
     @property
     def statuses(self) -> dict[str, Status]:
@@ -256,10 +286,7 @@ class PaperCheck:
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame, one row per statement (needs pandas, an optional extra)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise InputError("to_dataframe() needs pandas: pip install pandas") from None
+        pd = _pandas()
         rows = [
             {
                 "id": n.id, "label": n.label, "variant": n.variant, "status": n.status.value,
@@ -280,6 +307,13 @@ class PaperCheck:
         console = Console(file=io.StringIO(), width=120, color_system=None)
         console.print(summary(self.report))
         return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    def latex(self) -> str:
+        """The LaTeX source of the verification report (statements, statuses,
+        evidence; without the DAG figure, maps and tables that :func:`report` adds)."""
+        from boundprop.report.latex import report_document
+
+        return report_document(self.report).tex
 
     def dot(self, include_definitions: bool = True) -> str:
         """The dependency graph in graphviz's DOT language (as ``boundprop graph``)."""
@@ -306,7 +340,7 @@ class PaperCheck:
         return f"<table><caption>{title}</caption>{head}{''.join(rows)}</table>"
 
 
-def check_paper(
+def check(
     target: str | Path | Paper,
     *,
     budget: Budget | None = None,
@@ -335,28 +369,19 @@ def check_paper(
         :class:`Paper` object is always checked afresh (it may differ from
         its files).
 
-    >>> result = check_paper("example", cache=False)
+    >>> result = check("example", cache=False)
     >>> result.node("Lemma 2").status, sorted(result.node("E2").counterexample)
     (<Status.REFUTED: 'refuted'>, ['x'])
     """
     chosen = _budget(budget, effort, timeout)
     if isinstance(target, Paper):
-        from boundprop.check import check_paper
+        from boundprop.check import check_paper as check_now
 
-        return PaperCheck(check_paper(target, chosen, progress=progress), from_cache=False)
+        return PaperCheck(check_now(target, chosen, progress=progress), from_cache=False)
     from boundprop import cache as results_cache
 
     report, hit = results_cache.check(target, chosen, progress=progress, read=cache, write=cache)
     return PaperCheck(report, from_cache=hit)
-
-
-def latex_report(result: PaperCheck) -> str:
-    """The LaTeX source of the verification report of a checked paper
-    (statements, statuses, evidence; without the DAG figure, maps and tables
-    that ``boundprop report`` adds)."""
-    from boundprop.report.latex import report_document
-
-    return report_document(result.report).tex
 
 
 # ---------------------------------------------------------------------------
@@ -428,7 +453,7 @@ def prove(
         without a range ranges over all reals. ``variables={"x": (lo, hi)}``
         does the same for names that clash with this function's keywords.
     budget, effort, timeout, seed
-        The limits, as for :func:`check_paper`; ``seed`` is the falsifier's.
+        The limits, as for :func:`check`; ``seed`` is the falsifier's.
 
     >>> prove("exp(x) >= 1 + x", x=(-1, 1)).status
     <Status.PROVED: 'proved'>
@@ -515,7 +540,7 @@ def _paper_of(theorem: str, paper: str | Path | Paper | None) -> Paper:
     return resolve_paper(theorem, None if paper is None else str(paper))
 
 
-def map_regimes(
+def regimes(
     theorem: str,
     *,
     paper: str | Path | Paper | None = None,
@@ -526,7 +551,7 @@ def map_regimes(
     depth: int = 12,
     backend: str = "batch",
     progress: Callable[[int, int, int], None] | None = None,
-) -> Any:
+) -> RegimeResult:
     """Pave a theorem's parameter box into rigorously classed cells, as ``boundprop regimes``.
 
     ``params`` maps each free axis to ``(lo, hi)`` or ``(lo, hi, "log")``
@@ -539,7 +564,7 @@ def map_regimes(
     volume fraction of each class, ``.cells`` the cells with exact boxes,
     ``.to_json()`` the JSON of ``regimes --json``.
 
-    >>> rmap = map_regimes("R1", depth=2)  # the annotation file's default map
+    >>> rmap = regimes("R1", depth=2)  # the annotation file's default map
     >>> sorted(rmap.fractions())
     ['informative', 'premises-fail', 'undetermined', 'vacuous']
     """
@@ -561,22 +586,7 @@ def map_regimes(
     if not 0 <= depth <= 40:
         raise InputError("depth must be between 0 and 40")
     problem = build_problem(chosen_paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
-    return pave(problem, depth=depth, backend=backend, progress=progress)
-
-
-def regimes_latex(rmap: Any, figure: str | None = None) -> str:
-    """The booktabs table of a regime map's classes (``regimes --format latex``)."""
-    from boundprop.report.latex import regime_summary_latex
-
-    return regime_summary_latex(rmap, None, figure=figure)
-
-
-def plot_regimes(rmap: Any, path: str | Path) -> Path:
-    """Draw a regime map to ``path`` (.png, .svg or .pdf), as ``regimes --plot``."""
-    from boundprop.report.plot import plot_map
-
-    plot_map(rmap, path)
-    return Path(path)
+    return RegimeResult(pave(problem, depth=depth, backend=backend, progress=progress))
 
 
 def table(
@@ -588,7 +598,7 @@ def table(
     digits: int = 6,
     recurrence: bool = True,
     cache: bool = True,
-) -> Any:
+) -> TableResult:
     """The per-layer quantities of a theorem as certified enclosures, as ``boundprop table``.
 
     ``layers`` is a ``range``, a pair ``(a, b)`` (inclusive) or ``"a:b"``;
@@ -634,7 +644,8 @@ def table(
     needed.discard(str(model.index))
     missing = sorted(needed - set(fixed))
     if missing:
-        raise InputError(f"{node.id}: give fix={{{', '.join(repr(m) + ': ...' for m in missing)}}}")
+        # the command line's --fix and this function's fix= say the same
+        raise InputError(f"{node.id}: give a value for {', '.join(missing)} (--fix NAME=VALUE, or fix={{NAME: VALUE}})")
     fixed = {k: v for k, v in fixed.items() if k in needed}
     rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, chosen_layers)
     note = ""
@@ -643,17 +654,346 @@ def table(
             chosen_paper.source, node.id, lambda: check_recurrence(model), read=cache
         )
         note = f"{result.status.value} ({result.evidence})"
-    return BoundTable(chosen_paper.id, node.id, node.label, fixed, tuple(rows), digits, recurrence=note)
+    bound_table = BoundTable(chosen_paper.id, node.id, node.label, fixed, tuple(rows), digits, recurrence=note)
+    return TableResult(bound_table, chosen_paper)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError:
+        raise InputError("to_dataframe() needs pandas: pip install 'boundprop[notebook]' (or: pip install pandas)") \
+            from None
+    return pd
+
+
+def _png(draw: Callable[[Path], Any]) -> bytes:
+    """What ``draw(path)`` writes to a temporary .png, as bytes (for Jupyter's ``_repr_png_``)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "figure.png"
+        draw(path)
+        return path.read_bytes()
+
+
+def _html_rows(head: Sequence[str], rows: Iterable[Sequence[tuple[str, str | None]]], caption: str) -> str:
+    """An HTML table; each cell is ``(text, background colour or None)``."""
+    cells = "".join(
+        "<tr>" + "".join(
+            f'<td style="background:{colour}">{html.escape(text)}</td>' if colour else f"<td>{html.escape(text)}</td>"
+            for text, colour in row
+        ) + "</tr>"
+        for row in rows
+    )
+    header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+    return f"<table><caption>{html.escape(caption)}</caption>{header}{cells}</table>"
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeResult:
+    """A regime map (:func:`regimes`): ``map`` is the
+    :class:`~boundprop.regimes.RegimeMap` that ``boundprop regimes`` renders.
+
+    ``fractions()`` gives the volume fraction of each class, ``cells`` the
+    cells with exact boxes, ``to_json()`` the JSON of ``regimes --json``,
+    ``to_dataframe()`` one row per cell, ``figure()`` a matplotlib figure
+    (two free parameters), ``save(path)`` the picture, ``latex()`` the
+    booktabs table; Jupyter shows the fractions and the picture.
+    """
+
+    map: Any  # a boundprop.regimes.RegimeMap (typed loosely: importing it loads sympy)
+
+    @property
+    def theorem(self) -> str:
+        return str(self.map.problem.theorem)
+
+    @property
+    def cells(self) -> tuple[Any, ...]:
+        return tuple(self.map.cells)
+
+    def fractions(self) -> dict[str, float]:
+        """Volume fraction of each class (informative, vacuous, premises-fail, undetermined)."""
+        return dict(self.map.fractions())
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``boundprop regimes --json``."""
+        return dict(self.map.to_json())
+
+    def to_dataframe(self) -> Any:
+        """One row per cell: each axis's exact ends as ``NAME_lo``/``NAME_hi`` strings, its class, its baselines."""
+        pd = _pandas()
+        names = [a.name for a in self.map.problem.axes]
+        rows = []
+        for cell in self.map.cells:
+            row: dict[str, Any] = {}
+            for name, (lo, hi) in zip(names, cell.box, strict=True):
+                row[f"{name}_lo"], row[f"{name}_hi"] = str(lo), str(hi)
+            row["class"] = cell.klass.value
+            row["baselines"] = ", ".join(cell.baselines)
+            row["volume"] = self.map.volume(cell)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def figure(self, axes: Sequence[str] | None = None, title: str | None = None) -> Any:
+        """The map as a matplotlib ``Figure`` (as ``regimes --plot`` draws it)."""
+        from boundprop.report.plot import map_figure
+
+        return map_figure(self.map, axes=axes, title=title)
+
+    def save(self, path: str | Path) -> Path:
+        """Draw the map to ``path`` (.png, .svg or .pdf), as ``regimes --plot``."""
+        from boundprop.report.plot import plot_map
+
+        return plot_map(self.map, path)
+
+    def latex(self, figure: str | None = None) -> str:
+        """The booktabs table of the map's classes (``regimes --format latex``)."""
+        from boundprop.report.latex import regime_summary_latex
+
+        return regime_summary_latex(self.map, None, figure=figure)
+
+    def _repr_html_(self) -> str:
+        from boundprop.report.plot import CLASS_COLOURS
+
+        rows = [((name, CLASS_COLOURS.get(name)), (f"{value:.4f}", None)) for name, value in self.fractions().items()]
+        caption = f"{self.theorem}: {len(self.map.cells)} cells, depth {self.map.depth}"
+        return _html_rows(("class", "volume fraction"), rows, caption)
+
+    def _repr_png_(self) -> bytes | None:
+        free = [a for a in self.map.problem.axes if a.split and a.lo != a.hi]
+        return _png(self.save) if len(free) == 2 else None
+
+
+@dataclass(frozen=True, slots=True)
+class TableResult:
+    """Certified per-layer enclosures (:func:`table`): ``table`` is the
+    :class:`~boundprop.report.table.BoundTable` that ``boundprop table`` renders.
+
+    ``render(format)`` writes it as text, markdown, csv, json or latex;
+    ``to_json()``, ``to_dataframe()`` (decimal strings, lower ends rounded
+    down and upper ends up), and an HTML view in Jupyter.
+    """
+
+    table: Any  # a boundprop.report.table.BoundTable
+    paper: Paper | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def rows(self) -> tuple[Any, ...]:
+        return tuple(self.table.rows)
+
+    def render(self, format: str = "text") -> str:
+        """``text``, ``markdown``, ``csv``, ``json`` or ``latex`` (a booktabs fragment)."""
+        if format == "latex":
+            from boundprop.report.latex import bound_table_latex
+
+            return bound_table_latex(self.table, self.paper)
+        from boundprop.report.table import render
+
+        return render(self.table, format)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``boundprop table --format json``."""
+        from boundprop.report.table import table_json
+
+        return table_json(self.table)
+
+    def to_dataframe(self) -> Any:
+        """One row per layer, ``KEY_lo``/``KEY_hi`` columns of outward-rounded decimal strings."""
+        pd = _pandas()
+        rows = []
+        for item in self.to_json()["rows"]:
+            row: dict[str, Any] = {"layer": item["layer"]}
+            for key, ends in item.items():
+                if key != "layer":
+                    row[f"{key}_lo"], row[f"{key}_hi"] = ends["lo"], ends["hi"]
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("layer")
+
+    def _repr_html_(self) -> str:
+        data = self.to_json()
+        keys = [c.key for c in self.table.columns]
+        head = ["layer", *(c.title for c in self.table.columns)]
+        rows = [
+            [(str(r["layer"]), None)] + [
+                (r[k]["lo"] if r[k]["lo"] == r[k]["hi"] else f"[{r[k]['lo']}, {r[k]['hi']}]", None) for k in keys
+            ]
+            for r in data["rows"]
+        ]
+        fixed = ", ".join(f"{k} = {v}" for k, v in data["fixed"].items())
+        return _html_rows(head, rows, f"{data['label']} at {fixed}")
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessResult:
+    """Simulated networks measured against a bound (:func:`witness`): ``report``
+    is the :class:`~boundprop.witness.measure.WitnessReport` that ``boundprop
+    witness`` renders. ``soundness_failures`` lists the configurations that
+    exceed a bound the engine calls proved (a bug if ever non-empty)."""
+
+    report: Any  # a boundprop.witness.measure.WitnessReport
+
+    @property
+    def configurations(self) -> tuple[Any, ...]:
+        return tuple(self.report.configurations)
+
+    @property
+    def soundness_failures(self) -> tuple[Any, ...]:
+        return tuple(self.report.soundness_failures)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``boundprop witness --json``."""
+        return dict(self.report.to_json())
+
+    def to_dataframe(self) -> Any:
+        """One row per configuration: its parameters, measured, bound, ratio, exceeded."""
+        pd = _pandas()
+        return pd.DataFrame([
+            {**c.params, "measured": c.measured, "bound": c.bound, "ratio": c.ratio, "exceeded": c.exceeded}
+            for c in self.report.configurations
+        ])
+
+    def save(self, path: str | Path) -> Path:
+        """The log-log plot of ``witness --plot``."""
+        from boundprop.witness.plot import plot_witness
+
+        return plot_witness(self.report, path)
+
+    def _repr_html_(self) -> str:
+        confs = self.report.configurations
+        names = list(confs[0].params) if confs else []
+        rows = [
+            [(f"{c.params[n]:g}", None) for n in names]
+            + [(f"{c.measured:.4e}", None), (f"{c.bound:.4e}", None),
+               (f"{c.ratio:.4g}", _COLOURS[Status.REFUTED] if c.exceeded else None)]
+            for c in confs
+        ]
+        return _html_rows([*names, "measured", "bound", "ratio"], rows,
+                          f"witness {self.report.theorem} ({self.report.spec.norm.value})")
+
+
+def witness(
+    theorem: str,
+    *,
+    params: Mapping[str, Sequence[float]] | None = None,
+    samples: int = 300,
+    seed: int = 0,
+    adversarial: bool = False,
+    generations: int = 60,
+    norm: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> WitnessResult:
+    """Measure simulated attention networks against a bound (R1, R2 or
+    ``"Theorem 5.3"`` of Alman & Song 2025), as ``boundprop witness``.
+
+    ``params`` maps parameter names (eta, L, H, n, d, k, beta, phi0, qk_eta)
+    to the values of a grid (floats are fine here: this is a float64
+    simulation, not a proof); missing names take the command's defaults.
+    The draws are seeded, so the same call gives the same numbers.
+
+    >>> w = witness("R1", params={"eta": [0.1], "L": [2]}, samples=12)
+    >>> len(w.configurations), w.soundness_failures
+    (1, ())
+    """
+    import numpy as np
+
+    from boundprop.witness.measure import run_witness
+    from boundprop.witness.networks import Norm
+
+    if samples < 1:
+        raise InputError(f"samples must be at least 1, not {samples}")
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow shows as inf, as in the command
+        result = run_witness(
+            theorem, {k: list(v) for k, v in (params or {}).items()}, samples=samples, seed=seed,
+            adversarial=adversarial, norm_override=Norm.parse(norm) if norm else None,
+            adversarial_options={"generations": generations}, progress=progress,
+        )
+    return WitnessResult(result)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    """A written report (:func:`report`): the file, the figures written beside it, and the notes."""
+
+    path: Path
+    files: tuple[Path, ...]
+    log: str  # what ``boundprop report`` would have printed (wrote ..., notes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "files": [str(f) for f in self.files], "log": self.log}
+
+    def _repr_html_(self) -> str:
+        return f"<p>wrote <code>{html.escape(str(self.path))}</code></p><pre>{html.escape(self.log)}</pre>"
+
+
+def report(
+    target: str | Path,
+    out: str | Path,
+    *,
+    depth: int = 10,
+    layers: str = "0:8",
+    digits: int = 4,
+    maps: bool = True,
+    tables: bool = True,
+    timings: bool = True,
+    effort: float = 1.0,
+    cache: bool = True,
+    engine: str | None = None,
+) -> ReportFile:
+    """Write the whole verification report of a paper, as ``boundprop report``:
+    ``out`` ending in ``.html`` (one self-contained page), ``.tex`` (the
+    source, figures beside it) or ``.pdf`` (compiled). The check comes from
+    the results cache when the files are unchanged."""
+    import argparse
+
+    from rich.console import Console
+
+    from boundprop.cli import report_cmd
+
+    parser = argparse.ArgumentParser(prog="boundprop report", add_help=False)
+    report_cmd.add_arguments(parser)
+    argv = [str(target), "--out", str(out), "--depth", str(depth), "--layers", layers, "--digits", str(digits),
+            "--effort", str(effort)]
+    argv += [flag for flag, on in (("--no-maps", not maps), ("--no-tables", not tables),
+                                   ("--no-timings", not timings), ("--no-cache", not cache)) if on]
+    if engine is not None:
+        argv += ["--engine", engine]
+    args = parser.parse_args(argv)
+    log = io.StringIO()
+    target_path = Path(out)
+
+    def stamps() -> dict[Path, int]:
+        folder = target_path.parent
+        return {p: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+
+    before = stamps()
+    report_cmd.run(args, Console(file=log, width=120, color_system=None))
+    # the figures are the files this run created or rewrote beside the report
+    written = tuple(sorted(p for p, t in stamps().items() if before.get(p) != t and p != target_path))
+    return ReportFile(target_path, written, log.getvalue())
 
 
 def render_table(bound_table: Any, format: str = "text", paper: Paper | None = None) -> str:
-    """A :class:`~boundprop.report.table.BoundTable` as ``text``, ``markdown``,
-    ``csv``, ``json`` or ``latex`` (a booktabs fragment; ``paper`` typesets
-    its symbols)."""
-    if format == "latex":
-        from boundprop.report.latex import bound_table_latex
+    """Older name of :meth:`TableResult.render` (also accepts a bare ``BoundTable``)."""
+    if isinstance(bound_table, TableResult):
+        return bound_table.render(format)
+    return TableResult(bound_table, paper).render(format)
 
-        return bound_table_latex(bound_table, paper)
-    from boundprop.report.table import render
 
-    return render(bound_table, format)
+def regimes_latex(rmap: Any, figure: str | None = None) -> str:
+    """Older name of :meth:`RegimeResult.latex`."""
+    return (rmap if isinstance(rmap, RegimeResult) else RegimeResult(rmap)).latex(figure)
+
+
+def plot_regimes(rmap: Any, path: str | Path) -> Path:
+    """Older name of :meth:`RegimeResult.save`."""
+    return (rmap if isinstance(rmap, RegimeResult) else RegimeResult(rmap)).save(path)
+
+
+check_paper = check
+map_regimes = regimes
+
+
+def latex_report(result: PaperCheck) -> str:
+    """Older name of :meth:`PaperCheck.latex`."""
+    return result.latex()

@@ -287,7 +287,10 @@ def load_report(target: str | Path, budget: Budget | None, directory: Path | Non
     data = _read(entry_key, directory)
     if data is None:
         return None
-    paper = load_paper(target)
+    # These bytes validated under this engine when the entry was stored (the
+    # key covers both), so validating again could only repeat that: skip it,
+    # it is most of the time of `graph` after `check`.
+    paper = load_paper(target, validate=False)
     if key(target, budget) != entry_key:  # edited while loading
         return None
     try:
@@ -310,13 +313,13 @@ def check(
     Returns the report and whether it came from the cache. ``read=False``
     always runs the check (``--no-cache``); ``write=False`` does not store it.
     """
-    from boundprop.check import check_paper
-
     budget = budget or Budget()
     if read:
         cached = load_report(target, budget, directory)
         if cached is not None:
             return cached, True
+    from boundprop.check import check_paper  # after the hit: a hit needs no checker
+
     before = key(target, budget)
     paper = load_paper(target)
     report = check_paper(paper, budget, progress=progress)

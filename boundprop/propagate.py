@@ -255,8 +255,11 @@ def find_node(paper: Paper, name: str) -> Node:
     by_label = [n for n in paper.nodes.values() if n.label == name]
     if len(by_label) == 1:
         return by_label[0]
+    from boundprop.suggest import did_you_mean
+
     known = ", ".join(repr(n) for n in paper.nodes)
-    raise InputError(f"no node {name!r} in {paper.id} (nodes: {known})")
+    hint = did_you_mean(name, [*paper.nodes, *(n.label for n in paper.nodes.values())])
+    raise InputError(f"no node {name!r} in {paper.id}{hint} (nodes: {known})")
 
 
 def theorem_bound(paper: Paper, node: Node, names: Mapping[str, Any] | None = None) -> tuple[sp.Symbol, sp.Expr]:

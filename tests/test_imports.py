@@ -29,6 +29,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "boundprop"
 # layer of each top-level module or subpackage (lower imports nothing higher)
 LAYERS: dict[str, int] = {
     "errors": 0,
+    "suggest": 0,  # "did you mean" for misspelt names (pure text)
     "verdict": 1,
     "norms": 1,  # typed norms and their conversions (errors only)
     "expr": 2,
@@ -57,7 +58,7 @@ LAYERS: dict[str, int] = {
     "cache": 13,  # stores and reloads check reports as JSON (beside the renderers it uses)
     "cli": 14,
     "__main__": 14,
-    "api": 15,  # the public Python API (boundprop.load, check_paper, prove, ...): on top of everything
+    "api": 14,  # the public Python API (boundprop.load, check, prove, ...): beside the CLI, which calls it
     "__init__": 15,  # the curated public API may re-export from any layer
 }
 

@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import sympy as sp
-from scipy import optimize
 
 from boundprop.counterexample import format_counterexample, ill_defined_result, undefined_at
 from boundprop.errors import UnsupportedError
@@ -401,6 +400,8 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
             hh, cc = evaluate(full[None, :])
             value = float(cc[0]) + 1e6 * float(max(0.0, -hh[0]))
             return value if np.isfinite(value) else 1e300
+
+        from scipy import optimize  # here, not at the top: a second of start-up for every command
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -12,8 +12,7 @@ from rich.progress import Progress, TaskID
 
 from boundprop import cache
 from boundprop.check import PaperReport, check_paper
-from boundprop.cli import positive_seconds
-from boundprop.errors import InputError
+from boundprop.cli import positive_effort, positive_seconds
 from boundprop.loader import bundled_papers, load_paper
 from boundprop.report.data import paper_json
 from boundprop.report.text import node_table, summary
@@ -53,19 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check independent nodes in N worker processes (default: one per core; same verdicts for any N)",
     )
     parser.add_argument("--definitions", action="store_true", help="list definition nodes in the table too")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print each node's evidence (and counterexample) under the table")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not store the result for graph, report and table to reuse (see boundprop/cache.py)")
-
-
-def positive_effort(value: float) -> float:
-    """An effort factor from the command line: finite, positive and at most 1000.
-
-    >>> positive_effort(2)
-    2
-    """
-    if not 0 < value <= 1000:  # also refuses NaN
-        raise InputError(f"must be a positive factor (at most 1000), not {value}", "--effort")
-    return value
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -93,7 +83,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     else:
         out = Console(width=max(140, Console().width))
         for report in reports:
-            out.print(node_table(report, include_definitions=args.definitions))
+            out.print(node_table(report, include_definitions=args.definitions, verbose=args.verbose))
             out.print(summary(report))
     if args.strict:
         statuses = {n.status for r in reports for n in r.nodes.values()}

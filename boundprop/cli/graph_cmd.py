@@ -38,7 +38,7 @@ def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true",
         help="check again instead of reusing the result of the last check with the same files, "
-        "engine and budget (see docs/python-api.md)",
+        "engine and budget (see docs/api.md)",
     )
 
 

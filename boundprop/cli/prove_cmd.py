@@ -18,25 +18,25 @@ import sys
 import tokenize
 from collections.abc import Sequence
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sympy as sp
-from rich.console import Console
-
-from boundprop.backends import portfolio
-from boundprop.cli.check_cmd import positive_effort
+from boundprop.cli import positive_effort
 from boundprop.errors import ExpressionError, InputError, RangeError
-from boundprop.expr import SCALAR_FUNCTIONS, Guard, is_relation, parse
-from boundprop.statement import (
-    Budget,
-    Statement,
-    StatementGuard,
-    Variable,
-    exact_bound,
-    make_variable,
-    statement_guards,
-)
-from boundprop.verdict import CheckResult, Status
+
+if TYPE_CHECKING:
+    import sympy as sp
+    from rich.console import Console
+
+    from boundprop.expr import Guard
+    from boundprop.statement import Statement, Variable
+    from boundprop.verdict import CheckResult
+
+# The engine (sympy, the solvers) is imported inside the functions: `prove --help`
+# and bad input answer without loading it.
+
+# Budget().seconds, written out so that `--help` need not import the engine;
+# tests/test_cli_output.py keeps the two equal.
+DEFAULT_TIMEOUT = 120.0
 
 HELP = "prove or refute one inequality (exact, z3, interval branch-and-bound, falsifier)"
 
@@ -71,9 +71,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="NAME ranges over integers (repeatable)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=Budget().seconds, metavar="S",
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
         help=(
-            f"wall-clock safety cap, in seconds (default {Budget().seconds:g}); the verdict comes from "
+            f"wall-clock safety cap, in seconds (default {DEFAULT_TIMEOUT:g}); the verdict comes from "
             "deterministic limits (see --effort), and a result the cap stops says 'time cap' (not reproducible)"
         ),
     )
@@ -87,6 +87,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _names_in(text: str, where: str) -> list[str]:
     """Identifiers of ``text`` that are not functions or constants, in order."""
+    from boundprop.expr import SCALAR_FUNCTIONS
+
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
@@ -107,6 +109,8 @@ def _names_in(text: str, where: str) -> list[str]:
 
 
 def _parse_var(spec: str) -> tuple[str, str, str]:
+    from boundprop.expr import SCALAR_FUNCTIONS
+
     name, sep, rng = spec.partition("=")
     lo, sep2, hi = rng.partition(":")
     name = name.strip()
@@ -135,6 +139,8 @@ def build_statement(
     ...
     boundprop.errors.ExpressionError: --assume 'y > 0': unknown name 'y' (use it in EXPR or give --var y=LO:HI)
     """
+    from boundprop.statement import Statement, StatementGuard, exact_bound, make_variable, statement_guards
+
     ranges: dict[str, tuple[str, str]] = {}
     for spec in var_specs:
         name, lo, hi = _parse_var(spec)
@@ -189,6 +195,10 @@ def build_statement(
 
 
 def _relation(text: str, symbols: dict[str, sp.Symbol], where: str, guards: list[Guard] | None = None) -> Any:
+    import sympy as sp
+
+    from boundprop.expr import is_relation, parse
+
     value = parse(text, symbols, where, guards=guards)
     if value is sp.true or value is sp.false or (
         is_relation(value) and not isinstance(value, sp.Symbol)
@@ -212,6 +222,8 @@ def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
     >>> result_json(st, CheckResult(Status.TESTED, "falsifier", "none found"))["verdict"]
     'unknown'
     """
+    from boundprop.verdict import Status
+
     verdict = {Status.PROVED: "proved", Status.REFUTED: "refuted", Status.ILL_DEFINED: "ill-defined"}.get(
         result.status, "unknown"
     )
@@ -243,6 +255,11 @@ def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
 def run(args: argparse.Namespace, console: Console) -> int:
     if args.timeout != args.timeout or args.timeout <= 0:
         raise InputError(f"--timeout must be a positive number of seconds, not {args.timeout}")
+    from boundprop.backends import portfolio
+    from boundprop.report.text import plain_evidence
+    from boundprop.statement import Budget
+    from boundprop.verdict import Status
+
     statement = build_statement(args.expr, args.assume, args.var, args.integer)
     budget = Budget(seconds=args.timeout, seed=args.seed).scaled(positive_effort(args.effort))
     status = console.status("proving ...") if console.is_terminal else nullcontext()
@@ -258,7 +275,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write("\n")
         return 0
     label = result.status.value.upper()
-    print(f"{label} by {result.method} in {result.seconds:.2f} s: {result.evidence}")
+    print(f"{label} by {result.method} in {result.seconds:.2f} s: {plain_evidence(result.method, result.evidence)}")
     if result.status.is_finding and result.counterexample is not None:
         kind = "witness (undefined there)" if result.status is Status.ILL_DEFINED else "counterexample"
         values = ", ".join(f"{k} = {_value_text(v)}" for k, v in result.counterexample.items())

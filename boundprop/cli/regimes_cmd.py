@@ -61,7 +61,11 @@ def resolve_paper(theorem: str, target: str | None) -> Paper:
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise InputError(f"no bundled paper has a node {theorem!r}: give --paper TARGET")
+        from boundprop.suggest import did_you_mean
+
+        names = [name for pid in bundled_papers() for n in load_paper(pid).nodes.values() for name in (n.id, n.label)]
+        hint = did_you_mean(theorem, names)
+        raise InputError(f"no bundled paper has a node {theorem!r}{hint} (or give --paper TARGET)")
     raise InputError(f"{theorem!r} is in several papers ({', '.join(p.id for p in hits)}): give --paper")
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -82,20 +81,11 @@ def _dag(report: PaperReport, prefix: str, notes: list[str]) -> Figure | None:
         notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
         return None
     try:
-        pdf = render(_unflatten(to_dot(report, include_definitions=False)), "pdf")
+        pdf = render(to_dot(report, include_definitions=False), "pdf")
     except BoundpropError as exc:
         notes.append(f"the dependency graph is left out: {exc}")
         return None
     return dag_figure(pdf, report.paper, name=f"{prefix}dag.pdf")
-
-
-def _unflatten(dot_text: str) -> str:
-    """Stagger the leaves of a wide graph (graphviz's ``unflatten``) when it is installed."""
-    exe = shutil.which("unflatten")
-    if exe is None:
-        return dot_text
-    proc = subprocess.run([exe, "-f", "-l", "3", "-c", "4"], input=dot_text.encode(), capture_output=True, timeout=60)
-    return proc.stdout.decode() if proc.returncode == 0 and proc.stdout else dot_text
 
 
 def _theorems_with(paper: Paper, keys: object) -> list[str]:
@@ -252,7 +242,7 @@ def html_file(content: ReportContent, show_seconds: bool = True) -> HtmlDocument
         notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
     else:
         try:
-            dag_svg = render(_unflatten(to_dot(content.report, include_definitions=False)), "svg").decode()
+            dag_svg = render(to_dot(content.report, include_definitions=False), "svg").decode()
         except BoundpropError as exc:
             notes.append(f"the dependency graph is left out: {exc}")
     map_svgs: dict[str, str] = {}

@@ -7,12 +7,8 @@ import sys
 
 from rich.console import Console
 
-from boundprop import cache
-from boundprop.cli.regimes_cmd import resolve_paper
 from boundprop.errors import InputError
-from boundprop.propagate import check_recurrence, find_node, layer_model, layer_rows, load_annotations
-from boundprop.regimes import parse_fix
-from boundprop.report.table import BoundTable, TableFormat, render
+from boundprop.report.table import TableFormat
 
 HELP = "per-layer phi_l, eps_l and e_l of a theorem as certified enclosures (rounded outward)"
 
@@ -55,35 +51,16 @@ def parse_layers(text: str) -> range:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    if not 1 <= args.digits <= 50:
-        raise InputError("--digits must be between 1 and 50")
-    layers = parse_layers(args.layers)
-    paper = resolve_paper(args.theorem, args.paper)
-    ann = load_annotations(paper)
-    node = find_node(paper, args.theorem)
-    specs = list(ann.table_fix.get(node.id, ())) + list(ann.maps[node.id].fix if node.id in ann.maps else ())
-    given = {s.partition("=")[0].strip() for s in args.fix}
-    fixed = dict(parse_fix(s, paper, ann) for s in specs if s.partition("=")[0].strip() not in given)
-    fixed.update(dict(parse_fix(s, paper, ann) for s in args.fix))
-    model = layer_model(paper, node.id, ann)
-    needed = (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols) - {model.index}
-    missing = sorted(str(s) for s in needed if str(s) not in fixed)
-    if missing:
-        raise InputError(f"{node.id}: give --fix for {', '.join(missing)}")
-    fixed = {k: v for k, v in fixed.items() if k in {str(s) for s in needed}}
-    import sympy as sp
+    from boundprop.api import table  # the one implementation, shared with the Python API
 
-    rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, layers)
-    recurrence = ""
-    if not args.no_recurrence_check and model.recurrence is not None:
-        result, _ = cache.recurrence(paper.source, node.id, lambda: check_recurrence(model), read=not args.no_cache)
-        recurrence = f"{result.status.value} ({result.evidence})"
-    table = BoundTable(paper.id, node.id, node.label, fixed, rows, args.digits, recurrence=recurrence)
+    result = table(args.theorem, paper=args.paper, layers=parse_layers(args.layers), fix=args.fix,
+                   digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache)
     if args.format == "latex":
         from boundprop.report.latex import bound_table_latex, standalone, table_row_flags
 
-        latex = bound_table_latex(table, paper, flags=table_row_flags(paper, table))
+        assert result.paper is not None  # table() always sets it
+        latex = bound_table_latex(result.table, result.paper, flags=table_row_flags(result.paper, result.table))
         sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
         return 0
-    sys.stdout.write(render(table, args.format))
+    sys.stdout.write(result.render(args.format))
     return 0

@@ -52,6 +52,7 @@ from sympy.core.function import AppliedUndef
 from boundprop.errors import BoundpropError, ExpressionError
 from boundprop.expr.builtins import BUILTINS, BY_NAME, Builtin, division_domain, power_domain
 from boundprop.expr.guards import Guard, Guarded, add_guard
+from boundprop.suggest import did_you_mean
 
 # Limits that keep sympy and the backends from hanging on absurd input:
 # a constant exponent (x**(10**100), 2**2**2**20) and the decimal exponent
@@ -189,6 +190,19 @@ def is_relation(obj: Any) -> bool:
 
 class _Refused(Exception):
     """A scope-independent refusal found while preparing a text (message without ``where``)."""
+
+
+# spellings from other languages whose meaning here is unambiguous
+_USUAL_SPELLINGS = {"ln": "log", "Exp": "exp", "Log": "log", "Sqrt": "sqrt", "ceil": "ceiling"}
+
+
+def _suggestion(name: str) -> str:
+    """``"; did you mean 'log'?"`` for a misspelt built-in, else ``""``.
+
+    >>> _suggestion("ln"), _suggestion("sqr"), _suggestion("zzz")
+    ("; did you mean 'log'?", "; did you mean 'sqrt'?", '')
+    """
+    return did_you_mean(name, BY_NAME, _USUAL_SPELLINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,7 +590,7 @@ class _Walker:
         if builtin is not None:
             return self.call_builtin(node, builtin)
         if not self.is_function(function):
-            raise self.refuse(node, f"a call of {name!r}", f"{name!r} is not a function")
+            raise self.refuse(node, f"a call of {name!r}", f"{name!r} is not a function{_suggestion(name)}")
         start = len(self.guards)
         args = [self.value(arg) for arg in node.args]
         result = function(*args)

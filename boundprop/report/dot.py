@@ -1,11 +1,18 @@
 """The dependency DAG drawn with status colours (graphviz DOT, SVG, PNG, JSON).
 
 Border colour = status of the statement itself (direct check); fill colour =
-status of the node overall (its proof included); fully checked nodes get a
-double border and refuted ones a red fill, so both stand out at a glance. A
-node whose proof is refuted (a proof step with a re-verified counterexample)
-keeps the colours of its status but is drawn with a thick dashed red border
-and the line "proof refuted" in its label.
+status of the node overall (its proof included); shape = kind (box: lemma,
+octagon: theorem, ellipse: definition); a double border = fully checked,
+whatever the kind, so an unchecked theorem never looks checked. A node whose
+proof is refuted (a proof step with a re-verified counterexample) keeps the
+colours of its status but is drawn with a thick dashed red border and the
+line "proof refuted" in its label. The legend draws each of these as the
+graph does.
+
+Layout: nodes are ranked by their longest chain of dependencies, in rows of
+at most ``RANK_WIDTH`` nodes (a deep rank takes several rows), so a paper with
+many independent lemmas is a page tall rather than one wide line.
+The text is deterministic: nodes in the paper's order, edges sorted.
 """
 
 from __future__ import annotations
@@ -42,6 +49,16 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+RANK_WIDTH = 5  # nodes per row (a page is about five boxes wide)
+LEGEND_WIDTH = 4
+LEGEND_KEYS = len(Status) + 6  # the statuses, three shapes, two borders and the border/fill note
+SHAPE = {"definition": "ellipse", "theorem": "octagon"}  # anything else: box
+
+
+def _shape(kind: str) -> str:
+    return SHAPE.get(kind, "box")
+
+
 def _node_line(node: NodeReport) -> str:
     direct = node.direct.status if node.direct is not None else node.status
     label = node.label if not node.variant else f"{node.label}\n[{node.variant}]"
@@ -51,16 +68,17 @@ def _node_line(node: NodeReport) -> str:
     proof_refuted = node.proof_status is Status.REFUTED
     if proof_refuted:
         label += "\nproof refuted"
+    checked = node.fully_checked and node.kind != "definition"
     attrs = {
         "label": label,
         "style": "filled",
         "fillcolor": FILL[node.status],
-        "color": FULLY_CHECKED_BORDER if node.fully_checked and node.kind != "definition" else BORDER[direct],
-        "penwidth": "2.5" if node.fully_checked else "1.5",
-        "shape": "ellipse" if node.kind == "definition" else ("doubleoctagon" if node.kind == "theorem" else "box"),
+        "color": FULLY_CHECKED_BORDER if checked else BORDER[direct],
+        "penwidth": "2.5" if checked else "1.5",
+        "shape": _shape(node.kind),
         "tooltip": f"{node.id}: {node.status.value} by {node.method}. {node.evidence}",
     }
-    if node.fully_checked and node.kind != "definition":
+    if checked:
         attrs["peripheries"] = "2"
     if proof_refuted:
         attrs["style"] = "filled,dashed"
@@ -71,28 +89,115 @@ def _node_line(node: NodeReport) -> str:
     return f"  {_quote(node.id)} [{body}];"
 
 
+def _depths(shown: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Longest chain of dependencies below each node (0: uses nothing shown)."""
+    below: dict[str, list[str]] = {n: [] for n in shown}
+    for source, target in edges:
+        below[target].append(source)
+    depth: dict[str, int] = {}
+
+    def visit(node: str) -> int:
+        if node not in depth:
+            depth[node] = 0  # the graph is acyclic (the loader refuses cycles)
+            depth[node] = 1 + max((visit(b) for b in below[node]), default=-1)
+        return depth[node]
+
+    for node in shown:
+        visit(node)
+    return depth
+
+
+def _rows(shown: list[str], edges: list[tuple[str, str]], width: int) -> list[str]:
+    """Rank constraints that lay the graph out in rows of at most ``width`` nodes.
+
+    Ranks follow the depth (longest chain of dependencies); a depth with more
+    than ``width`` nodes gets several rows. Each row is ``rank=same`` and an
+    invisible edge puts it below the next, so graphviz cannot merge rows of
+    different depths into one wide rank. Every real edge goes from a smaller
+    depth to a larger one, hence to a later row: the constraints agree.
+    """
+    ranks: dict[int, list[str]] = {}
+    for node, d in _depths(shown, edges).items():
+        ranks.setdefault(d, []).append(node)
+    rows: list[list[str]] = []
+    for d in sorted(ranks):
+        members = sorted(ranks[d], key=shown.index)
+        rows += [members[i:i + width] for i in range(0, len(members), width)]
+    lines = []
+    for row in rows:
+        lines.append("  { rank=same; " + " ".join(f"{_quote(n)};" for n in row) + " }")
+    for lower, upper in zip(rows, rows[1:], strict=False):
+        lines.append(f"  {_quote(lower[0])} -> {_quote(upper[0])} [style=invis];")
+    return lines
+
+
+def _first_row_head(shown: list[str], edges: list[tuple[str, str, str]]) -> str:
+    """The first node of the lowest row (depth 0, in the paper's order)."""
+    depths = _depths(shown, [(s, t) for s, t, _ in edges])
+    return next(n for n in shown if depths[n] == 0)
+
+
+def _legend() -> list[str]:
+    """The legend, drawn with the attributes the graph uses (colours, shapes, borders)."""
+    lines = ["  subgraph cluster_legend {", '    label="legend"; fontsize=9;']
+    items: list[tuple[str, dict[str, str]]] = []
+    for status in Status:
+        items.append((status.value, {"style": "filled", "fillcolor": FILL[status], "color": BORDER[status],
+                                     "shape": "box"}))
+    plain = {"style": "filled", "fillcolor": "#ffffff", "color": BORDER[Status.UNKNOWN]}
+    items += [
+        ("lemma (box)", {**plain, "shape": _shape("lemma")}),
+        ("theorem (octagon)", {**plain, "shape": _shape("theorem")}),
+        ("definition (ellipse)", {**plain, "shape": _shape("definition")}),
+        ("fully checked\n(double border)", {**plain, "shape": "box", "color": FULLY_CHECKED_BORDER,
+                                            "penwidth": "2.5", "peripheries": "2"}),
+        ("proof refuted\n(dashed red border)", {**plain, "shape": "box", "style": "filled,dashed",
+                                                "color": BORDER[Status.REFUTED], "penwidth": "3"}),
+        ("border: the statement alone;\nfill: with its proof", {**plain, "shape": "plaintext"}),
+    ]
+    assert len(items) == LEGEND_KEYS
+    names = []
+    for i, (text, attrs) in enumerate(items):
+        name = f"legend {i}"
+        names.append(name)
+        body = ", ".join(f"{key}={_quote(value)}" for key, value in {"label": text, **attrs}.items())
+        lines.append(f"    {_quote(name)} [{body}, fontsize=9];")
+    # a block of rows of LEGEND_WIDTH keys, not one row as wide as the page
+    for start in range(0, len(names), LEGEND_WIDTH):
+        row = " ".join(f"{_quote(n)};" for n in names[start:start + LEGEND_WIDTH])
+        lines.append(f"    {{ rank=same; {row} }}")
+    for i in range(LEGEND_WIDTH, len(names)):
+        lines.append(f"    {_quote(names[i - LEGEND_WIDTH])} -> {_quote(names[i])} [style=invis];")
+    lines.append("  }")
+    return lines
+
+
 def to_dot(report: PaperReport, include_definitions: bool = True) -> str:
-    """DOT text of the DAG with status colours and a legend."""
+    """DOT text of the DAG with status colours and a legend (deterministic)."""
     lines = [
         f"digraph {_quote(report.paper.id)} {{",
         '  rankdir="BT"; fontname="Helvetica"; node [fontname="Helvetica", fontsize=10];',
-        f"  label={_quote(report.paper.title + ' (border: statement; fill: with proof; double: fully checked)')};",
+        '  newrank=true; nodesep=0.25; ranksep=0.35;',
+        f"  label={_quote(report.paper.title)};",
     ]
-    shown = {nid for nid, n in report.nodes.items() if include_definitions or n.kind != "definition"}
+    shown = [nid for nid, n in report.nodes.items() if include_definitions or n.kind != "definition"]
+    visible = set(shown)
     for node_id in shown:
         lines.append(_node_line(report.nodes[node_id]))
-    for source, target, data in report.graph.edges(data=True):
-        if source in shown and target in shown:
-            style = "dashed" if data.get("kind") == "proof" else "solid"
-            lines.append(f"  {_quote(source)} -> {_quote(target)} [style={style}];")
-    lines.append("  subgraph cluster_legend {")
-    lines.append('    label="legend"; fontsize=9;')
-    for status in Status:
-        lines.append(
-            f'    {_quote("legend " + status.value)} [label={_quote(status.value)}, style=filled, '
-            f"fillcolor={_quote(FILL[status])}, color={_quote(BORDER[status])}, shape=box, fontsize=9];"
-        )
-    lines.append("  }")
+    edges = sorted(
+        (source, target, "dashed" if data.get("kind") == "proof" else "solid")
+        for source, target, data in report.graph.edges(data=True)
+        if source in visible and target in visible
+    )
+    for source, target, style in edges:
+        lines.append(f"  {_quote(source)} -> {_quote(target)} [style={style}];")
+    rows = _rows(shown, [(s, t) for s, t, _ in edges], RANK_WIDTH)
+    lines += rows
+    lines += _legend()
+    if shown:  # the legend under the graph, not beside it (the page is taller than wide)
+        # from the legend's top row (its last key), so the whole legend is lower than the graph
+        top, head = _quote(f"legend {LEGEND_KEYS - 1}"), _quote(_first_row_head(shown, edges))
+        lines.append(f"  {top} -> {head} [style=invis];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

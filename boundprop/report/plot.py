@@ -1,4 +1,4 @@
-"""Regime maps as pictures (matplotlib, Agg backend; png, svg or pdf).
+"""Regime maps as pictures (matplotlib figures; png, svg or pdf).
 
 Each cell of a :class:`~boundprop.regimes.RegimeMap` is drawn as a rectangle
 over the map's two split axes (integer axes as ``[lo - 1/2, hi + 1/2]`` so
@@ -22,7 +22,7 @@ from typing import Any
 from boundprop.errors import InputError
 from boundprop.regimes import Axis, Cell, CellClass, RegimeMap, combined_class
 
-__all__ = ["CLASS_COLOURS", "COMBINED_COLOURS", "plot_map"]
+__all__ = ["CLASS_COLOURS", "COMBINED_COLOURS", "map_figure", "plot_map"]
 
 CLASS_COLOURS = {
     CellClass.PREMISES_FAIL.value: "#9e9e9e",
@@ -72,16 +72,22 @@ def plot_map(
     ``axes`` names the x and y parameters (default: the first two split axes);
     ``markers`` are labelled points (a model placed by ``regimes --model``).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import Patch, Rectangle
-
     out = Path(path)
     if out.suffix.lower() not in _FORMATS:
         raise InputError(f"--plot {str(path)!r}: use a .png, .svg or .pdf file name")
+    fig = map_figure(rmap, axes, title)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=dpi)
+    return out
+
+
+def map_figure(rmap: RegimeMap, axes: Sequence[str] | None = None, title: str | None = None) -> Any:
+    """The map as a matplotlib ``Figure`` (built without pyplot, so no global
+    state and no backend switch: a notebook shows it, a script saves it)."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
     problem = rmap.problem
     split = [a for a in problem.axes if a.split and a.lo != a.hi]
     names = list(axes) if axes else [a.name for a in split[:2]]
@@ -104,7 +110,8 @@ def plot_map(
         patches.setdefault(key, []).append(Rectangle((x0, y0), x1 - x0, y1 - y0))
 
     colours = _colours(rmap, with_regime, vacuous_names)
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fig = Figure(figsize=(7.5, 5.5))
+    ax = fig.subplots()
     for key, rects in patches.items():
         colour = colours[key][0]
         ax.add_collection(
@@ -137,10 +144,7 @@ def plot_map(
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=dpi)
-    plt.close(fig)
-    return out
+    return fig
 
 
 def _key(cell: Cell, rmap: RegimeMap, with_regime: bool, vacuous_names: list[str]) -> str:

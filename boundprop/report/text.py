@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from rich.box import SIMPLE_HEAD
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -34,29 +37,80 @@ def format_counterexample(cex: object) -> str:
     return " ".join(parts)
 
 
-def node_table(report: PaperReport, include_definitions: bool = False) -> Table:
-    table = Table(title=f"{report.paper.id}: {report.paper.title}", show_lines=False, expand=False)
-    for column in ("node", "label", "variant", "prov.", "status", "full", "method", "s", "evidence / counterexample"):
-        table.add_column(column, overflow="fold")
-    for node in report.nodes.values():
-        if node.kind == "definition" and not include_definitions:
-            continue
-        detail = node.evidence
-        if node.counterexample:
-            kind = "witness (undefined there)" if node.status is Status.ILL_DEFINED else "counterexample"
-            detail += f"\n{kind}: " + format_counterexample(node.counterexample)
-        table.add_row(
+def plain_evidence(method: str, evidence: str) -> str:
+    """Evidence as shown beside its method: without the method's name repeated
+    in front (``z3`` and ``z3: negation unsat`` read ``negation unsat``) and
+    without a doubled prefix from a composed message (``metitarski: metitarski: x``).
+
+    >>> plain_evidence("z3", "z3: negation unsat")
+    'negation unsat'
+    >>> plain_evidence("points+metitarski", "at a point (by metitarski: metitarski: model)")
+    'at a point (by metitarski: model)'
+    """
+    text = re.sub(r"(?<![\w+-])([A-Za-z][\w+-]*): \1: ", r"\1: ", evidence)
+    prefix = f"{method}: "
+    return text[len(prefix):] if method and text.startswith(prefix) else text
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 statement``, ``2 statements``, ``0 statements``.
+
+    >>> plural(1, "statement"), plural(3, "box")
+    ('1 statement', '3 boxes')
+    """
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith(('s', 'x', 'ch', 'sh')) else 's'}"
+
+
+def _detail(node: NodeReport) -> str:
+    detail = plain_evidence(node.method, node.evidence)
+    if node.counterexample:
+        kind = "witness (undefined there)" if node.status is Status.ILL_DEFINED else "counterexample"
+        detail += f"; {kind}: " + format_counterexample(node.counterexample)
+    return detail
+
+
+LABEL_WIDTH = 40  # longer labels end in "…" (the summary and --verbose give them in full)
+
+
+def node_table(report: PaperReport, include_definitions: bool = False, verbose: bool = False) -> RenderableType:
+    """One line per node: id, label, provenance, status, fully checked, method, seconds.
+
+    The evidence is long (a sentence, a counterexample with matrices): as a
+    column it made every row many lines tall. With ``verbose`` it follows the
+    table, one paragraph per node; the summary under the table names every
+    finding with its counterexample either way.
+    """
+    table = Table(title=f"{report.paper.id}: {report.paper.title}", show_lines=False, expand=False,
+                  show_edge=False, box=SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    shown = [n for n in report.nodes.values() if include_definitions or n.kind != "definition"]
+    rows = [
+        (
             node.id,
-            node.label,
-            node.variant,
+            f"{node.label} ({node.variant})" if node.variant else node.label,
             node.provenance,
-            Text(node.status.value, style=STATUS_STYLE[node.status]),
+            node.status.value,
             "yes" if node.fully_checked else "no",
             node.method,
             f"{node.seconds:.2f}",
-            detail,
         )
-    return table
+        for node in shown
+    ]
+    for i, column in enumerate(("node", "label", "prov.", "status", "full", "method", "s")):
+        # only the label may be shortened on a narrow terminal: ids are what one types next
+        width = max([len(column), *(len(row[i]) for row in rows)])
+        table.add_column(column, no_wrap=True, overflow="ellipsis", justify="right" if column == "s" else "left",
+                         min_width=None if column == "label" else width,
+                         max_width=LABEL_WIDTH if column == "label" else None)
+    for node, row in zip(shown, rows, strict=True):
+        table.add_row(*row[:3], Text(row[3], style=STATUS_STYLE[node.status]), *row[4:])
+    if not verbose:
+        return table
+    lines: list[RenderableType] = [table, Text("evidence:", style="bold")]
+    for node in shown:
+        lines.append(Text.assemble((node.id, "bold"), ": ", _detail(node)))
+    return Group(*lines)
 
 
 _CLAIMED = ("paper", "paper-summary")
@@ -98,10 +152,11 @@ def findings(report: PaperReport) -> list[str]:
     nodes = [n for n in report.nodes.values() if not n.id.startswith("def:")]
     counts = {s: sum(1 for n in nodes if n.status is s) for s in Status}
     wrong_proofs = refuted_proofs(report)
+    tally = ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
     out = [
-        f"{len(nodes)} statements checked in {report.seconds:.1f} s: "
-        + ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
-        + (f"; {len(wrong_proofs)} refuted proof{'s' if len(wrong_proofs) != 1 else ''}" if wrong_proofs else "")
+        f"{plural(len(nodes), 'statement')} checked in {report.seconds:.1f} s"
+        + (f": {tally}" if tally else "")
+        + (f"; {plural(len(wrong_proofs), 'refuted proof')}" if wrong_proofs else "")
         + "."
     ]
     refuted = [n for n in nodes if n.status is Status.REFUTED]
