@@ -69,6 +69,11 @@ EXPECTED: dict[str, Status] = {
     "PXW-N2": Status.PROVED_BOUNDED,
     "L-HEAD-N1": Status.PROVED_BOUNDED,
     "L-HEAD-N2": Status.PROVED_BOUNDED,
+    # network-level nodes and vacuity theorems (issue 15)
+    "R1-VACUOUS": Status.PROVED,  # for all parameters, by induction over L
+    "THM53-VACUOUS": Status.PROVED,
+    "R1-net": Status.PROVED_BOUNDED,  # n <= 3, d <= 2, H <= 2, L <= 3 at eta = 1/4, phi0 = 1
+    "Theorem 5.3-net": Status.PROVED_BOUNDED,
 }
 
 

@@ -48,6 +48,7 @@ LAYERS: dict[str, int] = {
     "witness": 11,
     "simulated": 11,  # registered experiments a node may be decided by (check runs them)
     "network": 11,
+    "vacuity": 11,  # vacuity theorems: check proves them, regimes uses the proved ones
     "compare": 12,
     "scaffold": 12,  # writes a new paper's files (an application, used by `boundprop new`)
     "report": 13,
