@@ -185,3 +185,11 @@ def test_bad_network_tables_are_input_errors(
 def test_unknown_network_key_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(BoundpropError, match="unknown key network.attention"):
         _paper(tmp_path, "err <= 1", extra=', attention = "any"')
+
+
+@pytest.mark.parametrize("witness", ["identity", "l-lin"])
+def test_more_search_never_loosens_the_certified_bound(witness: str) -> None:
+    size = NetworkSize(2, 2, 1, 3, eta=F(1, 4), phi0=F(1), witness=witness)
+    uppers = [certify(size, max_nodes=budget, dive=False).upper for budget in (1, 20, 80, 200)]
+    assert uppers == sorted(uppers, reverse=True)
+    assert certify(size, max_nodes=200).lower <= uppers[-1]
