@@ -1051,12 +1051,13 @@ def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
         vac = codes.vacuous[:nb, j]
         beats = codes.beats[:nb, j]
         covered = codes.vacuous[nb:, j]  # a proved vacuity theorem applies and its lower side >= baseline
+        hits = [c for c, v in zip(problem.covers, covered, strict=True) if v == 1]
         if bool(np.any(vac == 1)):
             klass = CellClass.VACUOUS
             names = tuple(b.id for b, v in zip(problem.baselines, vac, strict=True) if v == 1)
-        elif bool(np.any(covered == 1)):
+            vacuity = tuple(c.node for c in hits)
+        elif hits:
             klass = CellClass.VACUOUS
-            hits = [c for c, v in zip(problem.covers, covered, strict=True) if v == 1]
             names = tuple(dict.fromkeys(c.baseline for c in hits))
             vacuity = tuple(c.node for c in hits)
         elif bool(np.all(beats == 1)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -134,3 +136,16 @@ def test_relaxation_never_turns_a_false_statement_into_a_proof() -> None:
     # a base that may be below 1: the monotonicity fact does not apply
     low = Statement((y, lvar), (), y.symbol ** lvar.symbol >= 0)
     assert _decide_relaxed(low, budget, portfolio.decide).status is Status.UNKNOWN
+
+
+@pytest.mark.parametrize(("theorem", "vacuity"), [("R1", "R1-VACUOUS"), ("Theorem 5.3", "THM53-VACUOUS")])
+def test_cli_regimes_of_the_paper_have_no_undetermined_cells(
+    run_cli: Callable[..., tuple[int, str, str]], theorem: str, vacuity: str
+) -> None:
+    code, out, err = run_cli("regimes", theorem, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["fractions"]["undetermined"] == 0.0
+    assert data["fractions"]["vacuous"] == 1.0
+    assert data["vacuity_theorems"] == [{"node": vacuity, "baseline": "B-zero-layer"}]
+    assert all(cell["vacuity"] == [vacuity] for cell in data["cells"])
