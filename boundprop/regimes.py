@@ -609,7 +609,7 @@ def _covers(
 ) -> list[Cover]:
     """The proved vacuity theorems about ``node`` as covers (fixed values substituted);
     an unproved one is never used, and is named in ``dropped``."""
-    from boundprop.vacuity import proved_claims
+    from boundprop.vacuity import domain_conditions, proved_claims
 
     by_id = {b.id: b for b in baselines}
     out = []
@@ -621,7 +621,8 @@ def _covers(
         if baseline is None:
             dropped.append(f"{claim.node}: its baseline {claim.baseline} is not a baseline of {node.id}")
             continue
-        applies = [*claim.hypotheses, *baseline.applies]
+        # the baseline's bound must be defined on the cell: the gap below is simplified
+        applies = [*claim.hypotheses, *baseline.applies, *domain_conditions([baseline.bound], claim.variables)]
         for v in claim.variables:
             if v.lo.is_finite:
                 applies.append(sp.Ge(v.symbol, v.lo))

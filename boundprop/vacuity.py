@@ -32,7 +32,8 @@ from dataclasses import dataclass, replace
 import sympy as sp
 
 from boundprop.backends import portfolio
-from boundprop.backends.induction import Recurrence, _domain_conditions, check_solution, prove_bound
+from boundprop.backends.induction import Recurrence, check_solution, prove_bound
+from boundprop.backends.induction import _domain_conditions as domain_conditions
 from boundprop.encode import Namespace, node_variables, relations
 from boundprop.errors import InputError
 from boundprop.lemma import Node, Paper
@@ -40,7 +41,7 @@ from boundprop.propagate import theorem_bound
 from boundprop.statement import Budget, Statement, Variable
 from boundprop.verdict import CheckResult, Status
 
-__all__ = ["METHOD", "VacuityClaim", "check_vacuity", "proved_claims", "vacuity_claim"]
+__all__ = ["METHOD", "VacuityClaim", "check_vacuity", "domain_conditions", "proved_claims", "vacuity_claim"]
 
 METHOD = "vacuity-induction"
 Decide = Callable[[Statement, Budget], CheckResult]
@@ -146,7 +147,7 @@ def check_vacuity(paper: Paper, node: Node, budget: Budget, decide: Decide | Non
 
 def _defined(claim: VacuityClaim, index: sp.Symbol, budget: Budget, decide: Decide) -> CheckResult:
     """Every power and log of the right side is defined on the claim's domain."""
-    conds = _domain_conditions([claim.lower], claim.variables)
+    conds = domain_conditions([claim.lower], claim.variables)
     for cond in conds:
         free = sp.sympify(cond).free_symbols
         variables = tuple(v for v in claim.variables if v.symbol in free)
