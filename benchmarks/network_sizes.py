@@ -12,7 +12,9 @@ witness (l-lin for R1, identity for Theorem 5.3), prints:
   relaxation), ``vertex``: the worst vertex network found (exact), ``t_search``;
 * ``measured``: the largest error of real softmax networks found by the witness
   simulator (random draws in the balls, ``--draws`` of them, fixed seed);
-* ratios ``cert/bound`` and ``measured/bound`` (how tight the theorem is).
+* ratios ``cert/bound`` and ``measured/bound`` (how tight the theorem is);
+* then R2 (N1, beta = 1, k = 1, l-lin): the one-enclosure certified bound, R2's bound
+  (float, for display), the measured softmax error and the time.
 
 Usage: ``python benchmarks/network_sizes.py [--nodes N] [--draws N] [--quick]``.
 """
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import time
 from fractions import Fraction
 
 import numpy as np
 
-from boundprop.network import NetworkSize, certify
+from boundprop.network import NetworkSize, certify, certify_n1
 from boundprop.witness.measure import per_draw
 from boundprop.witness.networks import NetworkConfig, Norm, draw_inputs, draw_weights
 
@@ -37,6 +40,13 @@ def bound(witness: str, H: int, L: int) -> Fraction:
     if witness == "l-lin":  # R1
         return 2 * L * H * ETA * PHI0 * (1 + H * ETA) ** (L - 1)
     return 2 * PHI0 * ((1 + H * ETA) ** L - 1)  # Theorem 5.3
+
+
+def r2_bound(n: int, d: int, H: int, L: int, beta: float = 1.0, k: int = 1) -> float:
+    eta, phi0 = float(ETA), float(PHI0)
+    phi = [phi0 * (1 + H * d * eta) ** j for j in range(L)]
+    theta = [beta * k * d**2 * eta**2 * p**2 for p in phi]
+    return sum((1 + H * d * eta) ** (L - 1 - j) * H * d * eta * math.expm1(2 * theta[j]) * phi[j] for j in range(L))
 
 
 def measured(witness: str, n: int, d: int, H: int, L: int, draws: int) -> float:
@@ -75,6 +85,25 @@ def main() -> None:
                    f"{t_search:.2f}", f"{meas:.4f}", f"{float(deep.upper / b):.3f}", f"{meas / float(b):.3f}")
             print(" ".join(f"{str(v):>11}" for v in row), flush=True)
         print(f"{name}: check time over all sizes {total_check:.2f} s")
+    # R2 (N1, beta = 1, k = 1): one interval enclosure per size, no search
+    print(" ".join(f"{h:>11}" for h in ("theorem", "n", "d", "H", "L", "bound", "cert", "t_check",
+                                         "measured", "cert/bound", "meas/bound")))
+    total = 0.0
+    for (n, d), H, L in itertools.product(dims, (1, 2), (1, 2, 3)):
+        size = NetworkSize(n, d, H, L, ETA, PHI0, "l-lin", "N1", Fraction(1), 1)
+        t0 = time.perf_counter()
+        cert = float(certify_n1(size))
+        t_check = time.perf_counter() - t0
+        total += t_check
+        b = r2_bound(n, d, H, L)
+        cfg = NetworkConfig(n=n, d=d, k=1, H=H, L=L, beta=1.0, eta=float(ETA), phi0=float(PHI0), norm=Norm.N1)
+        rng = np.random.default_rng(0)
+        meas = float(per_draw(cfg, draw_inputs(cfg, args.draws, rng), draw_weights(cfg, args.draws, rng))
+                     ["collapse_N1"].max())
+        row = ("R2", n, d, H, L, f"{b:.4f}", f"{cert:.4f}", f"{t_check:.3f}", f"{meas:.4f}", f"{cert / b:.3f}",
+               f"{meas / b:.3f}")
+        print(" ".join(f"{str(v):>11}" for v in row), flush=True)
+    print(f"R2: check time over all sizes {total:.2f} s")
 
 
 if __name__ == "__main__":

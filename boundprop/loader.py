@@ -415,7 +415,7 @@ def _load_nodes(
 
 # keys of the `vacuity` and `network` tables: (required, optional)
 _VACUITY_KEYS = (("theorem", "baseline", "index", "recurrence"), ())
-_NETWORK_KEYS = (("witness", "norm"), ("layers", "heads", "input", "weights", "nodes"))
+_NETWORK_KEYS = (("witness", "norm"), ("layers", "heads", "input", "weights", "beta", "nodes"))
 
 
 def _string_table(

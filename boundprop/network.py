@@ -36,12 +36,18 @@ error is the largest enclosure left open; the best leaf found is the worst error
 of the relaxation found (a network with 0/1 attention rows, a limit of softmax
 attention, so it is not itself reported as a counterexample).
 
-Only the N2 norm (operator infinity-norm, Alman & Song's N2) is implemented.
+With ``norm = "N1"`` (entrywise max; R2) the statement also bounds every
+``W_Q``, ``W_K`` by ``eta`` and fixes ``beta`` (a point range) and ``k`` (in
+``sizes``): the attention is then *not* relaxed (R2 needs small logits); the
+entries are propagated as boxes (N1 balls are boxes), each softmax row enclosed
+from the logit bound ``beta k eta^2 s_i s_j`` with rational bounds of ``exp``
+(see :func:`certify_n1`), without branching. Only the ``l-lin`` witness.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -51,10 +57,11 @@ from itertools import product
 import sympy as sp
 
 from boundprop.errors import InputError
+from boundprop.interval import truth_at_point
 from boundprop.lemma import Node, Paper
 from boundprop.propagate import theorem_bound
 from boundprop.statement import Budget, exact_bound
-from boundprop.verdict import CheckResult, Status
+from boundprop.verdict import CheckResult, Status, Tri
 
 __all__ = [
     "METHOD",
@@ -84,6 +91,9 @@ class NetworkSize:
     eta: Fraction
     phi0: Fraction
     witness: str
+    norm: str = "N2"
+    beta: Fraction = Fraction(0)  # N1 only: the logit factor and the width of W_Q, W_K
+    k: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +322,102 @@ def _dive(size: NetworkSize, blocks: Sequence[_Block]) -> tuple[Fraction, int]:
     return value, nodes
 
 
+# ----------------------------------------------------------------------------- N1: boxes
+# Under N1 (entrywise max) every ball is a box, so plain interval arithmetic on the
+# entries is used, in exact rationals, without branching. The attention is not
+# relaxed to any stochastic matrix (R2 needs small logits): with every
+# ||W_Q||, ||W_K|| <= eta, |logit_ij| <= beta k eta^2 s_i s_j with s_i the largest
+# possible l1 norm of row i of X_l, so each softmax row lies in a box around 1/n.
+
+Box = list[list[tuple[Fraction, Fraction]]]
+_TAYLOR = 12
+
+
+def _exp_bounds(t: Fraction) -> tuple[Fraction, Fraction]:
+    """Rational bounds of e^t for t >= 0: for t <= 1 the Taylor sum, and the sum plus
+    3 t^(K+1)/(K+1)! (the remainder is e^xi t^(K+1)/(K+1)! with e^xi < 3)."""
+    if t > 1:  # e^t = (e^(t/m))^m
+        m = math.ceil(t)
+        lo, hi = _exp_bounds(t / m)
+        return lo**m, hi**m
+    term, total = Fraction(1), Fraction(1)
+    for i in range(1, _TAYLOR + 1):
+        term = term * t / i
+        total += term
+    return total, total + 3 * term * t / (_TAYLOR + 1)
+
+
+def _imul(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
+    c = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    return min(c), max(c)
+
+
+def _bmul(a: Box, b: Box) -> Box:
+    return [[_isum(_imul(a[i][k], b[k][j]) for k in range(len(b))) for j in range(len(b[0]))]
+            for i in range(len(a))]
+
+
+def _isum(items: Iterator[tuple[Fraction, Fraction]] | list[tuple[Fraction, Fraction]]) -> tuple[Fraction, Fraction]:
+    lo, hi = Fraction(0), Fraction(0)
+    for a, b in items:
+        lo, hi = lo + a, hi + b
+    return lo, hi
+
+
+def _badd(a: Box, b: Box) -> Box:
+    return [[(x[0] + y[0], x[1] + y[1]) for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+
+
+def _mag(v: tuple[Fraction, Fraction]) -> Fraction:
+    return max(abs(v[0]), abs(v[1]))
+
+
+def _softmax_spread(size: NetworkSize, state: Box) -> list[Fraction]:
+    """Per row i, a bound on sum_j |p_j - 1/n| for the softmax row of the logits."""
+    n = size.n
+    rows = [sum((_mag(v) for v in row), Fraction(0)) for row in state]
+    widest = max(rows)
+    out = []
+    for s_i in rows:
+        t = size.beta * size.k * size.eta**2 * s_i * widest  # |logit_ij| <= t
+        lo_up, up = _exp_bounds(t)
+        # p_j = e^z_j / sum_k e^z_k with z in [-t, t]^n: p_j <= e^t / (e^t + (n-1) e^-t)
+        # and p_j >= e^-t / (e^-t + (n-1) e^t); e^-t in [1/up, 1/lo_up]
+        p_hi = up / (up + (n - 1) / up)
+        p_lo = (1 / up) / (1 / up + (n - 1) * up)
+        # sum_j |p_j - 1/n| = 2 sum_j (p_j - 1/n)_+, at most n - 1 of them positive
+        pos = min((n - 1) * (p_hi - Fraction(1, n)), (n - 1) * (Fraction(1, n) - p_lo))
+        out.append(min(2 * pos, 2 * (1 - Fraction(1, n))))
+    return out
+
+
+def certify_n1(size: NetworkSize) -> Fraction:
+    """An upper bound of ``max_ij |S(X) - S'(X)|`` (N1) for the L-LIN witness over the
+    boxes of X and of every weight, by interval propagation (see the notes above)."""
+    n, d = size.n, size.d
+    x: Box = [[(-size.phi0, size.phi0)] * d for _ in range(n)]
+    w: Box = [[(-size.eta, size.eta)] * d for _ in range(d)]
+    zero: Box = [[(Fraction(0), Fraction(0))] * d for _ in range(n)]
+    delta, gap = zero, zero
+    for _ in range(size.L):
+        state = _badd(x, delta)
+        spread = _softmax_spread(size, state)
+        y = _bmul(state, w)  # X_l W_V, the same box for every head
+        col_lo = [min(y[i][c][0] for i in range(n)) for c in range(d)]
+        col_hi = [max(y[i][c][1] for i in range(n)) for c in range(d)]
+        half = [(col_hi[c] - col_lo[c]) / 2 for c in range(d)]
+        # P X_l W lies in the hull of the rows of X_l W; (P - M) X_l W = sum_j (p_j - 1/n)(y_j - mid)
+        attended: Box = [[(col_lo[c], col_hi[c]) for c in range(d)] for _ in range(n)]
+        centered: Box = [[(-spread[i] * half[c], spread[i] * half[c]) for c in range(d)] for i in range(n)]
+        mean_gap: Box = [[(sum((gap[i][c][0] for i in range(n)), Fraction(0)) / n,
+                           sum((gap[i][c][1] for i in range(n)), Fraction(0)) / n) for c in range(d)]] * n
+        term = _badd(centered, _bmul(mean_gap, w))
+        for _ in range(size.H):
+            delta = _badd(delta, attended)
+            gap = _badd(gap, term)
+    return max(_mag(v) for row in gap for v in row)
+
+
 # ----------------------------------------------------------------------------- the node
 
 
@@ -335,10 +441,14 @@ def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
     witness = spec["witness"]
     if witness not in WITNESSES:
         raise InputError(f"node {node.id!r}: unknown witness {witness!r} (known: {', '.join(WITNESSES)})", where)
-    if spec["norm"] != "N2":
-        raise InputError(f"node {node.id!r}: only norm = \"N2\" is implemented for networks", where)
+    norm = spec["norm"]
+    if norm not in ("N1", "N2"):
+        raise InputError(f"node {node.id!r}: norm must be N1 or N2, not {norm!r}", where)
+    if norm == "N1" and witness != "l-lin":
+        raise InputError(f"node {node.id!r}: N1 networks are implemented for the l-lin witness only", where)
     eta = _point(paper, node, spec.get("weights", "eta"))
     phi0 = _point(paper, node, spec.get("input", "phi0"))
+    beta = _point(paper, node, spec.get("beta", "beta")) if norm == "N1" else Fraction(0)
     heads, layers = spec.get("heads", "H"), spec.get("layers", "L")
     names = list(node.sizes)
     grid = [dict(zip(names, combo, strict=True))
@@ -347,26 +457,33 @@ def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
         missing = [k for k in ("n", "d", heads, layers) if k not in sizes]
         if missing:
             raise InputError(f"node {node.id!r}: sizes needs {', '.join(missing)}", where)
-        yield NetworkSize(sizes["n"], sizes["d"], sizes[heads], sizes[layers], eta, phi0, witness)
+        if norm == "N1" and "k" not in sizes:
+            raise InputError(f"node {node.id!r}: an N1 network needs sizes.k (the width of W_Q, W_K)", where)
+        yield NetworkSize(sizes["n"], sizes["d"], sizes[heads], sizes[layers], eta, phi0, witness,
+                          norm, beta, sizes.get("k", 1))
 
 
-def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> Fraction:
+def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
+    """The node's bound at the instance: an exact number (finite sums expanded)."""
+    from boundprop.propagate import expand_finite_sums
+
     spec = node.network or {}
     _, bound = theorem_bound(paper, node)
     values: dict[str, Fraction] = {
-        "n": Fraction(size.n), "d": Fraction(size.d), spec.get("heads", "H"): Fraction(size.H),
-        spec.get("layers", "L"): Fraction(size.L), spec.get("weights", "eta"): size.eta,
-        spec.get("input", "phi0"): size.phi0,
+        "n": Fraction(size.n), "d": Fraction(size.d), "k": Fraction(size.k),
+        spec.get("heads", "H"): Fraction(size.H), spec.get("layers", "L"): Fraction(size.L),
+        spec.get("weights", "eta"): size.eta, spec.get("input", "phi0"): size.phi0,
+        spec.get("beta", "beta"): size.beta,
     }
     sub = {s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
            for s in bound.free_symbols if s.name in values}
-    value = bound.xreplace(sub)
-    if value.free_symbols or not value.is_Rational:
+    value = sp.sympify(expand_finite_sums(bound.xreplace(sub)))
+    if value.free_symbols or not value.is_number:
         raise InputError(
-            f"node {node.id!r}: the bound {bound} is not a rational number at the sizes and radii ({value})",
+            f"node {node.id!r}: the bound {bound} is not a number at the sizes and radii ({value})",
             paper.where(node.line),
         )
-    return Fraction(int(value.p), int(value.q))
+    return value
 
 
 def _node_budget(paper: Paper, node: Node, budget: Budget) -> int:
@@ -391,19 +508,31 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     details: dict[str, object] = {}
     failed = []
     total_nodes = 0
+    n1 = False
     for size in sizes_of(paper, node):
         bound = _bound_at(paper, node, size)
-        res = certify(size, cap, target=bound, dive=False)
-        total_nodes += res.nodes
-        key = f"n={size.n},d={size.d},H={size.H},L={size.L}"
-        ok = res.upper <= bound
-        details[key] = {"bound": str(bound), "certified_upper": str(res.upper), "nodes": res.nodes, "proved": ok}
-        lines.append(f"{key}: err <= {float(res.upper):.6g} (certified) vs bound {float(bound):.6g}")
+        if size.norm == "N1":
+            n1 = True
+            upper, nodes = certify_n1(size), 1
+        else:
+            target = Fraction(int(bound.p), int(bound.q)) if bound.is_Rational else None
+            res = certify(size, cap, target=target, dive=False)
+            upper, nodes = res.upper, res.nodes
+        total_nodes += nodes
+        key = f"n={size.n},d={size.d},H={size.H},L={size.L}" + (f",k={size.k}" if n1 else "")
+        # rigorous: interval evaluation of the bound, exact where rounding leaves it open
+        ok = truth_at_point(sp.Le(sp.Rational(upper.numerator, upper.denominator), bound), {}) is Tri.TRUE
+        details[key] = {"bound": str(bound), "certified_upper": str(upper), "nodes": nodes, "proved": ok}
+        lines.append(f"{key}: err <= {float(upper):.6g} (certified) vs bound {float(bound.evalf(15)):.6g}")
         if not ok:
             failed.append(key)
     summary = "; ".join(lines)
-    how = (f"{METHOD}: row-stochastic relaxation of attention (any W_Q, W_K, beta), vertex branch and bound "
-           f"in exact rationals, {total_nodes} enclosures")
+    if n1:
+        how = (f"{METHOD}: interval propagation of entry boxes in exact rationals (N1), softmax rows enclosed "
+               "from the logit bound beta k eta^2 s_i s_j with rational bounds of exp")
+    else:
+        how = (f"{METHOD}: row-stochastic relaxation of attention (any W_Q, W_K, beta), vertex branch and "
+               f"bound in exact rationals, {total_nodes} enclosures")
     if failed:
         return CheckResult(
             Status.UNKNOWN, METHOD,

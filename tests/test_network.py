@@ -193,3 +193,48 @@ def test_more_search_never_loosens_the_certified_bound(witness: str) -> None:
     uppers = [certify(size, max_nodes=budget, dive=False).upper for budget in (1, 20, 80, 200)]
     assert uppers == sorted(uppers, reverse=True)
     assert certify(size, max_nodes=200).lower <= uppers[-1]
+
+
+def test_exp_bounds_bracket_exp() -> None:
+    from boundprop.network import _exp_bounds
+
+    for t in (F(0), F(1, 16), F(1, 2), F(1), F(5, 2), F(8)):
+        lo, hi = _exp_bounds(t)
+        assert lo <= hi and float(lo) <= np.exp(float(t)) * (1 + 1e-15) and np.exp(float(t)) <= float(hi) * (1 + 1e-15)
+        assert float(hi - lo) < 1e-6 * np.exp(float(t))
+
+
+@pytest.mark.parametrize("dims", [(2, 1, 1, 2), (3, 2, 2, 2), (3, 2, 1, 3)])
+def test_n1_enclosure_bounds_real_softmax_networks(dims: tuple[int, int, int, int]) -> None:
+    from boundprop.network import certify_n1
+    from boundprop.witness.networks import NetworkConfig, draw_inputs, draw_weights
+
+    n, d, h, layers = dims
+    size = NetworkSize(n, d, h, layers, eta=F(1, 4), phi0=F(1), witness="l-lin", norm="N1", beta=F(1), k=1)
+    upper = float(certify_n1(size))
+    cfg = NetworkConfig(n=n, d=d, k=1, H=h, L=layers, beta=1.0, eta=0.25, phi0=1.0, norm=Norm.N1)
+    rng = np.random.default_rng(5)
+    x, weights = draw_inputs(cfg, 3000, rng), draw_weights(cfg, 3000, rng)
+    measured = float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max())
+    assert 0 < measured <= upper
+    # larger logits (a larger beta) can only loosen the enclosure, never make it smaller
+    assert certify_n1(size) <= certify_n1(NetworkSize(n, d, h, layers, F(1, 4), F(1), "l-lin", "N1", F(2), 1))
+
+
+def test_n1_node_never_proves_a_bound_below_a_measured_error(tmp_path: Path) -> None:
+    node = NODE.replace('phi0 = ["1", "1"] }}', 'phi0 = ["1", "1"], beta = ["1", "1"] }}').replace(
+        "H = [1, 1], L = [1, 2] }}", "H = [1, 1], L = [1, 2], k = [1, 1] }}")
+    toy = Path(__file__).parent / "data" / "toy_collapse.toml"
+    path = tmp_path / "toy_n1.toml"
+    for conclusion, expected in (("err <= 1", Status.PROVED_BOUNDED), ("err <= 1/10000", Status.UNKNOWN)):
+        path.write_text(toy.read_text() + node.format(conclusion=conclusion, witness="l-lin", extra="")
+                        .replace('norm = "N2"', 'norm = "N1"'))
+        paper = load_paper(path)
+        assert check_network(paper, paper.nodes["NET"], Budget()).status is expected
+    # 1/10000 is below an error softmax networks reach at n = 2, d = 1, H = 1, L = 1
+    from boundprop.witness.networks import NetworkConfig, draw_inputs, draw_weights
+
+    cfg = NetworkConfig(n=2, d=1, k=1, H=1, L=1, beta=1.0, eta=0.5, phi0=1.0, norm=Norm.N1)
+    rng = np.random.default_rng(1)
+    x, weights = draw_inputs(cfg, 2000, rng), draw_weights(cfg, 2000, rng)
+    assert float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max()) > 1e-4
