@@ -470,11 +470,12 @@ def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
     spec = node.network or {}
     _, bound = theorem_bound(paper, node)
     values: dict[str, Fraction] = {
-        "n": Fraction(size.n), "d": Fraction(size.d), "k": Fraction(size.k),
+        "n": Fraction(size.n), "d": Fraction(size.d),
         spec.get("heads", "H"): Fraction(size.H), spec.get("layers", "L"): Fraction(size.L),
         spec.get("weights", "eta"): size.eta, spec.get("input", "phi0"): size.phi0,
-        spec.get("beta", "beta"): size.beta,
     }
+    if size.norm == "N1":  # only N1 statements fix beta and k (N2 ones hold for any W_Q, W_K, beta)
+        values.update({"k": Fraction(size.k), spec.get("beta", "beta"): size.beta})
     sub = {s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
            for s in bound.free_symbols if s.name in values}
     value = sp.sympify(expand_finite_sums(bound.xreplace(sub)))

@@ -238,3 +238,9 @@ def test_n1_node_never_proves_a_bound_below_a_measured_error(tmp_path: Path) -> 
     rng = np.random.default_rng(1)
     x, weights = draw_inputs(cfg, 2000, rng), draw_weights(cfg, 2000, rng)
     assert float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max()) > 1e-4
+
+
+def test_n2_bound_may_not_depend_on_beta(tmp_path: Path) -> None:
+    paper = _paper(tmp_path, "err <= 1 + beta")  # N2 statements hold for every beta: no value to use
+    with pytest.raises(BoundpropError, match="not a number"):
+        check_network(paper, paper.nodes["NET"], Budget())
