@@ -112,6 +112,10 @@ def check_vacuity(paper: Paper, node: Node, budget: Budget, decide: Decide | Non
         raise InputError(f"node {node.id!r}: the range of {index_name} needs a finite lower end", where)
     e = sp.Symbol("e__prev", real=True)
     update = sp.sympify(space.parse(spec["recurrence"], where, {"e": e}))
+    stray = update.free_symbols - {e, index} - {v.symbol for v in claim.variables}
+    if stray:  # every symbol must be quantified over the claim's ranges
+        names = ", ".join(sorted(str(x) for x in stray))
+        raise InputError(f"node {node.id!r}: the recurrence mentions {names}, which the conclusion does not", where)
     _, bound = theorem_bound(paper, paper.nodes[claim.theorem])
     params = tuple(v for v in claim.variables if v.symbol != index)
     l_max = int(top) if top.is_finite else None

@@ -149,3 +149,11 @@ def test_cli_regimes_of_the_paper_have_no_undetermined_cells(
     assert data["fractions"]["vacuous"] == 1.0
     assert data["vacuity_theorems"] == [{"node": vacuity, "baseline": "B-zero-layer"}]
     assert all(cell["vacuity"] == [vacuity] for cell in data["cells"])
+
+
+def test_recurrence_may_only_use_the_claims_parameters(tmp_path: Path) -> None:
+    stray = TRUE_R1.replace('id = "R1-VAC"', 'id = "R1-VAC-STRAY"').replace(
+        'recurrence = "(1 + H*eta)*e + 2*H*eta*phi0"', 'recurrence = "(1 + H*eta)*e + 2*H*eta*phi0*beta"')
+    paper = _paper(tmp_path, stray)
+    with pytest.raises(InputError, match="mentions beta"):
+        check_vacuity(paper, paper.nodes["R1-VAC-STRAY"], Budget())
