@@ -269,6 +269,16 @@ def _check_one(
         return measured, measured, (), None
     # a lemma file's `seconds` scales the deterministic limits (see REFERENCE_SECONDS)
     node_budget = budget.scaled(node.seconds / REFERENCE_SECONDS) if node.seconds else budget
+    if node.vacuity is not None:  # a statement for all L: proved by induction (boundprop.vacuity)
+        from boundprop.vacuity import check_vacuity
+
+        result = check_vacuity(paper, node, node_budget, decide)
+        return result, result, (), None
+    if node.network is not None:  # err of an explicit network: certified bound propagation
+        from boundprop.network import check_network
+
+        result = check_network(paper, node, node_budget)
+        return result, result, (), None
     proof = paper.proofs.get(node_id)
     if node.informal:
         return _check_informal(paper, node, proof, node_budget, decide, statuses)

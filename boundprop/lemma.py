@@ -110,6 +110,10 @@ class Node:
     informal: str = ""
     # decided by a registered experiment (boundprop.simulated): at best TESTED, never proved
     simulate: Mapping[str, str] | None = None
+    # a vacuity theorem (boundprop.vacuity): theorem, baseline, index, recurrence
+    vacuity: Mapping[str, str] | None = None
+    # a network-level statement (boundprop.network): witness, norm, ...
+    network: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

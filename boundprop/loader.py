@@ -328,7 +328,7 @@ def _load_defs(
 _NODE_KEYS = {
     "id", "label", "variant", "kind", "provenance", "text", "hypotheses", "conclusion",
     "uses", "assume", "ranges", "sizes", "seconds", "baselines", "simulate",
-    "informal",
+    "informal", "vacuity", "network",
 }
 
 
@@ -402,6 +402,8 @@ def _load_nodes(
             baselines=_str_list(reader, spec, "baselines", line),
             simulate=_simulate(reader, spec, node_id, conclusion, line),
             informal=_str(reader, spec, "informal", line, default=""),
+            vacuity=_string_table(reader, spec, "vacuity", node_id, line, _VACUITY_KEYS, conclusion),
+            network=_string_table(reader, spec, "network", node_id, line, _NETWORK_KEYS, conclusion),
         )
     for node in nodes.values():
         for used in node.uses:
@@ -410,7 +412,40 @@ def _load_nodes(
         for baseline in node.baselines:
             if baseline not in nodes:
                 raise reader.fail(f"node {node.id!r} names baseline {baseline!r}, which is not a node", node.line)
+        for key in ("theorem", "baseline"):
+            named = (node.vacuity or {}).get(key)
+            if named is not None and named not in nodes:
+                raise reader.fail(f"node {node.id!r}: vacuity.{key} {named!r} is not a node", node.line)
     return nodes
+
+
+# keys of the `vacuity` and `network` tables: (required, optional)
+_VACUITY_KEYS = (("theorem", "baseline", "index", "recurrence"), ())
+_NETWORK_KEYS = (("witness", "norm"), ("layers", "heads", "input", "weights", "beta", "nodes"))
+
+
+def _string_table(
+    reader: _Reader, spec: Mapping[str, Any], key: str, node_id: str, line: int,
+    keys: tuple[tuple[str, ...], tuple[str, ...]], conclusion: Any,
+) -> dict[str, str] | None:
+    """A node's ``vacuity`` or ``network`` table: strings under known keys only."""
+    raw = spec.get(key)
+    if raw is None:
+        return None
+    required, optional = keys
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise reader.fail(f"node {node_id!r}: {key} must be a table of strings", line)
+    unknown = sorted(set(raw) - set(required) - set(optional))
+    if unknown:
+        raise reader.fail(
+            f"node {node_id!r}: unknown key {key}.{unknown[0]} (known: {', '.join((*required, *optional))})", line
+        )
+    missing = [k for k in required if k not in raw]
+    if missing:
+        raise reader.fail(f"node {node_id!r}: {key} needs {', '.join(missing)}", line)
+    if conclusion is None:
+        raise reader.fail(f"node {node_id!r}: a {key} node needs a conclusion", line)
+    return dict(raw)
 
 
 def _simulate(

@@ -58,6 +58,7 @@ from boundprop.lemma import Node, Paper, Param
 from boundprop.norms import norm_of_variant, parse_norm, require_same_norm
 from boundprop.propagate import Annotations, find_node, load_annotations, theorem_bound
 from boundprop.statement import exact_bound
+from boundprop.verdict import Status
 
 __all__ = [
     "Axis",
@@ -151,6 +152,18 @@ class Baseline:
 
 
 @dataclass(frozen=True, slots=True)
+class Cover:
+    """A proved vacuity theorem (:mod:`boundprop.vacuity`): ``bound >= lower``
+    everywhere its ``applies`` hold, so ``gap = lower - baseline >= 0`` on a
+    cell makes the theorem vacuous there against ``baseline``."""
+
+    node: str
+    baseline: str
+    gap: sp.Expr
+    applies: tuple[sp.Basic, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Regime:
     id: str
     relation: sp.Basic
@@ -176,6 +189,7 @@ class Problem:
     dropped: tuple[str, ...] = ()  # ancestor hypotheses left out, with the reason
     latex: Mapping[str, str] = field(default_factory=dict)  # parameter name -> its symbol
     norm: str = ""  # the norm of the theorem's bound (boundprop.norms); "" untyped
+    covers: tuple[Cover, ...] = ()  # proved vacuity theorems about this theorem
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -192,6 +206,7 @@ class Cell:
     baselines: tuple[str, ...] = ()  # vacuous: the baselines no worse than the bound
     reason: str = ""  # premises-fail: the violated premise
     regimes: tuple[tuple[str, str], ...] = ()  # (regime id, label or "undetermined")
+    vacuity: tuple[str, ...] = ()  # vacuous by these proved vacuity theorems
 
     def regime(self, regime_id: str) -> str:
         return dict(self.regimes)[regime_id]
@@ -243,6 +258,8 @@ class RegimeMap:
             }
             if cell.baselines:
                 item["baselines"] = list(cell.baselines)
+            if cell.vacuity:
+                item["vacuity"] = list(cell.vacuity)
             if cell.reason:
                 item["reason"] = cell.reason
             if cell.regimes:
@@ -276,6 +293,8 @@ class RegimeMap:
             data["combined_fractions"] = self.combined_fractions()
         if p.dropped:
             data["dropped_premises"] = list(p.dropped)
+        if p.covers:
+            data["vacuity_theorems"] = [{"node": c.node, "baseline": c.baseline} for c in p.covers]
         return data
 
 
@@ -467,11 +486,15 @@ def build_problem(
     regimes: Sequence[str] = (),
     annotations: Annotations | None = None,
     ancestors: bool = True,
+    vacuity: bool = True,
 ) -> Problem:
     """Compile the regime question for ``theorem`` over ``axes`` with ``fixed`` values.
 
     Every parameter the bound, the premises, the baselines or the regimes
-    mention must be an axis or fixed.
+    mention must be an axis or fixed. With ``vacuity``, the paper's vacuity
+    theorems about ``theorem`` are checked (:func:`boundprop.vacuity.check_vacuity`,
+    deterministic limits) and the proved ones become covers: a cell where one
+    applies is classed vacuous without further splitting.
 
     Examples
     --------
@@ -578,6 +601,7 @@ def build_problem(
 
         return sp.sympify(expand_finite_sums(sp.sympify(e).xreplace(sub)))
 
+    covers = _covers(paper, node, baselines, allowed, sub, dropped) if vacuity else []
     return Problem(
         paper=paper.id,
         theorem=node.id,
@@ -598,7 +622,44 @@ def build_problem(
         dropped=tuple(dropped),
         latex={name: params[name].latex or name for name in names_on_map if name in params},
         norm=norm.value if norm else "",
+        covers=tuple(covers),
     )
+
+
+def _covers(
+    paper: Paper, node: Node, baselines: Sequence[Baseline], allowed: set[sp.Symbol],
+    sub: Mapping[sp.Symbol, sp.Expr], dropped: list[str],
+) -> list[Cover]:
+    """The proved vacuity theorems about ``node`` as covers (fixed values substituted);
+    an unproved one is never used, and is named in ``dropped``."""
+    from boundprop.vacuity import domain_conditions, proved_claims
+
+    by_id = {b.id: b for b in baselines}
+    out = []
+    for claim, result in proved_claims(paper, node.id):
+        if result.status is not Status.PROVED:
+            dropped.append(f"{claim.node}: vacuity theorem {result.status.value}, not used")
+            continue
+        baseline = by_id.get(claim.baseline)
+        if baseline is None:
+            dropped.append(f"{claim.node}: its baseline {claim.baseline} is not a baseline of {node.id}")
+            continue
+        # the baseline's bound must be defined on the cell: the gap below is simplified
+        applies = [*claim.hypotheses, *baseline.applies, *domain_conditions([baseline.bound], claim.variables)]
+        for v in claim.variables:
+            if v.lo.is_finite:
+                applies.append(sp.Ge(v.symbol, v.lo))
+            if v.hi.is_finite:
+                applies.append(sp.Le(v.symbol, v.hi))
+        gap = sp.sympify(claim.lower) - baseline.bound
+        free = set(gap.free_symbols).union(*(sp.sympify(a).free_symbols for a in applies))
+        if not free <= allowed:
+            dropped.append(f"{claim.node}: mentions {_names(free - allowed)}, not on the map")
+            continue
+        fixed_applies = tuple(r for a in applies if (r := sp.sympify(a).xreplace(sub)) is not sp.true)
+        # simplified: a difference of large equal powers encloses badly in intervals
+        out.append(Cover(claim.node, claim.baseline, sp.factor(sp.simplify(gap.xreplace(sub))), fixed_applies))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -904,6 +965,9 @@ class _Evaluator:
         self.gaps = [sp.sympify(problem.bound - b.bound) for b in problem.baselines]
         self.premise_fns = [_Compiled(pr.relation, syms, backend, "truth") for pr in problem.premises]
         self.app_fns = [[_Compiled(h, syms, backend, "truth") for h in b.applies] for b in problem.baselines]
+        # covers after the baselines: their rows of the vacuous codes say "lower >= baseline"
+        self.gaps += [c.gap for c in problem.covers]
+        self.app_fns += [[_Compiled(h, syms, backend, "truth") for h in c.applies] for c in problem.covers]
         self.gap_fns = [
             _SummedGap(g, syms, backend) if _sum_axes(g, syms) and _SummedGap.supports(g, syms)
             else _Compiled(g, syms, backend, "gap")
@@ -1021,6 +1085,7 @@ class _Decision:
     reason: str
     regimes: tuple[tuple[str, str], ...]
     done: bool  # every requested class decided
+    vacuity: tuple[str, ...] = ()
 
 
 def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
@@ -1028,16 +1093,25 @@ def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
     klass: CellClass | None = None
     names: tuple[str, ...] = ()
     reason = ""
+    vacuity: tuple[str, ...] = ()
     failed = np.flatnonzero(prem == 0)
     if failed.size:
         klass = CellClass.PREMISES_FAIL
         reason = problem.premises[int(failed[0])].label
     elif bool(np.all(prem == 1)):
-        vac = codes.vacuous[:, j]
-        beats = codes.beats[:, j]
+        nb = len(problem.baselines)
+        vac = codes.vacuous[:nb, j]
+        beats = codes.beats[:nb, j]
+        covered = codes.vacuous[nb:, j]  # a proved vacuity theorem applies and its lower side >= baseline
+        hits = [c for c, v in zip(problem.covers, covered, strict=True) if v == 1]
         if bool(np.any(vac == 1)):
             klass = CellClass.VACUOUS
             names = tuple(b.id for b, v in zip(problem.baselines, vac, strict=True) if v == 1)
+            vacuity = tuple(c.node for c in hits)
+        elif hits:
+            klass = CellClass.VACUOUS
+            names = tuple(dict.fromkeys(c.baseline for c in hits))
+            vacuity = tuple(c.node for c in hits)
         elif bool(np.all(beats == 1)):
             klass = CellClass.INFORMATIVE
     regimes = []
@@ -1050,7 +1124,7 @@ def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
         else:
             regimes.append((r.id, UNDETERMINED))
             done = False
-    return _Decision(klass, names, reason, tuple(regimes), done)
+    return _Decision(klass, names, reason, tuple(regimes), done, vacuity)
 
 
 # ---------------------------------------------------------------------------
@@ -1143,7 +1217,8 @@ def pave(
             children = None if dec.done or d == depth else _split(problem, box)
             if children is None:
                 cells.append(
-                    Cell(box, dec.klass or CellClass.UNDETERMINED, d, dec.baselines, dec.reason, dec.regimes)
+                    Cell(box, dec.klass or CellClass.UNDETERMINED, d, dec.baselines, dec.reason, dec.regimes,
+                         dec.vacuity)
                 )
             else:
                 nxt.extend(children)

@@ -52,6 +52,7 @@ LAYERS: dict[str, int] = {
     "mechanism": 11,  # checks that a counterexample is an instance of a stated mechanism
     "simulated": 11,  # registered experiments a node may be decided by (check runs them)
     "network": 11,
+    "vacuity": 11,  # vacuity theorems: check proves them, regimes uses the proved ones
     "compare": 12,
     "scaffold": 12,  # writes a new paper's files (an application, used by `boundprop new`)
     "report": 13,

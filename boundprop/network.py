@@ -1,0 +1,544 @@
+"""Network-level statements: ``err = norm(S(X) - S'(X))`` for Alman & Song's networks.
+
+A node with ``network = { witness = "l-lin", norm = "N2" }`` and a conclusion
+``err <= BOUND`` states: at every size in ``sizes`` (``n`` tokens, width ``d``,
+``H`` heads, ``L`` layers), for every input ``X`` (``n x d``) with
+``norm(X) <= phi0`` and every value matrix ``W_V^{l,h}`` (``d x d``) with
+``norm(W_V^{l,h}) <= eta``, and *any* query and key weights and logit factor,
+the L-layer, H-head residual self-attention network
+
+    X_0 = X,   X_{l+1} = X_l + sum_h softmax(beta X_l W_Q^{l,h} W_K^{l,h}^T X_l^T) X_l W_V^{l,h},
+    S(X) = X_L
+
+and the witness ``S'`` satisfy ``err = norm(S(X) - S'(X)) <= BOUND``. Witnesses:
+
+* ``identity``: ``S'(X) = X`` (a one-layer network with ``W_V = 0``);
+* ``l-lin``: the paper's construction ``S'(X) = X + M X (prod_l (I + W_l) - I)``,
+  ``M = (1/n) 1 1^T``, ``W_l = sum_h W_V^{l,h}`` (L-LIN).
+
+``eta``, ``phi0`` (the parameters named by ``weights`` and ``input``) must be
+fixed by point ranges of the node; ``BOUND`` is evaluated exactly there.
+
+**How it is decided** (certified bound propagation, exact rational arithmetic):
+each attention matrix is relaxed to an arbitrary row-stochastic matrix ``P``
+(softmax rows are probability vectors, whatever ``W_Q``, ``W_K``, ``beta``), so a
+bound proved for the relaxation holds for the network. Then ``S(X) - S'(X)`` is
+affine in each row of ``X``, of every ``W_V`` and of every ``P`` separately (the
+others fixed), and ``norm`` is convex: the supremum over the product of balls is
+the maximum over their vertices (rows ``+-r e_j`` for the N2 ball, ``e_j`` for a
+simplex row). Branch and bound over these vertex choices, best first: a node
+fixes some rows, the others range over their balls and are enclosed by a
+center-plus-row-radius domain (``Y = C + E`` with ``||row_i E||_1 <= r_i``),
+propagated through every layer by triangle inequalities. Every enclosure is an
+upper bound of the error over the node's subtree; a leaf's value is exact. The
+budget is a node count (deterministic). The certified upper bound of the worst
+error is the largest enclosure left open; the best leaf found is the worst error
+of the relaxation found (a network with 0/1 attention rows, a limit of softmax
+attention, so it is not itself reported as a counterexample).
+
+With ``norm = "N1"`` (entrywise max; R2) the statement also bounds every
+``W_Q``, ``W_K`` by ``eta`` and fixes ``beta`` (a point range) and ``k`` (in
+``sizes``): the attention is then *not* relaxed (R2 needs small logits); the
+entries are propagated as boxes (N1 balls are boxes), each softmax row enclosed
+from the logit bound ``beta k eta^2 s_i s_j`` with rational bounds of ``exp``
+(see :func:`certify_n1`), without branching. Only the ``l-lin`` witness.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import product
+
+import sympy as sp
+
+from boundprop.errors import InputError
+from boundprop.interval import truth_at_point
+from boundprop.lemma import Node, Paper
+from boundprop.propagate import theorem_bound
+from boundprop.statement import Budget, exact_bound
+from boundprop.verdict import CheckResult, Status, Tri
+
+__all__ = [
+    "METHOD",
+    "WITNESSES",
+    "NetworkSize",
+    "SizeResult",
+    "certify",
+    "check_network",
+    "network_error",
+]
+
+METHOD = "network-bnb"
+WITNESSES = ("identity", "l-lin")
+
+Matrix = tuple[tuple[Fraction, ...], ...]
+Rows = tuple[Fraction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSize:
+    """One instance: sizes, radii (exact), witness."""
+
+    n: int
+    d: int
+    H: int
+    L: int
+    eta: Fraction
+    phi0: Fraction
+    witness: str
+    norm: str = "N2"
+    beta: Fraction = Fraction(0)  # N1 only: the logit factor and the width of W_Q, W_K
+    k: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    """Outcome of :func:`certify` at one size.
+
+    ``upper`` bounds the error of every network of the relaxation (certified);
+    ``lower`` is the error of the worst vertex network found (exact);
+    ``exact`` says the search closed (``upper == lower``); ``nodes`` counts
+    the enclosures evaluated."""
+
+    size: NetworkSize
+    upper: Fraction
+    lower: Fraction
+    nodes: int
+    exact: bool
+
+
+# ----------------------------------------------------------------------------- the domain
+# A value is (C, r): every matrix C + E with the l1 norm of row i of E at most r_i.
+
+
+@dataclass(frozen=True, slots=True)
+class _Dom:
+    c: Matrix
+    r: Rows
+
+    @staticmethod
+    def exact(m: Matrix) -> _Dom:
+        return _Dom(m, tuple(Fraction(0) for _ in m))
+
+    def norm_upper(self) -> Fraction:
+        """N2 norm bound: max_i ||C_i||_1 + r_i."""
+        return max(sum((abs(v) for v in row), Fraction(0)) + ri for row, ri in zip(self.c, self.r, strict=True))
+
+
+def _l1(row: Sequence[Fraction]) -> Fraction:
+    return sum((abs(v) for v in row), Fraction(0))
+
+
+def _add(a: _Dom, b: _Dom, sign: int = 1) -> _Dom:
+    c = tuple(tuple(x + sign * y for x, y in zip(ra, rb, strict=True)) for ra, rb in zip(a.c, b.c, strict=True))
+    return _Dom(c, tuple(x + y for x, y in zip(a.r, b.r, strict=True)))
+
+
+def _matmul(a: _Dom, b: _Dom) -> _Dom:
+    """(Ca + Ea)(Cb + Eb): row i of Ca Eb + Ea Cb + Ea Eb has l1 norm at most
+    sum_c |Ca_ic| rb_c + ra_i max_c (||Cb_c||_1 + rb_c)."""
+    q = len(b.c[0])
+    widest = max(_l1(row) + rc for row, rc in zip(b.c, b.r, strict=True))
+    rows = []
+    radii = []
+    for row, ra in zip(a.c, a.r, strict=True):
+        rows.append(tuple(sum((row[k] * b.c[k][j] for k in range(len(row))), Fraction(0)) for j in range(q)))
+        radii.append(sum((abs(row[k]) * b.r[k] for k in range(len(row))), Fraction(0)) + ra * widest)
+    return _Dom(tuple(rows), tuple(radii))
+
+
+def _stochastic(choice: Sequence[int | None], y: _Dom) -> _Dom:
+    """P Y for a row-stochastic P whose row i is e_{choice[i]}, or any probability
+    vector when ``choice[i]`` is None (then row i lies in the convex hull of the
+    rows of Y, enclosed by a ball around the midpoint of their centers)."""
+    d = len(y.c[0])
+    mid = tuple((max(row[j] for row in y.c) + min(row[j] for row in y.c)) / 2 for j in range(d))
+    spread = max(
+        _l1([row[j] - mid[j] for j in range(d)]) + rj for row, rj in zip(y.c, y.r, strict=True)
+    )
+    rows, radii = [], []
+    for pick in choice:
+        if pick is None:
+            rows.append(mid)
+            radii.append(spread)
+        else:
+            rows.append(y.c[pick])
+            radii.append(y.r[pick])
+    return _Dom(tuple(rows), tuple(radii))
+
+
+def _centered(choice: Sequence[int | None], y: _Dom) -> _Dom:
+    """(P - M) Y with P as in :func:`_stochastic` and M = (1/n) 1 1^T: row i is
+    sum_j p_j (y_j - mean y), each y_j - mean y enclosed exactly by its center and
+    the radius (1 - 1/n) r_j + (1/n) sum_{k != j} r_k."""
+    n, d = len(y.c), len(y.c[0])
+    mean = tuple(sum((row[j] for row in y.c), Fraction(0)) / n for j in range(d))
+    total = sum(y.r, Fraction(0))
+    dev = [tuple(row[j] - mean[j] for j in range(d)) for row in y.c]
+    rad = [(1 - Fraction(1, n)) * rj + (total - rj) / n for rj in y.r]
+    return _stochastic(choice, _Dom(tuple(dev), tuple(rad)))
+
+
+def _ball_rows(rows: Sequence[int | None], vertices: Sequence[Rows], width: int, radius: Fraction) -> _Dom:
+    """A matrix whose row i is ``vertices[rows[i]]``, or anything in the l1 ball of
+    ``radius`` when ``rows[i]`` is None."""
+    zero = tuple(Fraction(0) for _ in range(width))
+    return _Dom(
+        tuple(zero if k is None else vertices[k] for k in rows),
+        tuple(radius if k is None else Fraction(0) for k in rows),
+    )
+
+
+def _ball_vertices(width: int, radius: Fraction) -> tuple[Rows, ...]:
+    """Vertices of the l1 ball of ``radius`` in R^width: +-radius e_j."""
+    out = []
+    for j in range(width):
+        for s in (1, -1):
+            out.append(tuple(Fraction(s) * radius if k == j else Fraction(0) for k in range(width)))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- blocks
+# The search fixes rows one at a time in this order: rows of X, then for each
+# layer and head the rows of W_V, then the rows of P.
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    kind: str  # "x", "w", "p"
+    layer: int
+    head: int
+    row: int
+    choices: int
+
+
+def _blocks(size: NetworkSize) -> tuple[_Block, ...]:
+    # err(-X) = err(X) (S and S' are linear in X for fixed P, W_V): the first row of X
+    # needs only the vertices +phi0 e_j (the even-numbered ones)
+    out = [_Block("x", -1, -1, i, size.d if i == 0 else 2 * size.d) for i in range(size.n)]
+    for layer in range(size.L):
+        for head in range(size.H):
+            out += [_Block("w", layer, head, i, 2 * size.d) for i in range(size.d)]
+            out += [_Block("p", layer, head, i, size.n) for i in range(size.n)]
+    return tuple(out)
+
+
+def _evaluate(size: NetworkSize, blocks: Sequence[_Block], fixed: Sequence[int]) -> _Dom:
+    """The enclosure of S(X) - S'(X) with the first ``len(fixed)`` blocks fixed."""
+    n, d = size.n, size.d
+    pick: dict[tuple[str, int, int, int], int | None] = {
+        (b.kind, b.layer, b.head, b.row): (fixed[i] if i < len(fixed) else None) for i, b in enumerate(blocks)
+    }
+    xv = _ball_vertices(d, size.phi0)
+    wv = _ball_vertices(d, size.eta)
+    x_rows = [pick[("x", -1, -1, i)] for i in range(n)]
+    if x_rows[0] is not None:
+        x_rows[0] = 2 * x_rows[0]  # +phi0 e_j only (see _blocks)
+    x = _ball_rows(x_rows, xv, d, size.phi0)
+    # delta = X_l - X, kept apart from X so that X's enclosure is not counted twice
+    # in S(X) - X; for l-lin, gap = X_l - Y_l with Y the network whose attention is
+    # M = (1/n) 1 1^T in every head, which is S' (L-LIN, from M^2 = M):
+    #   gap_{l+1} = gap_l + sum_h ((P - M) X_l + M gap_l) W_V^{l,h}
+    zero = _Dom.exact(tuple(tuple(Fraction(0) for _ in range(d)) for _ in range(n)))
+    m = _Dom.exact(tuple(tuple(Fraction(1, n) for _ in range(n)) for _ in range(n)))
+    delta, gap = zero, zero
+    for layer in range(size.L):
+        state = _add(x, delta)
+        new_delta, new_gap = delta, gap
+        for head in range(size.H):
+            w = _ball_rows([pick[("w", layer, head, i)] for i in range(d)], wv, d, size.eta)
+            p_rows = [pick[("p", layer, head, i)] for i in range(n)]
+            new_delta = _add(new_delta, _matmul(_stochastic(p_rows, state), w))
+            if size.witness == "l-lin":
+                mixed = _add(_centered(p_rows, state), _matmul(m, gap))
+                new_gap = _add(new_gap, _matmul(mixed, w))
+        delta, gap = new_delta, new_gap
+    return delta if size.witness == "identity" else gap
+
+
+def network_error(size: NetworkSize, choice: Sequence[int]) -> Fraction:
+    """The exact error of the vertex network ``choice`` (one index per block)."""
+    blocks = _blocks(size)
+    if len(choice) != len(blocks):
+        raise InputError(f"a vertex network needs {len(blocks)} choices, not {len(choice)}")
+    return _evaluate(size, blocks, choice).norm_upper()
+
+
+def certify(
+    size: NetworkSize, max_nodes: int, target: Fraction | None = None, dive: bool = True
+) -> SizeResult:
+    """Best-first branch and bound of the worst error over the relaxation.
+
+    Stops when the search closes, when the largest open enclosure is at most
+    ``target`` (enough to prove ``err <= target``), or after ``max_nodes``
+    enclosures. Deterministic: ties are broken by the order of the choices.
+    ``dive`` first follows the largest enclosures down to one leaf (a worst
+    vertex network found early, for the lower bound).
+    """
+    blocks = _blocks(size)
+    root = _evaluate(size, blocks, ()).norm_upper()
+    heap: list[tuple[Fraction, tuple[int, ...]]] = [(-root, ())]
+    best, nodes = _dive(size, blocks) if dive else (Fraction(0), 0)
+    nodes += 1
+    while heap:
+        upper = -heap[0][0]
+        if upper <= best or (target is not None and upper <= target) or nodes >= max_nodes:
+            break
+        _, fixed = heapq.heappop(heap)
+        if len(fixed) == len(blocks):  # a leaf: its value is exact and the largest open
+            best = max(best, upper)
+            break
+        for k in range(blocks[len(fixed)].choices):
+            child = (*fixed, k)
+            # the parent's enclosure covers the child's subtree too: keep the smaller
+            # (an enclosure is not monotone under fixing a row, through the midpoints)
+            value = min(_evaluate(size, blocks, child).norm_upper(), upper)
+            nodes += 1
+            if len(child) == len(blocks):
+                best = max(best, value)
+            elif value > best:
+                heapq.heappush(heap, (-value, child))
+    upper = max([best, *(-v for v, _ in heap[:1])]) if heap else best
+    return SizeResult(size, upper, best, nodes, exact=upper == best)
+
+
+def _dive(size: NetworkSize, blocks: Sequence[_Block]) -> tuple[Fraction, int]:
+    """A first leaf, following the child of largest enclosure: (its exact error, enclosures)."""
+    fixed: tuple[int, ...] = ()
+    nodes = 0
+    value = Fraction(0)
+    while len(fixed) < len(blocks):
+        scored = []
+        for k in range(blocks[len(fixed)].choices):
+            scored.append((_evaluate(size, blocks, (*fixed, k)).norm_upper(), -k))
+            nodes += 1
+        value, neg_k = max(scored)
+        fixed = (*fixed, -neg_k)
+    return value, nodes
+
+
+# ----------------------------------------------------------------------------- N1: boxes
+# Under N1 (entrywise max) every ball is a box, so plain interval arithmetic on the
+# entries is used, in exact rationals, without branching. The attention is not
+# relaxed to any stochastic matrix (R2 needs small logits): with every
+# ||W_Q||, ||W_K|| <= eta, |logit_ij| <= beta k eta^2 s_i s_j with s_i the largest
+# possible l1 norm of row i of X_l, so each softmax row lies in a box around 1/n.
+
+Box = list[list[tuple[Fraction, Fraction]]]
+_TAYLOR = 12
+
+
+def _exp_bounds(t: Fraction) -> tuple[Fraction, Fraction]:
+    """Rational bounds of e^t for t >= 0: for t <= 1 the Taylor sum, and the sum plus
+    3 t^(K+1)/(K+1)! (the remainder is e^xi t^(K+1)/(K+1)! with e^xi < 3)."""
+    if t > 1:  # e^t = (e^(t/m))^m
+        m = math.ceil(t)
+        lo, hi = _exp_bounds(t / m)
+        return lo**m, hi**m
+    term, total = Fraction(1), Fraction(1)
+    for i in range(1, _TAYLOR + 1):
+        term = term * t / i
+        total += term
+    return total, total + 3 * term * t / (_TAYLOR + 1)
+
+
+def _imul(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
+    c = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    return min(c), max(c)
+
+
+def _bmul(a: Box, b: Box) -> Box:
+    return [[_isum(_imul(a[i][k], b[k][j]) for k in range(len(b))) for j in range(len(b[0]))]
+            for i in range(len(a))]
+
+
+def _isum(items: Iterator[tuple[Fraction, Fraction]] | list[tuple[Fraction, Fraction]]) -> tuple[Fraction, Fraction]:
+    lo, hi = Fraction(0), Fraction(0)
+    for a, b in items:
+        lo, hi = lo + a, hi + b
+    return lo, hi
+
+
+def _badd(a: Box, b: Box) -> Box:
+    return [[(x[0] + y[0], x[1] + y[1]) for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+
+
+def _mag(v: tuple[Fraction, Fraction]) -> Fraction:
+    return max(abs(v[0]), abs(v[1]))
+
+
+def _softmax_spread(size: NetworkSize, state: Box) -> list[Fraction]:
+    """Per row i, a bound on sum_j |p_j - 1/n| for the softmax row of the logits."""
+    n = size.n
+    rows = [sum((_mag(v) for v in row), Fraction(0)) for row in state]
+    widest = max(rows)
+    out = []
+    for s_i in rows:
+        t = size.beta * size.k * size.eta**2 * s_i * widest  # |logit_ij| <= t
+        lo_up, up = _exp_bounds(t)
+        # p_j = e^z_j / sum_k e^z_k with z in [-t, t]^n: p_j <= e^t / (e^t + (n-1) e^-t)
+        # and p_j >= e^-t / (e^-t + (n-1) e^t); e^-t in [1/up, 1/lo_up]
+        p_hi = up / (up + (n - 1) / up)
+        p_lo = (1 / up) / (1 / up + (n - 1) * up)
+        # sum_j |p_j - 1/n| = 2 sum_j (p_j - 1/n)_+, at most n - 1 of them positive
+        pos = min((n - 1) * (p_hi - Fraction(1, n)), (n - 1) * (Fraction(1, n) - p_lo))
+        out.append(min(2 * pos, 2 * (1 - Fraction(1, n))))
+    return out
+
+
+def certify_n1(size: NetworkSize) -> Fraction:
+    """An upper bound of ``max_ij |S(X) - S'(X)|`` (N1) for the L-LIN witness over the
+    boxes of X and of every weight, by interval propagation (see the notes above)."""
+    n, d = size.n, size.d
+    x: Box = [[(-size.phi0, size.phi0)] * d for _ in range(n)]
+    w: Box = [[(-size.eta, size.eta)] * d for _ in range(d)]
+    zero: Box = [[(Fraction(0), Fraction(0))] * d for _ in range(n)]
+    delta, gap = zero, zero
+    for _ in range(size.L):
+        state = _badd(x, delta)
+        spread = _softmax_spread(size, state)
+        y = _bmul(state, w)  # X_l W_V, the same box for every head
+        col_lo = [min(y[i][c][0] for i in range(n)) for c in range(d)]
+        col_hi = [max(y[i][c][1] for i in range(n)) for c in range(d)]
+        half = [(col_hi[c] - col_lo[c]) / 2 for c in range(d)]
+        # P X_l W lies in the hull of the rows of X_l W; (P - M) X_l W = sum_j (p_j - 1/n)(y_j - mid)
+        attended: Box = [[(col_lo[c], col_hi[c]) for c in range(d)] for _ in range(n)]
+        centered: Box = [[(-spread[i] * half[c], spread[i] * half[c]) for c in range(d)] for i in range(n)]
+        mean_gap: Box = [[(sum((gap[i][c][0] for i in range(n)), Fraction(0)) / n,
+                           sum((gap[i][c][1] for i in range(n)), Fraction(0)) / n) for c in range(d)]] * n
+        term = _badd(centered, _bmul(mean_gap, w))
+        for _ in range(size.H):
+            delta = _badd(delta, attended)
+            gap = _badd(gap, term)
+    return max(_mag(v) for row in gap for v in row)
+
+
+# ----------------------------------------------------------------------------- the node
+
+
+def _point(paper: Paper, node: Node, name: str) -> Fraction:
+    if name not in paper.params:
+        raise InputError(f"node {node.id!r}: network parameter {name!r} is not declared", paper.where(node.line))
+    lo, hi = node.ranges.get(name, (paper.params[name].lo, paper.params[name].hi))
+    a, b = exact_bound(lo, name), exact_bound(hi, name)
+    if a != b or not a.is_finite or a < 0:
+        raise InputError(
+            f"node {node.id!r}: give {name} one value with ranges = {{ {name} = [\"v\", \"v\"] }}, v >= 0",
+            paper.where(node.line),
+        )
+    return Fraction(int(a.p), int(a.q))
+
+
+def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
+    """The instances of a network node, in the order of ``sizes``."""
+    spec = node.network or {}
+    where = paper.where(node.line)
+    witness = spec["witness"]
+    if witness not in WITNESSES:
+        raise InputError(f"node {node.id!r}: unknown witness {witness!r} (known: {', '.join(WITNESSES)})", where)
+    norm = spec["norm"]
+    if norm not in ("N1", "N2"):
+        raise InputError(f"node {node.id!r}: norm must be N1 or N2, not {norm!r}", where)
+    if norm == "N1" and witness != "l-lin":
+        raise InputError(f"node {node.id!r}: N1 networks are implemented for the l-lin witness only", where)
+    eta = _point(paper, node, spec.get("weights", "eta"))
+    phi0 = _point(paper, node, spec.get("input", "phi0"))
+    beta = _point(paper, node, spec.get("beta", "beta")) if norm == "N1" else Fraction(0)
+    heads, layers = spec.get("heads", "H"), spec.get("layers", "L")
+    names = list(node.sizes)
+    grid = [dict(zip(names, combo, strict=True))
+            for combo in product(*(range(lo, hi + 1) for lo, hi in node.sizes.values()))]
+    for sizes in sorted(grid, key=lambda s: (sum(s.values()), tuple(s.values()))):
+        missing = [k for k in ("n", "d", heads, layers) if k not in sizes]
+        if missing:
+            raise InputError(f"node {node.id!r}: sizes needs {', '.join(missing)}", where)
+        if norm == "N1" and "k" not in sizes:
+            raise InputError(f"node {node.id!r}: an N1 network needs sizes.k (the width of W_Q, W_K)", where)
+        yield NetworkSize(sizes["n"], sizes["d"], sizes[heads], sizes[layers], eta, phi0, witness,
+                          norm, beta, sizes.get("k", 1))
+
+
+def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
+    """The node's bound at the instance: an exact number (finite sums expanded)."""
+    from boundprop.propagate import expand_finite_sums
+
+    spec = node.network or {}
+    _, bound = theorem_bound(paper, node)
+    values: dict[str, Fraction] = {
+        "n": Fraction(size.n), "d": Fraction(size.d),
+        spec.get("heads", "H"): Fraction(size.H), spec.get("layers", "L"): Fraction(size.L),
+        spec.get("weights", "eta"): size.eta, spec.get("input", "phi0"): size.phi0,
+    }
+    if size.norm == "N1":  # only N1 statements fix beta and k (N2 ones hold for any W_Q, W_K, beta)
+        values.update({"k": Fraction(size.k), spec.get("beta", "beta"): size.beta})
+    sub = {s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
+           for s in bound.free_symbols if s.name in values}
+    value = sp.sympify(expand_finite_sums(bound.xreplace(sub)))
+    if value.free_symbols or not value.is_number:
+        raise InputError(
+            f"node {node.id!r}: the bound {bound} is not a number at the sizes and radii ({value})",
+            paper.where(node.line),
+        )
+    return value
+
+
+def _node_budget(paper: Paper, node: Node, budget: Budget) -> int:
+    text = (node.network or {}).get("nodes", "2000")
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"node {node.id!r}: network.nodes must be a positive integer, not {text!r}",
+                         paper.where(node.line))
+    return max(1, int(text) * budget.max_boxes // Budget().max_boxes)
+
+
+def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
+    """Decide a network node at every size: proved-bounded when the certified
+    upper bound of the worst error is at most the bound at every size.
+
+    The network table's ``nodes`` (default 2000) is the enclosure budget of each
+    size's search, scaled like every deterministic limit by the node's ``seconds``
+    (through ``budget.max_boxes`` relative to the default 20,000).
+    """
+    cap = _node_budget(paper, node, budget)
+    started = time.perf_counter()  # reported only; the verdict depends on the node budget
+    lines = []
+    details: dict[str, object] = {}
+    failed = []
+    total_nodes = 0
+    n1 = False
+    for size in sizes_of(paper, node):
+        bound = _bound_at(paper, node, size)
+        if size.norm == "N1":
+            n1 = True
+            upper, nodes = certify_n1(size), 1
+        else:
+            target = Fraction(int(bound.p), int(bound.q)) if bound.is_Rational else None
+            res = certify(size, cap, target=target, dive=False)
+            upper, nodes = res.upper, res.nodes
+        total_nodes += nodes
+        key = f"n={size.n},d={size.d},H={size.H},L={size.L}" + (f",k={size.k}" if n1 else "")
+        # rigorous: interval evaluation of the bound, exact where rounding leaves it open
+        ok = truth_at_point(sp.Le(sp.Rational(upper.numerator, upper.denominator), bound), {}) is Tri.TRUE
+        details[key] = {"bound": str(bound), "certified_upper": str(upper), "nodes": nodes, "proved": ok}
+        lines.append(f"{key}: err <= {float(upper):.6g} (certified) vs bound {float(bound.evalf(15)):.6g}")
+        if not ok:
+            failed.append(key)
+    summary = "; ".join(lines)
+    if n1:
+        how = (f"{METHOD}: interval propagation of entry boxes in exact rationals (N1), softmax rows enclosed "
+               "from the logit bound beta k eta^2 s_i s_j with rational bounds of exp")
+    else:
+        how = (f"{METHOD}: row-stochastic relaxation of attention (any W_Q, W_K, beta), vertex branch and "
+               f"bound in exact rationals, {total_nodes} enclosures")
+    if failed:
+        return CheckResult(
+            Status.UNKNOWN, METHOD,
+            f"{how}; not proved at {', '.join(failed)} within {cap} enclosures per size: {summary}",
+            seconds=time.perf_counter() - started, details={"sizes": details},
+        )
+    return CheckResult(Status.PROVED_BOUNDED, METHOD, f"{how}; {summary}", seconds=time.perf_counter() - started,
+                       details={"sizes": details})

@@ -1,0 +1,246 @@
+"""Network-level statements (boundprop/network.py): exact vertex networks against an
+independent reference, enclosures against real softmax networks, the check."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction as F
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from boundprop.check import check_paper
+from boundprop.errors import BoundpropError
+from boundprop.loader import load_paper
+from boundprop.network import NetworkSize, certify, check_network, network_error
+from boundprop.statement import Budget
+from boundprop.verdict import Status
+from boundprop.witness.networks import Norm, Weights, collapsed, forward, norm, project
+
+Mat = list[list[F]]
+
+
+# ----------------------------------------------------------------- an independent reference
+
+
+def _mul(a: Mat, b: Mat) -> Mat:
+    return [[sum((a[i][k] * b[k][j] for k in range(len(b))), F(0)) for j in range(len(b[0]))] for i in range(len(a))]
+
+
+def _plus(a: Mat, b: Mat, s: int = 1) -> Mat:
+    return [[x + s * y for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+
+
+def _n2(a: Mat) -> F:
+    return max(sum((abs(v) for v in row), F(0)) for row in a)
+
+
+def reference_error(x: Mat, ps: list[list[Mat]], ws: list[list[Mat]], witness: str) -> F:
+    """||S(X) - S'(X)|| (N2) from the definitions: residual layers with attention
+    matrices ``ps[l][h]``; S' the identity or L-LIN's closed form."""
+    n, d = len(x), len(x[0])
+    state = x
+    for pl, wl in zip(ps, ws, strict=True):
+        update = [[F(0)] * d for _ in range(n)]
+        for p, w in zip(pl, wl, strict=True):
+            update = _plus(update, _mul(_mul(p, state), w))
+        state = _plus(state, update)
+    if witness == "identity":
+        return _n2(_plus(state, x, -1))
+    eye = [[F(int(i == j)) for j in range(d)] for i in range(d)]
+    prod = eye
+    for wl in ws:
+        total = eye
+        for w in wl:
+            total = _plus(total, w)
+        prod = _mul(prod, total)
+    m = [[F(1, n)] * n for _ in range(n)]
+    s_prime = _plus(x, _mul(_mul(m, x), _plus(prod, eye, -1)))
+    return _n2(_plus(state, s_prime, -1))
+
+
+def _vertex(width: int, k: int, radius: F) -> list[F]:
+    j, sign = divmod(k, 2)
+    return [radius * (1 - 2 * sign) if c == j else F(0) for c in range(width)]
+
+
+def decode(size: NetworkSize, choice: list[int]) -> tuple[Mat, list[list[Mat]], list[list[Mat]]]:
+    """The vertex network of ``choice`` in the block order of boundprop.network."""
+    it = iter(choice)
+    x = [_vertex(size.d, 2 * next(it) if i == 0 else next(it), size.phi0) for i in range(size.n)]
+    ps: list[list[Mat]] = []
+    ws: list[list[Mat]] = []
+    for _ in range(size.L):
+        ps.append([])
+        ws.append([])
+        for _ in range(size.H):
+            ws[-1].append([_vertex(size.d, next(it), size.eta) for _ in range(size.d)])
+            ps[-1].append([[F(int(j == next_j)) for j in range(size.n)] for next_j in
+                           [next(it) for _ in range(size.n)]])
+    return x, ps, ws
+
+
+def _choices(size: NetworkSize) -> list[int]:
+    counts = [size.d] + [2 * size.d] * (size.n - 1)
+    for _ in range(size.L * size.H):
+        counts += [2 * size.d] * size.d + [size.n] * size.n
+    return counts
+
+
+SIZES = [(2, 1, 1, 2), (2, 2, 1, 1), (3, 2, 2, 2), (3, 1, 2, 3)]
+
+
+@pytest.mark.parametrize("witness", ["identity", "l-lin"])
+@pytest.mark.parametrize("dims", SIZES)
+def test_vertex_networks_match_the_reference(witness: str, dims: tuple[int, int, int, int]) -> None:
+    size = NetworkSize(*dims, eta=F(1, 3), phi0=F(2), witness=witness)
+    rng = random.Random(7)
+    for _ in range(15):
+        choice = [rng.randrange(c) for c in _choices(size)]
+        assert network_error(size, choice) == reference_error(*decode(size, choice), witness)
+
+
+@pytest.mark.parametrize("witness", ["identity", "l-lin"])
+def test_search_closes_at_the_brute_force_maximum(witness: str) -> None:
+    size = NetworkSize(2, 1, 1, 2, eta=F(1, 2), phi0=F(1), witness=witness)
+    brute = max(network_error(size, list(c)) for c in itertools.product(*(range(k) for k in _choices(size))))
+    res = certify(size, max_nodes=10_000)
+    assert res.exact and res.upper == res.lower == brute
+
+
+def _softmax_networks(dims: tuple[int, int, int, int], eta: float, phi0: float, count: int, seed: int):  # type: ignore[no-untyped-def]
+    n, d, h, layers = dims
+    rng = np.random.default_rng(seed)
+    x = project(rng.normal(size=(count, n, d)) * 2 * phi0, Norm.N2, phi0)
+    wv = project(rng.normal(size=(count, layers, h, d, d)) * 2 * eta, Norm.N2, eta)
+    wq = rng.normal(size=(count, layers, h, d, 1)) * 3  # any W_Q, W_K: the relaxation covers them
+    wk = rng.normal(size=(count, layers, h, d, 1)) * 3
+    return x, Weights(wq, wk, wv)
+
+
+@pytest.mark.parametrize("dims", [(2, 1, 1, 2), (3, 2, 2, 2), (3, 2, 2, 3)])
+def test_certified_upper_bounds_real_softmax_networks(dims: tuple[int, int, int, int]) -> None:
+    eta, phi0 = F(1, 4), F(1)
+    x, weights = _softmax_networks(dims, float(eta), float(phi0), 400, seed=3)
+    out = forward(x, weights, beta=2.0)
+    for witness, other in (("identity", x), ("l-lin", collapsed(x, weights))):
+        measured = float(norm(out - other, Norm.N2).max())
+        res = certify(NetworkSize(*dims, eta=eta, phi0=phi0, witness=witness), max_nodes=400)
+        assert measured <= float(res.upper) * (1 + 1e-12)
+        assert res.lower <= res.upper
+
+
+NODE = '''
+[[node]]
+id = "NET"
+provenance = "reconstruction"
+conclusion = "{conclusion}"
+ranges = {{ eta = ["1/2", "1/2"], phi0 = ["1", "1"] }}
+sizes = {{ n = [2, 2], d = [1, 1], H = [1, 1], L = [1, 2] }}
+network = {{ witness = "{witness}", norm = "N2"{extra} }}
+'''
+
+
+def _paper(tmp_path: Path, conclusion: str, witness: str = "identity", extra: str = ""):  # type: ignore[no-untyped-def]
+    toy = Path(__file__).parent / "data" / "toy_collapse.toml"
+    path = tmp_path / "toy_net.toml"
+    path.write_text(toy.read_text() + NODE.format(conclusion=conclusion, witness=witness, extra=extra))
+    return load_paper(path)
+
+
+def test_check_proves_a_true_bound_and_never_a_false_one(tmp_path: Path) -> None:
+    paper = _paper(tmp_path, "err <= ((1 + H*eta)**L - 1)*phi0")  # the exact worst case of the relaxation
+    report = check_paper(paper)
+    assert report.nodes["NET"].status is Status.PROVED_BOUNDED
+    assert report.nodes["NET"].method == "network-bnb"
+    # just below the worst vertex network: never proved
+    tight = _paper(tmp_path, "err <= ((1 + H*eta)**L - 1)*phi0 - 1/1000")
+    result = check_network(tight, tight.nodes["NET"], Budget())
+    assert result.status is Status.UNKNOWN
+    assert "not proved at n=2,d=1,H=1,L=1" in result.evidence
+
+
+@pytest.mark.parametrize(
+    ("witness", "extra", "ranges", "message"),
+    [
+        ("softmax", "", None, "unknown witness"),
+        ("identity", ', nodes = "many"', None, "network.nodes"),
+        ("identity", "", '["0", "1"]', "give eta one value"),
+    ],
+)
+def test_bad_network_tables_are_input_errors(
+    tmp_path: Path, witness: str, extra: str, ranges: str | None, message: str
+) -> None:
+    paper = _paper(tmp_path, "err <= 1", witness, extra)
+    if ranges is not None:
+        text = (tmp_path / "toy_net.toml").read_text().replace('eta = ["1/2", "1/2"]', f"eta = {ranges}")
+        (tmp_path / "toy_net.toml").write_text(text)
+        paper = load_paper(tmp_path / "toy_net.toml")
+    with pytest.raises(BoundpropError, match=message):
+        check_network(paper, paper.nodes["NET"], Budget())
+
+
+def test_unknown_network_key_is_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(BoundpropError, match="unknown key network.attention"):
+        _paper(tmp_path, "err <= 1", extra=', attention = "any"')
+
+
+@pytest.mark.parametrize("witness", ["identity", "l-lin"])
+def test_more_search_never_loosens_the_certified_bound(witness: str) -> None:
+    size = NetworkSize(2, 2, 1, 3, eta=F(1, 4), phi0=F(1), witness=witness)
+    uppers = [certify(size, max_nodes=budget, dive=False).upper for budget in (1, 20, 80, 200)]
+    assert uppers == sorted(uppers, reverse=True)
+    assert certify(size, max_nodes=200).lower <= uppers[-1]
+
+
+def test_exp_bounds_bracket_exp() -> None:
+    from boundprop.network import _exp_bounds
+
+    for t in (F(0), F(1, 16), F(1, 2), F(1), F(5, 2), F(8)):
+        lo, hi = _exp_bounds(t)
+        assert lo <= hi and float(lo) <= np.exp(float(t)) * (1 + 1e-15) and np.exp(float(t)) <= float(hi) * (1 + 1e-15)
+        assert float(hi - lo) < 1e-6 * np.exp(float(t))
+
+
+@pytest.mark.parametrize("dims", [(2, 1, 1, 2), (3, 2, 2, 2), (3, 2, 1, 3)])
+def test_n1_enclosure_bounds_real_softmax_networks(dims: tuple[int, int, int, int]) -> None:
+    from boundprop.network import certify_n1
+    from boundprop.witness.networks import NetworkConfig, draw_inputs, draw_weights
+
+    n, d, h, layers = dims
+    size = NetworkSize(n, d, h, layers, eta=F(1, 4), phi0=F(1), witness="l-lin", norm="N1", beta=F(1), k=1)
+    upper = float(certify_n1(size))
+    cfg = NetworkConfig(n=n, d=d, k=1, H=h, L=layers, beta=1.0, eta=0.25, phi0=1.0, norm=Norm.N1)
+    rng = np.random.default_rng(5)
+    x, weights = draw_inputs(cfg, 3000, rng), draw_weights(cfg, 3000, rng)
+    measured = float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max())
+    assert 0 < measured <= upper
+    # larger logits (a larger beta) can only loosen the enclosure, never make it smaller
+    assert certify_n1(size) <= certify_n1(NetworkSize(n, d, h, layers, F(1, 4), F(1), "l-lin", "N1", F(2), 1))
+
+
+def test_n1_node_never_proves_a_bound_below_a_measured_error(tmp_path: Path) -> None:
+    node = NODE.replace('phi0 = ["1", "1"] }}', 'phi0 = ["1", "1"], beta = ["1", "1"] }}').replace(
+        "H = [1, 1], L = [1, 2] }}", "H = [1, 1], L = [1, 2], k = [1, 1] }}")
+    toy = Path(__file__).parent / "data" / "toy_collapse.toml"
+    path = tmp_path / "toy_n1.toml"
+    for conclusion, expected in (("err <= 1", Status.PROVED_BOUNDED), ("err <= 1/10000", Status.UNKNOWN)):
+        path.write_text(toy.read_text() + node.format(conclusion=conclusion, witness="l-lin", extra="")
+                        .replace('norm = "N2"', 'norm = "N1"'))
+        paper = load_paper(path)
+        assert check_network(paper, paper.nodes["NET"], Budget()).status is expected
+    # 1/10000 is below an error softmax networks reach at n = 2, d = 1, H = 1, L = 1
+    from boundprop.witness.networks import NetworkConfig, draw_inputs, draw_weights
+
+    cfg = NetworkConfig(n=2, d=1, k=1, H=1, L=1, beta=1.0, eta=0.5, phi0=1.0, norm=Norm.N1)
+    rng = np.random.default_rng(1)
+    x, weights = draw_inputs(cfg, 2000, rng), draw_weights(cfg, 2000, rng)
+    assert float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max()) > 1e-4
+
+
+def test_n2_bound_may_not_depend_on_beta(tmp_path: Path) -> None:
+    paper = _paper(tmp_path, "err <= 1 + beta")  # N2 statements hold for every beta: no value to use
+    with pytest.raises(BoundpropError, match="not a number"):
+        check_network(paper, paper.nodes["NET"], Budget())
