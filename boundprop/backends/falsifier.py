@@ -36,6 +36,7 @@ import numpy.typing as npt
 import sympy as sp
 from scipy import optimize
 
+from boundprop.backends.base import ALWAYS, Support
 from boundprop.counterexample import format_counterexample, ill_defined_result, undefined_at
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement, StatementGuard, Variable
@@ -44,6 +45,12 @@ from boundprop.verdict import CheckResult, Status
 __all__ = ["decide"]
 
 METHOD = "falsifier"
+name = METHOD  # the backend protocol (boundprop.backends.base)
+
+
+def supports(statement: Statement) -> Support:
+    """The backend protocol's test: every statement (it raises UnsupportedError for what it cannot sample)."""
+    return ALWAYS
 FloatArray = npt.NDArray[np.float64]
 
 _LOCAL_SEARCHES = 6
