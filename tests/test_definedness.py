@@ -182,10 +182,12 @@ def test_contradictory_hypotheses_prove_vacuously(run_cli: Callable[..., tuple[i
 
 
 def test_huge_exact_power_at_a_range_end_is_bounded(run_cli: Callable[..., tuple[int, str, str]]) -> None:
+    # the command had --timeout 2; a 2 s cap made the verdict depend on the
+    # machine's load, so the cap is the default one and only a hang is timed
     start = time.monotonic()
-    code, out, _ = run_cli("prove", "(1 + 1/x)**x < E", "--var", "x=1:10000000", "--timeout", "2")
-    assert code == 0 and "PROVED" in out
-    assert time.monotonic() - start < 30
+    code, out, _ = run_cli("prove", "(1 + 1/x)**x < E", "--var", "x=1:10000000")
+    assert code == 0 and "PROVED" in out and "time cap" not in out
+    assert time.monotonic() - start < 60
 
 
 def test_refuted_statement_with_a_proof_is_a_verdict_not_an_alarm() -> None:
