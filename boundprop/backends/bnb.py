@@ -61,6 +61,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from boundprop.backends.base import ALWAYS, Support
 from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import relations_of
 from boundprop.interval import enclose, refutes
@@ -86,6 +87,12 @@ from boundprop.statement import TIME_CAP, Budget, Statement, Variable, make_vari
 from boundprop.verdict import CheckResult, Status
 
 METHOD = "interval-bnb"
+name = METHOD  # the backend protocol (boundprop.backends.base)
+
+
+def supports(statement: Statement) -> Support:
+    """The backend protocol's test: every statement (the portfolio decides when it is worth its boxes)."""
+    return ALWAYS
 BATCH = 512
 # Hessians grow quadratically; beyond this many variables only first order is used.
 MAX_HESSIAN_VARS = 6

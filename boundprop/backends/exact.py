@@ -38,6 +38,7 @@ from typing import Any
 
 import sympy as sp
 
+from boundprop.backends.base import ALWAYS, Support
 from boundprop.expr import relations_of
 from boundprop.statement import Budget, Statement
 from boundprop.verdict import CheckResult, Status
@@ -45,6 +46,12 @@ from boundprop.verdict import CheckResult, Status
 __all__ = ["decide"]
 
 METHOD = "exact"
+name = METHOD  # the backend protocol (boundprop.backends.base)
+
+
+def supports(statement: Statement) -> Support:
+    """The backend protocol's test: every statement (shapes outside its fragment stay undecided)."""
+    return ALWAYS
 _MAX_OPS = 80
 
 

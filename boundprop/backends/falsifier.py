@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import sympy as sp
 
+from boundprop.backends.base import ALWAYS, Support
 from boundprop.counterexample import format_counterexample, ill_defined_result, undefined_at
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement, StatementGuard, Variable
@@ -43,6 +44,12 @@ from boundprop.verdict import CheckResult, Status
 __all__ = ["decide"]
 
 METHOD = "falsifier"
+name = METHOD  # the backend protocol (boundprop.backends.base)
+
+
+def supports(statement: Statement) -> Support:
+    """The backend protocol's test: every statement (it raises UnsupportedError for what it cannot sample)."""
+    return ALWAYS
 FloatArray = npt.NDArray[np.float64]
 
 _LOCAL_SEARCHES = 6

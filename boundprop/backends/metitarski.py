@@ -53,6 +53,7 @@ import sympy as sp
 import z3
 
 from boundprop.backends import format_counterexample
+from boundprop.backends.base import Support
 from boundprop.backends.z3backend import _candidates, _Translator
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement, Variable
@@ -70,6 +71,7 @@ __all__ = [
 ]
 
 METHOD = "metitarski"
+name = METHOD  # the backend protocol (boundprop.backends.base)
 
 # Sub-problems (one z3 query each) per call, whatever budget.max_boxes says:
 # a z3 query costs far more than one box of interval branch and bound.
@@ -753,6 +755,12 @@ def unsupported_reason(statement: Statement) -> str | None:
 def applies(statement: Statement) -> bool:
     """True if :func:`decide` takes the statement (the portfolio's test)."""
     return unsupported_reason(statement) is None
+
+
+def supports(statement: Statement) -> Support:
+    """The backend protocol's test: :func:`applies`. A statement it does not
+    apply to is simply not its kind (no reason given: z3 and bnb take it)."""
+    return Support(applies(statement))
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""The portfolio: pick decision methods by the statement's shape, in order.
+"""The portfolio: the backends of a registry's preference list, in order.
+
+The default preference list (:data:`boundprop.backends.base.PREFERENCE`):
 
 1. ``exact`` (sympy, cheap) — may prove.
 2. ``z3`` when the statement is polynomial, rational or piecewise-linear —
@@ -10,6 +12,10 @@
    the statement or stayed undecided — may prove or refute.
 4. ``falsifier`` whenever nothing proved — may refute (a counterexample
    beats "unknown"); if it finds nothing the result is TESTED.
+
+The portfolio imports no backend by name: each slot's backend comes from the
+registry (:class:`boundprop.backends.base.Registry`), which says "not
+available" for one that fails to load.
 
 Budget: each method spends its own deterministic unit of the budget, so the
 split between methods is fixed: z3 gets ``budget.z3_rlimit`` (z3's resource
@@ -29,60 +35,37 @@ returned (defence in depth: the backends verify already).
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import sympy as sp
-
-from boundprop.backends import exact, falsifier, metitarski, z3backend
+from boundprop.backends.base import DEFAULT, Backend, Registry, Slot, bounded
+from boundprop.counterexample import point_of
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap, tighten_ranges
-from boundprop.verdict import CheckResult, CounterValue, Status
+from boundprop.verdict import CheckResult, Status
 
 __all__ = ["decide", "shape_of", "point_of"]
 
 Progress = Callable[[str], None]
 
 
-def shape_of(statement: Statement) -> dict[str, Any]:
+def shape_of(statement: Statement, registry: Registry = DEFAULT) -> dict[str, Any]:
     """What the portfolio knows about a statement's shape.
 
+    >>> import sympy as sp
     >>> from boundprop.statement import make_variable
     >>> x = make_variable("x", 0, 1)
     >>> shape_of(Statement((x,), (), sp.exp(x.symbol) >= 1))
     {'z3': 'exp is not polynomial or piecewise-linear', 'bounded': True}
     """
+    z3, why_not = registry.load("z3")
+    support = z3.supports(statement) if z3 is not None else None
     return {
-        "z3": z3backend.unsupported_reason(statement),
-        "bounded": all(v.bounded for v in statement.variables),
+        "z3": why_not if support is None else (None if support else support.reason),
+        "bounded": bounded(statement),
     }
-
-
-def point_of(
-    statement: Statement, counterexample: dict[str, CounterValue] | Any
-) -> dict[sp.Symbol, sp.Rational]:
-    """Invert :func:`boundprop.backends.format_counterexample`: exact values per symbol.
-
-    >>> from boundprop.statement import make_variable
-    >>> x = make_variable("x", 0, 1)
-    >>> point_of(Statement((x,), (), sp.true), {"x": "1/2"})
-    {x: 1/2}
-    """
-    by_name: dict[str, sp.Rational] = {}
-    for name, value in counterexample.items():
-        if isinstance(value, str):
-            by_name[name] = sp.Rational(value)
-            continue
-        rows = statement.matrices.get(name)
-        if rows is None:
-            raise ValueError(f"counterexample names unknown matrix {name!r}")
-        for sym_row, val_row in zip(rows, value, strict=True):
-            for sym, val in zip(sym_row, val_row, strict=True):
-                by_name[str(sym)] = sp.Rational(val)
-    return {v.symbol: by_name[v.name] for v in statement.variables}
 
 
 def _reverified(statement: Statement, result: CheckResult) -> bool:
@@ -96,24 +79,13 @@ def _reverified(statement: Statement, result: CheckResult) -> bool:
         return False
 
 
-def _bnb_module() -> tuple[Any, str]:
-    """The bnb module, or None and why it cannot be used."""
-    try:
-        return importlib.import_module("boundprop.backends.bnb"), ""
-    except ModuleNotFoundError as exc:
-        if exc.name == "boundprop.backends.bnb":
-            return None, "not available"
-        return None, "not available (a module it needs is missing)"
-    except Exception:  # a broken backend must not break the portfolio
-        return None, "not available (it failed to load: internal error, ignored)"
-
-
 def decide(
     statement: Statement,
     budget: Budget,
     progress: Progress | None = None,
     *,
     guarded: bool = True,
+    registry: Registry = DEFAULT,
 ) -> CheckResult:
     """Decide ``statement`` with the methods its shape calls for.
 
@@ -132,6 +104,8 @@ def decide(
         whole decision (see the module notes).
     progress : callable, optional
         Called with the name of each method as it starts.
+    registry : Registry
+        The backends and their preference list (the default one unless given).
 
     Returns
     -------
@@ -153,7 +127,7 @@ def decide(
         from boundprop.backends import definedness
 
         return definedness.decide(
-            statement, budget, lambda s, b: decide(s, b, progress, guarded=False)
+            statement, budget, lambda s, b: decide(s, b, progress, guarded=False, registry=registry)
         )
     start = time.monotonic()
     # Ranges narrowed by one-variable hypotheses: an equivalent statement whose
@@ -185,14 +159,15 @@ def decide(
             details={"tried": tried, "backend": dict(result.details)},
         )
 
-    def run(name: str, fn: Callable[[Statement, Budget], CheckResult]) -> CheckResult | None:
+    def run(slot: Slot, backend: Backend) -> CheckResult | None:
+        name = slot.backend
         if progress is not None:
             progress(name)
         if left() <= 0:
             tried.append(f"{name}: skipped, the {TIME_CAP} of {budget.seconds:g} s was reached")
             return None
         try:
-            result = fn(statement, replace(budget, seconds=left()))
+            result = backend.decide(statement, replace(budget, seconds=left()))
         except UnsupportedError as exc:
             tried.append(f"{name}: unsupported ({exc})")
             return None
@@ -205,53 +180,35 @@ def decide(
         outcome = result.status.value
         if result.status in (Status.UNKNOWN, Status.TESTED):
             outcome = f"{outcome} ({result.evidence})"
-            if name == "exact":
+            if slot.brief:
                 outcome = "undecided"
         tried.append(f"{name}: {outcome}")
         return result
 
-    decided = run("exact", exact.decide)
-    if decided is not None and decided.status is Status.PROVED:
-        return finish(decided)
-
-    shape = shape_of(statement)
-    z3_settled = False
-    if shape["z3"] is None:
-        decided = run("z3", z3backend.decide)
-        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
+    settled: set[str] = set()
+    unavailable: set[str] = set()
+    for slot in registry.preference:
+        backend, why_not = registry.load(slot.backend)
+        if backend is None:
+            if slot.backend not in unavailable:
+                unavailable.add(slot.backend)
+                tried.append(f"{slot.backend}: {why_not}")
+            continue
+        if not slot.when(statement, frozenset(settled)):
+            continue
+        support = backend.supports(statement)
+        if not support:
+            if support.reason:
+                tried.append(f"{slot.backend}: unsupported ({support.reason})")
+            continue
+        decided = run(slot, backend)
+        if decided is None:
+            continue
+        settled.add(slot.backend)
+        if decided.status in slot.stops_on:
+            if decided.status is Status.TESTED:
+                return finish(decided, evidence=f"{decided.evidence}; no method proved it")
             return finish(decided)
-        z3_settled = decided is not None
-    else:
-        tried.append(f"z3: unsupported ({shape['z3']})")
-
-    # exp/log/roots: certified bounds, then z3 — before bnb when a range is
-    # unbounded, after it (bnb is quick where it works) when all are bounded
-    meti = metitarski.applies(statement)
-    if meti and not shape["bounded"]:
-        decided = run("metitarski", metitarski.decide)
-        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
-            return finish(decided)
-
-    bnb, why_not = _bnb_module()
-    if bnb is None:
-        tried.append(f"interval-bnb: {why_not}")
-    elif shape["bounded"] or not z3_settled:
-        decided = run("interval-bnb", bnb.decide)
-        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
-            return finish(decided)
-    if meti and shape["bounded"]:
-        decided = run("metitarski", metitarski.decide)
-        if decided is not None and decided.status in (Status.PROVED, Status.REFUTED):
-            return finish(decided)
-
-    decided = run("falsifier", falsifier.decide)
-    if decided is not None and decided.status is Status.REFUTED:
-        return finish(decided)
-    if decided is not None and decided.status is Status.TESTED:
-        return finish(
-            decided,
-            evidence=f"{decided.evidence}; no method proved it",
-        )
     return CheckResult(
         Status.UNKNOWN,
         "portfolio",

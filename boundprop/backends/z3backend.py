@@ -40,6 +40,7 @@ import sympy as sp
 import z3
 
 from boundprop.backends import format_counterexample
+from boundprop.backends.base import Support
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement
 from boundprop.verdict import CheckResult, Status
@@ -47,6 +48,7 @@ from boundprop.verdict import CheckResult, Status
 __all__ = ["decide", "unsupported_reason"]
 
 METHOD = "z3"
+name = METHOD  # the backend protocol (boundprop.backends.base)
 
 
 class _Translator:
@@ -264,6 +266,13 @@ def unsupported_reason(statement: Statement) -> str | None:
     except UnsupportedError as exc:
         return str(exc)
     return None
+
+
+def supports(statement: Statement) -> Support:
+    """The backend protocol's test: polynomial, rational or piecewise-linear
+    statements (:func:`unsupported_reason` says why not)."""
+    reason = unsupported_reason(statement)
+    return Support(reason is None, reason or "")
 
 
 def decide(statement: Statement, budget: Budget) -> CheckResult:
