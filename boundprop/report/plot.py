@@ -75,13 +75,18 @@ def plot_map(
     out = Path(path)
     if out.suffix.lower() not in _FORMATS:
         raise InputError(f"--plot {str(path)!r}: use a .png, .svg or .pdf file name")
-    fig = map_figure(rmap, axes, title)
+    fig = map_figure(rmap, axes, title, markers)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=dpi)
     return out
 
 
-def map_figure(rmap: RegimeMap, axes: Sequence[str] | None = None, title: str | None = None) -> Any:
+def map_figure(
+    rmap: RegimeMap,
+    axes: Sequence[str] | None = None,
+    title: str | None = None,
+    markers: Sequence[tuple[str, Mapping[str, float]]] = (),
+) -> Any:
     """The map as a matplotlib ``Figure`` (built without pyplot, so no global
     state and no backend switch: a notebook shows it, a script saves it)."""
     from matplotlib.collections import PatchCollection
