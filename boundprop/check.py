@@ -38,7 +38,7 @@ from boundprop.encode import (
 )
 from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import Guard, relations_of
-from boundprop.graph import build_graph, check_order, fully_checked, unestablished_ancestors
+from boundprop.graph import ancestors, build_graph, check_order, fully_checked, unestablished_ancestors
 from boundprop.lemma import Node, Paper, Proof, Step
 from boundprop.statement import (
     REFERENCE_SECONDS,
@@ -152,7 +152,7 @@ def _check_task(
 ) -> tuple[_Checked, Premises | None]:
     """One node's checks, from the statuses of its ancestors only (the same
     whichever other nodes are done, so workers change nothing)."""
-    so_far = {a: done[a][0].status for a in nx.ancestors(graph, node_id)}
+    so_far = {a: done[a][0].status for a in ancestors(graph, node_id)}
     # the ancestors not established: a proof citing them checks only relative to them
     open_ancestors = tuple(unestablished_ancestors(graph, so_far, node_id))
     checked = _check_one(paper, node_id, budget, decide, open_ancestors, so_far)
@@ -194,20 +194,21 @@ def _check_in_workers(
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["boundprop.check", "boundprop.backends.portfolio"])
+    needs = {node_id: ancestors(graph, node_id) for node_id in order}
     waiting = list(order)
     running: dict[Future[tuple[_Checked, Premises | None]], str] = {}
     submitted = 0
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                              initargs=(paper, graph, budget)) as pool:
         while waiting or running:
-            for node_id in [n for n in waiting if all(p in results for p in nx.ancestors(graph, n))]:
+            for node_id in [n for n in waiting if needs[n] <= results.keys()]:
                 if len(running) >= workers:
                     break
                 waiting.remove(node_id)
                 if progress:
                     progress(node_id, submitted, len(order))
                 submitted += 1
-                done = {a: results[a] for a in nx.ancestors(graph, node_id)}
+                done = {a: results[a] for a in needs[node_id]}
                 running[pool.submit(_worker_check, node_id, done)] = node_id
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -215,10 +216,6 @@ def _check_in_workers(
                 results[node_id], found = future.result()
                 if found is not None:
                     premises[node_id] = found
-    # the serial order, so that reports list nodes alike
-    ordered = {node_id: results[node_id] for node_id in order}
-    results.clear()
-    results.update(ordered)
 
 
 def check_premises(paper: Paper, node: Node, budget: Budget, decide: Decide) -> Premises:
