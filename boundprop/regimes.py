@@ -57,6 +57,7 @@ from boundprop.errors import BoundpropError, InputError, RangeError
 from boundprop.lemma import Node, Paper, Param
 from boundprop.norms import norm_of_variant, parse_norm, require_same_norm
 from boundprop.propagate import Annotations, find_node, load_annotations, theorem_bound
+from boundprop.rangespec import parse_range, parse_value
 from boundprop.statement import exact_bound
 from boundprop.verdict import Status
 
@@ -345,29 +346,20 @@ def parse_axis(spec: str, paper: Paper, annotations: Annotations | None = None,
     """
     ann = annotations or Annotations(source=None)
     params = _params(paper, ann)
-    if "=" not in spec:
-        raise InputError(f"--param {spec!r}: write NAME=LO:HI or NAME=LO:HI:log")
-    name, _, rest = spec.partition("=")
-    name = name.strip()
-    parts = rest.split(":")
-    log = False
-    if len(parts) == 3 and parts[2].strip() == "log":
-        log = True
-        parts = parts[:2]
-    if len(parts) != 2:
-        raise InputError(f"--param {spec!r}: write NAME=LO:HI or NAME=LO:HI:log")
+    parsed = parse_range(spec, log=True)
+    name, log = parsed.name, parsed.log
     if name not in params:
-        raise InputError(f"--param {spec!r}: {name!r} is not a parameter (known: {', '.join(params)})")
+        raise InputError(f"{spec!r}: {name!r} is not a parameter (known: {', '.join(params)})")
     param = params[name]
-    lo_e, hi_e = (exact_bound(p.strip(), name) for p in parts)
+    lo_e, hi_e = (exact_bound(p, name) for p in (parsed.lo, parsed.hi))
     if not (lo_e.is_finite and hi_e.is_finite):
-        raise RangeError(f"--param {spec!r}: the range must be finite")
+        raise RangeError(f"{spec!r}: the range must be finite")
     if param.integer:
         lo_e, hi_e = sp.ceiling(lo_e), sp.floor(hi_e)
     if lo_e > hi_e:
-        raise RangeError(f"--param {spec!r}: empty or inverted range [{lo_e}, {hi_e}]")
+        raise RangeError(f"{spec!r}: empty or inverted range [{lo_e}, {hi_e}]")
     if log and not lo_e > 0:
-        raise RangeError(f"--param {spec!r}: a log axis needs a positive lower end")
+        raise RangeError(f"{spec!r}: a log axis needs a positive lower end")
     lo = Fraction(int(lo_e.p), int(lo_e.q))
     hi = Fraction(int(hi_e.p), int(hi_e.q))
     return Axis(name=name, symbol=_symbol(param), lo=lo, hi=hi, integer=param.integer, log=log,
@@ -383,17 +375,14 @@ def parse_fix(spec: str, paper: Paper, annotations: Annotations | None = None) -
     """
     ann = annotations or Annotations(source=None)
     params = _params(paper, ann)
-    name, eq, value = spec.partition("=")
-    name = name.strip()
-    if not eq:
-        raise InputError(f"--fix {spec!r}: write NAME=VALUE")
+    name, value = parse_value(spec)
     if name not in params:
-        raise InputError(f"--fix {spec!r}: {name!r} is not a parameter (known: {', '.join(params)})")
-    v = exact_bound(value.strip(), name)
+        raise InputError(f"{spec!r}: {name!r} is not a parameter (known: {', '.join(params)})")
+    v = exact_bound(value, name)
     if not v.is_finite:
-        raise RangeError(f"--fix {spec!r}: the value must be finite")
+        raise RangeError(f"{spec!r}: the value must be finite")
     if params[name].integer and not v.is_Integer:
-        raise RangeError(f"--fix {spec!r}: {name} is an integer parameter")
+        raise RangeError(f"{spec!r}: {name} is an integer parameter")
     return name, Fraction(int(v.p), int(v.q))
 
 

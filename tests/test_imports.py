@@ -30,6 +30,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "boundprop"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "suggest": 0,  # "did you mean" for misspelt names (pure text)
+    "rangespec": 0,  # the NAME=LO:HI / NAME=VALUE notation (pure text)
     "verdict": 1,
     "norms": 1,  # typed norms and their conversions (errors only)
     "expr": 2,

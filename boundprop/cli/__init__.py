@@ -18,36 +18,11 @@ from types import ModuleType
 from typing import NoReturn
 
 from boundprop import __version__
-from boundprop.errors import BoundpropError, InputError
+from boundprop.errors import BoundpropError
 from boundprop.suggest import did_you_mean
 
 EXIT_INPUT_ERROR = 3
 EXIT_INTERNAL_ERROR = 4
-
-
-def positive_seconds(value: float, option: str = "--timeout") -> float:
-    """A time budget from the command line: finite and positive, else an InputError.
-
-    >>> positive_seconds(2.5)
-    2.5
-    >>> positive_seconds(float("nan"))
-    Traceback (most recent call last):
-    ...
-    boundprop.errors.InputError: --timeout: must be a positive number of seconds (at most 86400), not nan
-    """
-    if not 0 < value <= 86_400:  # also refuses NaN
-        raise InputError(f"must be a positive number of seconds (at most 86400), not {value}", option)
-    return value
-
-def positive_effort(value: float) -> float:
-    """An effort factor from the command line: finite, positive and at most 1000.
-
-    >>> positive_effort(2)
-    2
-    """
-    if not 0 < value <= 1000:  # also refuses NaN
-        raise InputError(f"must be a positive factor (at most 1000), not {value}", "--effort")
-    return value
 
 
 # Subcommands in the order `--help` lists them; a module that is missing is skipped.

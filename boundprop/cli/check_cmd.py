@@ -12,7 +12,7 @@ from rich.progress import Progress, TaskID
 
 from boundprop import cache
 from boundprop.check import PaperReport, check_paper
-from boundprop.cli import positive_effort, positive_seconds
+from boundprop.cli.args import positive_effort, positive_seconds
 from boundprop.errors import InputError
 from boundprop.loader import bundled_papers, load_paper
 from boundprop.report.data import paper_json

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from boundprop import cache
-from boundprop.cli import positive_seconds
+from boundprop.cli.args import positive_seconds
 from boundprop.errors import InputError
 from boundprop.report.dot import render, to_dot, to_graph_json
 from boundprop.statement import Budget

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
-from boundprop.cli import positive_effort
+from boundprop.cli.args import parse_var, positive_effort
 from boundprop.errors import ExpressionError, InputError, RangeError
 
 if TYPE_CHECKING:
@@ -108,19 +108,6 @@ def _names_in(text: str, where: str) -> list[str]:
     return names
 
 
-def _parse_var(spec: str) -> tuple[str, str, str]:
-    from boundprop.expr import SCALAR_FUNCTIONS
-
-    name, sep, rng = spec.partition("=")
-    lo, sep2, hi = rng.partition(":")
-    name = name.strip()
-    if not sep or not sep2 or not name.isidentifier() or not lo.strip() or not hi.strip():
-        raise RangeError(f"--var {spec!r}: expected NAME=LO:HI, e.g. x=0:1.25 or n=1:oo")
-    if name in SCALAR_FUNCTIONS or keyword.iskeyword(name):
-        raise RangeError(f"--var {spec!r}: {name!r} is a function or constant, not a variable")
-    return name, lo.strip(), hi.strip()
-
-
 def build_statement(
     expr: str,
     assumes: Sequence[str] = (),
@@ -143,7 +130,7 @@ def build_statement(
 
     ranges: dict[str, tuple[str, str]] = {}
     for spec in var_specs:
-        name, lo, hi = _parse_var(spec)
+        name, lo, hi = parse_var(spec)
         if name in ranges:
             raise RangeError(f"--var {name!r} given twice")
         ranges[name] = (lo, hi)

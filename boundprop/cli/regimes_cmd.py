@@ -10,11 +10,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from boundprop.cli.args import question
 from boundprop.errors import InputError
 from boundprop.lemma import Paper
 from boundprop.loader import bundled_papers, load_paper
-from boundprop.propagate import Annotations, find_node, load_annotations
-from boundprop.regimes import DEFAULT_DEPTH, Axis, Backend, RegimeMap, build_problem, parse_axis, parse_fix, pave
+from boundprop.propagate import load_annotations
+from boundprop.regimes import DEFAULT_DEPTH, Backend, RegimeMap, build_problem, pave
+
+__all__ = ["HELP", "add_arguments", "question", "resolve_paper", "run"]  # question: api.py's old import path
 
 HELP = (
     "map where a theorem's premises fail, where its bound is vacuous (no better than a baseline), "
@@ -67,29 +70,6 @@ def resolve_paper(theorem: str, target: str | None) -> Paper:
         hint = did_you_mean(theorem, names)
         raise InputError(f"no bundled paper has a node {theorem!r}{hint} (or give --paper TARGET)")
     raise InputError(f"{theorem!r} is in several papers ({', '.join(p.id for p in hits)}): give --paper")
-
-
-def question(
-    paper: Paper, theorem: str, params: list[str], fixes: list[str], projects: list[str],
-    regimes: list[str] | None, ann: Annotations,
-) -> tuple[list[Axis], dict[str, object], list[str]]:
-    node = find_node(paper, theorem)
-    defaults = ann.maps.get(node.id)
-    param_specs = list(params)
-    fix_specs = list(fixes)
-    if defaults is not None:
-        if not param_specs and not projects:
-            param_specs = list(defaults.params)
-        given = {s.partition("=")[0].strip() for s in [*param_specs, *fix_specs, *projects]}
-        fix_specs = [s for s in defaults.fix if s.partition("=")[0].strip() not in given] + fix_specs
-    axes = [parse_axis(s, paper, ann) for s in param_specs]
-    axes += [parse_axis(s, paper, ann, split=False) for s in projects]
-    fixed = dict(parse_fix(s, paper, ann) for s in fix_specs)
-    if regimes is None:
-        chosen = list(defaults.regimes) if defaults is not None else []
-    else:
-        chosen = [r for r in regimes if r != "none"]
-    return axes, dict(fixed), chosen
 
 
 def run(args: argparse.Namespace, console: Console) -> int:

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from boundprop import cache
-from boundprop.cli.graph_cmd import add_budget_arguments, budget_of
+from boundprop.cli.args import add_budget_arguments, budget_of
 from boundprop.errors import BoundpropError, InputError
 from boundprop.lemma import Paper
 from boundprop.regimes import DEFAULT_DEPTH
@@ -106,7 +106,7 @@ def _theorems_with(paper: Paper, keys: object) -> list[str]:
 
 def _regime_maps(paper: Paper, depth: int, notes: list[str], tick: Callable[[str], None]) -> list[RegimeMap]:
     """Pave the regime maps the annotation file declares."""
-    from boundprop.cli.regimes_cmd import question
+    from boundprop.cli.args import question
     from boundprop.propagate import load_annotations
     from boundprop.regimes import build_problem, pave
 
@@ -140,7 +140,7 @@ def _bound_tables(
     paper: Paper, layers_text: str, digits: int, notes: list[str], tick: Callable[[str], None], use_cache: bool = True
 ) -> list[tuple[BoundTable, dict[int, RowFlag]]]:
     """Compute the bound tables the annotation file declares, with their row flags."""
-    from boundprop.cli.table_cmd import parse_layers
+    from boundprop.cli.args import parse_layers
     from boundprop.propagate import check_recurrence, layer_model, layer_rows, load_annotations
     from boundprop.regimes import parse_fix
     from boundprop.report.table import BoundTable
