@@ -20,19 +20,26 @@ definitions ``phi_l`` and ``eps_l`` and no recurrence.
 from __future__ import annotations
 
 import time
-import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
 from boundprop.encode import Namespace, node_variables, param_symbol, relations
-from boundprop.errors import BoundpropError, InputError, LemmaFileError
-from boundprop.lemma import Node, Paper, Param
-from boundprop.statement import Variable, exact_bound
+from boundprop.errors import BoundpropError, InputError
+from boundprop.lemma import Node, Paper
+from boundprop.loader.annotations import (  # re-exported: the schema moved to the loader
+    Annotations,
+    BaselineDecl,
+    LayerSpec,
+    MapDefaults,
+    RegimeDecl,
+    annotations_path,
+    load_annotations,
+)
+from boundprop.statement import Variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -56,192 +63,6 @@ __all__ = [
     "load_annotations",
     "theorem_bound",
 ]
-
-
-# ---------------------------------------------------------------------------
-# the annotation file (.regimes.toml)
-
-
-@dataclass(frozen=True, slots=True)
-class LayerSpec:
-    """How a theorem's layer quantities are named (all math strings)."""
-
-    index: str = "l"
-    depth: str = "L"
-    phi: str = "phi_l(l)"
-    eps: str = "eps_l(l)"
-    recurrence: str | None = None  # e_{l+1} in terms of e (= e_l) and l
-    base: str = "0"  # e at the first layer index
-    start: int = 0
-    relation: str = "equal"  # "equal": closed form = recurrence; "upper": closed >= recurrence
-
-
-@dataclass(frozen=True, slots=True)
-class BaselineDecl:
-    """An extra baseline declared in the annotation file: ``Q <= bound``."""
-
-    id: str
-    bound: str
-    hypotheses: tuple[str, ...]
-    applies_to: tuple[str, ...]  # theorem ids; empty = every theorem
-    text: str
-    norm: str = ""  # the norm of its bound (boundprop.norms); "" untyped
-
-
-@dataclass(frozen=True, slots=True)
-class RegimeDecl:
-    """A declared regime such as fast attention: ``holds`` with ``quantity``
-    replaced by ``bound`` (``bound_by_variant`` chooses by the theorem's variant)."""
-
-    id: str
-    text: str
-    source: str
-    quantity: str
-    bound: str
-    bound_by_variant: Mapping[str, str]
-    holds: str
-    labels: tuple[str, str]  # (label where holds is TRUE, label where FALSE)
-
-    def bound_for(self, variant: str) -> str:
-        """The bound for a theorem of ``variant``: an exact match, else its norm
-        (the text before the first comma, such as ``N2``), else the default."""
-        if variant in self.bound_by_variant:
-            return self.bound_by_variant[variant]
-        return self.bound_by_variant.get(variant.split(",")[0].strip(), self.bound)
-
-
-@dataclass(frozen=True, slots=True)
-class MapDefaults:
-    """The default map of ``boundprop regimes THEOREM``: free and fixed parameters."""
-
-    params: tuple[str, ...]  # "NAME=LO:HI[:log]"
-    fix: tuple[str, ...]  # "NAME=VALUE"
-    regimes: tuple[str, ...] = ()  # regime ids overlaid by default
-
-
-@dataclass(frozen=True, slots=True)
-class Annotations:
-    """Everything the annotation file adds to a paper."""
-
-    source: Path | None
-    extra_params: Mapping[str, Param] = field(default_factory=dict)
-    layers: Mapping[str, LayerSpec] = field(default_factory=dict)
-    baselines: tuple[BaselineDecl, ...] = ()
-    regimes: Mapping[str, RegimeDecl] = field(default_factory=dict)
-    maps: Mapping[str, MapDefaults] = field(default_factory=dict)
-    table_fix: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def layer_spec(self, theorem: str) -> LayerSpec:
-        return self.layers.get(theorem, self.layers.get("*", LayerSpec()))
-
-
-def annotations_path(paper: Paper) -> Path:
-    """``lemmas/x.toml`` → ``lemmas/x.regimes.toml``."""
-    return paper.source.with_name(paper.source.stem + ".regimes.toml")
-
-
-def _strs(value: Any, what: str, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise LemmaFileError(f"{what} must be a list of strings", where)
-    return tuple(value)
-
-
-def _table(value: Any, what: str, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise LemmaFileError(f"{what} must be a table", where)
-    return value
-
-
-def load_annotations(paper: Paper, path: Path | None = None) -> Annotations:
-    """Read the paper's annotation file, if there is one.
-
-    Examples
-    --------
-    >>> from boundprop.loader import load_paper
-    >>> ann = load_annotations(load_paper("example"))
-    >>> ann.source is None, ann.layer_spec("E1").depth
-    (True, 'L')
-    """
-    path = path or annotations_path(paper)
-    if not path.is_file():
-        return Annotations(source=None)
-    where = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise LemmaFileError(f"TOML syntax error: {exc}", where) from None
-    allowed = {"paper", "params", "layers", "baseline", "regime", "map", "table"}
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise LemmaFileError(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})", where)
-    if "paper" in data and data["paper"] != paper.id:
-        raise LemmaFileError(f"annotation file is for paper {data['paper']!r}, not {paper.id!r}", where)
-    extra: dict[str, Param] = {}
-    for name, spec in _table(data.get("params", {}), "[params]", where).items():
-        spec = _table(spec, f"parameter {name!r}", where)
-        if name in paper.params:
-            raise LemmaFileError(f"parameter {name!r} is already declared by the lemma file", where)
-        integer = spec.get("domain", "real") == "integer"
-        lo, hi = (str(exact_bound(v, name, where)) for v in spec.get("range", ["-oo", "oo"]))
-        extra[name] = Param(
-            name=name, integer=integer, lo=lo, hi=hi, latex=str(spec.get("latex", name)),
-            meaning=str(spec.get("meaning", "")), line=0,
-        )
-    layers: dict[str, LayerSpec] = {}
-    for theorem, spec in _table(data.get("layers", {}), "[layers]", where).items():
-        spec = _table(spec, f"[layers.{theorem!r}]", where)
-        keys = set(LayerSpec.__dataclass_fields__)
-        bad = sorted(set(spec) - keys)
-        if bad:
-            raise LemmaFileError(f"[layers.{theorem!r}]: unknown key {bad[0]!r}", where)
-        if theorem != "*" and theorem not in paper.nodes:
-            raise LemmaFileError(f"[layers.{theorem!r}] names no node of {paper.id}", where)
-        layer = LayerSpec(**spec)
-        if layer.relation not in ("equal", "upper"):
-            raise LemmaFileError(f"[layers.{theorem!r}]: relation must be 'equal' or 'upper'", where)
-        layers[theorem] = layer
-    baselines = []
-    for spec in data.get("baseline", []):
-        spec = _table(spec, "[[baseline]]", where)
-        baselines.append(
-            BaselineDecl(
-                id=str(spec["id"]), bound=str(spec["bound"]),
-                hypotheses=_strs(spec.get("hypotheses", []), "hypotheses", where),
-                applies_to=_strs(spec.get("applies_to", []), "applies_to", where),
-                text=str(spec.get("text", "")),
-                norm=str(spec.get("norm", "")),
-            )
-        )
-    regimes: dict[str, RegimeDecl] = {}
-    for spec in data.get("regime", []):
-        spec = _table(spec, "[[regime]]", where)
-        labels = _strs(spec.get("labels", ["holds", "fails"]), "labels", where)
-        if len(labels) != 2:
-            raise LemmaFileError("a regime needs exactly two labels", where)
-        variants = {k[len("bound_"):]: str(v) for k, v in spec.items() if k.startswith("bound_")}
-        regimes[str(spec["id"])] = RegimeDecl(
-            id=str(spec["id"]), text=str(spec.get("text", "")), source=str(spec.get("source", "")),
-            quantity=str(spec["quantity"]), bound=str(spec["bound"]), bound_by_variant=variants,
-            holds=str(spec["holds"]), labels=(labels[0], labels[1]),
-        )
-    maps: dict[str, MapDefaults] = {}
-    for theorem, spec in _table(data.get("map", {}), "[map]", where).items():
-        spec = _table(spec, f"[map.{theorem!r}]", where)
-        maps[theorem] = MapDefaults(
-            params=_strs(spec.get("params", []), "params", where),
-            fix=_strs(spec.get("fix", []), "fix", where),
-            regimes=_strs(spec.get("regimes", []), "regimes", where),
-        )
-    table_fix = {
-        theorem: _strs(_table(spec, f"[table.{theorem!r}]", where).get("fix", []), "fix", where)
-        for theorem, spec in _table(data.get("table", {}), "[table]", where).items()
-    }
-    return Annotations(
-        source=path, extra_params=extra, layers=layers, baselines=tuple(baselines),
-        regimes=regimes, maps=maps, table_fix=table_fix,
-    )
 
 
 # ---------------------------------------------------------------------------
