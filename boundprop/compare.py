@@ -26,23 +26,31 @@ results about two architectures side by side, which every output says. Then
 Alman–Song's logit factor is β = 1/√k with d_qk = k (Dong's 1/√d_qk scaling); γ and r0 are
 given numbers (γ is not defined by the summary).
 
-The bounds of R1, R2, Theorem 5.3 and their baselines are read from
-``lemmas/alman_song_2025.toml`` (the nodes and their ``baselines``); if that file or a node is missing, the
-formulas of papers.md §1.3 are used and a note says so. Nothing here prints.
+Every formula is read from the papers' encodings, none is retyped here: the bounds of R1,
+R2, Theorem 5.3 and their baselines from ``lemmas/alman_song_2025.toml`` (the nodes and their
+``baselines``), B and its threshold from the regime ``fast-attention`` of
+``lemmas/alman_song_2025.regimes.toml``, Dong's base from the definition ``cH`` of
+``lemmas/dong_2021.toml``; this module holds only the assumptions that connect them. The
+Dong map is :func:`boundprop.regimes.build_problem` over Dong's Theorem 2.2 with the regime
+``base<1`` of ``lemmas/dong_2021.regimes.toml``. Nothing here prints.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import re
+import tokenize
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
-from boundprop.errors import BoundpropError, InputError
+from boundprop.encode import param_symbol
+from boundprop.errors import InputError
 from boundprop.interval import truth
 from boundprop.norms import Norm, norm_of_variant, require_same_norm
 from boundprop.verdict import Tri
@@ -162,36 +170,9 @@ class _Formulas:
     baselines: Mapping[str, tuple[sp.Expr, ...]]  # theorem -> baseline bounds
     norms: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]]  # as Comparison.norms
     fast_b: sp.Expr
-    fast_threshold: sp.Expr
+    fast: Any  # the fast-attention condition on fast_b
     sources: tuple[str, ...]
     notes: tuple[str, ...]
-
-
-def _fallback_bounds(a: Assumptions) -> dict[str, Any]:
-    """papers.md §1.3, used when the Alman–Song lemma file lacks a node."""
-    phi0, d, k = sp.Rational(a.phi0), sp.Integer(a.d), sp.Integer(a.k)
-    beta = 1 / sp.sqrt(k)
-    j = sp.Symbol("j", integer=True)
-    phi1 = phi0 * (1 + H * d * ETA) ** j
-    theta = beta * k * d**2 * ETA**2 * phi1**2
-    r2 = sp.Sum((1 + H * d * ETA) ** (L - 1 - j) * H * d * ETA * (sp.exp(2 * theta) - 1) * phi1, (j, 0, L - 1))
-    # N2 theorems and baselines at the converted hypotheses (see the module docstring)
-    eta2, phi2 = _n2_eta(a) * ETA, d * phi0
-    zero2 = ((1 + H * eta2) ** L - 1) * phi2
-    trivial2 = 2 * phi2 * (1 + H * eta2) ** L
-    zero1 = ((1 + H * d * ETA) ** L - 1) * phi0
-    trivial1 = 2 * phi0 * (1 + H * d * ETA) ** L
-    return {
-        "R1": 2 * L * H * eta2 * phi2 * (1 + H * eta2) ** (L - 1),
-        "R2": r2,
-        "Theorem 5.3": 2 * phi2 * ((1 + H * eta2) ** L - 1),
-        "baselines": {"R1": (zero2, trivial2), "R2": (zero1, trivial1), "Theorem 5.3": (zero2, trivial2)},
-        "norms": {
-            "R1": ("N2", (("B-zero-layer", "N2"), ("B-trivial", "N2"))),
-            "R2": ("N1", (("B-zero-layer-N1", "N1"), ("B-trivial-N1", "N1"))),
-            "Theorem 5.3": ("N2", (("B-zero-layer", "N2"), ("B-trivial", "N2"))),
-        },
-    }
 
 
 def _n2_eta(a: Assumptions) -> int:
@@ -200,123 +181,135 @@ def _n2_eta(a: Assumptions) -> int:
     return max(a.d, a.k)
 
 
-def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str], list[str]]:
-    """R1, R2 and their baselines from the lemma file, with the assumptions substituted."""
-    fallback = _fallback_bounds(a)
-    sources: list[str] = []
-    notes: list[str] = []
-    try:
-        from boundprop.loader import load_paper
-        from boundprop.propagate import theorem_bound
-
-        paper = load_paper("alman-song-2025")
-    except BoundpropError as exc:
-        notes.append(f"Alman-Song lemma file not usable ({exc}); using the formulas of papers.md 1.3")
-        return (
-            {t: fallback[t] for t in ("R1", "R2", "Theorem 5.3")} | {"baselines": {}, "norms": {}},
-            sources,
-            notes,
-        )
-    values = {
-        "eta": ETA,
-        "H": H,
-        "L": L,
-        "phi0": sp.Rational(a.phi0),
-        "d": sp.Integer(a.d),
-        "k": sp.Integer(a.k),
-        "n": sp.Integer(a.n),
-        "beta": 1 / sp.sqrt(sp.Integer(a.k)),
+def _values(a: Assumptions) -> dict[str, Any]:
+    """Alman-Song's parameters at the assumptions (the comparison's axes stay symbols)."""
+    return {
+        "eta": ETA, "H": H, "L": L, "phi0": sp.Rational(a.phi0), "d": sp.Integer(a.d), "k": sp.Integer(a.k),
+        "n": sp.Integer(a.n), "beta": 1 / sp.sqrt(sp.Integer(a.k)), "c": sp.Rational(a.c_fast),
     }
+
+
+def _alman_song(a: Assumptions) -> tuple[dict[str, Any], list[str]]:
+    """R1, R2, Theorem 5.3 and their baselines from the lemma file, with the assumptions substituted."""
+    from boundprop.loader import load_paper
+    from boundprop.propagate import theorem_bound
+
+    paper = load_paper("alman-song-2025")
+    values = _values(a)
     # N2 statements take their hypotheses through the conversion from entrywise bounds
     values_n2 = values | {"eta": _n2_eta(a) * ETA, "phi0": sp.Integer(a.d) * sp.Rational(a.phi0)}
+    sources: list[str] = []
     out: dict[str, Any] = {"baselines": {}, "norms": {}}
-    for theorem in ("R1", "R2", "Theorem 5.3"):
+    for theorem in _THEOREMS:
         node = paper.nodes.get(theorem)
         if node is None:
-            out[theorem] = fallback[theorem]
-            notes.append(f"{theorem} not in the Alman-Song lemma file; using papers.md 1.3")
-            continue
+            raise InputError(f"compare needs the node {theorem!r} of {paper.source}")
+        where = paper.where(node.line)
         norm = norm_of_variant(node.variant)
-        try:
-            _, bound = theorem_bound(paper, node)
-            bounds = [bound]
-            typed = []
-            for bid in node.baselines:
-                bnorm = norm_of_variant(paper.nodes[bid].variant)
-                require_same_norm(theorem, norm, f"baseline {bid!r}", bnorm, paper.where(node.line))
-                bounds.append(theorem_bound(paper, paper.nodes[bid])[1])
-                typed.append((bid, bnorm.value if bnorm else ""))
-        except BoundpropError as exc:
-            out[theorem] = fallback[theorem]
-            notes.append(f"{theorem}: {exc}; using papers.md 1.3")
-            continue
         if norm not in (Norm.N1, Norm.N2):
-            out[theorem] = fallback[theorem]
-            notes.append(f"{theorem} names no norm N1 or N2 in its variant; using papers.md 1.3")
-            continue
-        point = values_n2 if norm is Norm.N2 else values
-        subbed = [_substitute(b, point) for b in bounds]
-        free = set().union(*(s.free_symbols for s in subbed)) - {ETA, H, L}
-        free = {s for s in free if not _bound_index(s, subbed)}
-        if free:
-            out[theorem] = fallback[theorem]
-            notes.append(
-                f"{theorem} mentions {', '.join(sorted(map(str, free)))}, which the comparison does not "
-                "fix; using papers.md 1.3"
-            )
-            continue
+            raise InputError(f"{theorem} names no norm N1 or N2 in its variant", where)
+        _, bound = theorem_bound(paper, node)
+        bounds = [bound]
+        typed = []
+        for bid in node.baselines:
+            bnorm = norm_of_variant(paper.nodes[bid].variant)
+            require_same_norm(theorem, norm, f"baseline {bid!r}", bnorm, where)
+            bounds.append(theorem_bound(paper, paper.nodes[bid])[1])
+            typed.append((bid, bnorm.value if bnorm else ""))
+        subbed = [_substitute(b, values_n2 if norm is Norm.N2 else values) for b in bounds]
+        _require_fixed(subbed, theorem, where)
         out[theorem] = subbed[0]
         out["baselines"][theorem] = tuple(subbed[1:])
         out["norms"][theorem] = (norm.value, tuple(typed))
         sources.append(
             f"{theorem}: {paper.source.name} node {theorem!r}, baselines {', '.join(node.baselines) or 'none'}"
         )
-    return out, sources, notes
+    return out, sources
 
 
-def _bound_index(symbol: sp.Symbol, exprs: Sequence[sp.Expr]) -> bool:
+def _fast_attention(a: Assumptions) -> tuple[sp.Expr, Any]:
+    """B and its condition, from the regime ``fast-attention`` of the Alman-Song annotation
+    file: the N1 bound on the entries, scaled by sqrt(beta) (the queries' and keys' logit
+    factor, an assumption of the comparison)."""
+    from boundprop.encode import Namespace
+    from boundprop.loader import load_paper
+    from boundprop.propagate import load_annotations
+
+    paper = load_paper("alman-song-2025")
+    ann = load_annotations(paper)
+    regime = ann.regimes.get("fast-attention")
+    if regime is None:
+        raise InputError(f"compare needs the regime 'fast-attention' of {ann.source or paper.source}")
+    space, where = Namespace(paper), str(ann.source)
+    extra = {name: param_symbol(p) for name, p in ann.extra_params.items()}
+    values = _values(a)
+    fast_b = _substitute(sp.sqrt(values["beta"]) * space.parse(regime.bound_for("N1"), where, extra), values)
+    holds = _substitute(space.parse(regime.holds, where, {**extra, regime.quantity: fast_b}), values)
+    _require_fixed([fast_b, holds], "fast-attention", where)
+    return fast_b, holds
+
+
+def _dong_base(a: Assumptions) -> sp.Expr:
+    """Dong's base ``cH`` (lemmas/dong_2021.toml) with beta_D = k d^2 eta^3 and d_qk = k."""
+    from boundprop.encode import Namespace
+    from boundprop.loader import load_paper
+
+    paper = load_paper("dong-2021")
+    d, k = sp.Integer(a.d), sp.Integer(a.k)
+    base = Namespace(paper).parse("cH", str(paper.source))
+    values = {"beta": k * d**2 * ETA**3, "gamma": sp.Rational(a.gamma), "H": H, "dqk": k}
+    out = _substitute(base, values)
+    _require_fixed([out], "Dong's base cH", str(paper.source))
+    return out
+
+
+def _require_fixed(exprs: Sequence[Any], what: str, where: str) -> None:
+    """Every symbol but eta, H, L is fixed by the assumptions (a Sum's index aside)."""
+    free = set().union(*(sp.sympify(e).free_symbols for e in exprs)) - {ETA, H, L}
+    free = {s for s in free if not _bound_index(s, exprs)}
+    if free:
+        raise InputError(f"{what} mentions {', '.join(sorted(map(str, free)))}, which the comparison does not fix",
+                         where)
+
+
+def _bound_index(symbol: sp.Symbol, exprs: Sequence[Any]) -> bool:
     """True if ``symbol`` only occurs as the index of a Sum."""
     for e in exprs:
-        for s in e.atoms(sp.Sum):
+        for s in sp.sympify(e).atoms(sp.Sum):
             if symbol in {lim[0] for lim in s.limits}:
                 return True
     return False
 
 
-def _substitute(expr: sp.Expr, values: Mapping[str, Any]) -> sp.Expr:
+def _substitute(expr: Any, values: Mapping[str, Any]) -> Any:
+    expr = sp.sympify(expr)
     mapping = {s: values[s.name] for s in expr.free_symbols if s.name in values}
-    return sp.sympify(expr).xreplace(mapping)
+    return expr.xreplace(mapping)
+
+
+_THEOREMS = ("R1", "R2", "Theorem 5.3")
 
 
 def _formulas(a: Assumptions) -> _Formulas:
-    d, k = sp.Integer(a.d), sp.Integer(a.k)
-    beta_dong = k * d**2 * ETA**3
-    dong_base = 4 * sp.Rational(a.gamma) * beta_dong * H / sp.sqrt(k)
     sources = [
         "Dong: base c_H = 4 gamma beta H / sqrt(d_qk) (lemmas/dong_2021.toml def cH; "
         "criterion of node D-collapse-corrected)",
     ]
-    alman, as_sources, notes = _alman_song(a)
+    alman, as_sources = _alman_song(a)
     sources += as_sources
-    fallback = _fallback_bounds(a)
-    theorems = ("R1", "R2", "Theorem 5.3")
-    baselines = {t: alman["baselines"].get(t, fallback["baselines"][t]) for t in theorems}
-    norms = {t: alman["norms"].get(t, fallback["norms"][t]) for t in theorems}
-    beta = 1 / sp.sqrt(k)
-    fast_b = sp.sqrt(beta) * d * ETA * sp.Rational(a.phi0) * (1 + H * d * ETA) ** (L - 1)
-    threshold = sp.Rational(a.c_fast) * sp.sqrt(sp.log(sp.Integer(a.n)))
+    fast_b, fast = _fast_attention(a)
     sources.append("fast attention: B = sqrt(beta) d eta phi1_(L-1) <= c sqrt(log n) (papers.md 1.2)")
     return _Formulas(
-        dong_base=dong_base,
+        dong_base=_dong_base(a),
         r1=alman["R1"],
         r2=alman["R2"],
         t53=alman["Theorem 5.3"],
-        baselines=baselines,
-        norms=norms,
+        baselines=alman["baselines"],
+        norms=alman["norms"],
         fast_b=fast_b,
-        fast_threshold=threshold,
+        fast=fast,
         sources=tuple(sources),
-        notes=tuple(notes),
+        notes=(),
     )
 
 
@@ -396,6 +389,7 @@ def compare(
         t53 = _at_depth(f.t53, depth)
         base53 = [_at_depth(b, depth) for b in f.baselines["Theorem 5.3"]]
         fast_b = _at_depth(f.fast_b, depth)
+        fast = _at_depth(f.fast, depth)
         for h in heads:
             for eta in etas:
                 box = _point(eta, h, depth)
@@ -409,7 +403,7 @@ def compare(
                         r1=_below_all(r1, base1, box),
                         r2=_below_all(r2, base2, box),
                         t53=_below_all(t53, base53, box),
-                        fast=truth(sp.LessThan(fast_b, f.fast_threshold), box),
+                        fast=truth(fast, box),
                         r1_bound=_float(r1, box),
                         r2_bound=_float(r2, box),
                         baseline=min(_float(b, box) for b in base1) if base1 else float("nan"),
@@ -613,55 +607,45 @@ def dong_problem(
     >>> rmap.combined_fractions()["regime-only"] > 0.1  # base < 1, yet the bound is vacuous
     True
     """
-    from boundprop.encode import Namespace, relations
     from boundprop.loader import load_paper
-    from boundprop.propagate import theorem_bound
-    from boundprop.regimes import Baseline, Premise, Problem, Regime, parse_axis, parse_fix
+    from boundprop.propagate import load_annotations
+    from boundprop.regimes import build_problem, parse_axis, parse_fix
 
     paper = load_paper("dong-2021")
     if theorem not in paper.nodes:
         raise InputError(f"{theorem!r} is not a node of dong-2021")
     node = paper.nodes[theorem]
-    space = Namespace(paper)
-    where = paper.where(node.line)
-    quantity, bound = theorem_bound(paper, node)
-    substitution: dict[sp.Symbol, sp.Expr] = {}
-    premises: list[Any] = []
-    for text in node.hypotheses:
-        rel = relations(space.parse(text, where), text, where)
-        if isinstance(rel, sp.Equality) and isinstance(rel.lhs, sp.Symbol):
-            substitution[rel.lhs] = rel.rhs  # the base named by the theorem: c = cH
-        elif rel is not sp.true:
-            premises.append(Premise(f"{node.id}: {text}", rel))
-    bound = sp.sympify(bound).xreplace(substitution)
-    parsed_axes = [parse_axis(a, paper) for a in axes]
-    fixed = dict(parse_fix(f, paper) for f in fix)
-    values = {sp.Symbol(n, integer=paper.params[n].integer) if paper.params[n].integer
-              else sp.Symbol(n, real=True): sp.Rational(v.numerator, v.denominator) for n, v in fixed.items()}
-    on_map = {a.symbol for a in parsed_axes} | set(values)
-    baselines = []
-    for bid in node.baselines:
-        bq, bbound = theorem_bound(paper, paper.nodes[bid])
-        if bq != quantity:
-            raise InputError(f"baseline {bid!r} bounds {bq}, not {quantity}")
-        baselines.append(Baseline(bid, sp.sympify(bbound).xreplace(values), ()))
-    base = sp.sympify(space.parse("cH", where))
-    regime = Regime("base<1", sp.StrictLessThan(base, 1).xreplace(values), ("base < 1", "base >= 1"),
-                    "the summary's collapse criterion 4 gamma beta H / sqrt(d_qk) < 1")
-    needed = bound.free_symbols | base.free_symbols | {s for p in premises for s in p.relation.free_symbols}
-    missing = sorted(str(s) for s in needed if s not in on_map)
-    if missing:
-        raise InputError(f"{theorem}: give {', '.join(missing)} as an axis or a fixed value")
-    return Problem(
-        paper=paper.id,
-        theorem=node.id,
-        label=f"{node.label} ({node.variant})",
-        axes=tuple(parsed_axes),
-        fixed=fixed,
-        quantity=quantity,
-        bound=bound.xreplace(values),
-        premises=tuple(Premise(p.label, p.relation.xreplace(values)) for p in premises),
-        baselines=tuple(baselines),
-        regimes=(regime,),
-        dropped=(f"{node.id}: c = cH substituted into the bound",) if substitution else (),
+    mapped, inlined = _inline_definitions(paper, node)
+    problem = build_problem(
+        mapped, theorem, [parse_axis(a, paper) for a in axes], dict(parse_fix(f, paper) for f in fix),
+        ["base<1"], load_annotations(paper), ancestors=False, vacuity=False,
     )
+    return replace(problem, label=f"{node.label} ({node.variant})",
+                   dropped=tuple(f"{node.id}: {text} substituted into the bound" for text in inlined))
+
+
+_DEFINING = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^=].*)$")
+
+
+def _inline_definitions(paper: Any, node: Any) -> tuple[Any, list[str]]:
+    """The paper with ``node``'s defining hypotheses (``c = cH``: a name for an expression,
+    so that its proof's induction is an exact identity) substituted into its conclusion, name
+    by name at the token level; and those hypotheses' texts. A map is then over the
+    paper's own parameters rather than over the name."""
+    kept: list[str] = []
+    inlined: list[str] = []
+    conclusion = node.conclusion
+    for text in node.hypotheses:
+        match = _DEFINING.match(text)
+        if match is None:
+            kept.append(text)
+            continue
+        name, expr = match.group(1), match.group(2).strip()
+        tokens = tokenize.generate_tokens(io.StringIO(conclusion).readline)
+        conclusion = tokenize.untokenize(
+            (tok.type, f"({expr})" if tok.type == tokenize.NAME and tok.string == name else tok.string)
+            for tok in tokens
+        ).strip()
+        inlined.append(text)
+    nodes = {**paper.nodes, node.id: replace(node, hypotheses=tuple(kept), conclusion=conclusion)}
+    return replace(paper, nodes=nodes), inlined

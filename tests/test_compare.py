@@ -54,3 +54,34 @@ def test_cli_json_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_cli_bad_grid() -> None:
     assert main(["compare", "--eta", "abc"]) == 3
+
+
+def test_dong_problem_is_build_problem_with_the_declared_regime() -> None:
+    import sympy as sp
+
+    from boundprop.compare import DONG_THEOREM, dong_problem
+
+    problem = dong_problem()
+    # c = cH is inlined at the token level: no c left, cH's parameters on the map instead
+    assert "c" not in {str(s) for s in problem.bound.free_symbols}
+    assert {str(s) for s in problem.bound.free_symbols} == {"beta", "L"}
+    assert problem.theorem == DONG_THEOREM
+    assert problem.dropped == (f"{DONG_THEOREM}: c = cH substituted into the bound",)
+    # the regime comes from lemmas/dong_2021.regimes.toml, the parameters' ranges from the lemma file
+    assert [r.id for r in problem.regimes] == ["base<1"]
+    assert isinstance(problem.regimes[0].relation, sp.StrictLessThan)
+    assert "range of beta: beta <= 10" in [p.label for p in problem.premises]
+
+
+def test_compare_reads_its_formulas_from_the_encodings() -> None:
+    import sympy as sp
+
+    from boundprop.compare import ETA, Assumptions, H, L, _formulas
+
+    f = _formulas(Assumptions(d=4, k=4, gamma=Fraction(1)))
+    # Dong's def cH = 4 gamma beta H / sqrt(dqk) at beta = k d^2 eta^3, dqk = k
+    assert sp.simplify(f.dong_base - 4 * 4 * 16 * ETA**3 * H / 2) == 0
+    # the fast-attention regime's N1 bound d*eta*phi1_l(L - 1), scaled by sqrt(beta) = k^(-1/4)
+    expected = sp.Integer(4) ** sp.Rational(-1, 4) * 4 * ETA * (1 + 4 * H * ETA) ** (L - 1)
+    assert sp.simplify(f.fast_b - expected) == 0
+    assert isinstance(f.fast, sp.LessThan)
