@@ -3,7 +3,9 @@
 A matrix statement is checked by instantiation: for concrete sizes, every
 matrix variable becomes an explicit sympy Matrix of scalar entry symbols and
 the functions below compute explicit scalar expressions (Max, Abs, exp), so
-the scalar backends decide the result. Names follow papers.md §1.1.
+the scalar backends decide the result. Names follow papers.md §1.1 (and §2
+for Dong et al.'s norm1, normInf, norm1inf, frob, colmean). This is the one
+registry of matrix built-ins (``BUILTINS``).
 """
 
 from __future__ import annotations
@@ -60,14 +62,56 @@ def norm_n2(a: Any) -> sp.Expr:
     """N2, the operator ∞-norm: max_i Σ_j |a_ij| (the largest absolute row sum).
 
     The name is the paper's (Alman & Song's norm "N2"), not the spectral norm
-    ‖·‖₂: ``normN2`` is the same function as ``normInf`` (its honest name, in
-    matrix_extra); the spectral norm is ``norm2`` / ``norm2le``.
+    ‖·‖₂: ``normN2`` and ``normInf`` (its honest name) are this one function;
+    the spectral norm is ``norm2`` / ``norm2le``.
 
     >>> norm_n2(sp.Matrix([[1, -3], [2, 0]]))
     4
     """
     m = _as_matrix(a, "normN2")
     return _max(*[sum((_abs(x) for x in m.row(i)), sp.Integer(0)) for i in range(m.rows)])
+
+
+def norm_1(a: Any) -> sp.Expr:
+    """The operator 1-norm ‖A‖₁: the largest absolute column sum (‖Aᵀ‖∞).
+
+    >>> norm_1(sp.Matrix([[1, -3], [2, 0]]))
+    3
+    """
+    return norm_n2(_as_matrix(a, "norm1").T)
+
+
+def norm_1inf(a: Any) -> sp.Expr:
+    """Dong et al.'s composite quantity ‖A‖_{1,∞} = √(‖A‖₁‖A‖∞).
+
+    It is positive definite and absolutely homogeneous but not subadditive,
+    so it is not a norm (the lemma file checks this).
+
+    >>> norm_1inf(sp.Matrix([[1, 1], [0, 0]]))
+    sqrt(2)
+    """
+    m = _as_matrix(a, "norm1inf")
+    return sp.sqrt(norm_1(m) * norm_n2(m))
+
+
+def frobenius(a: Any) -> sp.Expr:
+    """The Frobenius norm √(Σ_ij a_ij²).
+
+    >>> frobenius(sp.Matrix([[3, 0], [0, 4]]))
+    5
+    """
+    m = _as_matrix(a, "frob")
+    return sp.sqrt(sum((x**2 for x in m), sp.Integer(0)))
+
+
+def column_mean(a: Any) -> sp.Matrix:
+    """The mean row x̄ = (1/n)·1ᵀA as a 1×d matrix.
+
+    >>> column_mean(sp.Matrix([[1, 2], [3, 6]]))
+    Matrix([[2, 4]])
+    """
+    m = _as_matrix(a, "colmean")
+    return sp.Matrix([[sum(m.col(j), sp.Integer(0)) / m.rows for j in range(m.cols)]])
 
 
 def midrange(a: Any) -> sp.Matrix:
@@ -388,12 +432,13 @@ BUILTINS: dict[str, tuple[Callable[..., Any], str]] = {
     "trace": (trace, r"\operatorname{{tr}}({0})"),
     "norm2": (norm_2, r"\|{0}\|_{{2}}"),
     "norm2le": (norm2_le, r"\|{0}\|_{{2}} \le {1}"),
+    # the norms of Dong et al. 2021; normInf is normN2 under its honest name
+    "norm1": (norm_1, r"\|{0}\|_{{1}}"),
+    "normInf": (norm_n2, r"\|{0}\|_{{\infty}}"),
+    "norm1inf": (norm_1inf, r"\|{0}\|_{{1,\infty}}"),
+    "frob": (frobenius, r"\|{0}\|_{{F}}"),
+    "colmean": (column_mean, r"\bar{{{0}}}"),
 }
-
-# Builtins for Dong et al. 2021 (norm1, normInf, norm1inf, frob, colmean) live in matrix_extra.
-from boundprop.matrix_extra import EXTRA_BUILTINS  # noqa: E402
-
-BUILTINS.update(EXTRA_BUILTINS)
 
 
 # ---------------------------------------------------------------------------
