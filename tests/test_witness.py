@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from boundprop.cli import main
 from boundprop.witness import networks
 from boundprop.witness.measure import (
-    FALLBACK_BOUNDS,
     ROUNDING_ALLOWANCE,
     BoundValue,
     adversarial_search,
@@ -212,20 +213,36 @@ def test_r2_vanishes_at_beta_zero_and_grows_like_eta_cubed() -> None:
     assert fit_slope(etas, values) == pytest.approx(3.0, abs=0.01)
 
 
+def _papers_md_bound(theorem: str) -> tuple[Any, Norm]:
+    """papers.md section 1.3, written out independently of the lemma file (the oracle)."""
+    eta, H, L, d, k, beta, phi0 = sp.symbols("eta H L d k beta phi0", positive=True)
+    j = sp.Symbol("l", integer=True, nonnegative=True)
+    phi1 = phi0 * (1 + H * d * eta) ** j
+    if theorem == "R1":
+        return 2 * L * H * eta * phi0 * (1 + H * eta) ** (L - 1), Norm.N2
+    if theorem == "R2":
+        theta = beta * k * d**2 * eta**2 * phi1**2
+        return sp.Sum((1 + H * d * eta) ** (L - 1 - j) * H * d * eta * (sp.exp(2 * theta) - 1) * phi1,
+                      (j, 0, L - 1)), Norm.N1
+    return sp.Sum(H * 2 * eta * phi0 * (1 + H * eta) ** j, (j, 0, L - 1)), Norm.N2
+
+
 @pytest.mark.parametrize("theorem", ["R1", "R2", "Theorem 5.3"])
-def test_bounds_read_from_the_paper_match_the_fallback(theorem: str) -> None:
-    """bound_of reads the lemma encoding; the fallback formulas must agree with it."""
-    value = bound_of(theorem, dict(eta=0.02, H=3, L=5, d=4, k=2, beta=2.0, phi0=1.5))
+def test_bounds_read_from_the_paper_match_papers_md(theorem: str) -> None:
+    """bound_of reads the lemma encoding; papers.md's formulas must agree with it."""
+    params = dict(eta=0.02, H=3, L=5, d=4, k=2, beta=2.0, phi0=1.5)
+    value = bound_of(theorem, params)
     assert "alman_song_2025.toml" in value.spec.source
-    assert value.spec.norm is FALLBACK_BOUNDS[theorem].norm
-    fallback = evaluate_bound(FALLBACK_BOUNDS[theorem].sympy(), dict(eta=0.02, H=3, L=5, d=4, k=2, beta=2.0, phi0=1.5))
-    assert math.isclose(value.value, fallback, rel_tol=1e-13)
+    expected, norm = _papers_md_bound(theorem)
+    assert value.spec.norm is norm
+    assert math.isclose(value.value, evaluate_bound(expected, params), rel_tol=1e-13)
 
 
 def test_bound_is_a_parameter() -> None:
     assert evaluate_bound(lambda p: 2 * p["eta"], {"eta": 0.25}) == 0.5
     assert canonical_theorem("THEOREM-5.3") == "Theorem 5.3"
-    assert FALLBACK_BOUNDS["Theorem 5.3"].enforced is False
+    assert bound_of("Theorem 5.3", {"eta": 0.1, "H": 1, "L": 1, "phi0": 1}).spec.enforced is False
+    assert bound_of("R1", {"eta": 0.1, "H": 1, "L": 1, "phi0": 1}).spec.enforced is True
 
 
 # --------------------------------------------------------------------------- soundness

@@ -5,7 +5,7 @@
   of weights and inputs inside N1/N2 norm balls.
 * :mod:`boundprop.witness.measure`: per-draw errors, maxima over random draws, the
   adversarial search, bounds (:func:`~boundprop.witness.measure.bound_of` reads them from
-  ``lemmas/alman_song_2025.toml``; ``FALLBACK_BOUNDS`` otherwise) and witness runs.
+  ``lemmas/alman_song_2025.toml``) and witness runs.
 * :mod:`boundprop.witness.masked`: Wu et al. 2024, masked attention with LayerNorm,
   mu(X_t) over depth, rates, numerical ranks.
 * :mod:`boundprop.witness.plot`: matplotlib (Agg) plots; imported on demand only.
@@ -16,7 +16,6 @@ Importing this package imports numpy and sympy but runs nothing.
 from __future__ import annotations
 
 from boundprop.witness.measure import (
-    FALLBACK_BOUNDS,
     BoundSpec,
     BoundValue,
     ConfigurationResult,
@@ -30,7 +29,6 @@ from boundprop.witness.measure import (
 from boundprop.witness.networks import NetworkConfig, Norm, Weights, collapsed, forward
 
 __all__ = [
-    "FALLBACK_BOUNDS",
     "BoundSpec",
     "BoundValue",
     "ConfigurationResult",

@@ -11,9 +11,8 @@ each under both norms N1 and N2, and compares the largest collapse error seen wi
 
 The bound is a parameter: :func:`evaluate_bound` takes a sympy expression or a callable and
 parameter values. :func:`bound_of` maps a theorem id to its bound, read from the lemma
-encoding (``lemmas/alman_song_2025.toml``, the right-hand side of ``err <= ...``); if that
-cannot be read it uses :data:`FALLBACK_BOUNDS`, the one place where the witness writes the
-formulas of papers.md section 1.3.
+encoding (``lemmas/alman_song_2025.toml``, the right-hand side of ``err <= ...``); the
+witness writes no formula of its own (a file it cannot read is an input error).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from boundprop.errors import BoundpropError, InputError, RangeError
+from boundprop.errors import InputError, RangeError
 from boundprop.witness.networks import (
     Array,
     NetworkConfig,
@@ -50,8 +49,6 @@ __all__ = [
     "ROUNDING_ALLOWANCE",
     "BoundSpec",
     "BoundValue",
-    "FALLBACK_BOUNDS",
-    "PARAMETER_SYMBOLS",
     "canonical_theorem",
     "evaluate_bound",
     "bound_of",
@@ -78,13 +75,6 @@ __all__ = [
 #: tolerance; the allowance matters only where the bound is 0 (beta = 0, where S = S').
 ROUNDING_ALLOWANCE = 1e-12
 
-#: The parameter names of the witness, as sympy symbols (all positive reals).
-PARAMETER_SYMBOLS: dict[str, sp.Symbol] = {
-    name: sp.Symbol(name, positive=True) for name in ("eta", "L", "H", "n", "d", "k", "beta", "phi0", "qk_eta")
-}
-_ELL = sp.Symbol("l", integer=True, nonnegative=True)
-
-
 @dataclass(frozen=True, slots=True)
 class BoundSpec:
     """A bound on ``|S(X) - S'(X)|`` as a formula of the parameters.
@@ -94,8 +84,7 @@ class BoundSpec:
     theorem : str
         The node id (``"R1"``, ``"R2"``, ``"Theorem 5.3"``).
     expression : str
-        The right-hand side, sympy syntax, in the names of :data:`PARAMETER_SYMBOLS`
-        (a sum over layers is written ``Sum(..., (l, 0, L - 1))``).
+        The right-hand side of the node's conclusion, definitions expanded (for display).
     norm : Norm
         The norm of the constraints and of the error.
     enforced : bool
@@ -114,53 +103,13 @@ class BoundSpec:
     form: str
     source: str
 
-    def sympy(self) -> Any:
-        """The expression parsed by sympy."""
-        names: dict[str, Any] = dict(PARAMETER_SYMBOLS)
-        names.update({"l": _ELL, "Sum": sp.Sum, "exp": sp.exp})
-        return sp.sympify(self.expression, locals=names, rational=True)
 
-
-# ---------------------------------------------------------------------------------------
-# FALLBACK: the bounds of papers.md section 1.3, used when bound_of cannot read the lemma
-# encoding (lemmas/alman_song_2025.toml); tests hold the two equal. This dict is the ONLY
-# place in the witness where the formulas are written.
-# ---------------------------------------------------------------------------------------
-_FALLBACK_SOURCE = "fallback: papers.md section 1.3 (lemmas/alman_song_2025.toml not readable)"
-FALLBACK_BOUNDS: dict[str, BoundSpec] = {
-    "R1": BoundSpec(
-        theorem="R1",
-        expression="2*L*H*eta*phi0*(1 + H*eta)**(L - 1)",
-        norm=Norm.N2,
-        enforced=True,
-        form="R1, crude layer collapse under N2: sum_l H eps_l (1+H eta)^(L-1-l)",
-        source=_FALLBACK_SOURCE,
-    ),
-    "R2": BoundSpec(
-        theorem="R2",
-        expression=(
-            "Sum((1 + H*d*eta)**(L - 1 - l) * H*d*eta"
-            " * (exp(2*beta*k*d**2*eta**2*(phi0*(1 + H*d*eta)**l)**2) - 1)"
-            " * phi0*(1 + H*d*eta)**l, (l, 0, L - 1))"
-        ),
-        norm=Norm.N1,
-        enforced=True,
-        form="R2, fine layer collapse under N1: sum_l (1+Hd eta)^(L-1-l) H d eta g(2 theta_l) phi_l",
-        source=_FALLBACK_SOURCE,
-    ),
-    "Theorem 5.3": BoundSpec(
-        theorem="Theorem 5.3",
-        expression="Sum(H*2*eta*phi0*(1 + H*eta)**l, (l, 0, L - 1))",
-        norm=Norm.N2,
-        enforced=False,
-        form=(
-            "Theorem 5.3 as claimed: removal cost eps_l = 2 eta phi0 (1+H eta)^l per head and "
-            "layer, total sum_l H eps_l, no propagation factor; measured for S' = the L-LIN "
-            "collapse (the claim is existential, so an excess is evidence, not a refutation)"
-        ),
-        source=_FALLBACK_SOURCE,
-    ),
-}
+# Which bounds the witness enforces: R1 and R2, whose proofs the engine checks; the
+# paper's Theorem 5.3 is a claim under test (for S' the L-LIN collapse the claim is
+# existential, so an excess is evidence, not a refutation). The conclusions bound
+# ``err``, a quantity defined in words, so the engine never marks these nodes proved
+# by itself: the choice is the witness protocol's, made here.
+_ENFORCED = {"R1": True, "R2": True, "Theorem 5.3": False}
 
 _THEOREM_ALIASES = {
     "r1": "R1",
@@ -190,10 +139,12 @@ def evaluate_bound(bound: Any | Callable[[Mapping[str, float]], float], params: 
     """The value of a bound at ``params``.
 
     ``bound`` is a callable taking the parameter mapping, or a sympy expression in the
-    symbols of :data:`PARAMETER_SYMBOLS` (a ``Sum`` over ``l`` is expanded). Sympy values
+    parameters' names (a ``Sum`` over ``l`` is expanded). Sympy values
     are evaluated to 30 digits and rounded once to float64.
 
-    >>> evaluate_bound(FALLBACK_BOUNDS["R1"].sympy(), {"L": 2, "H": 1, "eta": 0.5, "phi0": 1})
+    >>> import sympy as sp
+    >>> L, H, eta, phi0 = sp.symbols("L H eta phi0", positive=True)
+    >>> evaluate_bound(2*L*H*eta*phi0*(1 + H*eta)**(L - 1), {"L": 2, "H": 1, "eta": 0.5, "phi0": 1})
     3.0
     >>> evaluate_bound(lambda p: p["eta"] ** 3, {"eta": 0.5})
     0.125
@@ -226,64 +177,48 @@ _PAPER_ID = "alman-song-2025"
 
 
 @functools.lru_cache(maxsize=8)
-def spec_from_paper(theorem_id: str) -> tuple[BoundSpec, Any] | None:
+def spec_from_paper(theorem_id: str) -> tuple[BoundSpec, Any]:
     """The bound of a node of the lemma encoding (``lemmas/alman_song_2025.toml``): the
     right-hand side of its conclusion ``err <= RHS`` with definitions expanded, and the norm
-    named at the start of its variant. ``None`` if the paper or node cannot be loaded or
-    does not have that form (then :data:`FALLBACK_BOUNDS` is used).
-
-    ``enforced`` is taken from :data:`FALLBACK_BOUNDS` (R1 and R2, whose proofs the engine
-    checks, are enforced; the paper's Theorem 5.3 is a claim under test): the conclusions
-    bound ``err``, a quantity defined in words, so the engine never marks these nodes
-    proved by itself.
+    named at the start of its variant. An :class:`InputError` if the node is missing or does
+    not have that form.
     """
-    try:
-        from boundprop.encode import Namespace
-        from boundprop.loader import load_paper
+    from boundprop.encode import Namespace
+    from boundprop.loader import load_paper
 
-        paper = load_paper(_PAPER_ID)
-        node = paper.nodes[theorem_id]
-        if node.conclusion is None:
-            return None
-        relation = Namespace(paper).parse(node.conclusion, paper.where(node.line))
-    except (ImportError, KeyError, BoundpropError, OSError):
-        return None
+    paper = load_paper(_PAPER_ID)
+    node = paper.nodes.get(theorem_id)
+    if node is None or node.conclusion is None:
+        raise InputError(f"the witness needs the node {theorem_id!r} with a conclusion in {paper.source}")
+    where = paper.where(node.line)
+    relation = Namespace(paper).parse(node.conclusion, where)
     if not isinstance(relation, sp.LessThan) or str(relation.lhs) != "err":
-        return None
+        raise InputError(f"{theorem_id}: the witness needs a conclusion err <= BOUND", where)
     variant = node.variant.strip().upper()
     which = Norm.N1 if variant.startswith("N1") else Norm.N2 if variant.startswith("N2") else None
     if which is None:
-        return None
-    fallback = FALLBACK_BOUNDS[theorem_id]
+        raise InputError(f"{theorem_id}: the variant names no norm N1 or N2", where)
     spec = BoundSpec(
         theorem=theorem_id,
         expression=str(relation.rhs),
         norm=which,
-        enforced=fallback.enforced,
+        enforced=_ENFORCED[theorem_id],
         form=f"{node.label} [{node.variant}] ({node.provenance}): {node.conclusion}",
-        source=f"{paper.where(node.line)} (node {theorem_id!r})",
+        source=f"{where} (node {theorem_id!r})",
     )
     return spec, relation.rhs
 
 
 def bound_of(theorem_id: str, params: Mapping[str, float]) -> BoundValue:
-    """The bound of ``theorem_id`` at ``params``.
-
-    The adapter to the lemma encoding: the right-hand side of the node's conclusion in the
-    loaded paper (:func:`spec_from_paper`); :data:`FALLBACK_BOUNDS` if that cannot be read
-    (``spec.source`` says which was used).
+    """The bound of ``theorem_id`` at ``params``: the right-hand side of the node's
+    conclusion in the loaded paper (:func:`spec_from_paper`).
 
     >>> b = bound_of("R1", {"L": 1, "H": 1, "eta": 0.25, "phi0": 2})
     >>> b.value, b.spec.norm.value
     (1.0, 'N2')
     """
-    theorem_id = canonical_theorem(theorem_id)
-    loaded = spec_from_paper(theorem_id)
-    if loaded is not None:
-        spec, rhs = loaded
-        return BoundValue(spec, evaluate_bound(rhs, params))
-    spec = FALLBACK_BOUNDS[theorem_id]
-    return BoundValue(spec, evaluate_bound(spec.sympy(), params))
+    spec, rhs = spec_from_paper(canonical_theorem(theorem_id))
+    return BoundValue(spec, evaluate_bound(rhs, params))
 
 
 # --------------------------------------------------------------------------- measurement
