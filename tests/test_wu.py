@@ -16,9 +16,12 @@ import sympy as sp
 from boundprop.check import PaperReport, check_paper
 from boundprop.errors import LemmaFileError
 from boundprop.loader import load_paper
-from boundprop.simulated import EXPERIMENTS, exact_walk_spectrum, fourier_equilibrium, run_simulation
+from boundprop.simulated import experiments, plugin, run_simulation
 from boundprop.verdict import Status
 from boundprop.witness.masked import mask_graph
+
+exact_walk_spectrum = plugin("wu_2024").exact_walk_spectrum  # the experiments live beside the lemma file
+fourier_equilibrium = plugin("wu_2024").fourier_equilibrium
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +87,7 @@ def test_simulation_is_deterministic() -> None:
 
 
 def test_registry_and_loader_validation(lemma_file: Callable[..., Path]) -> None:
-    assert set(EXPERIMENTS) == {"masked-decay", "masked-radius", "radius-order", "ln-equilibria", "ln-rank-dynamics"}
+    assert set(experiments()) == {"masked-decay", "masked-radius", "radius-order", "ln-equilibria", "ln-rank-dynamics"}
     bad_name = lemma_file('[[node]]\nid = "W"\nprovenance = "paper"\nsimulate = { experiment = "nope" }\n')
     with pytest.raises(LemmaFileError, match="not registered"):
         load_paper(bad_name)
