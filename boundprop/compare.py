@@ -64,6 +64,10 @@ __all__ = [
     "category",
     "CATEGORY_LABELS",
     "plot_comparison",
+    "DONG_THEOREM",
+    "DONG_DEFAULT_AXES",
+    "DONG_DEFAULT_FIX",
+    "dong_problem",
 ]
 
 ETA, H, L = sp.Symbol("eta", real=True), sp.Symbol("H", integer=True), sp.Symbol("L", integer=True)

@@ -22,6 +22,27 @@ from boundprop.lemma import Citation, Definition, Node, Paper, Param
 from boundprop.matrix import BUILTINS
 from boundprop.statement import Statement, StatementGuard, Variable, make_variable, statement_guards
 
+__all__ = [
+    "citation_facts",
+    "CitationError",
+    "CitedFacts",
+    "definitions_of",
+    "entry_symbol",
+    "iter_sizes",
+    "matrices_of",
+    "matrix_shape",
+    "Namespace",
+    "node_statement",
+    "node_texts",
+    "node_variables",
+    "param_symbol",
+    "relations",
+    "size_grid",
+    "Sizes",
+    "validate_paper",
+    "zero_point",
+]
+
 Sizes = Mapping[str, int]
 
 

@@ -7,6 +7,17 @@ prints ``str(err)`` on one line and exits with code 3.
 
 from __future__ import annotations
 
+__all__ = [
+    "BoundpropError",
+    "BudgetExceeded",
+    "CycleError",
+    "ExpressionError",
+    "InputError",
+    "LemmaFileError",
+    "RangeError",
+    "UnsupportedError",
+]
+
 
 class BoundpropError(Exception):
     """Root of every error boundprop raises on purpose."""

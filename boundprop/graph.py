@@ -26,6 +26,16 @@ from boundprop.lemma import Paper
 from boundprop.norms import norm_of_variant
 from boundprop.verdict import Status
 
+__all__ = [
+    "alternatives",
+    "ancestors",
+    "build_graph",
+    "check_order",
+    "fully_checked",
+    "readings",
+    "unestablished_ancestors",
+]
+
 
 def build_graph(paper: Paper) -> nx.DiGraph:
     """The DAG of ``paper``; raises :class:`CycleError` naming the cycle."""

@@ -13,6 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = [
+    "Citation",
+    "Definition",
+    "Kind",
+    "MatrixParam",
+    "Node",
+    "Paper",
+    "Param",
+    "Proof",
+    "Provenance",
+    "Step",
+]
+
 
 class Provenance(enum.StrEnum):
     """Where a statement comes from (papers.md's labels)."""

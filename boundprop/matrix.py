@@ -17,6 +17,40 @@ import sympy as sp
 
 from boundprop.errors import ExpressionError, UnsupportedError
 
+__all__ = [
+    "BUILTINS",
+    "MATRIX_DOCS",
+    "SCALAR_DOCS",
+    "SCALAR_VALUED",
+    "column_mean",
+    "diag",
+    "entry",
+    "exp_entrywise",
+    "expm",
+    "eye",
+    "frobenius",
+    "hadamard",
+    "max_entry",
+    "midrange",
+    "min_entry",
+    "norm2_le",
+    "norm_1",
+    "norm_1inf",
+    "norm_2",
+    "norm_n1",
+    "norm_n2",
+    "ones",
+    "reference_markdown",
+    "res",
+    "row_width",
+    "self_attention",
+    "softmax",
+    "sum_entries",
+    "summation",
+    "trace",
+    "transpose",
+]
+
 
 def _max(*args: Any) -> sp.Expr:
     """Max without sympy's pairwise simplification, which is quadratic-to-

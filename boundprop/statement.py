@@ -16,6 +16,21 @@ import sympy as sp
 
 from boundprop.errors import RangeError
 
+__all__ = [
+    "REFERENCE_SECONDS",
+    "TIME_CAP",
+    "affine_bound",
+    "Budget",
+    "exact_bound",
+    "make_variable",
+    "Statement",
+    "statement_guards",
+    "StatementGuard",
+    "stopped_by_time_cap",
+    "tighten_ranges",
+    "Variable",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Variable:

@@ -21,6 +21,14 @@ from boundprop import __version__
 from boundprop.errors import BoundpropError
 from boundprop.suggest import did_you_mean
 
+__all__ = [
+    "COMMANDS",
+    "EXIT_INPUT_ERROR",
+    "EXIT_INTERNAL_ERROR",
+    "build_parser",
+    "main",
+]
+
 EXIT_INPUT_ERROR = 3
 EXIT_INTERNAL_ERROR = 4
 

@@ -20,6 +20,8 @@ from boundprop.report.text import node_table, summary
 from boundprop.statement import Budget
 from boundprop.verdict import Status
 
+__all__ = ["HELP", "add_arguments", "run"]
+
 HELP = "check the lemmas of a paper (bundled id or lemma file) and report each node's status"
 
 

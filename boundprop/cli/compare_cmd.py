@@ -33,6 +33,8 @@ from boundprop.compare import (
 from boundprop.errors import InputError
 from boundprop.verdict import Tri
 
+__all__ = ["HELP", "MAX_AXIS", "add_arguments", "run"]
+
 HELP = "compare Dong et al. 2021 (rank collapse) with Alman & Song 2025 (layer collapse, fast attention)"
 
 _EPILOG = """\

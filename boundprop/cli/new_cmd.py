@@ -9,6 +9,8 @@ from rich.console import Console
 
 from boundprop.scaffold import scaffold, write_scaffold
 
+__all__ = ["EPILOG", "HELP", "add_arguments", "run"]
+
 HELP = "start encoding a paper: write a commented lemma file and proof file that already check"
 
 EPILOG = """\

@@ -31,6 +31,15 @@ if TYPE_CHECKING:
     from boundprop.statement import Statement, Variable
     from boundprop.verdict import CheckResult
 
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "HELP",
+    "add_arguments",
+    "build_statement",
+    "result_json",
+    "run",
+]
+
 # The engine (sympy, the solvers) is imported inside the functions: `prove --help`
 # and bad input answer without loading it.
 

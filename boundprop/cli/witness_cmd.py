@@ -29,6 +29,8 @@ from boundprop.witness.measure import (
 )
 from boundprop.witness.networks import Norm
 
+__all__ = ["HELP", "add_arguments", "parse_params", "run"]
+
 HELP = "measure simulated networks against a bound (R1, R2, Theorem 5.3): measured, bound, ratio"
 
 _EPILOG = """\

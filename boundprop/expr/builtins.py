@@ -34,6 +34,18 @@ from typing import Any
 
 import sympy as sp
 
+__all__ = [
+    "BUILTINS",
+    "BY_NAME",
+    "SCALAR_FUNCTIONS",
+    "Builtin",
+    "Condition",
+    "division_domain",
+    "Domain",
+    "power_domain",
+    "relation",
+]
+
 # A domain: the arguments (sympy values) -> the conditions they must satisfy,
 # each with a reason in plain words.
 Condition = tuple[sp.Basic, str]
