@@ -43,6 +43,8 @@ def test_parse_value_strips() -> None:
     (["regimes", "E1", "--paper", "example", "--param", "x=0:1", "--fix", "y"], "--fix 'y': write NAME=VALUE"),
     (["regimes", "E1", "--paper", "example", "--param", "x=0:1", "--project", "nope=0:1"], "--project 'nope=0:1'"),
     (["prove", "x >= 0", "--var", "exp=0:1"], "--var 'exp=0:1': 'exp' is a function"),
+    (["compare", "--eta", "0.01", "--heads", "1", "--depths", "1", "--dong", "--dong-param", "beta=1:0"],
+     "--dong-param/--dong-fix 'beta=1:0': empty or inverted range"),
 ])
 def test_cli_adds_the_flag(run_cli: Callable[..., tuple[int, str, str]], args: list[str], start: str) -> None:
     code, out, err = run_cli(*args)

@@ -19,6 +19,7 @@ from fractions import Fraction
 from rich.console import Console
 from rich.table import Table
 
+from boundprop.cli.args import flag
 from boundprop.compare import (
     CATEGORY_LABELS,
     DONG_DEFAULT_AXES,
@@ -175,7 +176,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
         if not 1 <= args.dong_depth <= 30:
             raise InputError("--dong-depth must be between 1 and 30")
-        problem = dong_problem(args.dong_param or DONG_DEFAULT_AXES, args.dong_fix or DONG_DEFAULT_FIX)
+        with flag("--dong-param/--dong-fix"):  # the library's errors name the spec, not the option
+            problem = dong_problem(args.dong_param or DONG_DEFAULT_AXES, args.dong_fix or DONG_DEFAULT_FIX)
         rmap = pave(problem, depth=args.dong_depth)
         if args.dong_plot:
             from boundprop.report.plot import plot_map
