@@ -215,7 +215,7 @@ class NodeResult:
         return str(Typesetter(self.paper).node(spec).sentence())  # type: ignore[arg-type]
 
     def _repr_latex_(self) -> str:
-        from boundprop.report.latex import escape
+        from boundprop.report.escape import escape
 
         return f"\\textbf{{{escape(self.label)}}} ({self.status.value}): {self.latex()}"
 

@@ -25,7 +25,7 @@ from rich.console import Console
 from boundprop.cli import build_parser, report_cmd
 from boundprop.report.data import ReportContent, section_titles
 from boundprop.report.html import HtmlDocument, html_document, interactive_dag
-from boundprop.report.latex import escape
+from boundprop.report.escape import escape
 from boundprop.report.mathml import latex_to_mathml, math_html
 from boundprop.report.texhtml import node_anchor, text_html
 

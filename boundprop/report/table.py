@@ -4,9 +4,9 @@ The data model is one frozen :class:`BoundTable` holding the exact
 enclosures (:class:`~boundprop.propagate.Enclosure`, rational ends); the
 renderers (text, markdown, csv, json; a LaTeX renderer can be added next to
 them) only format it. Every printed lower end is rounded *down* and every
-upper end *up* (:func:`round_down`, :func:`round_up`, correctly rounded by
-the :mod:`decimal` module with ``ROUND_FLOOR`` / ``ROUND_CEILING``), so a
-printed interval always contains the true value.
+upper end *up* (:func:`boundprop.report.numbers.lower_decimal` and
+:func:`~boundprop.report.numbers.upper_decimal`, the one directed rounding of
+the package), so a printed interval always contains the true value.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from boundprop.propagate import Enclosure, LayerRow
+from boundprop.report.numbers import lower_decimal, upper_decimal
 
 __all__ = [
     "COLUMNS",
@@ -30,8 +31,6 @@ __all__ = [
     "TableFormat",
     "decimal_string",
     "render",
-    "round_down",
-    "round_up",
     "table_json",
 ]
 
@@ -71,34 +70,6 @@ class BoundTable:
     recurrence: str = ""  # how the recurrence check came out, for the caption
 
 
-def _directed(value: Fraction, digits: int, rounding: str) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = digits
-        ctx.rounding = rounding
-        ctx.Emax = 10**9
-        ctx.Emin = -(10**9)
-        # integer -> Decimal is exact; the division is correctly rounded in ``rounding``
-        return Decimal(value.numerator) / Decimal(value.denominator)
-
-
-def round_down(value: Fraction, digits: int = 6) -> Decimal:
-    """The largest ``digits``-significant-digit decimal ``<= value``.
-
-    >>> round_down(Fraction(2, 3), 3), round_down(Fraction(-2, 3), 3)
-    (Decimal('0.666'), Decimal('-0.667'))
-    """
-    return _directed(value, digits, ROUND_FLOOR)
-
-
-def round_up(value: Fraction, digits: int = 6) -> Decimal:
-    """The smallest ``digits``-significant-digit decimal ``>= value``.
-
-    >>> round_up(Fraction(2, 3), 3), round_up(Fraction(1, 4), 3)
-    (Decimal('0.667'), Decimal('0.25'))
-    """
-    return _directed(value, digits, ROUND_CEILING)
-
-
 def decimal_string(value: Decimal) -> str:
     """Plain notation for moderate exponents, scientific otherwise.
 
@@ -113,7 +84,7 @@ def decimal_string(value: Decimal) -> str:
 
 
 def _ends(enc: Enclosure, digits: int) -> tuple[str, str]:
-    return decimal_string(round_down(enc.lo, digits)), decimal_string(round_up(enc.hi, digits))
+    return decimal_string(lower_decimal(enc.lo, digits)), decimal_string(upper_decimal(enc.hi, digits))
 
 
 def _cell_text(enc: Enclosure, digits: int) -> str:
