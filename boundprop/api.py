@@ -598,6 +598,7 @@ def table(
     digits: int = 6,
     recurrence: bool = True,
     cache: bool = True,
+    flags: bool = False,
 ) -> TableResult:
     """The per-layer quantities of a theorem as certified enclosures, as ``boundprop table``.
 
@@ -605,16 +606,16 @@ def table(
     ``fix`` the parameters' exact values (missing ones come from the
     annotation file's ``table.THEOREM.fix`` and ``map.THEOREM.fix``). With
     ``recurrence`` the recurrence is checked against its closed form by
-    induction (through the results cache when ``cache``). Returns the
-    :class:`~boundprop.report.table.BoundTable`; :func:`render_table` writes
-    it as text, markdown, csv, json or latex.
+    induction (through the results cache when ``cache``); with ``flags`` the
+    rows where the theorem is vacuous or its premises fail are marked (one
+    small regime paving). Returns the :class:`~boundprop.propagate.BoundTable`
+    (computed by :func:`boundprop.regimes.bound_table`); ``render`` writes it
+    as text, markdown, csv, json or latex.
     """
-    import sympy as sp
-
     from boundprop import cache as results_cache
-    from boundprop.propagate import check_recurrence, find_node, layer_model, layer_rows, load_annotations
-    from boundprop.regimes import parse_fix
-    from boundprop.report.table import BoundTable
+    from boundprop.propagate import LayerModel, check_recurrence
+    from boundprop.regimes import bound_table
+    from boundprop.verdict import CheckResult
 
     if not 1 <= digits <= 50:
         raise InputError("digits must be between 1 and 50")
@@ -629,33 +630,15 @@ def table(
     if len(chosen_layers) == 0 or chosen_layers.start < 0:
         raise InputError(f"layers {layers!r}: need 0 <= a <= b")
     chosen_paper = _paper_of(theorem, paper)
-    ann = load_annotations(chosen_paper)
-    node = find_node(chosen_paper, theorem)
-    given = _fix_specs(fix)
-    given_names = {s.partition("=")[0].strip() for s in given}
-    defaults = list(ann.table_fix.get(node.id, ())) + list(ann.maps[node.id].fix if node.id in ann.maps else ())
-    fixed: dict[str, Fraction] = {}
-    for spec in [s for s in defaults if s.partition("=")[0].strip() not in given_names]:
-        name, value = parse_fix(spec, chosen_paper, ann)
-        fixed.setdefault(name, value)
-    fixed.update(dict(parse_fix(s, chosen_paper, ann) for s in given))
-    model = layer_model(chosen_paper, node.id, ann)
-    needed = {str(s) for s in (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols)}
-    needed.discard(str(model.index))
-    missing = sorted(needed - set(fixed))
-    if missing:
-        # the command line's --fix and this function's fix= say the same
-        raise InputError(f"{node.id}: give a value for {', '.join(missing)} (--fix NAME=VALUE, or fix={{NAME: VALUE}})")
-    fixed = {k: v for k, v in fixed.items() if k in needed}
-    rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, chosen_layers)
-    note = ""
-    if recurrence and model.recurrence is not None:
-        result, _ = results_cache.recurrence(
-            chosen_paper.source, node.id, lambda: check_recurrence(model), read=cache
-        )
-        note = f"{result.status.value} ({result.evidence})"
-    bound_table = BoundTable(chosen_paper.id, node.id, node.label, fixed, tuple(rows), digits, recurrence=note)
-    return TableResult(bound_table, chosen_paper)
+
+    def check(model: LayerModel) -> CheckResult:  # through the results cache: same files and engine, same answer
+        source = chosen_paper.source
+        found, _ = results_cache.recurrence(source, model.theorem, lambda: check_recurrence(model), read=cache)
+        return found
+
+    result = bound_table(chosen_paper, theorem, chosen_layers, _fix_specs(fix), digits,
+                         recurrence=check if recurrence else None, flags=flags)
+    return TableResult(result, chosen_paper)
 
 
 def _pandas() -> Any:
@@ -768,14 +751,14 @@ class RegimeResult:
 @dataclass(frozen=True, slots=True)
 class TableResult:
     """Certified per-layer enclosures (:func:`table`): ``table`` is the
-    :class:`~boundprop.report.table.BoundTable` that ``boundprop table`` renders.
+    :class:`~boundprop.propagate.BoundTable` that ``boundprop table`` renders.
 
     ``render(format)`` writes it as text, markdown, csv, json or latex;
     ``to_json()``, ``to_dataframe()`` (decimal strings, lower ends rounded
     down and upper ends up), and an HTML view in Jupyter.
     """
 
-    table: Any  # a boundprop.report.table.BoundTable
+    table: Any  # a boundprop.propagate.BoundTable
     paper: Paper | None = field(default=None, repr=False, compare=False)
 
     @property

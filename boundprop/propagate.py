@@ -859,3 +859,82 @@ def layer_rows(
             )
         )
     return tuple(rows)
+
+
+# ---------------------------------------------------------------------------
+# bound tables: the values `boundprop table` and the report render
+# (assembled by boundprop.regimes.bound_table, which also marks the rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One quantity of a bound table.
+
+    ``key`` is the :class:`LayerRow` attribute, ``title`` and ``latex`` the
+    default headers; ``expr`` is what the column is, as the annotation file
+    or the theorem says it (``phi_l(l)``, or the bounded parameter's name for
+    e_ℓ): a renderer typesets its header from it, without reading files.
+    """
+
+    key: str
+    title: str
+    latex: str
+    expr: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("phi", "phi_l", r"\varphi_\ell"),
+    Column("eps", "eps_l", r"\varepsilon_\ell"),
+    Column("e", "e_l", r"e_\ell"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RowFlag:
+    """Why a row of a bound table is marked: the theorem at depth L = ℓ is
+    ``vacuous`` (no better than a baseline), its ``premises-fail``, or it is
+    ``undetermined``; ``detail`` says which baseline or premise."""
+
+    layer: int
+    klass: str
+    detail: str
+    baselines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BoundTable:
+    """A theorem's layer quantities at fixed parameters, certified.
+
+    ``index`` is the layer index's parameter name (``l``; empty for a table
+    built by hand), ``flags`` the marked rows by layer
+    (:func:`boundprop.regimes.row_flags`).
+    """
+
+    paper: str
+    theorem: str
+    label: str
+    fixed: Mapping[str, Fraction]
+    rows: tuple[LayerRow, ...]
+    digits: int = 6
+    columns: tuple[Column, ...] = COLUMNS
+    recurrence: str = ""  # how the recurrence check came out, for the caption
+    index: str = ""
+    flags: Mapping[int, RowFlag] = field(default_factory=dict)
+
+
+def table_columns(paper: Paper, theorem: str, annotations: Annotations | None = None) -> tuple[str, tuple[Column, ...]]:
+    """The layer index's name and the columns of ``theorem``'s bound table, from the annotation file.
+
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> index, columns = table_columns(load_paper(Path("tests/data/toy_collapse.toml")), "R2")
+    >>> index, [c.expr for c in columns]
+    ('l', ['phi1_l(l)', '2*eta*phi1_l(l)', 'err'])
+    """
+    node = find_node(paper, theorem)
+    ann = annotations if annotations is not None else load_annotations(paper)
+    spec = ann.layer_spec(node.id)
+    quantity, _ = theorem_bound(paper, node)
+    bounded = str(quantity) if str(quantity) in paper.params else ""  # e_ℓ is headed by it when it is a parameter
+    phi, eps, e = COLUMNS
+    return spec.index, (replace(phi, expr=spec.phi), replace(eps, expr=spec.eps), replace(e, expr=bounded))

@@ -128,9 +128,10 @@ def small_pdf(path: Path) -> Path:
 
 
 def toy_table() -> object:
-    """A small bound table of the toy collapse paper, built by hand (exact enclosures)."""
-    from boundprop.propagate import Enclosure, LayerRow
-    from boundprop.report.table import BoundTable
+    """A small bound table of the toy collapse paper, built by hand (exact enclosures;
+    columns as the paper's annotation file declares them)."""
+    from boundprop.loader import load_paper
+    from boundprop.propagate import BoundTable, Enclosure, LayerRow, table_columns
 
     def exact(value: Fraction) -> Enclosure:
         return Enclosure(value, value, value)
@@ -149,7 +150,8 @@ def toy_table() -> object:
         ),
     )
     fixed = {"eta": Fraction(1, 10), "H": Fraction(4), "phi0": Fraction(1)}
-    return BoundTable("toy-collapse", "R1", "R1", fixed, rows, 4, recurrence="proved (exact identity)")
+    index, columns = table_columns(load_paper(DATA / "toy_collapse.toml"), "R1")
+    return BoundTable("toy-collapse", "R1", "R1", fixed, rows, 4, columns, "proved (exact identity)", index)
 
 
 def toy_map() -> object:

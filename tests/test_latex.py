@@ -25,7 +25,6 @@ from boundprop.report.latex import (
     escape,
     exact_latex,
     matrix_latex,
-    table_row_flags,
 )
 
 # ---------------------------------------------------------------------------
@@ -123,13 +122,13 @@ def test_counterexamples_typeset_exact_values_and_matrices() -> None:
 def test_row_flags_mark_vacuous_rows_and_failed_premises() -> None:
     import sympy as sp
 
-    from boundprop.propagate import layer_model, layer_rows
-    from boundprop.report.table import BoundTable
+    from boundprop.propagate import BoundTable, layer_model, layer_rows
+    from boundprop.regimes import row_flags
 
     paper = load_paper(Path(DATA / "toy_collapse.toml"))
     fixed = {"eta": Fraction(1, 10), "H": Fraction(4), "phi0": Fraction(1)}
     rows = layer_rows(layer_model(paper, "R1"), {k: sp.Rational(v) for k, v in fixed.items()}, range(0, 4))
-    flags = table_row_flags(paper, BoundTable(paper.id, "R1", "R1", fixed, rows, 4))
+    flags = row_flags(paper, BoundTable(paper.id, "R1", "R1", fixed, rows, 4))
     assert flags[0].klass == "premises-fail"  # L = 0 is outside L's range [1, 64]
     # e_1 = 2*H*eta*phi0 = 0.8 > (1 + H*eta) - 1 = 0.4, the zero-layer baseline
     assert flags[1].klass == "vacuous" and "B-zero-layer" in flags[1].detail

@@ -17,12 +17,9 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
-from fractions import Fraction
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sympy as sp
 from rich.console import Console
 from rich.progress import Progress
 
@@ -32,19 +29,13 @@ from boundprop.errors import BoundpropError, InputError
 from boundprop.lemma import Paper
 from boundprop.regimes import DEFAULT_DEPTH
 from boundprop.report.data import ReportContent
-from boundprop.report.latex import (
-    Figure,
-    LatexDocument,
-    RowFlag,
-    dag_figure,
-    table_row_flags,
-)
+from boundprop.report.latex import Figure, LatexDocument, dag_figure
 from boundprop.verdict import PaperReport
 
 if TYPE_CHECKING:
+    from boundprop.propagate import BoundTable
     from boundprop.regimes import RegimeMap
     from boundprop.report.html import HtmlDocument
-    from boundprop.report.table import BoundTable
 
 HELP = (
     "write the whole verification report (DAG, statements, evidence, regime maps, bound tables) "
@@ -106,18 +97,15 @@ def _theorems_with(paper: Paper, keys: object) -> list[str]:
 
 def _regime_maps(paper: Paper, depth: int, notes: list[str], tick: Callable[[str], None]) -> list[RegimeMap]:
     """Pave the regime maps the annotation file declares."""
-    from boundprop.cli.regimes_cmd import question
     from boundprop.propagate import load_annotations
-    from boundprop.regimes import build_problem, pave
+    from boundprop.regimes import default_problem, pave
 
     ann = load_annotations(paper)
     maps: list[RegimeMap] = []
     for theorem in _theorems_with(paper, ann.maps):
         tick(f"regime map of {theorem}")
         try:
-            axes, fixed, chosen = question(paper, theorem, [], [], [], None, ann)
-            problem = build_problem(paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
-            maps.append(pave(problem, depth=depth))
+            maps.append(pave(default_problem(paper, theorem, ann), depth=depth))
         except BoundpropError as exc:
             notes.append(f"the regime map of {theorem} is left out: {exc}")
     return maps
@@ -138,43 +126,18 @@ def _plot(rmap: RegimeMap, name: str, notes: list[str]) -> bytes | None:
 
 def _bound_tables(
     paper: Paper, layers_text: str, digits: int, notes: list[str], tick: Callable[[str], None], use_cache: bool = True
-) -> list[tuple[BoundTable, dict[int, RowFlag]]]:
-    """Compute the bound tables the annotation file declares, with their row flags."""
+) -> list[BoundTable]:
+    """The bound tables the annotation file declares, with their row flags (as ``boundprop table`` computes them)."""
+    from boundprop.api import table
     from boundprop.cli.table_cmd import parse_layers
-    from boundprop.propagate import check_recurrence, layer_model, layer_rows, load_annotations
-    from boundprop.regimes import parse_fix
-    from boundprop.report.table import BoundTable
+    from boundprop.propagate import load_annotations
 
     layers = parse_layers(layers_text)
-    ann = load_annotations(paper)
-    tables: list[tuple[BoundTable, dict[int, RowFlag]]] = []
-    for theorem in _theorems_with(paper, ann.table_fix):
+    tables: list[BoundTable] = []
+    for theorem in _theorems_with(paper, load_annotations(paper).table_fix):
         tick(f"bound table of {theorem}")
         try:
-            specs = list(ann.table_fix.get(theorem, ())) + list(ann.maps[theorem].fix if theorem in ann.maps else ())
-            fixed: dict[str, Fraction] = {}
-            for spec in specs:
-                name, value = parse_fix(spec, paper, ann)
-                fixed.setdefault(name, value)
-            model = layer_model(paper, theorem, ann)
-            needed = {str(s) for s in (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols)}
-            needed.discard(str(model.index))
-            missing = sorted(needed - set(fixed))
-            if missing:
-                notes.append(
-                    f"no bound table for {theorem}: the annotation file fixes no value for {', '.join(missing)}"
-                )
-                continue
-            fixed = {k: v for k, v in fixed.items() if k in needed}
-            values = {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}
-            rows = layer_rows(model, values, layers)
-            recurrence = ""
-            if model.recurrence is not None:
-                result, _ = cache.recurrence(paper.source, theorem, partial(check_recurrence, model), read=use_cache)
-                recurrence = f"{result.status.value} ({result.evidence})"
-            label = paper.nodes[theorem].label
-            table = BoundTable(paper.id, theorem, label, fixed, rows, digits, recurrence=recurrence)
-            tables.append((table, table_row_flags(paper, table)))
+            tables.append(table(theorem, paper=paper, layers=layers, digits=digits, cache=use_cache, flags=True).table)
         except BoundpropError as exc:
             notes.append(f"the bound table of {theorem} is left out: {exc}")
     return tables

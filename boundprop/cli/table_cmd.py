@@ -54,12 +54,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from boundprop.api import table  # the one implementation, shared with the Python API
 
     result = table(args.theorem, paper=args.paper, layers=parse_layers(args.layers), fix=args.fix,
-                   digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache)
+                   digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache,
+                   flags=args.format == "latex")
     if args.format == "latex":
-        from boundprop.report.latex import bound_table_latex, standalone, table_row_flags
+        from boundprop.report.latex import standalone
 
-        assert result.paper is not None  # table() always sets it
-        latex = bound_table_latex(result.table, result.paper, flags=table_row_flags(result.paper, result.table))
+        latex = result.render("latex")
         sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
         return 0
     sys.stdout.write(result.render(args.format))

@@ -50,7 +50,7 @@ def report_latex(
             parts.append(regime_summary_latex(rmap, paper, figure=name, placement="H"))
         sections.append(Section("Regime maps", "\n".join(parts), files))
     if content.tables:
-        tables = [bound_table_latex(table, paper, flags=flags, placement="H") for table, flags in content.tables]
+        tables = [bound_table_latex(table, paper, placement="H") for table in content.tables]
         sections.append(Section("Bound tables", "\n".join(tables)))
     return report_document(
         content.report,

@@ -38,6 +38,7 @@ from boundprop.expr import _PARSER_NAMES, _TRANSFORMS, SCALAR_FUNCTIONS
 from boundprop.lemma import Node, Paper
 from boundprop.matrix import BUILTINS
 from boundprop.mechanism import explanations
+from boundprop.propagate import BoundTable, RowFlag
 from boundprop.report.data import other_readings, readings_used
 from boundprop.report.dot import BORDER, FILL
 from boundprop.report.escape import escape, texttt
@@ -969,18 +970,6 @@ _FLAG_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RowFlag:
-    """Why a row of a bound table is marked: the theorem at depth L = ℓ is
-    ``vacuous`` (no better than a baseline), its ``premises-fail``, or it is
-    ``undetermined``; ``detail`` says which baseline or premise."""
-
-    layer: int
-    klass: str
-    detail: str
-    baselines: tuple[str, ...] = ()
-
-
 def norm_convention(variant: str) -> str:
     """The caption phrase for a node's norm variant (LaTeX).
 
@@ -999,38 +988,33 @@ def norm_convention(variant: str) -> str:
     return "variant " + escape(variant)
 
 
-def _table_symbols(table: Any, paper: Paper | None) -> tuple[str, dict[str, str], list[str]]:
+def _table_symbols(table: BoundTable, paper: Paper | None) -> tuple[str, dict[str, str], list[str]]:
     """(index symbol, column key -> header symbol, definitions of columns that are
-    expressions) from the lemma file where it says."""
+    expressions), from the columns' ``expr`` and the lemma file's ``latex`` fields."""
     index = r"\ell"
     headers = {c.key: c.latex for c in table.columns}
     definitions: list[str] = []
-    if paper is None:
+    if paper is None or not table.index:
         return index, headers, definitions
-    try:
-        from boundprop.propagate import find_node, load_annotations, theorem_bound
-
-        spec = load_annotations(paper).layer_spec(table.theorem)
-        node = find_node(paper, table.theorem)
-        quantity, _ = theorem_bound(paper, node)
-    except BoundpropError:
-        return index, headers, definitions
-    if spec.index in paper.params:
-        index = _symbol_latex(spec.index, paper.params[spec.index].latex)
-    for key, text in (("phi", spec.phi), ("eps", spec.eps)):
-        call = re.fullmatch(r"\s*(\w+)\(\s*" + re.escape(spec.index) + r"\s*\)\s*", text)
+    if table.index in paper.params:
+        index = _symbol_latex(table.index, paper.params[table.index].latex)
+    for column in table.columns:
+        text = column.expr
+        call = re.fullmatch(r"\s*(\w+)\(\s*" + re.escape(table.index) + r"\s*\)\s*", text)
+        if not text.strip():
+            continue
         if call and call.group(1) in paper.definitions:
-            headers[key] = _symbol_latex(call.group(1), paper.definitions[call.group(1)].latex)
+            headers[column.key] = _symbol_latex(call.group(1), paper.definitions[call.group(1)].latex)
+        elif text.strip() in paper.params:  # a parameter (the theorem's bounded quantity): indexed by the layer
+            name = text.strip()
+            headers[column.key] = "{" + _symbol_latex(name, paper.params[name].latex) + "}_{" + index + "}"
         else:  # an expression: the column keeps its short symbol, the caption says what it is
-            definitions.append(f"${headers[key]} = {Typesetter(paper).expression(text)}$")
-    name = str(quantity)
-    if name in paper.params:
-        headers["e"] = "{" + _symbol_latex(name, paper.params[name].latex) + "}_{" + index + "}"
+            definitions.append(f"${headers[column.key]} = {Typesetter(paper).expression(text)}$")
     return index, headers, definitions
 
 
 def bound_table_latex(
-    table: Any,
+    table: BoundTable,
     paper: Paper | None = None,
     digits: int | None = None,
     flags: Mapping[int, RowFlag] | None = None,
@@ -1043,14 +1027,14 @@ def bound_table_latex(
     Parameters
     ----------
     table
-        A :class:`boundprop.report.table.BoundTable`.
+        A :class:`boundprop.propagate.BoundTable`.
     paper
         The paper, for the column symbols (``latex`` fields), the theorem's
         norm convention and its label.
     digits
         Significant digits (default: the table's).
     flags
-        Rows to mark (:func:`table_row_flags`) in a last column: vacuous,
+        Rows to mark (default: the table's, :func:`boundprop.regimes.row_flags`) in a last column: vacuous,
         premises fail or undetermined, with the baselines and premises named
         in a note below the table.
     both_ends
@@ -1065,8 +1049,7 @@ def bound_table_latex(
 
     Examples
     --------
-    >>> from boundprop.propagate import Enclosure, LayerRow
-    >>> from boundprop.report.table import BoundTable
+    >>> from boundprop.propagate import BoundTable, Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
     >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(2, third, third, third),), 3)
     >>> print(bound_table_latex(t, float_env=False).splitlines()[4])
@@ -1076,7 +1059,7 @@ def bound_table_latex(
     index, headers, definitions = _table_symbols(table, paper)
     node = paper.nodes.get(table.theorem) if paper is not None else None
     columns = list(table.columns)
-    flags = flags or {}
+    flags = table.flags if flags is None else flags
     body = []
     for row in table.rows:
         cells = [str(row.layer)]
@@ -1161,62 +1144,6 @@ def bound_table_latex(
         lines.append(r"\par\smallskip\parbox{0.9\linewidth}{\footnotesize " + note_text + ".}")
     lines.append(r"\end{table}")
     return "\n".join(lines)
-
-
-def table_row_flags(paper: Paper, table: Any, depth: int = 8) -> dict[int, RowFlag]:
-    """Mark the rows where the theorem, applied to a network of depth L = ℓ, is
-    vacuous (certainly no better than one of its baselines), where its premises
-    fail, or where this is undetermined. Rows where the bound is informative
-    are not marked.
-
-    Computed with :func:`boundprop.regimes.pave` over the integer axis L at the
-    table's fixed values (rigorous interval evaluation). Returns no flags when
-    the question cannot be posed (for instance a baseline needs a parameter
-    the table does not fix).
-    """
-    from boundprop.propagate import load_annotations
-    from boundprop.regimes import Axis, build_problem, pave
-
-    if not table.rows:
-        return {}
-    ann = load_annotations(paper)
-    spec = ann.layer_spec(table.theorem)
-    depth_name = spec.depth
-    if depth_name not in paper.params:
-        return {}
-    param = paper.params[depth_name]
-    layers = [row.layer for row in table.rows]
-    axis = Axis(
-        name=depth_name,
-        symbol=sp.Symbol(depth_name, integer=True),
-        lo=Fraction(min(layers)),
-        hi=Fraction(max(layers)),
-        integer=True,
-        latex=param.latex,
-    )
-    fixed = {k: v for k, v in table.fixed.items() if k != depth_name}
-    try:
-        problem = build_problem(paper, table.theorem, [axis], fixed, (), ann)
-        span = max(layers) - min(layers) + 1
-        rmap = pave(problem, depth=max(depth, span.bit_length() + 2), backend="scalar")
-    except BoundpropError:
-        return {}
-    flags: dict[int, RowFlag] = {}
-    for cell in rmap.cells:
-        (lo, hi), = cell.box
-        klass = cell.klass.value
-        if klass == "informative":
-            continue
-        if klass == "vacuous":
-            detail = "no better than " + ", ".join(cell.baselines) if cell.baselines else "vacuous"
-        elif klass == "premises-fail":
-            detail = cell.reason or "a premise fails"
-        else:
-            detail = "interval evaluation could not decide"
-        for layer in range(int(lo), int(hi) + 1):
-            if layer in layers:
-                flags[layer] = RowFlag(layer, klass, detail, tuple(cell.baselines))
-    return flags
 
 
 # ---------------------------------------------------------------------------

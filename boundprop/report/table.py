@@ -1,8 +1,8 @@
-"""Per-layer bound tables (φ_ℓ, ε_ℓ, e_ℓ) and their renderings.
+"""Renderings of per-layer bound tables (φ_ℓ, ε_ℓ, e_ℓ).
 
-The data model is one frozen :class:`BoundTable` holding the exact
-enclosures (:class:`~boundprop.propagate.Enclosure`, rational ends); the
-renderers (text, markdown, csv, json; a LaTeX renderer can be added next to
+The data model is one frozen :class:`~boundprop.propagate.BoundTable` holding the exact
+enclosures (:class:`~boundprop.propagate.Enclosure`, rational ends), computed by
+:func:`boundprop.regimes.bound_table`; the renderers (text, markdown, csv, json; a LaTeX renderer can be added next to
 them) only format it. Every printed lower end is rounded *down* and every
 upper end *up* (:func:`boundprop.report.numbers.lower_decimal` and
 :func:`~boundprop.report.numbers.upper_decimal`, the one directed rounding of
@@ -15,13 +15,10 @@ import csv
 import enum
 import io
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from boundprop.propagate import Enclosure, LayerRow
+from boundprop.propagate import COLUMNS, BoundTable, Column, Enclosure
 from boundprop.report.numbers import lower_decimal, upper_decimal
 
 __all__ = [
@@ -40,34 +37,6 @@ class TableFormat(enum.StrEnum):
     MARKDOWN = "markdown"
     CSV = "csv"
     JSON = "json"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str  # attribute of LayerRow
-    title: str  # plain-text title
-    latex: str
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("phi", "phi_l", r"\varphi_\ell"),
-    Column("eps", "eps_l", r"\varepsilon_\ell"),
-    Column("e", "e_l", r"e_\ell"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class BoundTable:
-    """A theorem's layer quantities at fixed parameters, certified."""
-
-    paper: str
-    theorem: str
-    label: str
-    fixed: Mapping[str, Fraction]
-    rows: tuple[LayerRow, ...]
-    digits: int = 6
-    columns: tuple[Column, ...] = COLUMNS
-    recurrence: str = ""  # how the recurrence check came out, for the caption
 
 
 def decimal_string(value: Decimal) -> str:
@@ -95,6 +64,7 @@ def _cell_text(enc: Enclosure, digits: int) -> str:
 def table_json(table: BoundTable) -> dict[str, Any]:
     """The JSON object of ``boundprop table --format json``.
 
+    >>> from fractions import Fraction
     >>> from boundprop.propagate import Enclosure, LayerRow
     >>> one = Enclosure(Fraction(1), Fraction(1), Fraction(1))
     >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(0, one, one, one),))
@@ -143,6 +113,7 @@ def _caption(table: BoundTable) -> str:
 def render(table: BoundTable, fmt: TableFormat | str = TableFormat.TEXT) -> str:
     """Render ``table`` as text, markdown, csv or json.
 
+    >>> from fractions import Fraction
     >>> from boundprop.propagate import Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
     >>> t = BoundTable("p", "R1", "R1", {}, (LayerRow(2, third, third, third),), digits=3)
