@@ -210,7 +210,7 @@ class NodeResult:
         spec = self.paper.nodes.get(self.id) if self.paper is not None else None
         if spec is None:
             return self.text
-        from boundprop.report.latex import Typesetter
+        from boundprop.report.notation import Typesetter
 
         return str(Typesetter(self.paper).node(spec).sentence())  # type: ignore[arg-type]
 
@@ -311,7 +311,7 @@ class PaperCheck:
     def latex(self) -> str:
         """The LaTeX source of the verification report (statements, statuses,
         evidence; without the DAG figure, maps and tables that :func:`report` adds)."""
-        from boundprop.report.latex import report_document
+        from boundprop.report.document import report_document
 
         return report_document(self.report).tex
 
@@ -732,7 +732,7 @@ class RegimeResult:
 
     def latex(self, figure: str | None = None) -> str:
         """The booktabs table of the map's classes (``regimes --format latex``)."""
-        from boundprop.report.latex import regime_summary_latex
+        from boundprop.report.booktabs import regime_summary_latex
 
         return regime_summary_latex(self.map, None, figure=figure)
 
@@ -768,7 +768,7 @@ class TableResult:
     def render(self, format: str = "text") -> str:
         """``text``, ``markdown``, ``csv``, ``json`` or ``latex`` (a booktabs fragment)."""
         if format == "latex":
-            from boundprop.report.latex import bound_table_latex
+            from boundprop.report.booktabs import bound_table_latex
 
             return bound_table_latex(self.table, self.paper)
         from boundprop.report.table import render

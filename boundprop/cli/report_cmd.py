@@ -29,7 +29,7 @@ from boundprop.errors import BoundpropError, InputError
 from boundprop.lemma import Paper
 from boundprop.regimes import DEFAULT_DEPTH
 from boundprop.report.data import ReportContent
-from boundprop.report.latex import Figure, LatexDocument, dag_figure
+from boundprop.report.document import Figure, LatexDocument, dag_figure
 from boundprop.verdict import PaperReport
 
 if TYPE_CHECKING:

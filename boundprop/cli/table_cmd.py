@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
                    digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache,
                    flags=args.format == "latex")
     if args.format == "latex":
-        from boundprop.report.latex import standalone
+        from boundprop.report.document import standalone
 
         latex = result.render("latex")
         sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
