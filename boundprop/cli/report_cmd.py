@@ -226,23 +226,15 @@ def build(
     return latex_document(content, prefix, show_seconds=not args.no_timings), content.report
 
 
-def run(args: argparse.Namespace, console: Console) -> int:
-    out = Path(args.out)
+def _render(args: argparse.Namespace, console: Console, out: Path) -> cache.Rendered:
+    """The report's files (``out.name`` and the figures beside it) and the lines to print;
+    ``{out}`` in a line stands for the output path."""
     suffix = out.suffix.lower()
-    if suffix not in (".tex", ".pdf", ".html"):
-        raise InputError(f"--out {args.out!r}: give a .tex, .pdf or .html file name")
-    if not out.parent.exists():
-        raise InputError(f"--out {args.out!r}: the directory {str(out.parent)!r} does not exist")
     if suffix == ".html":
         html = html_file(collect(args, console), show_seconds=not args.no_timings)
-        try:
-            out.write_text(html.html, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
-        console.print(f"wrote {out} ({len(html.html.encode()) / 1e6:.2f} MB, self-contained)")
-        for note in html.notes:
-            console.print(f"note: {note}")
-        return 0
+        data = html.html.encode("utf-8")
+        lines = [f"wrote {{out}} ({len(data) / 1e6:.2f} MB, self-contained)"]
+        return cache.Rendered({out.name: data}, (*lines, *(f"note: {n}" for n in html.notes)))
     if suffix == ".pdf":
         from boundprop.report.compile import find_engine
 
@@ -255,27 +247,42 @@ def run(args: argparse.Namespace, console: Console) -> int:
         except LatexError as exc:
             kept = _keep_source(document, out.parent / f"{_file_name(out.stem)}-latex")
             raise LatexError(f"{exc.message}; the LaTeX source is kept in {kept}", exc.log) from None
-        try:
-            out.write_bytes(result.pdf)
-        except OSError as exc:
-            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
         bad = result.summary.overfull_worse_than(1.0)
-        console.print(
-            f"wrote {out} ({result.pages} pages; {result.engine}, {result.runs} run(s), {result.seconds:.1f} s; "
-            f"{len(bad)} overfull box(es) over 1pt)"
-        )
-        for issue in bad[:5]:
-            console.print(f"  warning: {issue.message}")
-    else:
-        document, _ = build(args, console, prefix=_file_name(out.stem) + "-")
-        try:
-            out.write_text(document.tex, encoding="utf-8")
-            for name, data in document.files.items():
-                (out.parent / name).write_bytes(data)
-        except OSError as exc:
-            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
-        extra = f" and {', '.join(sorted(document.files))}" if document.files else ""
-        console.print(f"wrote {out}{extra}")
-    for note in document.notes:
-        console.print(f"note: {note}")
+        lines = [
+            f"wrote {{out}} ({result.pages} pages; {result.engine}, {result.runs} run(s), {result.seconds:.1f} s; "
+            f"{len(bad)} overfull box(es) over 1pt)",
+            *(f"  warning: {issue.message}" for issue in bad[:5]),
+        ]
+        return cache.Rendered({out.name: result.pdf}, (*lines, *(f"note: {n}" for n in document.notes)))
+    document, _ = build(args, console, prefix=_file_name(out.stem) + "-")
+    extra = f" and {', '.join(sorted(document.files))}" if document.files else ""
+    files = {out.name: document.tex.encode("utf-8"), **document.files}
+    return cache.Rendered(files, (f"wrote {{out}}{extra}", *(f"note: {n}" for n in document.notes)))
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".tex", ".pdf", ".html"):
+        raise InputError(f"--out {args.out!r}: give a .tex, .pdf or .html file name")
+    if not out.parent.exists():
+        raise InputError(f"--out {args.out!r}: the directory {str(out.parent)!r} does not exist")
+    if not 1 <= args.digits <= 50:
+        raise InputError("--digits must be between 1 and 50")
+    # every option that changes what is written (the engine only for a PDF: it is in the file), and
+    # whether graphviz is there to draw the graph (installing it must not keep serving a report without one)
+    what = "\0".join(
+        str(v) for v in ("report", out.name, args.depth, args.layers, args.digits, args.no_maps, args.no_tables,
+                         args.no_timings, args.engine if suffix == ".pdf" else "", shutil.which("dot") or "")
+    )
+    result, _ = cache.rendered(
+        args.target, budget_of(args), what, lambda: _render(args, console, out), read=not args.no_cache
+    )
+    try:
+        for name, data in result.files.items():
+            (out.parent / name).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
+    for line in result.messages:
+        console.print(line.replace("{out}", str(out)))
     return 0
