@@ -313,3 +313,25 @@ def test_summary_lists_ill_defined_statements(tmp_path: Path) -> None:
     report = check_paper(load_paper(path), Budget(max_boxes=2_000, samples=500))
     text = report_document(report, show_seconds=False).tex
     assert re.search(r"\\textbf\{Ill-defined:\}.*node:A.*undefined at \$x = 0\$", text), text[-2000:]
+
+
+def test_paper_wording_is_set_as_math_not_printed_raw() -> None:
+    # issue 19: `||J||_2 = 2 p_1 p_2` was printed with literal bars and underscores
+    from boundprop.report.notation import wording_latex
+
+    tex = wording_latex("softmax: ||J||_2 = 2 p_1 p_2 <= 1/2, 50% of e^theta & more")
+    assert r"$\|J\|_{2}$" in tex and "$p_{1}$ $p_{2}$" in tex and r"$e^{\theta }$" in tex
+    assert r"\textbar" not in tex and r"\_" not in tex
+    assert r"50\% of" in tex and r"\&" in tex  # the prose around stays escaped text
+    # what is not a short formula stays escaped text (a double subscript would not even compile)
+    assert wording_latex("snake_case_name ok") == r"snake\_case\_name ok"
+    assert wording_latex("||x_a_b|| here") == r"\textbar{}\textbar{}x\_a\_b\textbar{}\textbar{} here"
+
+
+def test_wording_math_translates_to_html() -> None:
+    from boundprop.report.mathml import latex_to_mathml
+    from boundprop.report.notation import wording_latex
+
+    for text in ("||J||_2 = 2 p_1 p_2", "X_{l+1} = X_l + sum_{h=1..H} SAtt_{l,h}(X_l)", "max_i |X_ij|", "(1 + x)^L"):
+        for math in re.findall(r"\$([^$]+)\$", wording_latex(text)):
+            assert "<math" in latex_to_mathml(math), math

@@ -22,7 +22,7 @@ from boundprop.report.booktabs import bound_table_latex, regime_summary_latex
 from boundprop.report.data import ReportContent, other_readings, readings_used
 from boundprop.report.dot import BORDER, FILL
 from boundprop.report.escape import escape, join, latex_label, texttt
-from boundprop.report.notation import Typesetter, counterexample_latex, notation_table
+from boundprop.report.notation import Typesetter, counterexample_latex, notation_table, wording_latex
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def node_section(node: NodeReport, paper: Paper, typesetter: Typesetter, show_se
         if typeset.domain:
             lines.append(r"\item[For] " + join(f"${d}$" for d in typeset.domain))
     if node.text:
-        lines.append(r"\item[Wording] " + escape(node.text))
+        lines.append(r"\item[Wording] " + wording_latex(node.text))  # its ASCII math set as math
     lines.append(r"\item[Node] " + texttt(node.id) + ", " + escape(node.kind) + ", provenance: "
                  + r"\emph{" + escape(node.provenance) + "}")
     checked = "fully checked" if node.fully_checked else "not fully checked"

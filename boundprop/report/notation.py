@@ -34,6 +34,7 @@ __all__ = [
     "matrix_latex",
     "notation_table",
     "symbol_latex",
+    "wording_latex",
 ]
 
 # Built-ins whose value is a scalar; every other built-in is matrix-valued (noncommutative).
@@ -508,3 +509,78 @@ def notation_table(paper: Paper, typesetter: Typesetter) -> str:
     lines.append(r"\end{longtable}")
     lines.append(r"\addtocounter{table}{-1}")  # an uncaptioned longtable still steps the counter
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# the paper's wording: prose with ASCII math (``||J||_2 = 2 p_1 p_2``) made readable
+
+_GREEK_WORDS = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+    "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+    "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+}
+_GREEK_SHORT = {"eps": "varepsilon", "epsilon": "varepsilon", "phi": "varphi"}
+_OPERATORS = {"sum", "min", "max", "log", "exp", "sup", "inf"}
+_ARG = r"(?:\{[^{}]*\}|[A-Za-z0-9]+)"
+# at most one subscript and one superscript (a double one would not compile), then no further script
+_SCRIPT = r"(?:_" + _ARG + r"(?:\^" + _ARG + r")?|\^" + _ARG + r"(?:_" + _ARG + r")?)(?![_^A-Za-z0-9])"
+# a norm ||...|| (with its subscript), a bracket or a name with sub- or superscripts, or a Greek name alone
+_MATH_RUN = re.compile(
+    r"\|\|[^|]{1,80}\|\|(?:" + _SCRIPT + ")?"
+    + r"|\([^()]{1,40}\)" + _SCRIPT
+    + r"|\b[A-Za-z][A-Za-z0-9]*" + _SCRIPT + r"(?:\([^()]{0,40}\))?"
+    + r"|\b(?:" + "|".join(sorted(_GREEK_WORDS | set(_GREEK_SHORT), key=len, reverse=True)) + r")\b(?![_^(])"
+)
+_MATH_SAFE = re.compile(r"[A-Za-z0-9_^{}()\[\],.+\-=/|<>' ]+")
+
+
+def _math_of(text: str) -> str | None:
+    """LaTeX math of a short ASCII formula (None when it holds anything else)."""
+    if _MATH_SAFE.fullmatch(text) is None or text.count("{") != text.count("}"):
+        return None
+    text = text.replace("<=", r" \le ").replace(">=", r" \ge ").replace("||", r"\|")
+    text = re.sub(r"([_^])([A-Za-z0-9]+)", r"\1{\2}", text)  # x_ij -> x_{ij}
+    if re.search(r"[_^](?!\{)|_\{[^{}]*\}_|\^\{[^{}]*\}\^", text):
+        return None  # a script without its argument, or a double script: not a formula LaTeX takes
+    scripts = [m.span() for m in re.finditer(r"[_^]\{[^{}]*\}", text)]
+
+    def word(match: re.Match[str]) -> str:
+        name = match.group(0)
+        if name in _GREEK_SHORT:
+            return "\\" + _GREEK_SHORT[name] + " "
+        if name in _GREEK_WORDS or name in _OPERATORS:
+            return "\\" + name + " "
+        if len(name) == 1 or any(a < match.start() < b for a, b in scripts):
+            return name  # a letter, or indices in a script (x_{ij}): italic letters
+        return r"\mathrm{" + name + "}"
+
+    # a name is a run of letters not preceded by a backslash (the commands just written)
+    out = re.sub(r"(?<![\\A-Za-z])[A-Za-z]+", word, text)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def wording_latex(text: str) -> str:
+    r"""A paper's wording (prose with ASCII math) as LaTeX text with inline math.
+
+    Norms, names with sub- or superscripts and Greek names become math; the
+    rest is escaped text (:func:`~boundprop.report.escape.escape`), so any
+    wording compiles.
+
+    >>> wording_latex("||J||_2 = 2 p_1 p_2 for eps >= 0")
+    '$\\|J\\|_{2}$ = 2 $p_{1}$ $p_{2}$ for $\\varepsilon$ \\ensuremath{\\ge} 0'
+    >>> wording_latex("(1 + x)^L <= e^{Lx}")
+    '$(1 + x)^{L}$ \\ensuremath{\\le} $e^{Lx}$'
+    >>> wording_latex("X_{l+1} = X_l + SAtt_{l,h}(X_l)")
+    '$X_{l+1}$ = $X_{l}$ + $\\mathrm{SAtt}_{l,h}(X_{l})$'
+    """
+    out: list[str] = []
+    last = 0
+    for match in _MATH_RUN.finditer(text):
+        math = _math_of(match.group(0))
+        if math is None:
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(f"${math}$")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
