@@ -909,6 +909,74 @@ class ReportFile:
         return f"<p>wrote <code>{html.escape(str(self.path))}</code></p><pre>{html.escape(self.log)}</pre>"
 
 
+def _theorems_with(paper: Paper, keys: Iterable[str]) -> list[str]:
+    """The node ids of the annotation file's entries (``*`` and unknown names left out), in order."""
+    from boundprop.errors import BoundpropError
+    from boundprop.propagate import find_node
+
+    out: list[str] = []
+    for name in keys:
+        if name == "*":
+            continue
+        try:
+            node_id = find_node(paper, str(name)).id
+        except BoundpropError:
+            continue
+        if node_id not in out:
+            out.append(node_id)
+    return out
+
+
+def report_content(
+    target: str | Path,
+    budget: Budget | None = None,
+    *,
+    depth: int = 10,
+    layers: str | range = "0:8",
+    digits: int = 4,
+    maps: bool = True,
+    tables: bool = True,
+    cache: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """What the report shows, computed: the check (through the results cache), the regime
+    maps and the bound tables the annotation file declares (``map.*``, ``table.*``), and
+    notes on what was left out and why. Returns a :class:`~boundprop.report.data.ReportContent`."""
+    from boundprop import cache as results_cache
+    from boundprop.errors import BoundpropError
+    from boundprop.propagate import load_annotations
+    from boundprop.regimes import default_problem, pave
+    from boundprop.report.data import ReportContent
+
+    if not 1 <= digits <= 50:
+        raise InputError("digits must be between 1 and 50")
+    tick = progress or (lambda what: None)
+
+    def checking(node_id: str, index: int, total: int) -> None:
+        tick(f"checking {node_id} ({index}/{total})")
+
+    checked, _ = results_cache.check(target, budget or Budget(), progress=checking, read=cache)
+    paper = checked.paper
+    ann = load_annotations(paper)
+    notes: list[str] = []
+    found_maps = []
+    for theorem in _theorems_with(paper, ann.maps) if maps else []:
+        tick(f"regime map of {theorem}")
+        try:
+            found_maps.append(pave(default_problem(paper, theorem, ann), depth=depth))
+        except BoundpropError as exc:
+            notes.append(f"the regime map of {theorem} is left out: {exc}")
+    found_tables = []
+    for theorem in _theorems_with(paper, ann.table_fix) if tables else []:
+        tick(f"bound table of {theorem}")
+        try:
+            made = table(theorem, paper=paper, layers=layers, digits=digits, cache=cache, flags=True)
+            found_tables.append(made.table)
+        except BoundpropError as exc:
+            notes.append(f"the bound table of {theorem} is left out: {exc}")
+    return ReportContent(checked, tuple(found_maps), tuple(found_tables), tuple(notes))
+
+
 def report(
     target: str | Path,
     out: str | Path,
@@ -920,40 +988,83 @@ def report(
     tables: bool = True,
     timings: bool = True,
     effort: float = 1.0,
+    timeout: float | None = None,
+    budget: Budget | None = None,
     cache: bool = True,
     engine: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportFile:
     """Write the whole verification report of a paper, as ``boundprop report``:
     ``out`` ending in ``.html`` (one self-contained page), ``.tex`` (the
-    source, figures beside it) or ``.pdf`` (compiled). The check comes from
-    the results cache when the files are unchanged."""
-    import argparse
+    source, figures beside it) or ``.pdf`` (compiled with ``engine``). The
+    check comes from the results cache when the files are unchanged, and so
+    does the whole rendering when nothing that changes it did (``cache=False``
+    computes both again). ``progress`` receives what is being done."""
+    import shutil
 
-    from rich.console import Console
+    from boundprop import cache as results_cache
+    from boundprop.report.output import file_name, html_file, keep_source, latex_document
 
-    from boundprop.cli import report_cmd
+    out_path = Path(out)
+    suffix = out_path.suffix.lower()
+    if suffix not in (".tex", ".pdf", ".html"):
+        raise InputError(f"{str(out)!r}: give a .tex, .pdf or .html file name")
+    if not out_path.parent.exists():
+        raise InputError(f"{str(out)!r}: the directory {str(out_path.parent)!r} does not exist")
+    if not 1 <= digits <= 50:
+        raise InputError("digits must be between 1 and 50")
+    if not 0 <= depth <= 40:
+        raise InputError("depth must be between 0 and 40")
+    chosen = _budget(budget, effort, timeout)
 
-    parser = argparse.ArgumentParser(prog="boundprop report", add_help=False)
-    report_cmd.add_arguments(parser)
-    argv = [str(target), "--out", str(out), "--depth", str(depth), "--layers", layers, "--digits", str(digits),
-            "--effort", str(effort)]
-    argv += [flag for flag, on in (("--no-maps", not maps), ("--no-tables", not tables),
-                                   ("--no-timings", not timings), ("--no-cache", not cache)) if on]
-    if engine is not None:
-        argv += ["--engine", engine]
-    args = parser.parse_args(argv)
-    log = io.StringIO()
-    target_path = Path(out)
+    def content() -> Any:
+        return report_content(target, chosen, depth=depth, layers=layers, digits=digits, maps=maps, tables=tables,
+                              cache=cache, progress=progress)
 
-    def stamps() -> dict[Path, int]:
-        folder = target_path.parent
-        return {p: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+    def render() -> results_cache.Rendered:  # the files (out's name and the figures beside it) and the lines to print
+        if suffix == ".html":
+            page = html_file(content(), show_seconds=timings)
+            data = page.html.encode("utf-8")
+            lines = [f"wrote {{out}} ({len(data) / 1e6:.2f} MB, self-contained)", *(f"note: {n}" for n in page.notes)]
+            return results_cache.Rendered({out_path.name: data}, tuple(lines))
+        if suffix == ".pdf":
+            from boundprop.report.compile import LatexError, compile_latex, find_engine
 
-    before = stamps()
-    report_cmd.run(args, Console(file=log, width=120, color_system=None))
-    # the figures are the files this run created or rewrote beside the report
-    written = tuple(sorted(p for p, t in stamps().items() if before.get(p) != t and p != target_path))
-    return ReportFile(target_path, written, log.getvalue())
+            find_engine(engine)  # fail before the (long) check when no engine is installed
+            document = latex_document(content(), show_seconds=timings)
+            try:
+                result = compile_latex(document.tex, document.files, engine=engine)
+            except LatexError as exc:
+                kept = keep_source(document, out_path.parent / f"{file_name(out_path.stem)}-latex")
+                raise LatexError(f"{exc.message}; the LaTeX source is kept in {kept}", exc.log) from None
+            bad = result.summary.overfull_worse_than(1.0)
+            lines = [
+                f"wrote {{out}} ({result.pages} pages; {result.engine}, {result.runs} run(s), {result.seconds:.1f} s; "
+                f"{len(bad)} overfull box(es) over 1pt)",
+                *(f"  warning: {issue.message}" for issue in bad[:5]),
+                *(f"note: {n}" for n in document.notes),
+            ]
+            return results_cache.Rendered({out_path.name: result.pdf}, tuple(lines))
+        document = latex_document(content(), prefix=file_name(out_path.stem) + "-", show_seconds=timings)
+        extra = f" and {', '.join(sorted(document.files))}" if document.files else ""
+        files = {out_path.name: document.tex.encode("utf-8"), **document.files}
+        return results_cache.Rendered(files, (f"wrote {{out}}{extra}", *(f"note: {n}" for n in document.notes)))
+
+    # every option that changes what is written (the engine only for a PDF: it is in the file), and
+    # whether graphviz is there to draw the graph (installing it must not keep serving a report without one)
+    what = "\0".join(
+        str(v) for v in ("report", out_path.name, depth, layers, digits, maps, tables, timings,
+                         engine if suffix == ".pdf" else "", shutil.which("dot") or "")
+    )
+    rendered, _ = results_cache.rendered(target, chosen, what, render, read=cache)
+    try:
+        for name, data in rendered.files.items():
+            (out_path.parent / name).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
+    log = "\n".join(line.replace("{out}", str(out_path)) for line in rendered.messages)
+    figures = tuple(out_path.parent / name for name in rendered.files if name != out_path.name)
+    return ReportFile(out_path, figures, log + "\n")
 
 
 def render_table(bound_table: Any, format: str = "text", paper: Paper | None = None) -> str:

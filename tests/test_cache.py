@@ -189,16 +189,16 @@ def test_report_reuses_its_rendering_and_an_edit_or_no_cache_renders_again(
     first = out.read_bytes()
     out.unlink()
 
-    from boundprop.cli import report_cmd
+    from boundprop.report import output
 
     calls: list[int] = []
-    render = report_cmd._render
+    render = output.html_file
 
-    def counting(*a: object, **k: object) -> cache.Rendered:
+    def counting(*a: object, **k: object) -> object:
         calls.append(1)
         return render(*a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(report_cmd, "_render", counting)
+    monkeypatch.setattr(output, "html_file", counting)
     assert main(args) == 0
     assert out.read_bytes() == first and calls == []  # a hit: the same bytes, nothing rendered
     assert main([*args, "--no-cache"]) == 0

@@ -265,11 +265,11 @@ def test_proof_steps_starting_with_a_bracket_are_typeset() -> None:
 def test_report_without_graphviz_leaves_the_figure_out(monkeypatch: pytest.MonkeyPatch) -> None:
     from latex_support import example_report
 
-    from boundprop.cli import report_cmd
+    from boundprop.report.output import dag_pdf
 
     monkeypatch.setattr("shutil.which", lambda name: None)
     notes: list[str] = []
-    assert report_cmd._dag(example_report(), "", notes) is None
+    assert dag_pdf(example_report(), "", notes) is None
     assert "apt-get install graphviz" in notes[0]
 
 
@@ -281,13 +281,12 @@ def test_failed_compile_keeps_the_source(
 
     if shutil.which("pdflatex") is None and shutil.which("lualatex") is None:
         pytest.skip("no LaTeX engine installed")
-    from latex_support import example_report
 
-    from boundprop.cli import report_cmd
+    from boundprop.report import output
     from boundprop.report.latex import LatexDocument
 
     broken = LatexDocument("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}", {"x.pdf": b"x"})
-    monkeypatch.setattr(report_cmd, "build", lambda args, console, prefix="": (broken, example_report()))
+    monkeypatch.setattr(output, "latex_document", lambda content, prefix="", show_seconds=True: broken)
     code, _, err = run_cli("report", "example", "--out", str(tmp_path / "r.pdf"))  # type: ignore[operator]
     assert code == 3 and "Undefined control sequence" in err and "r-latex" in err
     assert (tmp_path / "r-latex" / "report.tex").read_text().startswith("\\documentclass")
