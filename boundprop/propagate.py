@@ -325,11 +325,15 @@ class LayerModel:
     hypotheses: tuple[sp.Basic, ...] = ()
     index_hi: int | None = None
 
+    def quantities(self) -> dict[str, sp.Expr]:
+        """The table's quantities by column key (:func:`table_columns` names the same keys):
+        the one place that lists them, as expressions in the layer index."""
+        return {"phi": self.phi, "eps": self.eps, "e": self.error}
+
     def at(self, layer: int) -> dict[str, sp.Expr]:
-        """The three quantities at one layer, as exact expressions in the parameters."""
+        """The quantities at one layer, as exact expressions in the parameters."""
         sub = {self.index: sp.Integer(layer)}
-        return {name: expand_finite_sums(sp.sympify(e).xreplace(sub)) for name, e in
-                (("phi", self.phi), ("eps", self.eps), ("e", self.error))}
+        return {name: expand_finite_sums(sp.sympify(e).xreplace(sub)) for name, e in self.quantities().items()}
 
 
 def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = None) -> LayerModel:
@@ -803,25 +807,25 @@ def layer_box_rows(
     >>> box = {"eta": (sp.Integer(0), sp.Rational(1, 10)), "H": (sp.Integer(1), sp.Integer(4)),
     ...        "phi0": (sp.Integer(1), sp.Integer(1))}
     >>> (row,) = layer_box_rows(layer_model(p, "R1"), box, [2])
-    >>> row.e.lo <= 0 and row.e.hi >= Fraction(224, 100)
+    >>> row["e"].lo <= 0 and row["e"].hi >= Fraction(224, 100)
     True
     """
     rows = []
     for layer in layers:
-        q = model.at(layer)
-        rows.append(LayerRow(layer, enclose_box(q["phi"], box), enclose_box(q["eps"], box),
-                             enclose_box(q["e"], box)))
+        rows.append(LayerRow(layer, {key: enclose_box(q, box) for key, q in model.at(layer).items()}))
     return tuple(rows)
 
 
 @dataclass(frozen=True, slots=True)
 class LayerRow:
-    """φ_ℓ, ε_ℓ, e_ℓ at one layer, each a certified :class:`Enclosure`."""
+    """A table's quantities at one layer (φ_ℓ, ε_ℓ, e_ℓ, ...), each a certified
+    :class:`Enclosure`, by column key: ``row["e"]``."""
 
     layer: int
-    phi: Enclosure
-    eps: Enclosure
-    e: Enclosure
+    values: Mapping[str, Enclosure]
+
+    def __getitem__(self, key: str) -> Enclosure:
+        return self.values[key]
 
 
 def layer_rows(
@@ -836,7 +840,7 @@ def layer_rows(
     >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
     >>> fix = {"eta": sp.Rational(1, 10), "H": sp.Integer(2), "phi0": sp.Integer(1)}
     >>> rows = layer_rows(layer_model(p, "R1"), fix, [0, 1, 2])
-    >>> [str(r.e.exact) for r in rows]
+    >>> [str(r["e"].exact) for r in rows]
     ['0', '2/5', '24/25']
     """
     by_name = {k: sp.Rational(v) for k, v in fixed.items()}
@@ -850,14 +854,7 @@ def layer_rows(
             for s in expr.free_symbols:
                 if str(s) in by_name:
                     values[s] = by_name[str(s)]
-        rows.append(
-            LayerRow(
-                layer=layer,
-                phi=enclose_point(quantities["phi"], values),
-                eps=enclose_point(quantities["eps"], values),
-                e=enclose_point(quantities["e"], values),
-            )
-        )
+        rows.append(LayerRow(layer, {key: enclose_point(q, values) for key, q in quantities.items()}))
     return tuple(rows)
 
 

@@ -1341,7 +1341,7 @@ def bound_table(
             fixed.setdefault(name, value)
     fixed.update(given)
     model = layer_model(paper, node.id, ann)
-    needed = {str(s) for s in (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols)}
+    needed = {str(s) for q in model.quantities().values() for s in q.free_symbols}
     needed.discard(str(model.index))
     missing = sorted(needed - set(fixed))
     if missing:

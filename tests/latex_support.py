@@ -140,13 +140,15 @@ def toy_table() -> object:
         return Enclosure(lo, hi, None)
 
     rows = (
-        LayerRow(0, exact(Fraction(1)), exact(Fraction(1, 5)), exact(Fraction(0))),
-        LayerRow(1, exact(Fraction(7, 5)), exact(Fraction(7, 25)), exact(Fraction(4, 5))),
+        LayerRow(0, {"phi": exact(Fraction(1)), "eps": exact(Fraction(1, 5)), "e": exact(Fraction(0))}),
+        LayerRow(1, {"phi": exact(Fraction(7, 5)), "eps": exact(Fraction(7, 25)), "e": exact(Fraction(4, 5))}),
         LayerRow(
             2,
-            around(Fraction(1959999, 1000000), Fraction(1960001, 1000000)),
-            exact(Fraction(1, 3)),
-            around(Fraction(-1, 10**9), Fraction(123456789, 10**15)),
+            {
+                "phi": around(Fraction(1959999, 1000000), Fraction(1960001, 1000000)),
+                "eps": exact(Fraction(1, 3)),
+                "e": around(Fraction(-1, 10**9), Fraction(123456789, 10**15)),
+            },
         ),
     )
     fixed = {"eta": Fraction(1, 10), "H": Fraction(4), "phi0": Fraction(1)}

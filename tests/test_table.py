@@ -69,7 +69,7 @@ def test_csv_markdown_text() -> None:
 def test_exact_values_print_once() -> None:
     one = Enclosure(Fraction(3, 2), Fraction(3, 2), Fraction(3, 2))
     wide = Enclosure(Fraction(1, 3), Fraction(2, 3))
-    t = BoundTable("p", "T", "T", {}, (LayerRow(1, one, wide, one),), digits=3)
+    t = BoundTable("p", "T", "T", {}, (LayerRow(1, {"phi": one, "eps": wide, "e": one}),), digits=3)
     line = render(t, "text").splitlines()[-1]
     assert "1.5" in line and "[0.333, 0.667]" in line
 
@@ -88,3 +88,15 @@ def test_cli_table(run_cli: Callable[..., tuple[int, str, str]]) -> None:
 def test_cli_table_errors(run_cli: Callable[..., tuple[int, str, str]], args: list[str]) -> None:
     code, out, err = run_cli("table", "R1", "--paper", str(TOY), *args)
     assert code == 3 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_the_columns_and_the_rows_name_the_same_quantities() -> None:
+    # the quantities are listed once (LayerModel.quantities); the columns and every row follow it
+    from boundprop.propagate import table_columns
+
+    paper = load_paper(TOY)
+    model = layer_model(paper, "R2")
+    _, columns = table_columns(paper, "R2")
+    rows = layer_rows(model, {"eta": sp.Rational(1, 10), "H": sp.Integer(4), "phi0": sp.Integer(1),
+                              "d": sp.Integer(2), "k": sp.Integer(2), "beta": sp.Rational(1, 2)}, range(0, 2))
+    assert [c.key for c in columns] == list(model.quantities()) == list(rows[0].values)

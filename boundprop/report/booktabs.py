@@ -115,7 +115,8 @@ def bound_table_latex(
     --------
     >>> from boundprop.propagate import BoundTable, Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
-    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(2, third, third, third),), 3)
+    >>> row = LayerRow(2, {"phi": third, "eps": third, "e": third})
+    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (row,), 3)
     >>> print(bound_table_latex(t, float_env=False).splitlines()[4])
     2 & $0.334$ & $0.334$ & $0.334$ \\
     """
@@ -128,7 +129,7 @@ def bound_table_latex(
     for row in table.rows:
         cells = [str(row.layer)]
         for column in columns:
-            enclosure = getattr(row, column.key)
+            enclosure = row[column.key]
             if both_ends:
                 cells.append("$" + enclosure_latex(enclosure.lo, enclosure.hi, digits) + "$")
             else:

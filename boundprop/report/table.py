@@ -67,7 +67,8 @@ def table_json(table: BoundTable) -> dict[str, Any]:
     >>> from fractions import Fraction
     >>> from boundprop.propagate import Enclosure, LayerRow
     >>> one = Enclosure(Fraction(1), Fraction(1), Fraction(1))
-    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(0, one, one, one),))
+    >>> row = LayerRow(0, {"phi": one, "eps": one, "e": one})
+    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (row,))
     >>> table_json(t)["rows"][0]["phi"]
     {'lo': '1', 'hi': '1'}
     """
@@ -75,7 +76,7 @@ def table_json(table: BoundTable) -> dict[str, Any]:
     for row in table.rows:
         item: dict[str, Any] = {"layer": row.layer}
         for col in table.columns:
-            enc: Enclosure = getattr(row, col.key)
+            enc: Enclosure = row[col.key]
             lo, hi = _ends(enc, table.digits)
             item[col.key] = {"lo": lo, "hi": hi}
         rows.append(item)
@@ -96,7 +97,7 @@ def _header(table: BoundTable) -> list[str]:
 
 def _body(table: BoundTable) -> list[list[str]]:
     return [
-        [str(row.layer), *(_cell_text(getattr(row, c.key), table.digits) for c in table.columns)]
+        [str(row.layer), *(_cell_text(row[c.key], table.digits) for c in table.columns)]
         for row in table.rows
     ]
 
@@ -116,7 +117,8 @@ def render(table: BoundTable, fmt: TableFormat | str = TableFormat.TEXT) -> str:
     >>> from fractions import Fraction
     >>> from boundprop.propagate import Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
-    >>> t = BoundTable("p", "R1", "R1", {}, (LayerRow(2, third, third, third),), digits=3)
+    >>> row = LayerRow(2, {"phi": third, "eps": third, "e": third})
+    >>> t = BoundTable("p", "R1", "R1", {}, (row,), digits=3)
     >>> print(render(t, "csv").splitlines()[1])
     2,0.333,0.334,0.333,0.334,0.333,0.334
     """
@@ -128,7 +130,7 @@ def render(table: BoundTable, fmt: TableFormat | str = TableFormat.TEXT) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["layer", *(f"{c.key}_{end}" for c in table.columns for end in ("lo", "hi"))])
         for row in table.rows:
-            ends = [e for c in table.columns for e in _ends(getattr(row, c.key), table.digits)]
+            ends = [e for c in table.columns for e in _ends(row[c.key], table.digits)]
             writer.writerow([row.layer, *ends])
         return out.getvalue()
     header, body = _header(table), _body(table)
