@@ -959,6 +959,13 @@ def report_content(
     paper = checked.paper
     ann = load_annotations(paper)
     notes: list[str] = []
+    # a report without maps or tables says why (the annotation file declares none)
+    declared = {"regime maps": (maps, "map", ann.maps), "bound tables": (tables, "table", ann.table_fix)}
+    for what, (wanted, key, entries) in declared.items():
+        if wanted and not _theorems_with(paper, entries):
+            why = (f"{ann.source.name} declares no [{key}.THEOREM]" if ann.source is not None
+                   else f"there is no annotation file {paper.source.stem}.regimes.toml")
+            notes.append(f"no {what}: {why} (docs/regimes-format.md)")
     found_maps = []
     for theorem in _theorems_with(paper, ann.maps) if maps else []:
         tick(f"regime map of {theorem}")

@@ -334,3 +334,16 @@ def test_wording_math_translates_to_html() -> None:
     for text in ("||J||_2 = 2 p_1 p_2", "X_{l+1} = X_l + sum_{h=1..H} SAtt_{l,h}(X_l)", "max_i |X_ij|", "(1 + x)^L"):
         for math in re.findall(r"\$([^$]+)\$", wording_latex(text)):
             assert "<math" in latex_to_mathml(math), math
+
+
+def test_a_report_without_declared_maps_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 19: a report without map.* defaults had no maps or tables and nothing explained why
+    from boundprop.api import report_content
+    from boundprop.statement import Budget
+
+    monkeypatch.setenv("BOUNDPROP_CACHE_DIR", str(tmp_path))
+    budget = Budget(seconds=30.0, max_boxes=500, samples=100)
+    notes = report_content("example", budget).notes
+    assert any(n.startswith("no regime maps: there is no annotation file example.regimes.toml") for n in notes)
+    assert any(n.startswith("no bound tables:") for n in notes)
+    assert report_content("example", budget, maps=False, tables=False).notes == ()
