@@ -589,6 +589,27 @@ def regimes(
     return RegimeResult(pave(problem, depth=depth, backend=backend, progress=progress))
 
 
+MAX_LAYERS = 10_000
+
+
+def layer_range(text: str) -> range:
+    """``"A:B"`` (or ``"A"``) -> ``range(A, B + 1)``, the layers of a bound table.
+
+    >>> layer_range("0:3"), layer_range("2")
+    (range(0, 4), range(2, 3))
+    """
+    a, sep, b = text.partition(":")
+    try:
+        lo, hi = int(a), int(b if sep else a)
+    except ValueError:
+        raise InputError(f"layers {text!r}: write A:B with integers A <= B") from None
+    if lo < 0 or hi < lo:
+        raise InputError(f"layers {text!r}: need 0 <= A <= B")
+    if hi - lo + 1 > MAX_LAYERS:
+        raise InputError(f"layers {text!r}: at most {MAX_LAYERS} layers")
+    return range(lo, hi + 1)
+
+
 def table(
     theorem: str,
     *,
@@ -620,9 +641,7 @@ def table(
     if not 1 <= digits <= 50:
         raise InputError("digits must be between 1 and 50")
     if isinstance(layers, str):
-        from boundprop.cli.table_cmd import parse_layers
-
-        chosen_layers = parse_layers(layers)
+        chosen_layers = layer_range(layers)
     elif isinstance(layers, tuple):
         chosen_layers = range(int(layers[0]), int(layers[1]) + 1)
     else:

@@ -12,8 +12,6 @@ from boundprop.report.table import TableFormat
 
 HELP = "per-layer phi_l, eps_l and e_l of a theorem as certified enclosures (rounded outward)"
 
-MAX_LAYERS = 10_000
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("theorem", metavar="THEOREM", help="node id or label, such as R1 or 'Theorem 5.3'")
@@ -32,28 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "and engine")
 
 
-def parse_layers(text: str) -> range:
-    """``A:B`` → ``range(A, B + 1)``.
-
-    >>> parse_layers("0:3")
-    range(0, 4)
-    """
-    a, sep, b = text.partition(":")
-    try:
-        lo, hi = int(a), int(b if sep else a)
-    except ValueError:
-        raise InputError(f"--layers {text!r}: write A:B with integers A <= B") from None
-    if lo < 0 or hi < lo:
-        raise InputError(f"--layers {text!r}: need 0 <= A <= B")
-    if hi - lo + 1 > MAX_LAYERS:
-        raise InputError(f"--layers {text!r}: at most {MAX_LAYERS} layers")
-    return range(lo, hi + 1)
-
-
 def run(args: argparse.Namespace, console: Console) -> int:
-    from boundprop.api import table  # the one implementation, shared with the Python API
+    from boundprop.api import layer_range, table  # the one implementation, shared with the Python API
 
-    result = table(args.theorem, paper=args.paper, layers=parse_layers(args.layers), fix=args.fix,
+    try:
+        layers = layer_range(args.layers)
+    except InputError as exc:  # the same words, naming the option
+        raise InputError(exc.message.removeprefix("layers "), "--layers") from None
+    result = table(args.theorem, paper=args.paper, layers=layers, fix=args.fix,
                    digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache,
                    flags=args.format == "latex")
     if args.format == "latex":
