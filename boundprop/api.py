@@ -37,10 +37,12 @@ __all__ = [
     "Verdict",
     "WitnessResult",
     "check",
+    "layer_range",
     "load",
     "prove",
     "regimes",
     "report",
+    "report_content",
     "table",
     "witness",
     # older names, kept because they cost nothing: the methods of the results do the same

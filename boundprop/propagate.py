@@ -36,14 +36,18 @@ from boundprop.statement import Variable, exact_bound
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
+    "COLUMNS",
     "Annotations",
     "BaselineDecl",
+    "BoundTable",
+    "Column",
     "Enclosure",
     "LayerModel",
     "LayerRow",
     "LayerSpec",
     "MapDefaults",
     "RegimeDecl",
+    "RowFlag",
     "annotations_path",
     "check_recurrence",
     "enclose_box",
@@ -54,6 +58,7 @@ __all__ = [
     "layer_model",
     "layer_rows",
     "load_annotations",
+    "table_columns",
     "theorem_bound",
 ]
 
