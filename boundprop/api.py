@@ -24,6 +24,7 @@ from typing import Any
 
 from boundprop.errors import InputError
 from boundprop.lemma import Paper
+from boundprop.rangespec import layer_range
 from boundprop.statement import Budget
 from boundprop.verdict import NodeReport, PaperReport, Status
 
@@ -37,10 +38,12 @@ __all__ = [
     "Verdict",
     "WitnessResult",
     "check",
+    "layer_range",
     "load",
     "prove",
     "regimes",
     "report",
+    "report_content",
     "table",
     "witness",
     # older names, kept because they cost nothing: the methods of the results do the same
@@ -210,12 +213,12 @@ class NodeResult:
         spec = self.paper.nodes.get(self.id) if self.paper is not None else None
         if spec is None:
             return self.text
-        from boundprop.report.latex import Typesetter
+        from boundprop.report.notation import Typesetter
 
         return str(Typesetter(self.paper).node(spec).sentence())  # type: ignore[arg-type]
 
     def _repr_latex_(self) -> str:
-        from boundprop.report.latex import escape
+        from boundprop.report.escape import escape
 
         return f"\\textbf{{{escape(self.label)}}} ({self.status.value}): {self.latex()}"
 
@@ -311,7 +314,7 @@ class PaperCheck:
     def latex(self) -> str:
         """The LaTeX source of the verification report (statements, statuses,
         evidence; without the DAG figure, maps and tables that :func:`report` adds)."""
-        from boundprop.report.latex import report_document
+        from boundprop.report.document import report_document
 
         return report_document(self.report).tex
 
@@ -598,6 +601,7 @@ def table(
     digits: int = 6,
     recurrence: bool = True,
     cache: bool = True,
+    flags: bool = False,
 ) -> TableResult:
     """The per-layer quantities of a theorem as certified enclosures, as ``boundprop table``.
 
@@ -605,23 +609,21 @@ def table(
     ``fix`` the parameters' exact values (missing ones come from the
     annotation file's ``table.THEOREM.fix`` and ``map.THEOREM.fix``). With
     ``recurrence`` the recurrence is checked against its closed form by
-    induction (through the results cache when ``cache``). Returns the
-    :class:`~boundprop.report.table.BoundTable`; :func:`render_table` writes
-    it as text, markdown, csv, json or latex.
+    induction (through the results cache when ``cache``); with ``flags`` the
+    rows where the theorem is vacuous or its premises fail are marked (one
+    small regime paving). Returns the :class:`~boundprop.propagate.BoundTable`
+    (computed by :func:`boundprop.regimes.bound_table`); ``render`` writes it
+    as text, markdown, csv, json or latex.
     """
-    import sympy as sp
-
     from boundprop import cache as results_cache
-    from boundprop.propagate import check_recurrence, find_node, layer_model, layer_rows, load_annotations
-    from boundprop.regimes import parse_fix
-    from boundprop.report.table import BoundTable
+    from boundprop.propagate import LayerModel, check_recurrence
+    from boundprop.regimes import bound_table
+    from boundprop.verdict import CheckResult
 
     if not 1 <= digits <= 50:
         raise InputError("digits must be between 1 and 50")
     if isinstance(layers, str):
-        from boundprop.cli.table_cmd import parse_layers
-
-        chosen_layers = parse_layers(layers)
+        chosen_layers = layer_range(layers)
     elif isinstance(layers, tuple):
         chosen_layers = range(int(layers[0]), int(layers[1]) + 1)
     else:
@@ -629,33 +631,15 @@ def table(
     if len(chosen_layers) == 0 or chosen_layers.start < 0:
         raise InputError(f"layers {layers!r}: need 0 <= a <= b")
     chosen_paper = _paper_of(theorem, paper)
-    ann = load_annotations(chosen_paper)
-    node = find_node(chosen_paper, theorem)
-    given = _fix_specs(fix)
-    given_names = {s.partition("=")[0].strip() for s in given}
-    defaults = list(ann.table_fix.get(node.id, ())) + list(ann.maps[node.id].fix if node.id in ann.maps else ())
-    fixed: dict[str, Fraction] = {}
-    for spec in [s for s in defaults if s.partition("=")[0].strip() not in given_names]:
-        name, value = parse_fix(spec, chosen_paper, ann)
-        fixed.setdefault(name, value)
-    fixed.update(dict(parse_fix(s, chosen_paper, ann) for s in given))
-    model = layer_model(chosen_paper, node.id, ann)
-    needed = {str(s) for s in (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols)}
-    needed.discard(str(model.index))
-    missing = sorted(needed - set(fixed))
-    if missing:
-        # the command line's --fix and this function's fix= say the same
-        raise InputError(f"{node.id}: give a value for {', '.join(missing)} (--fix NAME=VALUE, or fix={{NAME: VALUE}})")
-    fixed = {k: v for k, v in fixed.items() if k in needed}
-    rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, chosen_layers)
-    note = ""
-    if recurrence and model.recurrence is not None:
-        result, _ = results_cache.recurrence(
-            chosen_paper.source, node.id, lambda: check_recurrence(model), read=cache
-        )
-        note = f"{result.status.value} ({result.evidence})"
-    bound_table = BoundTable(chosen_paper.id, node.id, node.label, fixed, tuple(rows), digits, recurrence=note)
-    return TableResult(bound_table, chosen_paper)
+
+    def check(model: LayerModel) -> CheckResult:  # through the results cache: same files and engine, same answer
+        source = chosen_paper.source
+        found, _ = results_cache.recurrence(source, model.theorem, lambda: check_recurrence(model), read=cache)
+        return found
+
+    result = bound_table(chosen_paper, theorem, chosen_layers, _fix_specs(fix), digits,
+                         recurrence=check if recurrence else None, flags=flags)
+    return TableResult(result, chosen_paper)
 
 
 def _pandas() -> Any:
@@ -749,7 +733,7 @@ class RegimeResult:
 
     def latex(self, figure: str | None = None) -> str:
         """The booktabs table of the map's classes (``regimes --format latex``)."""
-        from boundprop.report.latex import regime_summary_latex
+        from boundprop.report.booktabs import regime_summary_latex
 
         return regime_summary_latex(self.map, None, figure=figure)
 
@@ -768,14 +752,14 @@ class RegimeResult:
 @dataclass(frozen=True, slots=True)
 class TableResult:
     """Certified per-layer enclosures (:func:`table`): ``table`` is the
-    :class:`~boundprop.report.table.BoundTable` that ``boundprop table`` renders.
+    :class:`~boundprop.propagate.BoundTable` that ``boundprop table`` renders.
 
     ``render(format)`` writes it as text, markdown, csv, json or latex;
     ``to_json()``, ``to_dataframe()`` (decimal strings, lower ends rounded
     down and upper ends up), and an HTML view in Jupyter.
     """
 
-    table: Any  # a boundprop.report.table.BoundTable
+    table: Any  # a boundprop.propagate.BoundTable
     paper: Paper | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -785,7 +769,7 @@ class TableResult:
     def render(self, format: str = "text") -> str:
         """``text``, ``markdown``, ``csv``, ``json`` or ``latex`` (a booktabs fragment)."""
         if format == "latex":
-            from boundprop.report.latex import bound_table_latex
+            from boundprop.report.booktabs import bound_table_latex
 
             return bound_table_latex(self.table, self.paper)
         from boundprop.report.table import render
@@ -926,6 +910,81 @@ class ReportFile:
         return f"<p>wrote <code>{html.escape(str(self.path))}</code></p><pre>{html.escape(self.log)}</pre>"
 
 
+def _theorems_with(paper: Paper, keys: Iterable[str]) -> list[str]:
+    """The node ids of the annotation file's entries (``*`` and unknown names left out), in order."""
+    from boundprop.errors import BoundpropError
+    from boundprop.propagate import find_node
+
+    out: list[str] = []
+    for name in keys:
+        if name == "*":
+            continue
+        try:
+            node_id = find_node(paper, str(name)).id
+        except BoundpropError:
+            continue
+        if node_id not in out:
+            out.append(node_id)
+    return out
+
+
+def report_content(
+    target: str | Path,
+    budget: Budget | None = None,
+    *,
+    depth: int = 10,
+    layers: str | range = "0:8",
+    digits: int = 4,
+    maps: bool = True,
+    tables: bool = True,
+    cache: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """What the report shows, computed: the check (through the results cache), the regime
+    maps and the bound tables the annotation file declares (``map.*``, ``table.*``), and
+    notes on what was left out and why. Returns a :class:`~boundprop.report.data.ReportContent`."""
+    from boundprop import cache as results_cache
+    from boundprop.errors import BoundpropError
+    from boundprop.propagate import load_annotations
+    from boundprop.regimes import default_problem, pave
+    from boundprop.report.data import ReportContent
+
+    if not 1 <= digits <= 50:
+        raise InputError("digits must be between 1 and 50")
+    tick = progress or (lambda what: None)
+
+    def checking(node_id: str, index: int, total: int) -> None:
+        tick(f"checking {node_id} ({index}/{total})")
+
+    checked, _ = results_cache.check(target, budget or Budget(), progress=checking, read=cache)
+    paper = checked.paper
+    ann = load_annotations(paper)
+    notes: list[str] = []
+    # a report without maps or tables says why (the annotation file declares none)
+    declared = {"regime maps": (maps, "map", ann.maps), "bound tables": (tables, "table", ann.table_fix)}
+    for what, (wanted, key, entries) in declared.items():
+        if wanted and not _theorems_with(paper, entries):
+            why = (f"{ann.source.name} declares no [{key}.THEOREM]" if ann.source is not None
+                   else f"there is no annotation file {paper.source.stem}.regimes.toml")
+            notes.append(f"no {what}: {why} (docs/regimes-format.md)")
+    found_maps = []
+    for theorem in _theorems_with(paper, ann.maps) if maps else []:
+        tick(f"regime map of {theorem}")
+        try:
+            found_maps.append(pave(default_problem(paper, theorem, ann), depth=depth))
+        except BoundpropError as exc:
+            notes.append(f"the regime map of {theorem} is left out: {exc}")
+    found_tables = []
+    for theorem in _theorems_with(paper, ann.table_fix) if tables else []:
+        tick(f"bound table of {theorem}")
+        try:
+            made = table(theorem, paper=paper, layers=layers, digits=digits, cache=cache, flags=True)
+            found_tables.append(made.table)
+        except BoundpropError as exc:
+            notes.append(f"the bound table of {theorem} is left out: {exc}")
+    return ReportContent(checked, tuple(found_maps), tuple(found_tables), tuple(notes))
+
+
 def report(
     target: str | Path,
     out: str | Path,
@@ -937,40 +996,83 @@ def report(
     tables: bool = True,
     timings: bool = True,
     effort: float = 1.0,
+    timeout: float | None = None,
+    budget: Budget | None = None,
     cache: bool = True,
     engine: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportFile:
     """Write the whole verification report of a paper, as ``boundprop report``:
     ``out`` ending in ``.html`` (one self-contained page), ``.tex`` (the
-    source, figures beside it) or ``.pdf`` (compiled). The check comes from
-    the results cache when the files are unchanged."""
-    import argparse
+    source, figures beside it) or ``.pdf`` (compiled with ``engine``). The
+    check comes from the results cache when the files are unchanged, and so
+    does the whole rendering when nothing that changes it did (``cache=False``
+    computes both again). ``progress`` receives what is being done."""
+    import shutil
 
-    from rich.console import Console
+    from boundprop import cache as results_cache
+    from boundprop.report.output import file_name, html_file, keep_source, latex_document
 
-    from boundprop.cli import report_cmd
+    out_path = Path(out)
+    suffix = out_path.suffix.lower()
+    if suffix not in (".tex", ".pdf", ".html"):
+        raise InputError(f"{str(out)!r}: give a .tex, .pdf or .html file name")
+    if not out_path.parent.exists():
+        raise InputError(f"{str(out)!r}: the directory {str(out_path.parent)!r} does not exist")
+    if not 1 <= digits <= 50:
+        raise InputError("digits must be between 1 and 50")
+    if not 0 <= depth <= 40:
+        raise InputError("depth must be between 0 and 40")
+    chosen = _budget(budget, effort, timeout)
 
-    parser = argparse.ArgumentParser(prog="boundprop report", add_help=False)
-    report_cmd.add_arguments(parser)
-    argv = [str(target), "--out", str(out), "--depth", str(depth), "--layers", layers, "--digits", str(digits),
-            "--effort", str(effort)]
-    argv += [flag for flag, on in (("--no-maps", not maps), ("--no-tables", not tables),
-                                   ("--no-timings", not timings), ("--no-cache", not cache)) if on]
-    if engine is not None:
-        argv += ["--engine", engine]
-    args = parser.parse_args(argv)
-    log = io.StringIO()
-    target_path = Path(out)
+    def content() -> Any:
+        return report_content(target, chosen, depth=depth, layers=layers, digits=digits, maps=maps, tables=tables,
+                              cache=cache, progress=progress)
 
-    def stamps() -> dict[Path, int]:
-        folder = target_path.parent
-        return {p: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+    def render() -> results_cache.Rendered:  # the files (out's name and the figures beside it) and the lines to print
+        if suffix == ".html":
+            page = html_file(content(), show_seconds=timings)
+            data = page.html.encode("utf-8")
+            lines = [f"wrote {{out}} ({len(data) / 1e6:.2f} MB, self-contained)", *(f"note: {n}" for n in page.notes)]
+            return results_cache.Rendered({out_path.name: data}, tuple(lines))
+        if suffix == ".pdf":
+            from boundprop.report.compile import LatexError, compile_latex, find_engine
 
-    before = stamps()
-    report_cmd.run(args, Console(file=log, width=120, color_system=None))
-    # the figures are the files this run created or rewrote beside the report
-    written = tuple(sorted(p for p, t in stamps().items() if before.get(p) != t and p != target_path))
-    return ReportFile(target_path, written, log.getvalue())
+            find_engine(engine)  # fail before the (long) check when no engine is installed
+            document = latex_document(content(), show_seconds=timings)
+            try:
+                result = compile_latex(document.tex, document.files, engine=engine)
+            except LatexError as exc:
+                kept = keep_source(document, out_path.parent / f"{file_name(out_path.stem)}-latex")
+                raise LatexError(f"{exc.message}; the LaTeX source is kept in {kept}", exc.log) from None
+            bad = result.summary.overfull_worse_than(1.0)
+            lines = [
+                f"wrote {{out}} ({result.pages} pages; {result.engine}, {result.runs} run(s), {result.seconds:.1f} s; "
+                f"{len(bad)} overfull box(es) over 1pt)",
+                *(f"  warning: {issue.message}" for issue in bad[:5]),
+                *(f"note: {n}" for n in document.notes),
+            ]
+            return results_cache.Rendered({out_path.name: result.pdf}, tuple(lines))
+        document = latex_document(content(), prefix=file_name(out_path.stem) + "-", show_seconds=timings)
+        extra = f" and {', '.join(sorted(document.files))}" if document.files else ""
+        files = {out_path.name: document.tex.encode("utf-8"), **document.files}
+        return results_cache.Rendered(files, (f"wrote {{out}}{extra}", *(f"note: {n}" for n in document.notes)))
+
+    # every option that changes what is written (the engine only for a PDF: it is in the file), and
+    # whether graphviz is there to draw the graph (installing it must not keep serving a report without one)
+    what = "\0".join(
+        str(v) for v in ("report", out_path.name, depth, layers, digits, maps, tables, timings,
+                         engine if suffix == ".pdf" else "", shutil.which("dot") or "")
+    )
+    rendered, _ = results_cache.rendered(target, chosen, what, render, read=cache)
+    try:
+        for name, data in rendered.files.items():
+            (out_path.parent / name).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
+    log = "\n".join(line.replace("{out}", str(out_path)) for line in rendered.messages)
+    figures = tuple(out_path.parent / name for name in rendered.files if name != out_path.name)
+    return ReportFile(out_path, figures, log + "\n")
 
 
 def render_table(bound_table: Any, format: str = "text", paper: Paper | None = None) -> str:

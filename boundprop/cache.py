@@ -365,3 +365,50 @@ def recurrence(
     if key(target, None, what) == before:
         _write(before, _result_to_dict(result), directory)
     return result, False
+
+
+# ---------------------------------------------------------------------------
+# rendered output: what `report` wrote (its maps, tables and drawings are most of its time)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rendered:
+    """Files a command wrote (name beside the output -> bytes) and the lines it printed."""
+
+    files: Mapping[str, bytes]
+    messages: tuple[str, ...] = ()
+
+
+def rendered(
+    target: str | Path,
+    budget: Budget | None,
+    what: str,
+    compute: Callable[[], Rendered],
+    *,
+    read: bool = True,
+    directory: Path | None = None,
+) -> tuple[Rendered, bool]:
+    """``compute`` (a rendering of ``target``'s check under ``budget``, described by ``what``:
+    every option that changes the output), through the cache. Returns it and whether it was a hit.
+
+    The key covers the files, the engine and the budget, so a hit is exactly
+    what ``compute`` would write again; stored only if the files did not
+    change while it ran.
+    """
+    import base64
+
+    entry_what = f"rendered\0{what}"
+    before = key(target, budget, entry_what)
+    if read:
+        data = _read(before, directory)
+        if data is not None:
+            try:
+                files = {str(k): base64.b64decode(v, validate=True) for k, v in data["files"].items()}
+                return Rendered(files, tuple(str(m) for m in data["messages"])), True
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass
+    result = compute()
+    if key(target, budget, entry_what) == before:
+        encoded = {k: base64.b64encode(v).decode("ascii") for k, v in result.files.items()}
+        _write(before, {"files": encoded, "messages": list(result.messages)}, directory)
+    return result, False

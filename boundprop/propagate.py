@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -43,14 +43,18 @@ from boundprop.statement import Variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
+    "COLUMNS",
     "Annotations",
     "BaselineDecl",
+    "BoundTable",
+    "Column",
     "Enclosure",
     "LayerModel",
     "LayerRow",
     "LayerSpec",
     "MapDefaults",
     "RegimeDecl",
+    "RowFlag",
     "annotations_path",
     "check_recurrence",
     "enclose_box",
@@ -61,6 +65,7 @@ __all__ = [
     "layer_model",
     "layer_rows",
     "load_annotations",
+    "table_columns",
     "theorem_bound",
 ]
 
@@ -146,11 +151,15 @@ class LayerModel:
     hypotheses: tuple[sp.Basic, ...] = ()
     index_hi: int | None = None
 
+    def quantities(self) -> dict[str, sp.Expr]:
+        """The table's quantities by column key (:func:`table_columns` names the same keys):
+        the one place that lists them, as expressions in the layer index."""
+        return {"phi": self.phi, "eps": self.eps, "e": self.error}
+
     def at(self, layer: int) -> dict[str, sp.Expr]:
-        """The three quantities at one layer, as exact expressions in the parameters."""
+        """The quantities at one layer, as exact expressions in the parameters."""
         sub = {self.index: sp.Integer(layer)}
-        return {name: expand_finite_sums(sp.sympify(e).xreplace(sub)) for name, e in
-                (("phi", self.phi), ("eps", self.eps), ("e", self.error))}
+        return {name: expand_finite_sums(sp.sympify(e).xreplace(sub)) for name, e in self.quantities().items()}
 
 
 def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = None) -> LayerModel:
@@ -624,25 +633,25 @@ def layer_box_rows(
     >>> box = {"eta": (sp.Integer(0), sp.Rational(1, 10)), "H": (sp.Integer(1), sp.Integer(4)),
     ...        "phi0": (sp.Integer(1), sp.Integer(1))}
     >>> (row,) = layer_box_rows(layer_model(p, "R1"), box, [2])
-    >>> row.e.lo <= 0 and row.e.hi >= Fraction(224, 100)
+    >>> row["e"].lo <= 0 and row["e"].hi >= Fraction(224, 100)
     True
     """
     rows = []
     for layer in layers:
-        q = model.at(layer)
-        rows.append(LayerRow(layer, enclose_box(q["phi"], box), enclose_box(q["eps"], box),
-                             enclose_box(q["e"], box)))
+        rows.append(LayerRow(layer, {key: enclose_box(q, box) for key, q in model.at(layer).items()}))
     return tuple(rows)
 
 
 @dataclass(frozen=True, slots=True)
 class LayerRow:
-    """φ_ℓ, ε_ℓ, e_ℓ at one layer, each a certified :class:`Enclosure`."""
+    """A table's quantities at one layer (φ_ℓ, ε_ℓ, e_ℓ, ...), each a certified
+    :class:`Enclosure`, by column key: ``row["e"]``."""
 
     layer: int
-    phi: Enclosure
-    eps: Enclosure
-    e: Enclosure
+    values: Mapping[str, Enclosure]
+
+    def __getitem__(self, key: str) -> Enclosure:
+        return self.values[key]
 
 
 def layer_rows(
@@ -657,7 +666,7 @@ def layer_rows(
     >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
     >>> fix = {"eta": sp.Rational(1, 10), "H": sp.Integer(2), "phi0": sp.Integer(1)}
     >>> rows = layer_rows(layer_model(p, "R1"), fix, [0, 1, 2])
-    >>> [str(r.e.exact) for r in rows]
+    >>> [str(r["e"].exact) for r in rows]
     ['0', '2/5', '24/25']
     """
     by_name = {k: sp.Rational(v) for k, v in fixed.items()}
@@ -671,12 +680,84 @@ def layer_rows(
             for s in expr.free_symbols:
                 if str(s) in by_name:
                     values[s] = by_name[str(s)]
-        rows.append(
-            LayerRow(
-                layer=layer,
-                phi=enclose_point(quantities["phi"], values),
-                eps=enclose_point(quantities["eps"], values),
-                e=enclose_point(quantities["e"], values),
-            )
-        )
+        rows.append(LayerRow(layer, {key: enclose_point(q, values) for key, q in quantities.items()}))
     return tuple(rows)
+
+
+# ---------------------------------------------------------------------------
+# bound tables: the values `boundprop table` and the report render
+# (assembled by boundprop.regimes.bound_table, which also marks the rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One quantity of a bound table.
+
+    ``key`` is the :class:`LayerRow` attribute, ``title`` and ``latex`` the
+    default headers; ``expr`` is what the column is, as the annotation file
+    or the theorem says it (``phi_l(l)``, or the bounded parameter's name for
+    e_ℓ): a renderer typesets its header from it, without reading files.
+    """
+
+    key: str
+    title: str
+    latex: str
+    expr: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("phi", "phi_l", r"\varphi_\ell"),
+    Column("eps", "eps_l", r"\varepsilon_\ell"),
+    Column("e", "e_l", r"e_\ell"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RowFlag:
+    """Why a row of a bound table is marked: the theorem at depth L = ℓ is
+    ``vacuous`` (no better than a baseline), its ``premises-fail``, or it is
+    ``undetermined``; ``detail`` says which baseline or premise."""
+
+    layer: int
+    klass: str
+    detail: str
+    baselines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BoundTable:
+    """A theorem's layer quantities at fixed parameters, certified.
+
+    ``index`` is the layer index's parameter name (``l``; empty for a table
+    built by hand), ``flags`` the marked rows by layer
+    (:func:`boundprop.regimes.row_flags`).
+    """
+
+    paper: str
+    theorem: str
+    label: str
+    fixed: Mapping[str, Fraction]
+    rows: tuple[LayerRow, ...]
+    digits: int = 6
+    columns: tuple[Column, ...] = COLUMNS
+    recurrence: str = ""  # how the recurrence check came out, for the caption
+    index: str = ""
+    flags: Mapping[int, RowFlag] = field(default_factory=dict)
+
+
+def table_columns(paper: Paper, theorem: str, annotations: Annotations | None = None) -> tuple[str, tuple[Column, ...]]:
+    """The layer index's name and the columns of ``theorem``'s bound table, from the annotation file.
+
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> index, columns = table_columns(load_paper(Path("tests/data/toy_collapse.toml")), "R2")
+    >>> index, [c.expr for c in columns]
+    ('l', ['phi1_l(l)', '2*eta*phi1_l(l)', 'err'])
+    """
+    node = find_node(paper, theorem)
+    ann = annotations if annotations is not None else load_annotations(paper)
+    spec = ann.layer_spec(node.id)
+    quantity, _ = theorem_bound(paper, node)
+    bounded = str(quantity) if str(quantity) in paper.params else ""  # e_ℓ is headed by it when it is a parameter
+    phi, eps, e = COLUMNS
+    return spec.index, (replace(phi, expr=spec.phi), replace(eps, expr=spec.eps), replace(e, expr=bounded))

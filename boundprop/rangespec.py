@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from boundprop.errors import InputError, RangeError
 
-__all__ = ["RangeSpec", "parse_range", "parse_value", "spec_name"]
+__all__ = ["MAX_LAYERS", "RangeSpec", "layer_range", "parse_range", "parse_value", "spec_name"]
+
+MAX_LAYERS = 10_000  # a bound table longer than this is a typo, not a table
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +77,21 @@ def spec_name(spec: str) -> str:
     'L'
     """
     return spec.partition("=")[0].strip()
+
+
+def layer_range(text: str) -> range:
+    """``"A:B"`` (or ``"A"``) -> ``range(A, B + 1)``, the layers of a bound table.
+
+    >>> layer_range("0:3"), layer_range("2")
+    (range(0, 4), range(2, 3))
+    """
+    a, sep, b = text.partition(":")
+    try:
+        lo, hi = int(a), int(b if sep else a)
+    except ValueError:
+        raise InputError(f"layers {text!r}: write A:B with integers A <= B") from None
+    if lo < 0 or hi < lo:
+        raise InputError(f"layers {text!r}: need 0 <= A <= B")
+    if hi - lo + 1 > MAX_LAYERS:
+        raise InputError(f"layers {text!r}: at most {MAX_LAYERS} layers")
+    return range(lo, hi + 1)

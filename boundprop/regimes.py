@@ -1218,3 +1218,134 @@ def pave(
             progress(d, evaluated, len(level))
     seconds = time.perf_counter() - started
     return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels, compile_seconds)
+
+
+# ---------------------------------------------------------------------------
+# what the report and `boundprop table` render, computed here (renderers only format it)
+# (imported here, not at the top, so this block stays one addition to the file)
+
+from dataclasses import replace  # noqa: E402
+
+from boundprop.propagate import BoundTable, LayerModel, RowFlag  # noqa: E402
+from boundprop.verdict import CheckResult  # noqa: E402
+
+
+def default_problem(paper: Paper, theorem: str, annotations: Annotations | None = None) -> Problem:
+    """The regime question the annotation file's ``map.THEOREM`` declares (axes, fixed values, regimes).
+
+    Raises :class:`~boundprop.errors.InputError` when it declares no map for ``theorem``.
+    """
+    ann = annotations if annotations is not None else load_annotations(paper)
+    node = find_node(paper, theorem)
+    defaults = ann.maps.get(node.id)
+    if defaults is None or not defaults.params:
+        raise InputError(f"{node.id}: the annotation file declares no map.{node.id} params", str(ann.source or ""))
+    axes = [parse_axis(s, paper, ann) for s in defaults.params]
+    fixed = dict(parse_fix(s, paper, ann) for s in defaults.fix)
+    return build_problem(paper, node.id, axes, fixed, list(defaults.regimes), ann)
+
+
+def row_flags(paper: Paper, table: BoundTable, annotations: Annotations | None = None,
+              depth: int = 8) -> dict[int, RowFlag]:
+    """Mark the rows where the theorem, applied to a network of depth L = ℓ, is
+    vacuous (certainly no better than one of its baselines), where its premises
+    fail, or where this is undetermined. Rows where the bound is informative
+    are not marked.
+
+    Paved over the integer axis L at the table's fixed values (rigorous
+    interval evaluation). Returns no flags when the question cannot be posed
+    (for instance a baseline needs a parameter the table does not fix).
+    """
+    if not table.rows:
+        return {}
+    ann = annotations if annotations is not None else load_annotations(paper)
+    depth_name = ann.layer_spec(table.theorem).depth
+    if depth_name not in paper.params:
+        return {}
+    layers = [row.layer for row in table.rows]
+    axis = Axis(
+        name=depth_name,
+        symbol=sp.Symbol(depth_name, integer=True),
+        lo=Fraction(min(layers)),
+        hi=Fraction(max(layers)),
+        integer=True,
+        latex=paper.params[depth_name].latex,
+    )
+    fixed = {k: v for k, v in table.fixed.items() if k != depth_name}
+    try:
+        problem = build_problem(paper, table.theorem, [axis], fixed, (), ann)
+        span = max(layers) - min(layers) + 1
+        rmap = pave(problem, depth=max(depth, span.bit_length() + 2), backend="scalar")
+    except BoundpropError:
+        return {}
+    flags: dict[int, RowFlag] = {}
+    for cell in rmap.cells:
+        (lo, hi), = cell.box
+        klass = cell.klass.value
+        if klass == "informative":
+            continue
+        if klass == "vacuous":
+            detail = "no better than " + ", ".join(cell.baselines) if cell.baselines else "vacuous"
+        elif klass == "premises-fail":
+            detail = cell.reason or "a premise fails"
+        else:
+            detail = "interval evaluation could not decide"
+        for layer in range(int(lo), int(hi) + 1):
+            if layer in layers:
+                flags[layer] = RowFlag(layer, klass, detail, tuple(cell.baselines))
+    return flags
+
+
+def bound_table(
+    paper: Paper,
+    theorem: str,
+    layers: Sequence[int],
+    fix: Sequence[str] = (),
+    digits: int = 6,
+    recurrence: Callable[[LayerModel], CheckResult] | None = None,
+    flags: bool = False,
+    annotations: Annotations | None = None,
+) -> BoundTable:
+    """``theorem``'s per-layer quantities as certified enclosures: the one assembly of a bound table.
+
+    ``fix`` (``NAME=VALUE``) overrides the annotation file's
+    ``table.THEOREM.fix`` and then ``map.THEOREM.fix`` (the first value of a
+    name wins); only the values the quantities use are kept. ``recurrence``
+    checks the declared recurrence (its outcome goes in the caption);
+    ``flags`` marks the rows (:func:`row_flags`).
+    """
+    from boundprop.propagate import layer_model, layer_rows, table_columns
+
+    if not 1 <= digits <= 50:
+        raise InputError("digits must be between 1 and 50")
+    ann = annotations if annotations is not None else load_annotations(paper)
+    node = find_node(paper, theorem)
+    given = [parse_fix(s, paper, ann) for s in fix]
+    given_names = {name for name, _ in given}
+    fixed: dict[str, Fraction] = {}
+    defaults = [*ann.table_fix.get(node.id, ()), *(ann.maps[node.id].fix if node.id in ann.maps else ())]
+    for spec in defaults:
+        if spec.partition("=")[0].strip() not in given_names:
+            name, value = parse_fix(spec, paper, ann)
+            fixed.setdefault(name, value)
+    fixed.update(given)
+    model = layer_model(paper, node.id, ann)
+    needed = {str(s) for q in model.quantities().values() for s in q.free_symbols}
+    needed.discard(str(model.index))
+    missing = sorted(needed - set(fixed))
+    if missing:
+        raise InputError(
+            f"{node.id}: give a value for {', '.join(missing)} (NAME=VALUE, or fix in the annotation file's "
+            f"[table.{node.id}])"
+        )
+    fixed = {k: v for k, v in fixed.items() if k in needed}
+    rows = layer_rows(model, {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}, layers)
+    note = ""
+    if recurrence is not None and model.recurrence is not None:
+        result = recurrence(model)
+        note = f"{result.status.value} ({result.evidence})"
+    index, columns = table_columns(paper, node.id, ann)
+    table = BoundTable(paper.id, node.id, node.label, fixed, tuple(rows), digits, columns, note, index)
+    if flags:
+        table = replace(table, flags=row_flags(paper, table, ann))
+    return table

@@ -128,9 +128,10 @@ def small_pdf(path: Path) -> Path:
 
 
 def toy_table() -> object:
-    """A small bound table of the toy collapse paper, built by hand (exact enclosures)."""
-    from boundprop.propagate import Enclosure, LayerRow
-    from boundprop.report.table import BoundTable
+    """A small bound table of the toy collapse paper, built by hand (exact enclosures;
+    columns as the paper's annotation file declares them)."""
+    from boundprop.loader import load_paper
+    from boundprop.propagate import BoundTable, Enclosure, LayerRow, table_columns
 
     def exact(value: Fraction) -> Enclosure:
         return Enclosure(value, value, value)
@@ -139,17 +140,20 @@ def toy_table() -> object:
         return Enclosure(lo, hi, None)
 
     rows = (
-        LayerRow(0, exact(Fraction(1)), exact(Fraction(1, 5)), exact(Fraction(0))),
-        LayerRow(1, exact(Fraction(7, 5)), exact(Fraction(7, 25)), exact(Fraction(4, 5))),
+        LayerRow(0, {"phi": exact(Fraction(1)), "eps": exact(Fraction(1, 5)), "e": exact(Fraction(0))}),
+        LayerRow(1, {"phi": exact(Fraction(7, 5)), "eps": exact(Fraction(7, 25)), "e": exact(Fraction(4, 5))}),
         LayerRow(
             2,
-            around(Fraction(1959999, 1000000), Fraction(1960001, 1000000)),
-            exact(Fraction(1, 3)),
-            around(Fraction(-1, 10**9), Fraction(123456789, 10**15)),
+            {
+                "phi": around(Fraction(1959999, 1000000), Fraction(1960001, 1000000)),
+                "eps": exact(Fraction(1, 3)),
+                "e": around(Fraction(-1, 10**9), Fraction(123456789, 10**15)),
+            },
         ),
     )
     fixed = {"eta": Fraction(1, 10), "H": Fraction(4), "phi0": Fraction(1)}
-    return BoundTable("toy-collapse", "R1", "R1", fixed, rows, 4, recurrence="proved (exact identity)")
+    index, columns = table_columns(load_paper(DATA / "toy_collapse.toml"), "R1")
+    return BoundTable("toy-collapse", "R1", "R1", fixed, rows, 4, columns, "proved (exact identity)", index)
 
 
 def toy_map() -> object:

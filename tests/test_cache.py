@@ -175,3 +175,47 @@ def test_check_no_cache_stores_nothing(tmp_path: Path, store: Path, monkeypatch:
     path = write_paper(tmp_path / "paper")
     assert main(["check", str(path), "--json", "--effort", "0.1", "--no-cache"]) == 0
     assert not store.exists() or not list(store.glob("*.json"))
+
+
+def test_report_reuses_its_rendering_and_an_edit_or_no_cache_renders_again(
+    tmp_path: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 19: report after check must not pave and draw again (most of its time)
+    monkeypatch.setenv("BOUNDPROP_CACHE_DIR", str(store))
+    path = write_paper(tmp_path / "paper")
+    out = tmp_path / "r.html"
+    args = ["report", str(path), "--effort", "0.1", "--no-timings", "-o", str(out)]
+    assert main(args) == 0
+    first = out.read_bytes()
+    out.unlink()
+
+    from boundprop.report import output
+
+    calls: list[int] = []
+    render = output.html_file
+
+    def counting(*a: object, **k: object) -> object:
+        calls.append(1)
+        return render(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output, "html_file", counting)
+    assert main(args) == 0
+    assert out.read_bytes() == first and calls == []  # a hit: the same bytes, nothing rendered
+    assert main([*args, "--no-cache"]) == 0
+    assert calls == [1] and out.read_bytes() == first
+    assert main([*args[:-2], "-o", str(tmp_path / "other.html")]) == 0  # another output name: rendered
+    assert len(calls) == 2
+    write_paper(tmp_path / "paper", conclusion="x**2 + 2 >= 1")  # an edit: rendered again, and it shows
+    assert main(args) == 0
+    assert len(calls) == 3 and out.read_bytes() != first
+
+
+def test_a_corrupt_rendering_entry_is_a_miss(tmp_path: Path, store: Path) -> None:
+    path = write_paper(tmp_path / "paper")
+    made = cache.Rendered({"a.txt": b"\x00\xff"}, ("wrote {out}",))
+    assert cache.rendered(path, BUDGET, "w", lambda: made, directory=store) == (made, False)
+    assert cache.rendered(path, BUDGET, "w", lambda: made, directory=store) == (made, True)
+    for entry in store.glob("*.json"):
+        entry.write_text('{"files": {"a.txt": "not base64!"}, "messages": []}', encoding="utf-8")
+    again = cache.Rendered({"a.txt": b"1"})
+    assert cache.rendered(path, BUDGET, "w", lambda: again, directory=store) == (again, False)

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from browser_support import Browser, chromium_path, in_ci
 from latex_support import DATA, fake_decide
-from rich.console import Console
 
-from boundprop.cli import build_parser, report_cmd
+from boundprop.api import report_content
 from boundprop.report.data import ReportContent, section_titles
+from boundprop.report.escape import escape
 from boundprop.report.html import HtmlDocument, html_document, interactive_dag
-from boundprop.report.latex import escape
 from boundprop.report.mathml import latex_to_mathml, math_html
+from boundprop.report.output import html_file, latex_document
 from boundprop.report.texhtml import node_anchor, text_html
 
 TOY = str(DATA / "toy_collapse.toml")
@@ -39,11 +39,9 @@ def toy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ReportConten
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("boundprop.check.default_decide", fake_decide)
         patch.setenv("BOUNDPROP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        parser, _ = build_parser()
-        args = parser.parse_args(["report", TOY, "-o", "x.html", "--depth", "5", "--no-timings", "--no-cache"])
-        content = report_cmd.collect(args, Console(quiet=True))
-        tex = report_cmd.latex_document(content, show_seconds=False).tex
-        page = report_cmd.html_file(content, show_seconds=False)
+        content = report_content(TOY, depth=5, cache=False)
+        tex = latex_document(content, show_seconds=False).tex
+        page = html_file(content, show_seconds=False)
     yield content, tex, page
 
 

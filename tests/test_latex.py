@@ -4,13 +4,10 @@ statements in the paper's notation, counterexamples, log parsing."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from latex_support import DATA, toy_table
 
 from boundprop.loader import load_paper
@@ -25,15 +22,9 @@ from boundprop.report.latex import (
     Typesetter,
     bound_table_latex,
     counterexample_latex,
-    decimal_latex,
-    enclosure_latex,
     escape,
     exact_latex,
-    lower_decimal,
     matrix_latex,
-    table_row_flags,
-    upper_decimal,
-    upper_latex,
 )
 
 # ---------------------------------------------------------------------------
@@ -76,64 +67,6 @@ def test_long_tokens_get_break_points() -> None:
     text = escape("no_counterexample_in_4000_samples_and_6_local_searches")
     assert r"\allowbreak{}" in text
     assert escape("short words stay as they are") == "short words stay as they are"
-
-
-# ---------------------------------------------------------------------------
-# safe-direction rounding
-
-fractions = st.fractions(min_value=Fraction(-10**12), max_value=Fraction(10**12), max_denominator=10**15)
-
-
-@settings(max_examples=400, deadline=None)
-@given(value=fractions, digits=st.integers(min_value=1, max_value=20))
-def test_rounding_brackets_the_exact_value(value: Fraction, digits: int) -> None:
-    up, down = upper_decimal(value, digits), lower_decimal(value, digits)
-    assert Fraction(down) <= value <= Fraction(up)
-    for result in (up, down):
-        assert len(result.as_tuple().digits) <= digits or result.is_zero()
-    if Fraction(up) != value:
-        # tight: one unit in the last place apart
-        assert Fraction(up) - Fraction(down) <= Fraction(10) ** (up.adjusted() - digits + 1)
-
-
-@settings(max_examples=300, deadline=None)
-@given(value=st.floats(allow_nan=False, allow_infinity=False, width=64), digits=st.integers(1, 17))
-def test_rounding_of_floats_uses_their_exact_value(value: float, digits: int) -> None:
-    exact = Fraction(value)
-    assert Fraction(lower_decimal(value, digits)) <= exact <= Fraction(upper_decimal(value, digits))
-
-
-@settings(max_examples=300, deadline=None)
-@given(value=fractions, digits=st.integers(1, 12))
-def test_printed_numbers_are_exactly_the_rounded_decimals(value: Fraction, digits: int) -> None:
-    up = upper_decimal(value, digits)
-    text = decimal_latex(up)
-    match = re.fullmatch(r"(-?[0-9.]+)(?: \\times 10\^\{(-?\d+)\})?", text)
-    assert match, text
-    printed = Decimal(match.group(1)).scaleb(int(match.group(2) or 0))
-    assert printed == up
-
-
-@pytest.mark.parametrize(
-    ("value", "digits", "up", "down"),
-    [
-        (Fraction(2, 3), 3, "0.667", "0.666"),
-        (Fraction(-2, 3), 3, "-0.666", "-0.667"),
-        (0.1, 2, "0.11", "0.10"),  # the float 0.1 is slightly above 1/10
-        ("9.9951", 3, "10.0", "9.99"),
-        (Fraction(1, 4), 6, "0.25", "0.25"),
-    ],
-)
-def test_rounding_known_answers(value: object, digits: int, up: str, down: str) -> None:
-    assert str(upper_decimal(value, digits)) == up  # type: ignore[arg-type]
-    assert str(lower_decimal(value, digits)) == down  # type: ignore[arg-type]
-
-
-def test_upper_ends_never_print_low() -> None:
-    assert upper_latex(Fraction(123456789, 10**15), 4) == r"1.235 \times 10^{-7}"
-    assert enclosure_latex(Fraction(1, 3), Fraction(1, 3), 2) == "[0.33, 0.34]"
-    with pytest.raises(Exception, match="digits"):
-        upper_decimal(1, 0)
 
 
 def test_table_prints_upper_ends_rounded_up() -> None:
@@ -189,13 +122,13 @@ def test_counterexamples_typeset_exact_values_and_matrices() -> None:
 def test_row_flags_mark_vacuous_rows_and_failed_premises() -> None:
     import sympy as sp
 
-    from boundprop.propagate import layer_model, layer_rows
-    from boundprop.report.table import BoundTable
+    from boundprop.propagate import BoundTable, layer_model, layer_rows
+    from boundprop.regimes import row_flags
 
     paper = load_paper(Path(DATA / "toy_collapse.toml"))
     fixed = {"eta": Fraction(1, 10), "H": Fraction(4), "phi0": Fraction(1)}
     rows = layer_rows(layer_model(paper, "R1"), {k: sp.Rational(v) for k, v in fixed.items()}, range(0, 4))
-    flags = table_row_flags(paper, BoundTable(paper.id, "R1", "R1", fixed, rows, 4))
+    flags = row_flags(paper, BoundTable(paper.id, "R1", "R1", fixed, rows, 4))
     assert flags[0].klass == "premises-fail"  # L = 0 is outside L's range [1, 64]
     # e_1 = 2*H*eta*phi0 = 0.8 > (1 + H*eta) - 1 = 0.4, the zero-layer baseline
     assert flags[1].klass == "vacuous" and "B-zero-layer" in flags[1].detail
@@ -332,20 +265,12 @@ def test_proof_steps_starting_with_a_bracket_are_typeset() -> None:
 def test_report_without_graphviz_leaves_the_figure_out(monkeypatch: pytest.MonkeyPatch) -> None:
     from latex_support import example_report
 
-    from boundprop.cli import report_cmd
+    from boundprop.report.output import dag_pdf
 
     monkeypatch.setattr("shutil.which", lambda name: None)
     notes: list[str] = []
-    assert report_cmd._dag(example_report(), "", notes) is None
+    assert dag_pdf(example_report(), "", notes) is None
     assert "apt-get install graphviz" in notes[0]
-
-
-def test_huge_values_round_without_overflow() -> None:
-    huge = Fraction(3**20000, 7)
-    up, down = upper_decimal(huge, 4), lower_decimal(huge, 4)
-    assert Fraction(down) <= huge <= Fraction(up)
-    assert upper_latex(huge, 4).endswith(r"\times 10^{9541}")
-    assert "bits" in exact_latex(f"{2**13000 + 1}/3")
 
 
 @pytest.mark.latex
@@ -356,13 +281,12 @@ def test_failed_compile_keeps_the_source(
 
     if shutil.which("pdflatex") is None and shutil.which("lualatex") is None:
         pytest.skip("no LaTeX engine installed")
-    from latex_support import example_report
 
-    from boundprop.cli import report_cmd
+    from boundprop.report import output
     from boundprop.report.latex import LatexDocument
 
     broken = LatexDocument("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}", {"x.pdf": b"x"})
-    monkeypatch.setattr(report_cmd, "build", lambda args, console, prefix="": (broken, example_report()))
+    monkeypatch.setattr(output, "latex_document", lambda content, prefix="", show_seconds=True: broken)
     code, _, err = run_cli("report", "example", "--out", str(tmp_path / "r.pdf"))  # type: ignore[operator]
     assert code == 3 and "Undefined control sequence" in err and "r-latex" in err
     assert (tmp_path / "r-latex" / "report.tex").read_text().startswith("\\documentclass")
@@ -388,3 +312,38 @@ def test_summary_lists_ill_defined_statements(tmp_path: Path) -> None:
     report = check_paper(load_paper(path), Budget(max_boxes=2_000, samples=500))
     text = report_document(report, show_seconds=False).tex
     assert re.search(r"\\textbf\{Ill-defined:\}.*node:A.*undefined at \$x = 0\$", text), text[-2000:]
+
+
+def test_paper_wording_is_set_as_math_not_printed_raw() -> None:
+    # issue 19: `||J||_2 = 2 p_1 p_2` was printed with literal bars and underscores
+    from boundprop.report.notation import wording_latex
+
+    tex = wording_latex("softmax: ||J||_2 = 2 p_1 p_2 <= 1/2, 50% of e^theta & more")
+    assert r"$\|J\|_{2}$" in tex and "$p_{1}$ $p_{2}$" in tex and r"$e^{\theta }$" in tex
+    assert r"\textbar" not in tex and r"\_" not in tex
+    assert r"50\% of" in tex and r"\&" in tex  # the prose around stays escaped text
+    # what is not a short formula stays escaped text (a double subscript would not even compile)
+    assert wording_latex("snake_case_name ok") == r"snake\_case\_name ok"
+    assert wording_latex("||x_a_b|| here") == r"\textbar{}\textbar{}x\_a\_b\textbar{}\textbar{} here"
+
+
+def test_wording_math_translates_to_html() -> None:
+    from boundprop.report.mathml import latex_to_mathml
+    from boundprop.report.notation import wording_latex
+
+    for text in ("||J||_2 = 2 p_1 p_2", "X_{l+1} = X_l + sum_{h=1..H} SAtt_{l,h}(X_l)", "max_i |X_ij|", "(1 + x)^L"):
+        for math in re.findall(r"\$([^$]+)\$", wording_latex(text)):
+            assert "<math" in latex_to_mathml(math), math
+
+
+def test_a_report_without_declared_maps_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 19: a report without map.* defaults had no maps or tables and nothing explained why
+    from boundprop.api import report_content
+    from boundprop.statement import Budget
+
+    monkeypatch.setenv("BOUNDPROP_CACHE_DIR", str(tmp_path))
+    budget = Budget(seconds=30.0, max_boxes=500, samples=100)
+    notes = report_content("example", budget).notes
+    assert any(n.startswith("no regime maps: there is no annotation file example.regimes.toml") for n in notes)
+    assert any(n.startswith("no bound tables:") for n in notes)
+    assert report_content("example", budget, maps=False, tables=False).notes == ()

@@ -123,7 +123,7 @@ def test_point_enclosures_contain_the_exact_values(paper, eta: Fraction, phi0: F
         except ValueTooLarge:  # R2 grows doubly exponentially: refused, not enclosed
             assume(False)
         point = {s: fix[str(s)] for e in m.at(layer).values() for s in e.free_symbols}
-        for name, enc in (("phi", row.phi), ("eps", row.eps), ("e", row.e)):
+        for name, enc in row.values.items():
             expr = m.at(layer)[name]
             lo = sp.Rational(enc.lo.numerator, enc.lo.denominator)
             hi = sp.Rational(enc.hi.numerator, enc.hi.denominator)
@@ -153,7 +153,7 @@ def test_box_enclosures_contain_every_sampled_point(paper) -> None:  # type: ign
                         point[name] = sp.Integer(rng.randint(int(lo), int(hi)))
                     else:
                         point[name] = lo + (hi - lo) * sp.Rational(rng.randint(0, 1000), 1000)
-                for key, enc in (("phi", row.phi), ("eps", row.eps), ("e", row.e)):
+                for key, enc in row.values.items():
                     expr = q[key]
                     values = {s: point[str(s)] for s in expr.free_symbols}
                     lo_r = sp.Rational(enc.lo.numerator, enc.lo.denominator)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from boundprop.statement import Budget
 
 __all__ = [
-    "MAX_LAYERS",
     "add_budget_arguments",
     "budget_of",
     "flag",
@@ -37,7 +36,6 @@ __all__ = [
 # The engine (sympy, the solvers) is imported inside the functions: `--help` and
 # bad input answer without loading it.
 
-MAX_LAYERS = 10_000
 
 
 @contextmanager
@@ -112,21 +110,17 @@ def budget_of(args: argparse.Namespace) -> Budget:
 
 
 def parse_layers(text: str) -> range:
-    """``A:B`` → ``range(A, B + 1)``.
+    """``--layers A:B`` → ``range(A, B + 1)``.
 
     >>> parse_layers("0:3")
     range(0, 4)
     """
-    a, sep, b = text.partition(":")
+    from boundprop.rangespec import layer_range
+
     try:
-        lo, hi = int(a), int(b if sep else a)
-    except ValueError:
-        raise InputError(f"--layers {text!r}: write A:B with integers A <= B") from None
-    if lo < 0 or hi < lo:
-        raise InputError(f"--layers {text!r}: need 0 <= A <= B")
-    if hi - lo + 1 > MAX_LAYERS:
-        raise InputError(f"--layers {text!r}: at most {MAX_LAYERS} layers")
-    return range(lo, hi + 1)
+        return layer_range(text)
+    except InputError as exc:  # the same words, naming the option instead of "layers"
+        raise InputError(exc.message.removeprefix("layers "), "--layers") from None
 
 
 def parse_var(spec: str) -> tuple[str, str, str]:

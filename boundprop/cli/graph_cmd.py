@@ -10,10 +10,9 @@ from pathlib import Path
 from rich.console import Console
 
 from boundprop import cache
-from boundprop.cli.args import positive_seconds
+from boundprop.cli.args import add_budget_arguments, budget_of
 from boundprop.errors import InputError
 from boundprop.report.dot import render, to_dot, to_graph_json
-from boundprop.statement import Budget
 
 HELP = "draw a paper's dependency graph coloured by status (dot, svg, png or json)"
 
@@ -24,29 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", metavar="FILE", help="write here instead of stdout")
     parser.add_argument("--no-definitions", action="store_true", help="hide definition nodes")
     add_budget_arguments(parser)
-
-
-def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--timeout``, ``--effort`` (as ``check`` has them: the same defaults give
-    the same cache key) and ``--no-cache``."""
-    parser.add_argument(
-        "--timeout", type=float, default=Budget().seconds, metavar="S",
-        help=f"wall-clock safety cap per statement, as for check (default {Budget().seconds:g})",
-    )
-    parser.add_argument("--effort", type=float, default=1.0, metavar="F",
-                        help="proving limits factor, as for check (default 1)")
-    parser.add_argument(
-        "--no-cache", action="store_true",
-        help="check again instead of reusing the result of the last check with the same files, "
-        "engine and budget (see docs/api.md)",
-    )
-
-
-def budget_of(args: argparse.Namespace) -> Budget:
-    """The budget ``check`` would use with the same ``--timeout`` and ``--effort``."""
-    if not 0 < args.effort <= 1000:  # also refuses NaN
-        raise InputError(f"must be a positive factor (at most 1000), not {args.effort}", "--effort")
-    return Budget(seconds=positive_seconds(args.timeout)).scaled(args.effort)
 
 
 def run(args: argparse.Namespace, console: Console) -> int:

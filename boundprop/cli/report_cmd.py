@@ -12,39 +12,12 @@ MathML) from the same results.
 from __future__ import annotations
 
 import argparse
-import re
-import shutil
-import tempfile
-from collections.abc import Callable
-from dataclasses import replace
-from fractions import Fraction
-from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-import sympy as sp
 from rich.console import Console
 from rich.progress import Progress
 
-from boundprop import cache
 from boundprop.cli.args import add_budget_arguments, budget_of
-from boundprop.errors import BoundpropError, InputError
-from boundprop.lemma import Paper
 from boundprop.regimes import DEFAULT_DEPTH
-from boundprop.report.data import ReportContent
-from boundprop.report.latex import (
-    Figure,
-    LatexDocument,
-    RowFlag,
-    dag_figure,
-    table_row_flags,
-)
-from boundprop.verdict import PaperReport
-
-if TYPE_CHECKING:
-    from boundprop.regimes import RegimeMap
-    from boundprop.report.html import HtmlDocument
-    from boundprop.report.table import BoundTable
 
 HELP = (
     "write the whole verification report (DAG, statements, evidence, regime maps, bound tables) "
@@ -69,250 +42,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-timings", action="store_true", help="omit check times (reproducible output)")
 
 
-def _file_name(text: str) -> str:
-    """A name graphicx accepts (no spaces, a single dot before the extension)."""
-    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "x"
+def run(args: argparse.Namespace, console: Console) -> int:
+    from boundprop.api import report  # the one implementation, shared with the Python API
 
-
-def _dag(report: PaperReport, prefix: str, notes: list[str]) -> Figure | None:
-    from boundprop.report.dot import render, to_dot
-
-    if shutil.which("dot") is None:
-        notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
-        return None
-    try:
-        pdf = render(to_dot(report, include_definitions=False), "pdf")
-    except BoundpropError as exc:
-        notes.append(f"the dependency graph is left out: {exc}")
-        return None
-    return dag_figure(pdf, report.paper, name=f"{prefix}dag.pdf")
-
-
-def _theorems_with(paper: Paper, keys: object) -> list[str]:
-    from boundprop.propagate import find_node
-
-    out: list[str] = []
-    for key in keys:  # type: ignore[attr-defined]
-        if key == "*":
-            continue
-        try:
-            node_id = find_node(paper, str(key)).id
-        except BoundpropError:
-            continue
-        if node_id not in out:
-            out.append(node_id)
-    return out
-
-
-def _regime_maps(paper: Paper, depth: int, notes: list[str], tick: Callable[[str], None]) -> list[RegimeMap]:
-    """Pave the regime maps the annotation file declares."""
-    from boundprop.cli.args import question
-    from boundprop.propagate import load_annotations
-    from boundprop.regimes import build_problem, pave
-
-    ann = load_annotations(paper)
-    maps: list[RegimeMap] = []
-    for theorem in _theorems_with(paper, ann.maps):
-        tick(f"regime map of {theorem}")
-        try:
-            axes, fixed, chosen = question(paper, theorem, [], [], [], None, ann)
-            problem = build_problem(paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
-            maps.append(pave(problem, depth=depth))
-        except BoundpropError as exc:
-            notes.append(f"the regime map of {theorem} is left out: {exc}")
-    return maps
-
-
-def _plot(rmap: RegimeMap, name: str, notes: list[str]) -> bytes | None:
-    """The map drawn by matplotlib to a file ``name`` (its suffix picks the format), or None with a note."""
-    from boundprop.report.plot import plot_map
-
-    with tempfile.TemporaryDirectory(prefix="boundprop-map-") as tmp:
-        try:
-            plot_map(rmap, Path(tmp) / name)
-            return (Path(tmp) / name).read_bytes()
-        except BoundpropError as exc:
-            notes.append(f"the regime map of {rmap.problem.theorem} is not drawn: {exc}")
-            return None
-
-
-def _bound_tables(
-    paper: Paper, layers_text: str, digits: int, notes: list[str], tick: Callable[[str], None], use_cache: bool = True
-) -> list[tuple[BoundTable, dict[int, RowFlag]]]:
-    """Compute the bound tables the annotation file declares, with their row flags."""
-    from boundprop.cli.args import parse_layers
-    from boundprop.propagate import check_recurrence, layer_model, layer_rows, load_annotations
-    from boundprop.regimes import parse_fix
-    from boundprop.report.table import BoundTable
-
-    layers = parse_layers(layers_text)
-    ann = load_annotations(paper)
-    tables: list[tuple[BoundTable, dict[int, RowFlag]]] = []
-    for theorem in _theorems_with(paper, ann.table_fix):
-        tick(f"bound table of {theorem}")
-        try:
-            specs = list(ann.table_fix.get(theorem, ())) + list(ann.maps[theorem].fix if theorem in ann.maps else ())
-            fixed: dict[str, Fraction] = {}
-            for spec in specs:
-                name, value = parse_fix(spec, paper, ann)
-                fixed.setdefault(name, value)
-            model = layer_model(paper, theorem, ann)
-            needed = {str(s) for s in (model.phi.free_symbols | model.eps.free_symbols | model.error.free_symbols)}
-            needed.discard(str(model.index))
-            missing = sorted(needed - set(fixed))
-            if missing:
-                notes.append(
-                    f"no bound table for {theorem}: the annotation file fixes no value for {', '.join(missing)}"
-                )
-                continue
-            fixed = {k: v for k, v in fixed.items() if k in needed}
-            values = {k: sp.Rational(v.numerator, v.denominator) for k, v in fixed.items()}
-            rows = layer_rows(model, values, layers)
-            recurrence = ""
-            if model.recurrence is not None:
-                result, _ = cache.recurrence(paper.source, theorem, partial(check_recurrence, model), read=use_cache)
-                recurrence = f"{result.status.value} ({result.evidence})"
-            label = paper.nodes[theorem].label
-            table = BoundTable(paper.id, theorem, label, fixed, rows, digits, recurrence=recurrence)
-            tables.append((table, table_row_flags(paper, table)))
-        except BoundpropError as exc:
-            notes.append(f"the bound table of {theorem} is left out: {exc}")
-    return tables
-
-
-def _keep_source(document: LatexDocument, directory: Path) -> Path:
-    """Write a document that failed to compile, with its figures, for inspection."""
-    try:
-        directory.mkdir(exist_ok=True)
-        (directory / "report.tex").write_text(document.tex, encoding="utf-8")
-        for name, data in document.files.items():
-            (directory / name).write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write {directory}: {exc.strerror}") from None
-    return directory / "report.tex"
-
-
-def collect(args: argparse.Namespace, console: Console) -> ReportContent:
-    """Check the paper, pave its regime maps and compute its bound tables (what both formats show)."""
-    if not 1 <= args.digits <= 50:
-        raise InputError("--digits must be between 1 and 50")
     budget = budget_of(args)
-    notes: list[str] = []
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task(f"checking {args.target}", total=None)
-
-        def progress(node_id: str, index: int, total: int) -> None:
-            bar.update(task, total=total, completed=index, description=f"checking {node_id}")
-
-        def tick(what: str) -> None:
-            bar.update(task, description=what)
-
-        report, _ = cache.check(args.target, budget, progress=progress, read=not args.no_cache)
-        paper = report.paper
-        maps = [] if args.no_maps else _regime_maps(paper, args.depth, notes, tick)
-        tables = (
-            [] if args.no_tables else _bound_tables(paper, args.layers, args.digits, notes, tick, not args.no_cache)
+        written = report(
+            args.target, args.out, depth=args.depth, layers=args.layers, digits=args.digits, maps=not args.no_maps,
+            tables=not args.no_tables, timings=not args.no_timings, budget=budget, cache=not args.no_cache,
+            engine=args.engine, progress=lambda what: bar.update(task, description=what),
         )
-    return ReportContent(report, tuple(maps), tuple(tables), tuple(notes))
-
-
-def latex_document(content: ReportContent, prefix: str = "", show_seconds: bool = True) -> LatexDocument:
-    """The report as LaTeX, its figures (the graph, the maps) drawn as PDF and named with ``prefix``."""
-    from boundprop.report.document import report_latex
-
-    notes = list(content.notes)
-    dag = _dag(content.report, prefix, notes)
-    figures: dict[str, tuple[str, bytes]] = {}
-    for rmap in content.maps:
-        name = f"{prefix}regimes-{_file_name(rmap.problem.theorem)}.pdf"
-        data = _plot(rmap, name, notes)
-        if data is not None:
-            figures[rmap.problem.theorem] = (name, data)
-    return report_latex(content, dag, figures, notes=tuple(notes), show_seconds=show_seconds)
-
-
-def html_file(content: ReportContent, show_seconds: bool = True) -> HtmlDocument:
-    """The report as one self-contained HTML file, its figures drawn as inline SVG."""
-    from boundprop.report.dot import render, to_dot
-    from boundprop.report.html import html_document
-
-    notes = list(content.notes)
-    dag_svg = None
-    if shutil.which("dot") is None:
-        notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
-    else:
-        try:
-            dag_svg = render(to_dot(content.report, include_definitions=False), "svg").decode()
-        except BoundpropError as exc:
-            notes.append(f"the dependency graph is left out: {exc}")
-    map_svgs: dict[str, str] = {}
-    for rmap in content.maps:
-        data = _plot(rmap, f"regimes-{_file_name(rmap.problem.theorem)}.svg", notes)
-        if data is not None:
-            map_svgs[rmap.problem.theorem] = data.decode()
-    return html_document(
-        replace(content, notes=tuple(notes)), dag_svg=dag_svg, map_svgs=map_svgs, show_seconds=show_seconds
-    )
-
-
-def build(
-    args: argparse.Namespace, console: Console, prefix: str = ""
-) -> tuple[LatexDocument, PaperReport]:
-    """Check the paper and assemble the document (figures named with ``prefix``)."""
-    content = collect(args, console)
-    return latex_document(content, prefix, show_seconds=not args.no_timings), content.report
-
-
-def run(args: argparse.Namespace, console: Console) -> int:
-    out = Path(args.out)
-    suffix = out.suffix.lower()
-    if suffix not in (".tex", ".pdf", ".html"):
-        raise InputError(f"--out {args.out!r}: give a .tex, .pdf or .html file name")
-    if not out.parent.exists():
-        raise InputError(f"--out {args.out!r}: the directory {str(out.parent)!r} does not exist")
-    if suffix == ".html":
-        html = html_file(collect(args, console), show_seconds=not args.no_timings)
-        try:
-            out.write_text(html.html, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
-        console.print(f"wrote {out} ({len(html.html.encode()) / 1e6:.2f} MB, self-contained)")
-        for note in html.notes:
-            console.print(f"note: {note}")
-        return 0
-    if suffix == ".pdf":
-        from boundprop.report.compile import find_engine
-
-        find_engine(args.engine)  # fail before the (long) check when no engine is installed
-        document, _ = build(args, console)
-        from boundprop.report.compile import LatexError, compile_latex
-
-        try:
-            result = compile_latex(document.tex, document.files, engine=args.engine)
-        except LatexError as exc:
-            kept = _keep_source(document, out.parent / f"{_file_name(out.stem)}-latex")
-            raise LatexError(f"{exc.message}; the LaTeX source is kept in {kept}", exc.log) from None
-        try:
-            out.write_bytes(result.pdf)
-        except OSError as exc:
-            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
-        bad = result.summary.overfull_worse_than(1.0)
-        console.print(
-            f"wrote {out} ({result.pages} pages; {result.engine}, {result.runs} run(s), {result.seconds:.1f} s; "
-            f"{len(bad)} overfull box(es) over 1pt)"
-        )
-        for issue in bad[:5]:
-            console.print(f"  warning: {issue.message}")
-    else:
-        document, _ = build(args, console, prefix=_file_name(out.stem) + "-")
-        try:
-            out.write_text(document.tex, encoding="utf-8")
-            for name, data in document.files.items():
-                (out.parent / name).write_bytes(data)
-        except OSError as exc:
-            raise InputError(f"cannot write {args.out}: {exc.strerror}") from None
-        extra = f" and {', '.join(sorted(document.files))}" if document.files else ""
-        console.print(f"wrote {out}{extra}")
-    for note in document.notes:
-        console.print(f"note: {note}")
+    for line in written.log.splitlines():
+        console.print(line)
     return 0

@@ -7,12 +7,9 @@ import sys
 
 from rich.console import Console
 
-from boundprop.errors import InputError
 from boundprop.report.table import TableFormat
 
 HELP = "per-layer phi_l, eps_l and e_l of a theorem as certified enclosures (rounded outward)"
-
-MAX_LAYERS = 10_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,34 +29,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "and engine")
 
 
-def parse_layers(text: str) -> range:
-    """``A:B`` → ``range(A, B + 1)``.
-
-    >>> parse_layers("0:3")
-    range(0, 4)
-    """
-    a, sep, b = text.partition(":")
-    try:
-        lo, hi = int(a), int(b if sep else a)
-    except ValueError:
-        raise InputError(f"--layers {text!r}: write A:B with integers A <= B") from None
-    if lo < 0 or hi < lo:
-        raise InputError(f"--layers {text!r}: need 0 <= A <= B")
-    if hi - lo + 1 > MAX_LAYERS:
-        raise InputError(f"--layers {text!r}: at most {MAX_LAYERS} layers")
-    return range(lo, hi + 1)
-
-
 def run(args: argparse.Namespace, console: Console) -> int:
     from boundprop.api import table  # the one implementation, shared with the Python API
+    from boundprop.cli.args import parse_layers
 
-    result = table(args.theorem, paper=args.paper, layers=parse_layers(args.layers), fix=args.fix,
-                   digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache)
+    layers = parse_layers(args.layers)
+    result = table(args.theorem, paper=args.paper, layers=layers, fix=args.fix,
+                   digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache,
+                   flags=args.format == "latex")
     if args.format == "latex":
-        from boundprop.report.latex import bound_table_latex, standalone, table_row_flags
+        from boundprop.report.document import standalone
 
-        assert result.paper is not None  # table() always sets it
-        latex = bound_table_latex(result.table, result.paper, flags=table_row_flags(result.paper, result.table))
+        latex = result.render("latex")
         sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
         return 0
     sys.stdout.write(result.render(args.format))

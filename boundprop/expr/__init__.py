@@ -22,7 +22,7 @@ from boundprop.expr.builtins import (
     division_domain,
     power_domain,
 )
-from boundprop.expr.display import _PARSER_NAMES, _TRANSFORMS
+from boundprop.expr.display import parse_unevaluated
 from boundprop.expr.guards import Guard, Guarded, add_guard
 from boundprop.expr.parse import (
     MAX_EXPONENT,
@@ -42,8 +42,6 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_LITERAL_EXPONENT",
     "SCALAR_FUNCTIONS",
-    "_PARSER_NAMES",
-    "_TRANSFORMS",
     "Builtin",
     "Guard",
     "Guarded",
@@ -52,6 +50,7 @@ __all__ = [
     "guards_of",
     "is_relation",
     "parse",
+    "parse_unevaluated",
     "power_domain",
     "relations_of",
     "short",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -10,9 +9,8 @@ from boundprop.graph import readings
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
+    from boundprop.propagate import BoundTable
     from boundprop.regimes import RegimeMap
-    from boundprop.report.latex import RowFlag
-    from boundprop.report.table import BoundTable
 
 __all__ = ["ReportContent", "node_json", "other_readings", "paper_json", "readings_used", "section_titles"]
 
@@ -99,15 +97,15 @@ def readings_used(report: PaperReport) -> dict[str, dict[str, str]]:
 class ReportContent:
     """What the full report shows, computed once and rendered as LaTeX or as HTML.
 
-    ``maps`` are :class:`boundprop.regimes.RegimeMap` values, ``tables`` pairs
-    of a :class:`boundprop.report.table.BoundTable` and its row flags
-    (:func:`boundprop.report.latex.table_row_flags`); ``notes`` say what was
-    left out and why.
+    ``maps`` are :class:`boundprop.regimes.RegimeMap` values, ``tables``
+    :class:`boundprop.propagate.BoundTable` values with their row flags
+    (:func:`boundprop.regimes.bound_table`), all computed by the caller;
+    ``notes`` say what was left out and why.
     """
 
     report: PaperReport
     maps: tuple[RegimeMap, ...] = ()
-    tables: tuple[tuple[BoundTable, Mapping[int, RowFlag]], ...] = ()
+    tables: tuple[BoundTable, ...] = ()
     notes: tuple[str, ...] = ()
 
 

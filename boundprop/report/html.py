@@ -24,9 +24,8 @@ from html import escape as _html
 
 from boundprop import __version__
 from boundprop.report.data import ReportContent
-from boundprop.report.document import report_latex
+from boundprop.report.document import dag_figure, report_latex
 from boundprop.report.dot import BORDER, FILL, FULLY_CHECKED_BORDER
-from boundprop.report.latex import dag_figure
 from boundprop.report.mathml import UnsupportedLatex
 from boundprop.report.texhtml import braced, fragment_html, node_anchor, safely, text_html
 from boundprop.verdict import PaperReport, Status

@@ -1,12 +1,12 @@
-"""Per-layer bound tables (φ_ℓ, ε_ℓ, e_ℓ) and their renderings.
+"""Renderings of per-layer bound tables (φ_ℓ, ε_ℓ, e_ℓ).
 
-The data model is one frozen :class:`BoundTable` holding the exact
-enclosures (:class:`~boundprop.propagate.Enclosure`, rational ends); the
-renderers (text, markdown, csv, json; a LaTeX renderer can be added next to
+The data model is one frozen :class:`~boundprop.propagate.BoundTable` holding the exact
+enclosures (:class:`~boundprop.propagate.Enclosure`, rational ends), computed by
+:func:`boundprop.regimes.bound_table`; the renderers (text, markdown, csv, json; a LaTeX renderer can be added next to
 them) only format it. Every printed lower end is rounded *down* and every
-upper end *up* (:func:`round_down`, :func:`round_up`, correctly rounded by
-the :mod:`decimal` module with ``ROUND_FLOOR`` / ``ROUND_CEILING``), so a
-printed interval always contains the true value.
+upper end *up* (:func:`boundprop.report.numbers.lower_decimal` and
+:func:`~boundprop.report.numbers.upper_decimal`, the one directed rounding of
+the package), so a printed interval always contains the true value.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ import csv
 import enum
 import io
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any
 
-from boundprop.propagate import Enclosure, LayerRow
+from boundprop.propagate import COLUMNS, BoundTable, Column, Enclosure
+from boundprop.report.numbers import lower_decimal, upper_decimal
 
 __all__ = [
     "COLUMNS",
@@ -30,8 +28,6 @@ __all__ = [
     "TableFormat",
     "decimal_string",
     "render",
-    "round_down",
-    "round_up",
     "table_json",
 ]
 
@@ -41,62 +37,6 @@ class TableFormat(enum.StrEnum):
     MARKDOWN = "markdown"
     CSV = "csv"
     JSON = "json"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str  # attribute of LayerRow
-    title: str  # plain-text title
-    latex: str
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("phi", "phi_l", r"\varphi_\ell"),
-    Column("eps", "eps_l", r"\varepsilon_\ell"),
-    Column("e", "e_l", r"e_\ell"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class BoundTable:
-    """A theorem's layer quantities at fixed parameters, certified."""
-
-    paper: str
-    theorem: str
-    label: str
-    fixed: Mapping[str, Fraction]
-    rows: tuple[LayerRow, ...]
-    digits: int = 6
-    columns: tuple[Column, ...] = COLUMNS
-    recurrence: str = ""  # how the recurrence check came out, for the caption
-
-
-def _directed(value: Fraction, digits: int, rounding: str) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = digits
-        ctx.rounding = rounding
-        ctx.Emax = 10**9
-        ctx.Emin = -(10**9)
-        # integer -> Decimal is exact; the division is correctly rounded in ``rounding``
-        return Decimal(value.numerator) / Decimal(value.denominator)
-
-
-def round_down(value: Fraction, digits: int = 6) -> Decimal:
-    """The largest ``digits``-significant-digit decimal ``<= value``.
-
-    >>> round_down(Fraction(2, 3), 3), round_down(Fraction(-2, 3), 3)
-    (Decimal('0.666'), Decimal('-0.667'))
-    """
-    return _directed(value, digits, ROUND_FLOOR)
-
-
-def round_up(value: Fraction, digits: int = 6) -> Decimal:
-    """The smallest ``digits``-significant-digit decimal ``>= value``.
-
-    >>> round_up(Fraction(2, 3), 3), round_up(Fraction(1, 4), 3)
-    (Decimal('0.667'), Decimal('0.25'))
-    """
-    return _directed(value, digits, ROUND_CEILING)
 
 
 def decimal_string(value: Decimal) -> str:
@@ -113,7 +53,7 @@ def decimal_string(value: Decimal) -> str:
 
 
 def _ends(enc: Enclosure, digits: int) -> tuple[str, str]:
-    return decimal_string(round_down(enc.lo, digits)), decimal_string(round_up(enc.hi, digits))
+    return decimal_string(lower_decimal(enc.lo, digits)), decimal_string(upper_decimal(enc.hi, digits))
 
 
 def _cell_text(enc: Enclosure, digits: int) -> str:
@@ -124,9 +64,11 @@ def _cell_text(enc: Enclosure, digits: int) -> str:
 def table_json(table: BoundTable) -> dict[str, Any]:
     """The JSON object of ``boundprop table --format json``.
 
+    >>> from fractions import Fraction
     >>> from boundprop.propagate import Enclosure, LayerRow
     >>> one = Enclosure(Fraction(1), Fraction(1), Fraction(1))
-    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (LayerRow(0, one, one, one),))
+    >>> row = LayerRow(0, {"phi": one, "eps": one, "e": one})
+    >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (row,))
     >>> table_json(t)["rows"][0]["phi"]
     {'lo': '1', 'hi': '1'}
     """
@@ -134,7 +76,7 @@ def table_json(table: BoundTable) -> dict[str, Any]:
     for row in table.rows:
         item: dict[str, Any] = {"layer": row.layer}
         for col in table.columns:
-            enc: Enclosure = getattr(row, col.key)
+            enc: Enclosure = row[col.key]
             lo, hi = _ends(enc, table.digits)
             item[col.key] = {"lo": lo, "hi": hi}
         rows.append(item)
@@ -155,7 +97,7 @@ def _header(table: BoundTable) -> list[str]:
 
 def _body(table: BoundTable) -> list[list[str]]:
     return [
-        [str(row.layer), *(_cell_text(getattr(row, c.key), table.digits) for c in table.columns)]
+        [str(row.layer), *(_cell_text(row[c.key], table.digits) for c in table.columns)]
         for row in table.rows
     ]
 
@@ -172,9 +114,11 @@ def _caption(table: BoundTable) -> str:
 def render(table: BoundTable, fmt: TableFormat | str = TableFormat.TEXT) -> str:
     """Render ``table`` as text, markdown, csv or json.
 
+    >>> from fractions import Fraction
     >>> from boundprop.propagate import Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
-    >>> t = BoundTable("p", "R1", "R1", {}, (LayerRow(2, third, third, third),), digits=3)
+    >>> row = LayerRow(2, {"phi": third, "eps": third, "e": third})
+    >>> t = BoundTable("p", "R1", "R1", {}, (row,), digits=3)
     >>> print(render(t, "csv").splitlines()[1])
     2,0.333,0.334,0.333,0.334,0.333,0.334
     """
@@ -186,7 +130,7 @@ def render(table: BoundTable, fmt: TableFormat | str = TableFormat.TEXT) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["layer", *(f"{c.key}_{end}" for c in table.columns for end in ("lo", "hi"))])
         for row in table.rows:
-            ends = [e for c in table.columns for e in _ends(getattr(row, c.key), table.digits)]
+            ends = [e for c in table.columns for e in _ends(row[c.key], table.digits)]
             writer.writerow([row.layer, *ends])
         return out.getvalue()
     header, body = _header(table), _body(table)

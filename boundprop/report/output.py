@@ -1,0 +1,103 @@
+"""The report's files: the document with its drawings (graphviz, matplotlib), from computed content.
+
+:func:`latex_document` and :func:`html_file` render a
+:class:`~boundprop.report.data.ReportContent` (the check, maps and tables,
+computed by the caller: :func:`boundprop.api.report`); what cannot be drawn
+(no graphviz) is left out with a note.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from boundprop.errors import BoundpropError, InputError
+from boundprop.report.data import ReportContent
+from boundprop.report.document import Figure, LatexDocument, dag_figure, report_latex
+from boundprop.report.dot import render, to_dot
+from boundprop.report.html import HtmlDocument, html_document
+from boundprop.report.plot import plot_map
+from boundprop.verdict import PaperReport
+
+if TYPE_CHECKING:
+    from boundprop.regimes import RegimeMap
+
+__all__ = ["dag_pdf", "file_name", "html_file", "keep_source", "latex_document", "map_drawing"]
+
+
+def file_name(text: str) -> str:
+    """A name graphicx accepts (no spaces, a single dot before the extension)."""
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "x"
+
+
+def dag_pdf(report: PaperReport, prefix: str, notes: list[str]) -> Figure | None:
+    if shutil.which("dot") is None:
+        notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
+        return None
+    try:
+        pdf = render(to_dot(report, include_definitions=False), "pdf")
+    except BoundpropError as exc:
+        notes.append(f"the dependency graph is left out: {exc}")
+        return None
+    return dag_figure(pdf, report.paper, name=f"{prefix}dag.pdf")
+
+
+def map_drawing(rmap: RegimeMap, name: str, notes: list[str]) -> bytes | None:
+    """The map drawn by matplotlib to a file ``name`` (its suffix picks the format), or None with a note."""
+    with tempfile.TemporaryDirectory(prefix="boundprop-map-") as tmp:
+        try:
+            plot_map(rmap, Path(tmp) / name)
+            return (Path(tmp) / name).read_bytes()
+        except BoundpropError as exc:
+            notes.append(f"the regime map of {rmap.problem.theorem} is not drawn: {exc}")
+            return None
+
+
+def keep_source(document: LatexDocument, directory: Path) -> Path:
+    """Write a document that failed to compile, with its figures, for inspection."""
+    try:
+        directory.mkdir(exist_ok=True)
+        (directory / "report.tex").write_text(document.tex, encoding="utf-8")
+        for name, data in document.files.items():
+            (directory / name).write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {directory}: {exc.strerror}") from None
+    return directory / "report.tex"
+
+
+def latex_document(content: ReportContent, prefix: str = "", show_seconds: bool = True) -> LatexDocument:
+    """The report as LaTeX, its figures (the graph, the maps) drawn as PDF and named with ``prefix``."""
+    notes = list(content.notes)
+    dag = dag_pdf(content.report, prefix, notes)
+    figures: dict[str, tuple[str, bytes]] = {}
+    for rmap in content.maps:
+        name = f"{prefix}regimes-{file_name(rmap.problem.theorem)}.pdf"
+        data = map_drawing(rmap, name, notes)
+        if data is not None:
+            figures[rmap.problem.theorem] = (name, data)
+    return report_latex(content, dag, figures, notes=tuple(notes), show_seconds=show_seconds)
+
+
+def html_file(content: ReportContent, show_seconds: bool = True) -> HtmlDocument:
+    """The report as one self-contained HTML file, its figures drawn as inline SVG."""
+    notes = list(content.notes)
+    dag_svg = None
+    if shutil.which("dot") is None:
+        notes.append("the dependency graph is left out: graphviz's dot is not installed (apt-get install graphviz)")
+    else:
+        try:
+            dag_svg = render(to_dot(content.report, include_definitions=False), "svg").decode()
+        except BoundpropError as exc:
+            notes.append(f"the dependency graph is left out: {exc}")
+    map_svgs: dict[str, str] = {}
+    for rmap in content.maps:
+        data = map_drawing(rmap, f"regimes-{file_name(rmap.problem.theorem)}.svg", notes)
+        if data is not None:
+            map_svgs[rmap.problem.theorem] = data.decode()
+    return html_document(
+        replace(content, notes=tuple(notes)), dag_svg=dag_svg, map_svgs=map_svgs, show_seconds=show_seconds
+    )
