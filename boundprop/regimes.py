@@ -976,19 +976,24 @@ class _Evaluator:
         self.regime_fns = [_Compiled(r.relation, syms, backend, "truth") for r in problem.regimes]
         self.exact = [_axis_bound(pr.relation, syms) for pr in problem.premises]
 
-    def codes(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]]) -> Codes:
-        n = len(boxes)
-        codes = self._codes_batch(boxes, n) if self.backend is Backend.BATCH else self._codes_scalar(boxes, n)
-        # a premise bounding one axis by a rational (a range end such as 1/10000) is decided
-        # on the exact box: rounding the box outward would leave it undecided along the edge
-        for i, bound in enumerate(self.exact):
-            if bound is not None:
-                codes.premises[i, :] = [_exact_code(bound, box) for box in boxes]
+    def codes(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
+        """Codes of the cells with float boxes ``lo``, ``hi`` (shape (n, axes)).
+
+        ``exact`` holds the codes of the premises bounding one axis by a rational
+        (a range end such as 1/10000), decided on the exact box by the caller:
+        rounding the box outward would leave them undecided along the edge.
+        """
+        codes = self._codes_batch(lo, hi, exact) if self.backend is Backend.BATCH else self._codes_scalar(lo, hi, exact)
+        for i, row in exact.items():
+            codes.premises[i, :] = row
         return codes
 
-    def _codes_batch(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
-        lo, hi = _float_boxes(boxes, len(self.problem.axes))
-        prem = np.array([f.batch(lo, hi) for f in self.premise_fns], dtype=np.int8).reshape(-1, n)
+    def _codes_batch(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
+        n = lo.shape[0]
+        prem = np.empty((len(self.premise_fns), n), dtype=np.int8)
+        for i, f in enumerate(self.premise_fns):
+            if i not in exact:
+                prem[i] = f.batch(lo, hi)
         vac, beats = [], []
         for app_fns, gap in zip(self.app_fns, self.gap_fns, strict=True):
             app = _and_codes([np.asarray(f.batch(lo, hi), dtype=np.int8) for f in app_fns], n)
@@ -999,19 +1004,21 @@ class _Evaluator:
         reg = np.array([f.batch(lo, hi) for f in self.regime_fns], dtype=np.int8).reshape(-1, n)
         return Codes(prem, _stack(vac, n), _stack(beats, n), reg)
 
-    def _codes_scalar(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
+    def _codes_scalar(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
         from interval import interval
 
-        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of, rational_bounds
+        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of
 
+        n = lo.shape[0]
         prem = np.empty((len(self.premise_fns), n), dtype=np.int8)
         vac = np.empty((len(self.gap_fns), n), dtype=np.int8)
         beats = np.empty((len(self.gap_fns), n), dtype=np.int8)
         reg = np.empty((len(self.regime_fns), n), dtype=np.int8)
-        for j, box in enumerate(boxes):
-            xs = [interval[rational_bounds(a)[0], rational_bounds(b)[1]] for a, b in box]
+        for j, (row_lo, row_hi) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+            xs = [interval[a, b] for a, b in zip(row_lo, row_hi, strict=True)]
             for i, f in enumerate(self.premise_fns):
-                prem[i, j] = f.scalar(xs)
+                if i not in exact:
+                    prem[i, j] = f.scalar(xs)
             for i, (app_fns, gap) in enumerate(zip(self.app_fns, self.gap_fns, strict=True)):
                 app = _and_codes([np.array([f.scalar(xs)], dtype=np.int8) for f in app_fns], 1)
                 try:
@@ -1055,83 +1062,8 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
     return np.stack(rows).astype(np.int8)
 
 
-def _float_boxes(boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], k: int) -> tuple[Arr, Arr]:
-    from boundprop.interval.scalar import rational_bounds
-
-    lo = np.empty((len(boxes), k))
-    hi = np.empty((len(boxes), k))
-    cache: dict[Fraction, tuple[float, float]] = {}
-    for j, box in enumerate(boxes):
-        for i, (a, b) in enumerate(box):
-            ra = cache.get(a)
-            if ra is None:
-                ra = cache[a] = rational_bounds(a)
-            rb = cache.get(b)
-            if rb is None:
-                rb = cache[b] = rational_bounds(b)
-            lo[j, i] = ra[0]
-            hi[j, i] = rb[1]
-    return lo, hi
-
-
-# ---------------------------------------------------------------------------
-# classification (shared by both backends)
-
-
-@dataclass(frozen=True, slots=True)
-class _Decision:
-    klass: CellClass | None  # None: collapse class undecided
-    baselines: tuple[str, ...]
-    reason: str
-    regimes: tuple[tuple[str, str], ...]
-    done: bool  # every requested class decided
-    vacuity: tuple[str, ...] = ()
-
-
-def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
-    prem = codes.premises[:, j]
-    klass: CellClass | None = None
-    names: tuple[str, ...] = ()
-    reason = ""
-    vacuity: tuple[str, ...] = ()
-    failed = np.flatnonzero(prem == 0)
-    if failed.size:
-        klass = CellClass.PREMISES_FAIL
-        reason = problem.premises[int(failed[0])].label
-    elif bool(np.all(prem == 1)):
-        nb = len(problem.baselines)
-        vac = codes.vacuous[:nb, j]
-        beats = codes.beats[:nb, j]
-        covered = codes.vacuous[nb:, j]  # a proved vacuity theorem applies and its lower side >= baseline
-        hits = [c for c, v in zip(problem.covers, covered, strict=True) if v == 1]
-        if bool(np.any(vac == 1)):
-            klass = CellClass.VACUOUS
-            names = tuple(b.id for b, v in zip(problem.baselines, vac, strict=True) if v == 1)
-            vacuity = tuple(c.node for c in hits)
-        elif hits:
-            klass = CellClass.VACUOUS
-            names = tuple(dict.fromkeys(c.baseline for c in hits))
-            vacuity = tuple(c.node for c in hits)
-        elif bool(np.all(beats == 1)):
-            klass = CellClass.INFORMATIVE
-    regimes = []
-    done = klass is not None
-    for r, code in zip(problem.regimes, codes.regimes[:, j], strict=True):
-        if code == 1:
-            regimes.append((r.id, r.labels[0]))
-        elif code == 0:
-            regimes.append((r.id, r.labels[1]))
-        else:
-            regimes.append((r.id, UNDETERMINED))
-            done = False
-    return _Decision(klass, names, reason, tuple(regimes), done, vacuity)
-
-
 # ---------------------------------------------------------------------------
 # splitting
-
-
-Box = tuple[tuple[Fraction, Fraction], ...]
 
 
 def _relative_width(axis: Axis, lo: Fraction, hi: Fraction) -> float:
@@ -1160,17 +1092,146 @@ def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fractio
     return m, m
 
 
-def _split(problem: Problem, box: Box) -> tuple[Box, Box] | None:
-    widths = [_relative_width(a, lo, hi) for a, (lo, hi) in zip(problem.axes, box, strict=True)]
-    best = max(range(len(widths)), key=lambda i: widths[i])
-    if widths[best] <= 0:
-        return None
-    axis = problem.axes[best]
-    lo, hi = box[best]
-    left_hi, right_lo = _midpoint(axis, lo, hi)
-    left = box[:best] + ((lo, left_hi),) + box[best + 1:]
-    right = box[:best] + ((right_lo, hi),) + box[best + 1:]
-    return left, right
+# ---------------------------------------------------------------------------
+# paving: one generation of cells at a time, as arrays
+#
+# Each axis keeps a binary tree of the exact intervals bisection has made on
+# it (an interval always splits the same way, so the tree is shared by every
+# cell); a cell is one node id per axis. A generation is then an (n, axes)
+# int array: its float boxes, exact premise codes and split widths are table
+# look-ups, its classes are decided by array operations, and only the tree's
+# new nodes (few: cells share intervals) do exact Fraction arithmetic.
+
+
+class _AxisTree:
+    """The exact intervals of one axis, by node id, with per-node look-ups."""
+
+    def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None]) -> None:
+        from boundprop.interval.scalar import rational_bounds
+
+        self.axis = axis
+        self.exact = exact  # per premise: (op, c) if it bounds this axis exactly, else None
+        self.round = rational_bounds
+        self.ends: list[tuple[Fraction, Fraction]] = []
+        self.flo: list[float] = []
+        self.fhi: list[float] = []
+        self.width: list[float] = []
+        self.codes: list[list[int]] = [[] for _ in exact]
+        self.left: list[int] = []  # child ids, -1 until the node is split
+        self.right: list[int] = []
+        self._arrays: tuple[int, tuple[Arr, ...]] | None = None
+        self.add(axis.lo, axis.hi)
+
+    def add(self, lo: Fraction, hi: Fraction) -> int:
+        self.ends.append((lo, hi))
+        self.flo.append(self.round(lo)[0])
+        self.fhi.append(self.round(hi)[1])
+        self.width.append(_relative_width(self.axis, lo, hi))
+        self.left.append(-1)
+        self.right.append(-1)
+        for codes, bound in zip(self.codes, self.exact, strict=True):
+            codes.append(-1 if bound is None else _exact_code((0, *bound), ((lo, hi),)))
+        return len(self.ends) - 1
+
+    def split(self, nodes: Arr) -> tuple[Arr, Arr]:
+        """The two halves of each node (node ids), made once per node."""
+        for node in np.unique(nodes).tolist():
+            if self.left[node] < 0:
+                lo, hi = self.ends[node]
+                left_hi, right_lo = _midpoint(self.axis, lo, hi)
+                self.left[node] = self.add(lo, left_hi)
+                self.right[node] = self.add(right_lo, hi)
+        _, _, _, _, left, right = self.arrays()
+        return left[nodes], right[nodes]
+
+    def arrays(self) -> tuple[Arr, ...]:
+        """(float lo, float hi, relative width, exact codes (premises, nodes), left, right) of every node."""
+        n = len(self.ends)
+        if self._arrays is None or self._arrays[0] != n:
+            codes = np.array(self.codes, dtype=np.int8).reshape(len(self.codes), n)
+            self._arrays = (n, (np.array(self.flo), np.array(self.fhi), np.array(self.width), codes,
+                                np.array(self.left, dtype=np.int64), np.array(self.right, dtype=np.int64)))
+        return self._arrays[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Generation:
+    """The classes of one generation of cells, as arrays (see :func:`_decide_all`)."""
+
+    klass: Arr  # int8 index into _KLASSES, -1 undecided
+    reason: Arr  # index of the first failed premise (premises-fail cells)
+    vac_mask: Arr  # bit b: baseline b no better than the bound
+    cover_mask: Arr  # bit c: proved vacuity theorem c applies
+    regime_key: Arr  # the regime codes of the cell, base 3
+    done: Arr  # every requested class decided
+
+
+_KLASSES = (CellClass.PREMISES_FAIL, CellClass.VACUOUS, CellClass.INFORMATIVE)
+
+
+def _bits(codes: Arr) -> Arr:
+    """Bit mask of the rows that are 1, per column (codes shape (k, n), k < 63)."""
+    weights = (np.int64(1) << np.arange(codes.shape[0], dtype=np.int64))[:, None]
+    return np.asarray(((codes == 1) * weights).sum(axis=0), dtype=np.int64)
+
+
+def _decide_all(problem: Problem, codes: Codes, n: int) -> _Generation:
+    """Classes of a generation: the rules of a cell's class, on every cell at once.
+
+    premises-fail if a premise is false (the first such names it); else, if all
+    premises hold: vacuous if a baseline is no better or a proved vacuity
+    theorem applies, informative if the bound beats every baseline; undecided
+    otherwise. A cell is done when its class and every regime are decided.
+    """
+    prem = codes.premises
+    nb = len(problem.baselines)
+    failed = (prem == 0).any(axis=0)
+    holds = (prem == 1).all(axis=0)
+    vac_mask = _bits(codes.vacuous[:nb])
+    cover_mask = _bits(codes.vacuous[nb:])
+    beats = (codes.beats[:nb] == 1).all(axis=0)
+    klass = np.full(n, -1, dtype=np.int8)
+    klass[holds & beats] = 2
+    klass[holds & ((vac_mask != 0) | (cover_mask != 0))] = 1
+    klass[failed] = 0
+    reg = codes.regimes
+    regime_key = ((reg.astype(np.int64) + 1) * (3 ** np.arange(reg.shape[0], dtype=np.int64))[:, None]).sum(axis=0)
+    done = (klass >= 0) & (reg != -1).all(axis=0)
+    reason = np.argmax(prem == 0, axis=0) if prem.shape[0] else np.zeros(n, dtype=np.int64)
+    return _Generation(klass, reason, vac_mask, cover_mask, regime_key, done)
+
+
+class _Labels:
+    """The per-cell tuples of a class (baselines, vacuity nodes, regime labels), one per distinct key."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.vacuous: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.regimes: dict[int, tuple[tuple[str, str], ...]] = {}
+
+    def baselines(self, vac_mask: int, cover_mask: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        key = (vac_mask, cover_mask)
+        got = self.vacuous.get(key)
+        if got is None:
+            p = self.problem
+            hits = [c for i, c in enumerate(p.covers) if cover_mask >> i & 1]
+            vacuity = tuple(c.node for c in hits)
+            if vac_mask:
+                names = tuple(b.id for i, b in enumerate(p.baselines) if vac_mask >> i & 1)
+            else:
+                names = tuple(dict.fromkeys(c.baseline for c in hits))
+            got = self.vacuous[key] = (names, vacuity)
+        return got
+
+    def regime_labels(self, key: int) -> tuple[tuple[str, str], ...]:
+        got = self.regimes.get(key)
+        if got is None:
+            out, rest = [], key
+            for r in self.problem.regimes:
+                code, rest = rest % 3 - 1, rest // 3
+                out.append((r.id, r.labels[0] if code == 1 else r.labels[1] if code == 0 else UNDETERMINED))
+            got = self.regimes[key] = tuple(out)
+        return got
 
 
 def pave(
@@ -1201,31 +1262,61 @@ def pave(
     evaluator = _Evaluator(problem, backend)
     started = time.perf_counter()
     compile_seconds = started - compile_started
-    level: list[Box] = [tuple((a.lo, a.hi) for a in problem.axes)]
+    naxes = len(problem.axes)
+    trees = [
+        _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact])
+        for k, axis in enumerate(problem.axes)
+    ]
+    exact_axis = {i: b[0] for i, b in enumerate(evaluator.exact) if b is not None}
+    labels = _Labels(problem)
+    ids = np.zeros((1, naxes), dtype=np.int64)  # the generation: one node id per axis per cell
     cells: list[Cell] = []
     evaluated = 0
     levels = 0
     for d in range(depth + 1):
-        if not level:
+        n = ids.shape[0]
+        if not n:
             break
         levels += 1
-        codes = evaluator.codes(level)
-        evaluated += len(level)
-        nxt: list[Box] = []
-        for j, box in enumerate(level):
-            dec = _decide(problem, codes, j)
-            children = None if dec.done or d == depth else _split(problem, box)
-            if children is None:
-                cells.append(
-                    Cell(box, dec.klass or CellClass.UNDETERMINED, d, dec.baselines, dec.reason, dec.regimes,
-                         dec.vacuity)
-                )
-            else:
-                nxt.extend(children)
-        if evaluated + len(nxt) > max_cells:
+        tables = [t.arrays() for t in trees]
+        cols = [ids[:, k] for k in range(naxes)]
+        lo = np.column_stack([tables[k][0][cols[k]] for k in range(naxes)]).reshape(n, naxes)
+        hi = np.column_stack([tables[k][1][cols[k]] for k in range(naxes)]).reshape(n, naxes)
+        exact = {i: tables[k][3][i][cols[k]] for i, k in exact_axis.items()}
+        gen = _decide_all(problem, evaluator.codes(lo, hi, exact), n)
+        evaluated += n
+        split = ~gen.done
+        best = np.zeros(n, dtype=np.int64)
+        if d < depth and naxes:
+            widths = np.column_stack([tables[k][2][cols[k]] for k in range(naxes)]).reshape(n, naxes)
+            best = np.argmax(widths, axis=1)  # the first widest axis, as max() picks it
+            split &= widths[np.arange(n), best] > 0
+        else:
+            split[:] = False
+        for j in np.flatnonzero(~split).tolist():
+            k = int(gen.klass[j])
+            names: tuple[str, ...] = ()
+            vacuity: tuple[str, ...] = ()
+            if k == 1:
+                names, vacuity = labels.baselines(int(gen.vac_mask[j]), int(gen.cover_mask[j]))
+            box = tuple(trees[a].ends[i] for a, i in enumerate(ids[j].tolist()))
+            cells.append(Cell(
+                box, _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
+                problem.premises[int(gen.reason[j])].label if k == 0 else "",
+                labels.regime_labels(int(gen.regime_key[j])), vacuity,
+            ))
+        rows = np.flatnonzero(split)
+        nxt = np.repeat(ids[rows], 2, axis=0)  # each split cell's left half, then its right half
+        for k in range(naxes):
+            sel = np.flatnonzero(best[rows] == k)
+            if sel.size:
+                left, right = trees[k].split(ids[rows[sel], k])
+                nxt[2 * sel, k] = left
+                nxt[2 * sel + 1, k] = right
+        if evaluated + nxt.shape[0] > max_cells:
             raise InputError(f"the paving would exceed {max_cells} cells: lower --depth")
-        level = nxt
+        ids = nxt
         if progress is not None:
-            progress(d, evaluated, len(level))
+            progress(d, evaluated, ids.shape[0])
     seconds = time.perf_counter() - started
     return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels, compile_seconds)
