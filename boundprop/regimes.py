@@ -25,8 +25,9 @@ every requested class is decided or the depth limit is reached.
 
 Two backends give the same classes: ``scalar`` evaluates cell by cell on
 pyinterval (correctly rounded); ``batch`` evaluates all cells of one depth
-level in one numpy call per test (:mod:`boundprop.interval.batched`). Both
-produce three-valued codes (1 true, 0 false, -1 undecided) that one shared
+level, with their descendants a few levels down while the batch is small, in
+one numpy call per test (:mod:`boundprop.interval.batched`). Both produce
+three-valued codes (1 true, 0 false, -1 undecided) that one shared array
 function turns into classes, and both split cells the same way.
 
 Splitting: the axis with the largest relative width is halved (in log space,
@@ -974,6 +975,8 @@ class _Evaluator:
             for g in self.gaps
         ]
         self.regime_fns = [_Compiled(r.relation, syms, backend, "truth") for r in problem.regimes]
+        every = [*self.premise_fns, *(f for fs in self.app_fns for f in fs), *self.gap_fns, *self.regime_fns]
+        self.sums = any(isinstance(f, _SummedGap) or f.sum_axes for f in every)
         self.exact = [_axis_bound(pr.relation, syms) for pr in problem.premises]
 
     def codes(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
@@ -1234,6 +1237,72 @@ class _Labels:
         return got
 
 
+# boxes per speculative batch (see pave)
+LOOKAHEAD_BOXES = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class _Speculated:
+    """A superset of one generation: ``ids`` with their codes and how each would split."""
+
+    ids: Arr
+    codes: Codes
+    best: Arr  # the axis a cell splits along (the first widest)
+    can: Arr  # the cell can be split (some axis has width)
+
+
+def _geometry(trees: Sequence[_AxisTree], ids: Arr) -> tuple[Arr, Arr]:
+    n = ids.shape[0]
+    if not trees:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    widths = np.column_stack([t.arrays()[2][ids[:, k]] for k, t in enumerate(trees)]).reshape(n, len(trees))
+    best = np.argmax(widths, axis=1)  # the first widest axis, as max() picks it
+    return best, widths[np.arange(n), best] > 0
+
+
+def _children(trees: Sequence[_AxisTree], ids: Arr, best: Arr, rows: Arr) -> Arr:
+    """The halves of the cells ``rows`` of ``ids``: each one's left half, then its right half."""
+    nxt = np.repeat(ids[rows], 2, axis=0)
+    for k, tree in enumerate(trees):
+        sel = np.flatnonzero(best[rows] == k)
+        if sel.size:
+            left, right = tree.split(ids[rows[sel], k])
+            nxt[2 * sel, k] = left
+            nxt[2 * sel + 1, k] = right
+    return nxt
+
+
+def _speculate(trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, levels: int,
+               budget: int) -> list[_Speculated]:
+    """Codes of the generation ``ids`` and of every descendant up to ``levels`` further
+    generations, as long as the whole batch stays within ``budget`` boxes; one call."""
+    gens = [ids]
+    geo = [_geometry(trees, ids)]
+    total = ids.shape[0]
+    while len(gens) <= levels:
+        rows = np.flatnonzero(geo[-1][1])
+        if not rows.size or total + 2 * rows.size > budget:
+            break
+        gens.append(_children(trees, gens[-1], geo[-1][0], rows))
+        geo.append(_geometry(trees, gens[-1]))
+        total += gens[-1].shape[0]
+    every = np.concatenate(gens)
+    tables = [t.arrays() for t in trees]
+    naxes = len(trees)
+    cols = [every[:, k] for k in range(naxes)]
+    lo = np.column_stack([tables[k][0][cols[k]] for k in range(naxes)]).reshape(total, naxes)
+    hi = np.column_stack([tables[k][1][cols[k]] for k in range(naxes)]).reshape(total, naxes)
+    exact = {i: tables[b[0]][3][i][cols[b[0]]] for i, b in enumerate(evaluator.exact) if b is not None}
+    codes = evaluator.codes(lo, hi, exact)
+    out, start = [], 0
+    for g, (best, can) in zip(gens, geo, strict=True):
+        part = slice(start, start + g.shape[0])
+        start += g.shape[0]
+        out.append(_Speculated(g, Codes(codes.premises[:, part], codes.vacuous[:, part], codes.beats[:, part],
+                                        codes.regimes[:, part]), best, can))
+    return out
+
+
 def pave(
     problem: Problem,
     depth: int = DEFAULT_DEPTH,
@@ -1262,14 +1331,19 @@ def pave(
     evaluator = _Evaluator(problem, backend)
     started = time.perf_counter()
     compile_seconds = started - compile_started
-    naxes = len(problem.axes)
     trees = [
         _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact])
         for k, axis in enumerate(problem.axes)
     ]
-    exact_axis = {i: b[0] for i, b in enumerate(evaluator.exact) if b is not None}
+    # the batch backend evaluates a generation with its descendants a few levels
+    # down (only the box decides how a cell splits), in one call while it stays
+    # small: a small batch costs numpy's per-call overhead, not its size (not
+    # so with finite sums, whose cost grows with the cells' integer values)
+    lookahead = LOOKAHEAD_BOXES if backend is Backend.BATCH and not evaluator.sums else 0
     labels = _Labels(problem)
-    ids = np.zeros((1, naxes), dtype=np.int64)  # the generation: one node id per axis per cell
+    ids = np.zeros((1, len(problem.axes)), dtype=np.int64)  # the generation: one node id per axis per cell
+    ahead: list[_Speculated] = []  # this and the next generations' supersets, evaluated
+    sel = np.zeros(1, dtype=np.int64)  # the generation's rows in ahead[0]
     cells: list[Cell] = []
     evaluated = 0
     levels = 0
@@ -1278,21 +1352,16 @@ def pave(
         if not n:
             break
         levels += 1
-        tables = [t.arrays() for t in trees]
-        cols = [ids[:, k] for k in range(naxes)]
-        lo = np.column_stack([tables[k][0][cols[k]] for k in range(naxes)]).reshape(n, naxes)
-        hi = np.column_stack([tables[k][1][cols[k]] for k in range(naxes)]).reshape(n, naxes)
-        exact = {i: tables[k][3][i][cols[k]] for i, k in exact_axis.items()}
-        gen = _decide_all(problem, evaluator.codes(lo, hi, exact), n)
+        if not ahead:
+            ahead = _speculate(trees, evaluator, ids, depth - d, lookahead)
+            sel = np.arange(n)
+        here = ahead.pop(0)
+        codes = Codes(*(c[:, sel] for c in (here.codes.premises, here.codes.vacuous, here.codes.beats,
+                                            here.codes.regimes)))
+        gen = _decide_all(problem, codes, n)
         evaluated += n
-        split = ~gen.done
-        best = np.zeros(n, dtype=np.int64)
-        if d < depth and naxes:
-            widths = np.column_stack([tables[k][2][cols[k]] for k in range(naxes)]).reshape(n, naxes)
-            best = np.argmax(widths, axis=1)  # the first widest axis, as max() picks it
-            split &= widths[np.arange(n), best] > 0
-        else:
-            split[:] = False
+        best = here.best[sel]
+        split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
         for j in np.flatnonzero(~split).tolist():
             k = int(gen.klass[j])
             names: tuple[str, ...] = ()
@@ -1306,13 +1375,10 @@ def pave(
                 labels.regime_labels(int(gen.regime_key[j])), vacuity,
             ))
         rows = np.flatnonzero(split)
-        nxt = np.repeat(ids[rows], 2, axis=0)  # each split cell's left half, then its right half
-        for k in range(naxes):
-            sel = np.flatnonzero(best[rows] == k)
-            if sel.size:
-                left, right = trees[k].split(ids[rows[sel], k])
-                nxt[2 * sel, k] = left
-                nxt[2 * sel + 1, k] = right
+        nxt = _children(trees, ids, best, rows)
+        if ahead:  # the halves' rows in the next speculated generation
+            first = 2 * (np.cumsum(here.can) - 1)[sel[rows]]
+            sel = np.stack([first, first + 1], axis=1).reshape(-1)
         if evaluated + nxt.shape[0] > max_cells:
             raise InputError(f"the paving would exceed {max_cells} cells: lower --depth")
         ids = nxt
