@@ -31,16 +31,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 from interval import imath
-from sympy.core.relational import Relational
 
-from boundprop.errors import UnsupportedError
-from boundprop.interval.scalar import (
-    MAX_INTEGER_POWER,
-    _as_fraction,
-    _symbol_index,
-    rational_bounds,
-    relation_gap,
-)
+from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction, rational_bounds
+from boundprop.interval.walker import Walker
 
 Arr = np.ndarray
 BatchedFn = Callable[[Arr, Arr], tuple[Arr, Arr]]
@@ -528,138 +521,126 @@ def not_arr(t: Arr) -> Arr:
 
 
 # ---------------------------------------------------------------------------
-# compiler
+# the context of the shared walker
 
 IVFn = Callable[[Arr, Arr], IV]
 
 
-class _Compiler:
-    def __init__(self, index: Callable[[sp.Symbol], int]) -> None:
-        self.index = index
+class BatchedContext:
+    """The numpy context of :class:`~boundprop.interval.walker.Walker`: a compiled
+    node is ``f(lo, hi) -> IV`` over the boxes' arrays (or an int8 truth array);
+    boxes where it may be undefined carry the ``bad`` mask."""
 
-    def boolean(self, node: Any) -> TruthArrFn:
-        if isinstance(node, sp.logic.boolalg.BooleanTrue):
-            return lambda L, H: np.full(L.shape[0], TRUE, dtype=np.int8)
-        if isinstance(node, sp.logic.boolalg.BooleanFalse):
-            return lambda L, H: np.full(L.shape[0], FALSE, dtype=np.int8)
-        if isinstance(node, (sp.Eq, sp.Ne)):
-            h = self.expr(sp.sympify(node.lhs - node.rhs))
-            negate = isinstance(node, sp.Ne)
+    # -- booleans -----------------------------------------------------------
+    def truth_const(self, value: bool) -> TruthArrFn:
+        t = TRUE if value else FALSE
+        return lambda L, H: np.full(L.shape[0], t, dtype=np.int8)
 
-            def eq(L: Arr, H: Arr) -> Arr:
-                v = h(L, H)
-                sure_false = (v.lo > 0) | (v.hi < 0)
-                t = np.where((v.lo == 0) & (v.hi == 0), TRUE, np.where(sure_false, FALSE, UNDECIDED))
-                t = np.where(v.bad, UNDECIDED, t).astype(np.int8)
-                return not_arr(t) if negate else t
+    def equal(self, h: IVFn, negate: bool) -> TruthArrFn:
+        def eq(L: Arr, H: Arr) -> Arr:
+            v = h(L, H)
+            sure_false = (v.lo > 0) | (v.hi < 0)
+            t = np.where((v.lo == 0) & (v.hi == 0), TRUE, np.where(sure_false, FALSE, UNDECIDED))
+            t = np.where(v.bad, UNDECIDED, t).astype(np.int8)
+            return not_arr(t) if negate else t
 
-            return eq
-        if isinstance(node, Relational):
-            gap, strict = relation_gap(node)
-            g = self.expr(gap)
-            return lambda L, H: gap_truth_arr(g(L, H), strict)
-        if isinstance(node, (sp.And, sp.Or)):
-            parts = [self.boolean(a) for a in node.args]
-            comb = and_arr if isinstance(node, sp.And) else or_arr
-            return lambda L, H: comb([p(L, H) for p in parts])
-        if isinstance(node, sp.Not):
-            inner = self.boolean(node.args[0])
-            return lambda L, H: not_arr(inner(L, H))
-        raise UnsupportedError(f"unsupported boolean form for interval evaluation: {node}")
+        return eq
 
-    def expr(self, node: Any) -> IVFn:  # noqa: C901 - one dispatch, explicit cases
-        if isinstance(node, sp.Symbol):
-            i = self.index(node)
-            return lambda L, H: IV(L[:, i], H[:, i], np.zeros(L.shape[0], dtype=bool))
-        if node is sp.E or node is sp.pi or node.is_Rational or isinstance(node, sp.Float):
-            return lambda L, H: const_iv(node, (L.shape[0],))
-        if node.is_infinite or node is sp.nan or node is sp.zoo:
-            raise UnsupportedError(f"infinite or undefined constant {node} in an expression")
-        if isinstance(node, (sp.Add, sp.Mul)):
-            parts = [self.expr(a) for a in node.args]
-            op = iv_add if isinstance(node, sp.Add) else iv_mul
+    def relation(self, g: IVFn, strict: bool) -> TruthArrFn:
+        return lambda L, H: gap_truth_arr(g(L, H), strict)
 
-            def fold(L: Arr, H: Arr) -> IV:
-                acc = parts[0](L, H)
-                for p in parts[1:]:
-                    acc = op(acc, p(L, H))
-                return acc
+    def conj(self, parts: Sequence[TruthArrFn]) -> TruthArrFn:
+        return lambda L, H: and_arr([p(L, H) for p in parts])
 
-            return fold
-        if isinstance(node, sp.Pow):
-            return self.power(node.base, node.exp)
-        if isinstance(node, (sp.exp, sp.Abs)):
-            a = self.expr(node.args[0])
-            f = iv_exp if isinstance(node, sp.exp) else iv_abs
-            return lambda L, H: f(a(L, H))
-        if isinstance(node, sp.log):
-            if len(node.args) != 1:
-                raise UnsupportedError(f"log with a base: {node}")
-            a = self.expr(node.args[0])
-            return lambda L, H: iv_log(a(L, H))
-        if isinstance(node, (sp.Min, sp.Max)):
-            parts = [self.expr(a) for a in node.args]
-            red = np.minimum if isinstance(node, sp.Min) else np.maximum
+    def disj(self, parts: Sequence[TruthArrFn]) -> TruthArrFn:
+        return lambda L, H: or_arr([p(L, H) for p in parts])
 
-            def minmax(L: Arr, H: Arr) -> IV:
-                vals = [p(L, H) for p in parts]
-                return IV(
-                    red.reduce([v.lo for v in vals]),
-                    red.reduce([v.hi for v in vals]),
-                    np.logical_or.reduce([v.bad for v in vals]),
-                )
+    def neg(self, inner: TruthArrFn) -> TruthArrFn:
+        return lambda L, H: not_arr(inner(L, H))
 
-            return minmax
-        if isinstance(node, (sp.floor, sp.ceiling)):
-            a = self.expr(node.args[0])
-            rnd = np.floor if isinstance(node, sp.floor) else np.ceil
+    # -- expressions --------------------------------------------------------
+    def var(self, i: int) -> IVFn:
+        return lambda L, H: IV(L[:, i], H[:, i], np.zeros(L.shape[0], dtype=bool))
 
-            def fc(L: Arr, H: Arr) -> IV:
-                v = a(L, H)
-                return IV(rnd(v.lo), rnd(v.hi), v.bad)
+    def const(self, node: sp.Expr) -> IVFn:
+        return lambda L, H: const_iv(node, (L.shape[0],))
 
-            return fc
-        if isinstance(node, sp.Piecewise):
-            branches = [(self.expr(e), self.boolean(c)) for e, c in node.args]
+    def _fold(self, parts: Sequence[IVFn], op: Callable[[IV, IV], IV]) -> IVFn:
+        def fold(L: Arr, H: Arr) -> IV:
+            acc = parts[0](L, H)
+            for p in parts[1:]:
+                acc = op(acc, p(L, H))
+            return acc
 
-            def piecewise(L: Arr, H: Arr) -> IV:
-                done = np.zeros(L.shape[0], dtype=bool)
-                vals, masks = [], []
-                for value, cond in branches:
-                    t = cond(L, H)
-                    take = ~done & (t != FALSE)
-                    vals.append(value(L, H))
-                    masks.append(take)
-                    done = done | (t == TRUE)
-                res = iv_hull(vals, masks)
-                return IV(res.lo, res.hi, res.bad | ~done)
+        return fold
 
-            return piecewise
-        raise UnsupportedError(f"unsupported function for interval evaluation: {node.func}")
+    def add(self, parts: Sequence[IVFn]) -> IVFn:
+        return self._fold(parts, iv_add)
 
-    def power(self, base: Any, exponent: Any) -> IVFn:
-        a = self.expr(base)
-        if exponent.is_Integer:
-            n = int(exponent)
-            if abs(n) > MAX_INTEGER_POWER:
-                e = self.expr(exponent)
-                return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=False)
-            return lambda L, H: iv_int_pow(a(L, H), n)
-        if exponent.is_Rational:
-            if exponent == sp.Rational(1, 2):
-                return lambda L, H: iv_sqrt(a(L, H))
-            e = self.expr(exponent)
-            positive = bool(exponent > 0)
+    def mul(self, parts: Sequence[IVFn]) -> IVFn:
+        return self._fold(parts, iv_mul)
 
-            def real_pow(L: Arr, H: Arr) -> IV:
-                v = iv_exp_log_pow(a(L, H), e(L, H), allow_zero=positive)
-                # exp(r*log 0) = exp(-inf) = 0 is right for r > 0
-                return v
+    def exp(self, a: IVFn) -> IVFn:
+        return lambda L, H: iv_exp(a(L, H))
 
-            return real_pow
-        b = self.expr(exponent)
-        integer_valued = bool(exponent.is_integer)
+    def log(self, a: IVFn) -> IVFn:
+        return lambda L, H: iv_log(a(L, H))
 
+    def abs(self, a: IVFn) -> IVFn:
+        return lambda L, H: iv_abs(a(L, H))
+
+    def minmax(self, parts: Sequence[IVFn], is_min: bool) -> IVFn:
+        red = np.minimum if is_min else np.maximum
+
+        def minmax(L: Arr, H: Arr) -> IV:
+            vals = [p(L, H) for p in parts]
+            return IV(
+                red.reduce([v.lo for v in vals]),
+                red.reduce([v.hi for v in vals]),
+                np.logical_or.reduce([v.bad for v in vals]),
+            )
+
+        return minmax
+
+    def rounding(self, a: IVFn, floor: bool) -> IVFn:
+        rnd = np.floor if floor else np.ceil
+
+        def fc(L: Arr, H: Arr) -> IV:
+            v = a(L, H)
+            return IV(rnd(v.lo), rnd(v.hi), v.bad)
+
+        return fc
+
+    def piecewise(self, branches: Sequence[tuple[IVFn, TruthArrFn]]) -> IVFn:
+        def piecewise(L: Arr, H: Arr) -> IV:
+            done = np.zeros(L.shape[0], dtype=bool)
+            vals, masks = [], []
+            for value, cond in branches:
+                t = cond(L, H)
+                take = ~done & (t != FALSE)
+                vals.append(value(L, H))
+                masks.append(take)
+                done = done | (t == TRUE)
+            res = iv_hull(vals, masks)
+            return IV(res.lo, res.hi, res.bad | ~done)
+
+        return piecewise
+
+    def int_pow(self, a: IVFn, n: int) -> IVFn:
+        if abs(n) > MAX_INTEGER_POWER:
+            e = self.const(sp.Integer(n))
+            return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=False)
+        return lambda L, H: iv_int_pow(a(L, H), n)
+
+    def rational_pow(self, a: IVFn, r: sp.Rational) -> IVFn:
+        if r == sp.Rational(1, 2):
+            return lambda L, H: iv_sqrt(a(L, H))
+        e = self.const(r)
+        # exp(r*log 0) = exp(-inf) = 0 is right for r > 0
+        positive = bool(r > 0)
+        return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=positive)
+
+    def symbolic_pow(self, a: IVFn, b: IVFn, integer_valued: bool) -> IVFn:
         def symbolic_pow(L: Arr, H: Arr) -> IV:
             av, bv = a(L, H), b(L, H)
             if not integer_valued:
@@ -681,9 +662,12 @@ class _Compiler:
         return symbolic_pow
 
 
+BATCHED = BatchedContext()
+
+
 def compile_iv(expr: Any, symbols: Sequence[sp.Symbol]) -> IVFn:
     """Compile to ``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
-    inner = _Compiler(_symbol_index(symbols)).expr(sp.sympify(expr))
+    inner: IVFn = Walker(BATCHED, symbols).expr(sp.sympify(expr))
 
     def block(L: Arr, H: Arr) -> IV:
         v = inner(L, H)
@@ -737,7 +721,7 @@ def compile_batched(expr: Any, symbols: Sequence[sp.Symbol]) -> BatchedFn:
 
 def compile_batched_truth(relation: Any, symbols: Sequence[sp.Symbol]) -> TruthArrFn:
     """Compile a relation into ``f(lo, hi) -> int8 array`` (1 true, 0 false, -1 undecided)."""
-    inner = _Compiler(_symbol_index(symbols)).boolean(sp.sympify(relation))
+    inner: TruthArrFn = Walker(BATCHED, symbols).boolean(sp.sympify(relation))
 
     def run(L: Arr, H: Arr) -> Arr:
         L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
