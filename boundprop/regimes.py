@@ -717,11 +717,13 @@ class _Compiled:
     expanded and compiled once per value of those axes; on cells where they
     are not points the answer is undecided (the cell gets split)."""
 
-    def __init__(self, expr: Any, syms: Sequence[sp.Symbol], backend: Backend, kind: str) -> None:
+    def __init__(self, expr: Any, syms: Sequence[sp.Symbol], backend: Backend, kind: str,
+                 compiler: Any = None) -> None:
         self.expr = sp.sympify(expr)
         self.syms = list(syms)
         self.backend = backend
         self.kind = kind
+        self.compiler = compiler  # batch: the problem's BatchedCompiler (shared subexpressions)
         self.sum_axes = _sum_axes(self.expr, self.syms)
         self.cache: dict[tuple[int, ...], Any] = {}
         self.fn = None if self.sum_axes else self._compile(self.expr)
@@ -729,11 +731,12 @@ class _Compiled:
     def _compile(self, expr: Any) -> Any:
         code = _const_code(expr) if self.kind == "truth" else None
         if self.backend is Backend.BATCH:
-            from boundprop.interval.batched import compile_batched, compile_batched_truth
+            from boundprop.interval.batched import BatchedCompiler
 
             if code is not None:
                 return lambda lo, hi, c=code: np.full(lo.shape[0], c, dtype=np.int8)
-            return (compile_batched_truth if self.kind == "truth" else compile_batched)(expr, self.syms)
+            comp = self.compiler or BatchedCompiler(self.syms)
+            return comp.truth(expr) if self.kind == "truth" else comp.bounds(expr)
         from boundprop.interval.scalar import compile_scalar, compile_truth
         from boundprop.verdict import Tri
 
@@ -963,18 +966,29 @@ class _Evaluator:
         self.problem = problem
         self.backend = backend
         syms = list(problem.symbols)
+        if backend is Backend.BATCH:
+            from boundprop.interval.batched import BatchedCompiler
+
+            # one compiler for every test: the bound's subexpressions, met in each gap, once per batch
+            self.compiler: Any = BatchedCompiler(syms)
+        else:
+            self.compiler = None
+
+        def compiled(e: Any, kind: str) -> _Compiled:
+            return _Compiled(e, syms, backend, kind, self.compiler)
+
         self.gaps = [sp.sympify(problem.bound - b.bound) for b in problem.baselines]
-        self.premise_fns = [_Compiled(pr.relation, syms, backend, "truth") for pr in problem.premises]
-        self.app_fns = [[_Compiled(h, syms, backend, "truth") for h in b.applies] for b in problem.baselines]
+        self.premise_fns = [compiled(pr.relation, "truth") for pr in problem.premises]
+        self.app_fns = [[compiled(h, "truth") for h in b.applies] for b in problem.baselines]
         # covers after the baselines: their rows of the vacuous codes say "lower >= baseline"
         self.gaps += [c.gap for c in problem.covers]
-        self.app_fns += [[_Compiled(h, syms, backend, "truth") for h in c.applies] for c in problem.covers]
+        self.app_fns += [[compiled(h, "truth") for h in c.applies] for c in problem.covers]
         self.gap_fns = [
             _SummedGap(g, syms, backend) if _sum_axes(g, syms) and _SummedGap.supports(g, syms)
-            else _Compiled(g, syms, backend, "gap")
+            else compiled(g, "gap")
             for g in self.gaps
         ]
-        self.regime_fns = [_Compiled(r.relation, syms, backend, "truth") for r in problem.regimes]
+        self.regime_fns = [compiled(r.relation, "truth") for r in problem.regimes]
         every = [*self.premise_fns, *(f for fs in self.app_fns for f in fs), *self.gap_fns, *self.regime_fns]
         self.sums = any(isinstance(f, _SummedGap) or f.sum_axes for f in every)
         self.exact = [_axis_bound(pr.relation, syms) for pr in problem.premises]
@@ -993,6 +1007,7 @@ class _Evaluator:
 
     def _codes_batch(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
         n = lo.shape[0]
+        self.compiler.begin()  # every test below reads these same arrays, unchanged
         prem = np.empty((len(self.premise_fns), n), dtype=np.int8)
         for i, f in enumerate(self.premise_fns):
             if i not in exact:
@@ -1054,9 +1069,13 @@ def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Fraction, Fra
     """1 if ``axis OP c`` holds on the whole exact box, 0 if nowhere, -1 otherwise."""
     index, op, c = bound
     lo, hi = box[index]
-    holds = {"<=": hi <= c, "<": hi < c, ">=": lo >= c, ">": lo > c}[op]
-    fails = {"<=": lo > c, "<": lo >= c, ">=": hi < c, ">": hi <= c}[op]
-    return 1 if holds else 0 if fails else -1
+    if op == "<=":
+        return 1 if hi <= c else 0 if lo > c else -1
+    if op == "<":
+        return 1 if hi < c else 0 if lo >= c else -1
+    if op == ">=":
+        return 1 if lo >= c else 0 if hi < c else -1
+    return 1 if lo > c else 0 if hi <= c else -1  # ">"
 
 
 def _stack(rows: Sequence[Arr], n: int) -> Arr:
@@ -1125,25 +1144,38 @@ class _AxisTree:
         self._arrays: tuple[int, tuple[Arr, ...]] | None = None
         self.add(axis.lo, axis.hi)
 
-    def add(self, lo: Fraction, hi: Fraction) -> int:
+    def add(self, lo: Fraction, hi: Fraction, flo: float | None = None, fhi: float | None = None,
+            width: float | None = None, parent: int = -1) -> int:
+        """A new node; ``flo``, ``fhi``, ``width`` when the caller already knows them. A
+        premise decided on the ``parent`` node is decided the same on its halves."""
         self.ends.append((lo, hi))
-        self.flo.append(self.round(lo)[0])
-        self.fhi.append(self.round(hi)[1])
-        self.width.append(_relative_width(self.axis, lo, hi))
+        self.flo.append(self.round(lo)[0] if flo is None else flo)
+        self.fhi.append(self.round(hi)[1] if fhi is None else fhi)
+        self.width.append(_relative_width(self.axis, lo, hi) if width is None else width)
         self.left.append(-1)
         self.right.append(-1)
         for codes, bound in zip(self.codes, self.exact, strict=True):
-            codes.append(-1 if bound is None else _exact_code((0, *bound), ((lo, hi),)))
+            if bound is None:
+                codes.append(-1)
+            elif parent >= 0 and codes[parent] != -1:
+                codes.append(codes[parent])
+            else:
+                codes.append(_exact_code((0, *bound), ((lo, hi),)))
         return len(self.ends) - 1
 
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
+        axis = self.axis
+        # halving a linear real axis halves the relative width exactly (a power of two)
+        linear = not (axis.integer or axis.log)
         for node in np.unique(nodes).tolist():
             if self.left[node] < 0:
                 lo, hi = self.ends[node]
-                left_hi, right_lo = _midpoint(self.axis, lo, hi)
-                self.left[node] = self.add(lo, left_hi)
-                self.right[node] = self.add(right_lo, hi)
+                left_hi, right_lo = _midpoint(axis, lo, hi)
+                half = self.width[node] * 0.5 if linear else None
+                mlo, mhi = self.round(left_hi) if left_hi == right_lo else (None, None)
+                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, half, node)
+                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], half, node)
         _, _, _, _, left, right = self.arrays()
         return left[nodes], right[nodes]
 

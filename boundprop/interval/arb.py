@@ -118,6 +118,9 @@ class ArbContext:
         return lambda xs: inner(xs).not_()
 
     # -- expressions --------------------------------------------------------
+    def shared(self, f: ArbFn) -> ArbFn:
+        return f  # one box per call: nothing to share
+
     def var(self, i: int) -> ArbFn:
         return lambda xs: xs[i]
 

@@ -529,7 +529,28 @@ IVFn = Callable[[Arr, Arr], IV]
 class BatchedContext:
     """The numpy context of :class:`~boundprop.interval.walker.Walker`: a compiled
     node is ``f(lo, hi) -> IV`` over the boxes' arrays (or an int8 truth array);
-    boxes where it may be undefined carry the ``bad`` mask."""
+    boxes where it may be undefined carry the ``bad`` mask.
+
+    A shared node keeps its last value with the batch it was computed on; it is
+    reused only for the same input array objects within the same ``epoch`` (a
+    runner starts a new epoch on each call, so arrays changed in place between
+    calls are never read stale; IV arrays are never written after they are made).
+    """
+
+    def __init__(self) -> None:
+        self.epoch = 0
+
+    def shared(self, f: IVFn) -> IVFn:
+        last: list[Any] = [-1, None, None, None]  # epoch, L, H, value
+
+        def once(L: Arr, H: Arr) -> IV:
+            if last[0] == self.epoch and last[1] is L and last[2] is H:
+                return last[3]  # type: ignore[no-any-return]
+            v = f(L, H)
+            last[:] = [self.epoch, L, H, v]
+            return v
+
+        return once
 
     # -- booleans -----------------------------------------------------------
     def truth_const(self, value: bool) -> TruthArrFn:
@@ -662,30 +683,80 @@ class BatchedContext:
         return symbolic_pow
 
 
-BATCHED = BatchedContext()
+class BatchedCompiler:
+    """Compiles expressions and relations over one column order with one sharing
+    walker: a subexpression met twice, in one expression or in several, is
+    evaluated once per batch. A runner starts a new batch on every call, unless
+    the caller has opened one with :meth:`begin` for several runners on the same
+    arrays (then the arrays must not change until the next ``begin``)."""
+
+    def __init__(self, symbols: Sequence[sp.Symbol]) -> None:
+        self.ctx = BatchedContext()
+        self.walker = Walker(self.ctx, symbols, share=True)
+        self.session = False
+
+    def begin(self) -> None:
+        """Start a batch that several runners evaluate on the same arrays."""
+        self.session = True
+        self.ctx.epoch += 1
+
+    def _tick(self) -> None:
+        if not self.session:
+            self.ctx.epoch += 1
+
+    def iv(self, expr: Any) -> IVFn:
+        """``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
+        inner: IVFn = self.walker.expr(sp.sympify(expr))
+
+        def block(L: Arr, H: Arr) -> IV:
+            v = inner(L, H)
+            return IV(np.where(v.bad, np.nan, v.lo), np.where(v.bad, np.nan, v.hi), v.bad)
+
+        def run(L: Arr, H: Arr) -> IV:
+            self._tick()
+            L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                if L.shape[0] <= CHUNK:
+                    return block(L, H)
+                parts = [block(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+            return IV(
+                np.concatenate([p.lo for p in parts]),
+                np.concatenate([p.hi for p in parts]),
+                np.concatenate([p.bad for p in parts]),
+            )
+
+        return run
+
+    def bounds(self, expr: Any) -> BatchedFn:
+        """``f(lo, hi) -> (lo, hi)``, NaN where a box may leave the domain."""
+        f = self.iv(expr)
+
+        def run(L: Arr, H: Arr) -> tuple[Arr, Arr]:
+            v = f(L, H)
+            return v.lo, v.hi
+
+        return run
+
+    def truth(self, relation: Any) -> TruthArrFn:
+        """``f(lo, hi) -> int8 array`` (1 true, 0 false, -1 undecided)."""
+        inner: TruthArrFn = self.walker.boolean(sp.sympify(relation))
+
+        def run(L: Arr, H: Arr) -> Arr:
+            self._tick()
+            L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                if L.shape[0] <= CHUNK:
+                    return inner(L, H)
+                return np.concatenate(
+                    [inner(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+                )
+
+        return run
 
 
 def compile_iv(expr: Any, symbols: Sequence[sp.Symbol]) -> IVFn:
     """Compile to ``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
-    inner: IVFn = Walker(BATCHED, symbols).expr(sp.sympify(expr))
-
-    def block(L: Arr, H: Arr) -> IV:
-        v = inner(L, H)
-        return IV(np.where(v.bad, np.nan, v.lo), np.where(v.bad, np.nan, v.hi), v.bad)
-
-    def run(L: Arr, H: Arr) -> IV:
-        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            if L.shape[0] <= CHUNK:
-                return block(L, H)
-            parts = [block(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
-        return IV(
-            np.concatenate([p.lo for p in parts]),
-            np.concatenate([p.hi for p in parts]),
-            np.concatenate([p.bad for p in parts]),
-        )
-
-    return run
+    return BatchedCompiler(symbols).iv(expr)
 
 
 def compile_batched(expr: Any, symbols: Sequence[sp.Symbol]) -> BatchedFn:
@@ -710,29 +781,12 @@ def compile_batched(expr: Any, symbols: Sequence[sp.Symbol]) -> BatchedFn:
     >>> lo.tolist(), hi.tolist()
     ([-1.0, 3.0], [0.0, 8.0])
     """
-    f = compile_iv(expr, symbols)
-
-    def run(L: Arr, H: Arr) -> tuple[Arr, Arr]:
-        v = f(L, H)
-        return v.lo, v.hi
-
-    return run
+    return BatchedCompiler(symbols).bounds(expr)
 
 
 def compile_batched_truth(relation: Any, symbols: Sequence[sp.Symbol]) -> TruthArrFn:
     """Compile a relation into ``f(lo, hi) -> int8 array`` (1 true, 0 false, -1 undecided)."""
-    inner: TruthArrFn = Walker(BATCHED, symbols).boolean(sp.sympify(relation))
-
-    def run(L: Arr, H: Arr) -> Arr:
-        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            if L.shape[0] <= CHUNK:
-                return inner(L, H)
-            return np.concatenate(
-                [inner(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
-            )
-
-    return run
+    return BatchedCompiler(symbols).truth(relation)
 
 
 def truth_batched(relation: Any, symbols: Sequence[sp.Symbol], lo: Arr, hi: Arr) -> Arr:

@@ -309,6 +309,9 @@ class ScalarContext:
         return lambda xs: inner(xs).not_()
 
     # -- expressions --------------------------------------------------------
+    def shared(self, f: ScalarFn) -> ScalarFn:
+        return f  # one box per call: nothing to share
+
     def var(self, i: int) -> ScalarFn:
         return lambda xs: xs[i]
 

@@ -29,6 +29,8 @@ Fn = Callable[..., Any]
 class Context(Protocol):
     """The combinators a number world supplies (each returns a compiled node)."""
 
+    # evaluate a node met more than once only once per batch (or return it as is)
+    def shared(self, f: Fn) -> Fn: ...
     # expressions
     def var(self, i: int) -> Fn: ...
     def const(self, node: sp.Expr) -> Fn: ...  # an exact number, E or pi
@@ -80,11 +82,17 @@ def relation_gap(rel: Relational) -> tuple[sp.Expr, bool]:
 
 
 class Walker:
-    """Compiles sympy expressions and relations with one context's combinators."""
+    """Compiles sympy expressions and relations with one context's combinators.
 
-    def __init__(self, ctx: Context, symbols: Sequence[sp.Symbol]) -> None:
+    With ``share``, a subexpression met again (in the same expression or in
+    another one compiled by this walker) is the same compiled node, wrapped by
+    the context's :meth:`Context.shared` so that it is evaluated once per batch.
+    """
+
+    def __init__(self, ctx: Context, symbols: Sequence[sp.Symbol], share: bool = False) -> None:
         self.ctx = ctx
         self.index = symbol_index(symbols)
+        self.nodes: dict[Any, Fn] | None = {} if share else None
 
     def boolean(self, node: Any) -> Fn:
         ctx = self.ctx
@@ -104,7 +112,15 @@ class Walker:
             return ctx.neg(self.boolean(node.args[0]))
         raise UnsupportedError(f"unsupported boolean form for interval evaluation: {node}")
 
-    def expr(self, node: Any) -> Fn:  # noqa: C901 - one dispatch, explicit cases
+    def expr(self, node: Any) -> Fn:
+        if self.nodes is None or not node.args:  # symbols and numbers cost nothing to redo
+            return self._expr(node)
+        got = self.nodes.get(node)
+        if got is None:
+            got = self.nodes[node] = self.ctx.shared(self._expr(node))
+        return got
+
+    def _expr(self, node: Any) -> Fn:  # noqa: C901 - one dispatch, explicit cases
         ctx = self.ctx
         if isinstance(node, sp.Symbol):
             return ctx.var(self.index(node))
