@@ -144,7 +144,7 @@ class ArbContext:
 
         return add
 
-    def mul(self, parts: Sequence[ArbFn]) -> ArbFn:
+    def mul(self, parts: Sequence[ArbFn], first: sp.Expr | None = None) -> ArbFn:
         def mul(xs: Sequence[Ball]) -> Ball:
             acc = parts[0](xs)
             for p in parts[1:]:

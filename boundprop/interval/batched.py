@@ -24,6 +24,7 @@ for them and relations answer undecided (-1).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,7 @@ TRANSCENDENTAL_REL_PAD = 2.0**-46
 _INF = np.inf
 _MAXF = float(np.finfo(np.float64).max)
 _ETA = 5e-324  # the smallest subnormal, 2**-1074
+_NORMAL = 2.0**-1022  # the smallest normal
 _HALF_ULP = 2.0**-53 + 2.0**-105  # |x| * this rounds to just over half an ulp of x
 _STEP_MIN = 2.0**-969  # below, |x| * _HALF_ULP is subnormal and may round to a tie
 # Dekker splitting overflows above this magnitude; TwoProduct is exact only for
@@ -229,6 +231,14 @@ def iv_mul(x: IV, y: IV) -> IV:
 
 def iv_scale(x: IV, c: float) -> IV:
     """``c * x`` for an exact float constant ``c``."""
+    if c != 0 and math.frexp(c)[0] in (0.5, -0.5):
+        # a power of two: x*c is exact wherever it stays normal and finite (or x is 0 or inf)
+        p, q = x.lo * c, x.hi * c
+        ok_p = ((np.abs(p) >= _NORMAL) & (np.isfinite(p) | np.isinf(x.lo))) | (x.lo == 0)
+        ok_q = ((np.abs(q) >= _NORMAL) & (np.isfinite(q) | np.isinf(x.hi))) | (x.hi == 0)
+        ok = ok_p & ok_q
+        if ok.all():
+            return IV(p, q, x.bad) if c > 0 else IV(q, p, x.bad)
     if c >= 0:
         return IV(prod_lo(x.lo, c), prod_hi(x.hi, c), x.bad)
     return IV(prod_lo(x.hi, c), prod_hi(x.lo, c), x.bad)
@@ -479,6 +489,12 @@ def _put(out: IV, idx: Arr, x: IV) -> None:
     out.lo[idx], out.hi[idx], out.bad[idx] = x.lo, x.hi, x.bad
 
 
+def _exact_float(number: Any) -> float | None:
+    """The float equal to an exact number, if there is one."""
+    lo, hi = rational_bounds(_as_fraction(number))
+    return lo if lo == hi and math.isfinite(lo) else None
+
+
 def const_iv(number: Any, shape: tuple[int, ...]) -> IV:
     if number is sp.E or number is sp.pi:
         c = imath.e if number is sp.E else imath.pi
@@ -598,8 +614,20 @@ class BatchedContext:
     def add(self, parts: Sequence[IVFn]) -> IVFn:
         return self._fold(parts, iv_add)
 
-    def mul(self, parts: Sequence[IVFn]) -> IVFn:
-        return self._fold(parts, iv_mul)
+    def mul(self, parts: Sequence[IVFn], first: sp.Expr | None = None) -> IVFn:
+        c = _exact_float(first) if first is not None and len(parts) > 1 else None
+        if c is None:
+            return self._fold(parts, iv_mul)
+        # a leading float-exact number scales (the four-product rule's bounds, bit for bit)
+        head, rest = parts[1], parts[2:]
+
+        def scaled(L: Arr, H: Arr) -> IV:
+            acc = iv_scale(head(L, H), c)
+            for p in rest:
+                acc = iv_mul(acc, p(L, H))
+            return acc
+
+        return scaled
 
     def exp(self, a: IVFn) -> IVFn:
         return lambda L, H: iv_exp(a(L, H))

@@ -328,7 +328,7 @@ class ScalarContext:
 
         return add
 
-    def mul(self, parts: Sequence[ScalarFn]) -> ScalarFn:
+    def mul(self, parts: Sequence[ScalarFn], first: sp.Expr | None = None) -> ScalarFn:
         def mul(xs: Sequence[Interval]) -> Interval:
             acc = parts[0](xs)
             for p in parts[1:]:

@@ -35,7 +35,7 @@ class Context(Protocol):
     def var(self, i: int) -> Fn: ...
     def const(self, node: sp.Expr) -> Fn: ...  # an exact number, E or pi
     def add(self, parts: Sequence[Fn]) -> Fn: ...
-    def mul(self, parts: Sequence[Fn]) -> Fn: ...
+    def mul(self, parts: Sequence[Fn], first: sp.Expr | None = None) -> Fn: ...  # first: a leading number
     def exp(self, a: Fn) -> Fn: ...
     def log(self, a: Fn) -> Fn: ...
     def abs(self, a: Fn) -> Fn: ...
@@ -131,7 +131,9 @@ class Walker:
         if isinstance(node, sp.Add):
             return ctx.add([self.expr(a) for a in node.args])
         if isinstance(node, sp.Mul):
-            return ctx.mul([self.expr(a) for a in node.args])
+            lead = node.args[0]
+            number = lead if lead.is_Rational or isinstance(lead, sp.Float) else None
+            return ctx.mul([self.expr(a) for a in node.args], number)
         if isinstance(node, sp.Pow):
             return self.power(node.base, node.exp)
         if isinstance(node, sp.exp):
