@@ -1088,13 +1088,23 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
 # splitting
 
 
+def _ratio(num: int, den: int) -> float:
+    return num / den  # int true division: the correctly rounded float, as float(Fraction(num, den))
+
+
 def _relative_width(axis: Axis, lo: Fraction, hi: Fraction) -> float:
+    # the floats of the Fraction quotients, by one integer division each (no gcd on the way)
     if not axis.split or (axis.integer and lo == hi) or lo == hi:
         return -1.0
     if axis.log:
-        total = math.log(axis.hi / axis.lo) if axis.hi > axis.lo else 1.0
-        return math.log(hi / lo) / total if lo > 0 else float("inf")
-    return float((hi - lo) / (axis.hi - axis.lo))
+        a, b = axis.lo, axis.hi
+        total = math.log(_ratio(b.numerator * a.denominator, b.denominator * a.numerator)) if b > a else 1.0
+        if lo <= 0:
+            return float("inf")
+        return math.log(_ratio(hi.numerator * lo.denominator, hi.denominator * lo.numerator)) / total
+    w = axis.hi - axis.lo
+    ld, hd = lo.denominator, hi.denominator
+    return _ratio((hi.numerator * ld - lo.numerator * hd) * w.denominator, hd * ld * w.numerator)
 
 
 def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
