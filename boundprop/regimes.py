@@ -1110,12 +1110,14 @@ def _relative_width(axis: Axis, lo: Fraction, hi: Fraction) -> float:
 def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
     """(end of the left half, start of the right half)."""
     if axis.integer:
+        # integral ends as ints (the same floors, without Fraction arithmetic)
+        a = lo.numerator if lo.denominator == 1 else lo
+        b = hi.numerator if hi.denominator == 1 else hi
         if axis.log and lo > 0:
-            m = Fraction(math.floor(math.sqrt(lo * hi)))
-            m = min(max(m, lo), hi - 1)
+            k = min(max(math.floor(math.sqrt(a * b)), a), b - 1)
         else:
-            m = Fraction(math.floor((lo + hi) / 2))
-        return m, m + 1
+            k = (a + b) // 2
+        return Fraction(k), Fraction(k + 1)
     if axis.log and lo > 0:
         m = Fraction(math.sqrt(float(lo) * float(hi)))
         if lo < m < hi:
