@@ -1088,25 +1088,6 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
 # splitting
 
 
-def _ratio(num: int, den: int) -> float:
-    return num / den  # int true division: the correctly rounded float, as float(Fraction(num, den))
-
-
-def _relative_width(axis: Axis, lo: Fraction, hi: Fraction) -> float:
-    # the floats of the Fraction quotients, by one integer division each (no gcd on the way)
-    if not axis.split or (axis.integer and lo == hi) or lo == hi:
-        return -1.0
-    if axis.log:
-        a, b = axis.lo, axis.hi
-        total = math.log(_ratio(b.numerator * a.denominator, b.denominator * a.numerator)) if b > a else 1.0
-        if lo <= 0:
-            return float("inf")
-        return math.log(_ratio(hi.numerator * lo.denominator, hi.denominator * lo.numerator)) / total
-    w = axis.hi - axis.lo
-    ld, hd = lo.denominator, hi.denominator
-    return _ratio((hi.numerator * ld - lo.numerator * hd) * w.denominator, hd * ld * w.numerator)
-
-
 def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
     """(end of the left half, start of the right half)."""
     if axis.integer:
@@ -1145,6 +1126,11 @@ class _AxisTree:
 
         self.axis = axis
         self.exact = exact  # per premise: (op, c) if it bounds this axis exactly, else None
+        a, b = axis.lo, axis.hi
+        # the axis's measure, for the relative widths (see width_of)
+        log_axis = axis.log and b > a > 0
+        self.total = math.log(b.numerator * a.denominator / (b.denominator * a.numerator)) if log_axis else 1.0
+        self.span = b - a
         self.round = rational_bounds
         self.ends: list[tuple[Fraction, Fraction]] = []
         self.flo: list[float] = []
@@ -1163,7 +1149,7 @@ class _AxisTree:
         self.ends.append((lo, hi))
         self.flo.append(self.round(lo)[0] if flo is None else flo)
         self.fhi.append(self.round(hi)[1] if fhi is None else fhi)
-        self.width.append(_relative_width(self.axis, lo, hi) if width is None else width)
+        self.width.append(self.width_of(lo, hi) if width is None else width)
         self.left.append(-1)
         self.right.append(-1)
         for codes, bound in zip(self.codes, self.exact, strict=True):
@@ -1174,6 +1160,20 @@ class _AxisTree:
             else:
                 codes.append(_exact_code((0, *bound), ((lo, hi),)))
         return len(self.ends) - 1
+
+    def width_of(self, lo: Fraction, hi: Fraction) -> float:
+        """The share of the axis that [lo, hi] spans (log measure on log axes), -1 if it
+        cannot be split. The floats of the Fraction quotients, each by one integer true
+        division (correctly rounded, as ``float(Fraction)``), without normalising."""
+        axis = self.axis
+        if not axis.split or lo == hi:
+            return -1.0
+        if axis.log:
+            if lo <= 0:
+                return float("inf")
+            return math.log(hi.numerator * lo.denominator / (hi.denominator * lo.numerator)) / self.total
+        w, ld, hd = self.span, lo.denominator, hi.denominator
+        return (hi.numerator * ld - lo.numerator * hd) * w.denominator / (hd * ld * w.numerator)
 
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
