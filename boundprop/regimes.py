@@ -1371,6 +1371,9 @@ def pave(
     backend = Backend(backend)
     if depth < 0:
         raise InputError("--depth must be >= 0")
+    if max(len(problem.baselines), len(problem.covers)) > 62 or len(problem.regimes) > 39:
+        # the per-cell masks and regime keys are int64 (see _decide_all)
+        raise InputError("a map takes at most 62 baselines, 62 vacuity theorems and 39 regimes")
     compile_started = time.perf_counter()
     evaluator = _Evaluator(problem, backend)
     started = time.perf_counter()
