@@ -22,6 +22,7 @@ Not a test: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 
 import numpy as np
@@ -30,9 +31,9 @@ from interval import interval
 
 from boundprop.interval import compile_batched, compile_scalar
 
-try:
+if importlib.util.find_spec("flint") is not None:  # python-flint is optional
     from boundprop.interval.arb import ball, compile_arb
-except ImportError:  # python-flint is optional
+else:
     compile_arb = None
 
 L, l = sp.Symbol("L", integer=True), sp.Symbol("l", integer=True)  # noqa: E741

@@ -256,7 +256,7 @@ class ArbContext:
 def compile_arb(expr: Any, symbols: Sequence[sp.Symbol]) -> ArbFn:
     """Compile ``expr`` into ``f(balls) -> ball`` (one ``flint.arb`` per symbol).
 
-    >>> import flint
+    >>> import pytest; flint = pytest.importorskip("flint")  # the optional extra
     >>> x = sp.Symbol("x", integer=True)
     >>> f = compile_arb(2**(10**x), [x])
     >>> flint.ctx.prec = 200_000  # 10**47435 as an exact integer, and enough bits to compare
@@ -280,6 +280,7 @@ def ball(lo: Any, hi: Any) -> Ball:
     a point is exact when it fits the precision. Narrow boxes and points, at high
     precision, are what this context is for.
 
+    >>> import pytest; _ = pytest.importorskip("flint")  # the optional extra
     >>> b = ball(1, 2)
     >>> b.lower() <= 1 and b.upper() >= 2, ball(3, 3) == 3
     (True, True)
