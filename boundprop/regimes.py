@@ -1409,17 +1409,18 @@ def pave(
         evaluated += n
         best = here.best[sel]
         split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
-        for j in np.flatnonzero(~split).tolist():
-            k = int(gen.klass[j])
-            names: tuple[str, ...] = ()
-            vacuity: tuple[str, ...] = ()
-            if k == 1:
-                names, vacuity = labels.baselines(int(gen.vac_mask[j]), int(gen.cover_mask[j]))
-            box = tuple(trees[a].ends[i] for a, i in enumerate(ids[j].tolist()))
+        final = np.flatnonzero(~split)
+        ends = [t.ends for t in trees]
+        for row, k, vm, cm, reason, key in zip(
+            ids[final].tolist(), gen.klass[final].tolist(), gen.vac_mask[final].tolist(),
+            gen.cover_mask[final].tolist(), gen.reason[final].tolist(), gen.regime_key[final].tolist(),
+            strict=True,
+        ):
+            names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
             cells.append(Cell(
-                box, _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
-                problem.premises[int(gen.reason[j])].label if k == 0 else "",
-                labels.regime_labels(int(gen.regime_key[j])), vacuity,
+                tuple([e[i] for e, i in zip(ends, row, strict=True)]),
+                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
+                problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
             ))
         rows = np.flatnonzero(split)
         nxt = _children(trees, ids, best, rows)
