@@ -1194,9 +1194,15 @@ class _AxisTree:
     def arrays(self) -> tuple[Arr, ...]:
         """(float lo, float hi, relative width, exact codes (premises, nodes), left, right) of every node."""
         n = len(self.ends)
-        if self._arrays is None or self._arrays[0] != n:
-            codes = np.array(self.codes, dtype=np.int8).reshape(len(self.codes), n)
-            self._arrays = (n, (np.array(self.flo), np.array(self.fhi), np.array(self.width), codes,
+        if self._arrays is None:
+            self._arrays = (0, (np.empty(0), np.empty(0), np.empty(0), np.empty((len(self.codes), 0), dtype=np.int8),
+                                np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)))
+        done, (flo, fhi, width, codes, left, right) = self._arrays
+        if done != n:  # append the new nodes; children ids change only on nodes split since
+            new = slice(done, n)
+            tail = np.array([c[new] for c in self.codes], dtype=np.int8).reshape(len(self.codes), n - done)
+            self._arrays = (n, (np.concatenate([flo, self.flo[new]]), np.concatenate([fhi, self.fhi[new]]),
+                                np.concatenate([width, self.width[new]]), np.concatenate([codes, tail], axis=1),
                                 np.array(self.left, dtype=np.int64), np.array(self.right, dtype=np.int64)))
         return self._arrays[1]
 
