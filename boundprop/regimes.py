@@ -25,8 +25,9 @@ every requested class is decided or the depth limit is reached.
 
 Two backends give the same classes: ``scalar`` evaluates cell by cell on
 pyinterval (correctly rounded); ``batch`` evaluates all cells of one depth
-level in one numpy call per test (:mod:`boundprop.interval.batched`). Both
-produce three-valued codes (1 true, 0 false, -1 undecided) that one shared
+level, with their descendants a few levels down while the batch is small, in
+one numpy call per test (:mod:`boundprop.interval.batched`). Both produce
+three-valued codes (1 true, 0 false, -1 undecided) that one shared array
 function turns into classes, and both split cells the same way.
 
 Splitting: the axis with the largest relative width is halved (in log space,
@@ -705,11 +706,13 @@ class _Compiled:
     expanded and compiled once per value of those axes; on cells where they
     are not points the answer is undecided (the cell gets split)."""
 
-    def __init__(self, expr: Any, syms: Sequence[sp.Symbol], backend: Backend, kind: str) -> None:
+    def __init__(self, expr: Any, syms: Sequence[sp.Symbol], backend: Backend, kind: str,
+                 compiler: Any = None) -> None:
         self.expr = sp.sympify(expr)
         self.syms = list(syms)
         self.backend = backend
         self.kind = kind
+        self.compiler = compiler  # batch: the problem's BatchedCompiler (shared subexpressions)
         self.sum_axes = _sum_axes(self.expr, self.syms)
         self.cache: dict[tuple[int, ...], Any] = {}
         self.fn = None if self.sum_axes else self._compile(self.expr)
@@ -717,11 +720,12 @@ class _Compiled:
     def _compile(self, expr: Any) -> Any:
         code = _const_code(expr) if self.kind == "truth" else None
         if self.backend is Backend.BATCH:
-            from boundprop.interval.batched import compile_batched, compile_batched_truth
+            from boundprop.interval.batched import BatchedCompiler
 
             if code is not None:
                 return lambda lo, hi, c=code: np.full(lo.shape[0], c, dtype=np.int8)
-            return (compile_batched_truth if self.kind == "truth" else compile_batched)(expr, self.syms)
+            comp = self.compiler or BatchedCompiler(self.syms)
+            return comp.truth(expr) if self.kind == "truth" else comp.bounds(expr)
         from boundprop.interval.scalar import compile_scalar, compile_truth
         from boundprop.verdict import Tri
 
@@ -951,33 +955,52 @@ class _Evaluator:
         self.problem = problem
         self.backend = backend
         syms = list(problem.symbols)
+        if backend is Backend.BATCH:
+            from boundprop.interval.batched import BatchedCompiler
+
+            # one compiler for every test: the bound's subexpressions, met in each gap, once per batch
+            self.compiler: Any = BatchedCompiler(syms)
+        else:
+            self.compiler = None
+
+        def compiled(e: Any, kind: str) -> _Compiled:
+            return _Compiled(e, syms, backend, kind, self.compiler)
+
         self.gaps = [sp.sympify(problem.bound - b.bound) for b in problem.baselines]
-        self.premise_fns = [_Compiled(pr.relation, syms, backend, "truth") for pr in problem.premises]
-        self.app_fns = [[_Compiled(h, syms, backend, "truth") for h in b.applies] for b in problem.baselines]
+        self.premise_fns = [compiled(pr.relation, "truth") for pr in problem.premises]
+        self.app_fns = [[compiled(h, "truth") for h in b.applies] for b in problem.baselines]
         # covers after the baselines: their rows of the vacuous codes say "lower >= baseline"
         self.gaps += [c.gap for c in problem.covers]
-        self.app_fns += [[_Compiled(h, syms, backend, "truth") for h in c.applies] for c in problem.covers]
+        self.app_fns += [[compiled(h, "truth") for h in c.applies] for c in problem.covers]
         self.gap_fns = [
             _SummedGap(g, syms, backend) if _sum_axes(g, syms) and _SummedGap.supports(g, syms)
-            else _Compiled(g, syms, backend, "gap")
+            else compiled(g, "gap")
             for g in self.gaps
         ]
-        self.regime_fns = [_Compiled(r.relation, syms, backend, "truth") for r in problem.regimes]
+        self.regime_fns = [compiled(r.relation, "truth") for r in problem.regimes]
+        every = [*self.premise_fns, *(f for fs in self.app_fns for f in fs), *self.gap_fns, *self.regime_fns]
+        self.sums = any(isinstance(f, _SummedGap) or f.sum_axes for f in every)
         self.exact = [_axis_bound(pr.relation, syms) for pr in problem.premises]
 
-    def codes(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]]) -> Codes:
-        n = len(boxes)
-        codes = self._codes_batch(boxes, n) if self.backend is Backend.BATCH else self._codes_scalar(boxes, n)
-        # a premise bounding one axis by a rational (a range end such as 1/10000) is decided
-        # on the exact box: rounding the box outward would leave it undecided along the edge
-        for i, bound in enumerate(self.exact):
-            if bound is not None:
-                codes.premises[i, :] = [_exact_code(bound, box) for box in boxes]
+    def codes(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
+        """Codes of the cells with float boxes ``lo``, ``hi`` (shape (n, axes)).
+
+        ``exact`` holds the codes of the premises bounding one axis by a rational
+        (a range end such as 1/10000), decided on the exact box by the caller:
+        rounding the box outward would leave them undecided along the edge.
+        """
+        codes = self._codes_batch(lo, hi, exact) if self.backend is Backend.BATCH else self._codes_scalar(lo, hi, exact)
+        for i, row in exact.items():
+            codes.premises[i, :] = row
         return codes
 
-    def _codes_batch(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
-        lo, hi = _float_boxes(boxes, len(self.problem.axes))
-        prem = np.array([f.batch(lo, hi) for f in self.premise_fns], dtype=np.int8).reshape(-1, n)
+    def _codes_batch(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
+        n = lo.shape[0]
+        self.compiler.begin()  # every test below reads these same arrays, unchanged
+        prem = np.empty((len(self.premise_fns), n), dtype=np.int8)
+        for i, f in enumerate(self.premise_fns):
+            if i not in exact:
+                prem[i] = f.batch(lo, hi)
         vac, beats = [], []
         for app_fns, gap in zip(self.app_fns, self.gap_fns, strict=True):
             app = _and_codes([np.asarray(f.batch(lo, hi), dtype=np.int8) for f in app_fns], n)
@@ -988,19 +1011,21 @@ class _Evaluator:
         reg = np.array([f.batch(lo, hi) for f in self.regime_fns], dtype=np.int8).reshape(-1, n)
         return Codes(prem, _stack(vac, n), _stack(beats, n), reg)
 
-    def _codes_scalar(self, boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], n: int) -> Codes:
+    def _codes_scalar(self, lo: Arr, hi: Arr, exact: Mapping[int, Arr]) -> Codes:
         from interval import interval
 
-        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of, rational_bounds
+        from boundprop.interval.scalar import UndefinedError, hi_of, lo_of
 
+        n = lo.shape[0]
         prem = np.empty((len(self.premise_fns), n), dtype=np.int8)
         vac = np.empty((len(self.gap_fns), n), dtype=np.int8)
         beats = np.empty((len(self.gap_fns), n), dtype=np.int8)
         reg = np.empty((len(self.regime_fns), n), dtype=np.int8)
-        for j, box in enumerate(boxes):
-            xs = [interval[rational_bounds(a)[0], rational_bounds(b)[1]] for a, b in box]
+        for j, (row_lo, row_hi) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+            xs = [interval[a, b] for a, b in zip(row_lo, row_hi, strict=True)]
             for i, f in enumerate(self.premise_fns):
-                prem[i, j] = f.scalar(xs)
+                if i not in exact:
+                    prem[i, j] = f.scalar(xs)
             for i, (app_fns, gap) in enumerate(zip(self.app_fns, self.gap_fns, strict=True)):
                 app = _and_codes([np.array([f.scalar(xs)], dtype=np.int8) for f in app_fns], 1)
                 try:
@@ -1033,9 +1058,13 @@ def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Fraction, Fra
     """1 if ``axis OP c`` holds on the whole exact box, 0 if nowhere, -1 otherwise."""
     index, op, c = bound
     lo, hi = box[index]
-    holds = {"<=": hi <= c, "<": hi < c, ">=": lo >= c, ">": lo > c}[op]
-    fails = {"<=": lo > c, "<": lo >= c, ">=": hi < c, ">": hi <= c}[op]
-    return 1 if holds else 0 if fails else -1
+    if op == "<=":
+        return 1 if hi <= c else 0 if lo > c else -1
+    if op == "<":
+        return 1 if hi < c else 0 if lo >= c else -1
+    if op == ">=":
+        return 1 if lo >= c else 0 if hi < c else -1
+    return 1 if lo > c else 0 if hi <= c else -1  # ">"
 
 
 def _stack(rows: Sequence[Arr], n: int) -> Arr:
@@ -1044,103 +1073,21 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
     return np.stack(rows).astype(np.int8)
 
 
-def _float_boxes(boxes: Sequence[tuple[tuple[Fraction, Fraction], ...]], k: int) -> tuple[Arr, Arr]:
-    from boundprop.interval.scalar import rational_bounds
-
-    lo = np.empty((len(boxes), k))
-    hi = np.empty((len(boxes), k))
-    cache: dict[Fraction, tuple[float, float]] = {}
-    for j, box in enumerate(boxes):
-        for i, (a, b) in enumerate(box):
-            ra = cache.get(a)
-            if ra is None:
-                ra = cache[a] = rational_bounds(a)
-            rb = cache.get(b)
-            if rb is None:
-                rb = cache[b] = rational_bounds(b)
-            lo[j, i] = ra[0]
-            hi[j, i] = rb[1]
-    return lo, hi
-
-
-# ---------------------------------------------------------------------------
-# classification (shared by both backends)
-
-
-@dataclass(frozen=True, slots=True)
-class _Decision:
-    klass: CellClass | None  # None: collapse class undecided
-    baselines: tuple[str, ...]
-    reason: str
-    regimes: tuple[tuple[str, str], ...]
-    done: bool  # every requested class decided
-    vacuity: tuple[str, ...] = ()
-
-
-def _decide(problem: Problem, codes: Codes, j: int) -> _Decision:
-    prem = codes.premises[:, j]
-    klass: CellClass | None = None
-    names: tuple[str, ...] = ()
-    reason = ""
-    vacuity: tuple[str, ...] = ()
-    failed = np.flatnonzero(prem == 0)
-    if failed.size:
-        klass = CellClass.PREMISES_FAIL
-        reason = problem.premises[int(failed[0])].label
-    elif bool(np.all(prem == 1)):
-        nb = len(problem.baselines)
-        vac = codes.vacuous[:nb, j]
-        beats = codes.beats[:nb, j]
-        covered = codes.vacuous[nb:, j]  # a proved vacuity theorem applies and its lower side >= baseline
-        hits = [c for c, v in zip(problem.covers, covered, strict=True) if v == 1]
-        if bool(np.any(vac == 1)):
-            klass = CellClass.VACUOUS
-            names = tuple(b.id for b, v in zip(problem.baselines, vac, strict=True) if v == 1)
-            vacuity = tuple(c.node for c in hits)
-        elif hits:
-            klass = CellClass.VACUOUS
-            names = tuple(dict.fromkeys(c.baseline for c in hits))
-            vacuity = tuple(c.node for c in hits)
-        elif bool(np.all(beats == 1)):
-            klass = CellClass.INFORMATIVE
-    regimes = []
-    done = klass is not None
-    for r, code in zip(problem.regimes, codes.regimes[:, j], strict=True):
-        if code == 1:
-            regimes.append((r.id, r.labels[0]))
-        elif code == 0:
-            regimes.append((r.id, r.labels[1]))
-        else:
-            regimes.append((r.id, UNDETERMINED))
-            done = False
-    return _Decision(klass, names, reason, tuple(regimes), done, vacuity)
-
-
 # ---------------------------------------------------------------------------
 # splitting
-
-
-Box = tuple[tuple[Fraction, Fraction], ...]
-
-
-def _relative_width(axis: Axis, lo: Fraction, hi: Fraction) -> float:
-    if not axis.split or (axis.integer and lo == hi) or lo == hi:
-        return -1.0
-    if axis.log:
-        total = math.log(axis.hi / axis.lo) if axis.hi > axis.lo else 1.0
-        return math.log(hi / lo) / total if lo > 0 else float("inf")
-    return float((hi - lo) / (axis.hi - axis.lo))
 
 
 def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
     """(end of the left half, start of the right half)."""
     if axis.integer:
+        # integral ends as ints (the same floors, without Fraction arithmetic)
+        a = lo.numerator if lo.denominator == 1 else lo
+        b = hi.numerator if hi.denominator == 1 else hi
         if axis.log and lo > 0:
-            m = Fraction(math.floor(math.sqrt(lo * hi)))
-            m = min(max(m, lo), hi - 1)
+            k = min(max(math.floor(math.sqrt(a * b)), a), b - 1)
         else:
-            m = Fraction(math.floor((lo + hi) / 2))
-        return m, m + 1
+            k = (a + b) // 2
+        return Fraction(k), Fraction(k + 1)
     if axis.log and lo > 0:
         m = Fraction(math.sqrt(float(lo) * float(hi)))
         if lo < m < hi:
@@ -1149,17 +1096,250 @@ def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fractio
     return m, m
 
 
-def _split(problem: Problem, box: Box) -> tuple[Box, Box] | None:
-    widths = [_relative_width(a, lo, hi) for a, (lo, hi) in zip(problem.axes, box, strict=True)]
-    best = max(range(len(widths)), key=lambda i: widths[i])
-    if widths[best] <= 0:
-        return None
-    axis = problem.axes[best]
-    lo, hi = box[best]
-    left_hi, right_lo = _midpoint(axis, lo, hi)
-    left = box[:best] + ((lo, left_hi),) + box[best + 1:]
-    right = box[:best] + ((right_lo, hi),) + box[best + 1:]
-    return left, right
+# ---------------------------------------------------------------------------
+# paving: one generation of cells at a time, as arrays
+#
+# Each axis keeps a binary tree of the exact intervals bisection has made on
+# it (an interval always splits the same way, so the tree is shared by every
+# cell); a cell is one node id per axis. A generation is then an (n, axes)
+# int array: its float boxes, exact premise codes and split widths are table
+# look-ups, its classes are decided by array operations, and only the tree's
+# new nodes (few: cells share intervals) do exact Fraction arithmetic.
+
+
+class _AxisTree:
+    """The exact intervals of one axis, by node id, with per-node look-ups."""
+
+    def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None]) -> None:
+        from boundprop.interval.scalar import rational_bounds
+
+        self.axis = axis
+        self.exact = exact  # per premise: (op, c) if it bounds this axis exactly, else None
+        a, b = axis.lo, axis.hi
+        # the axis's measure, for the relative widths (see width_of)
+        log_axis = axis.log and b > a > 0
+        self.total = math.log(b.numerator * a.denominator / (b.denominator * a.numerator)) if log_axis else 1.0
+        self.span = b - a
+        self.round = rational_bounds
+        self.ends: list[tuple[Fraction, Fraction]] = []
+        self.flo: list[float] = []
+        self.fhi: list[float] = []
+        self.width: list[float] = []
+        self.codes: list[list[int]] = [[] for _ in exact]
+        self.left: list[int] = []  # child ids, -1 until the node is split
+        self.right: list[int] = []
+        self._arrays: tuple[int, tuple[Arr, ...]] | None = None
+        self.add(axis.lo, axis.hi)
+
+    def add(self, lo: Fraction, hi: Fraction, flo: float | None = None, fhi: float | None = None,
+            width: float | None = None, parent: int = -1) -> int:
+        """A new node; ``flo``, ``fhi``, ``width`` when the caller already knows them. A
+        premise decided on the ``parent`` node is decided the same on its halves."""
+        self.ends.append((lo, hi))
+        self.flo.append(self.round(lo)[0] if flo is None else flo)
+        self.fhi.append(self.round(hi)[1] if fhi is None else fhi)
+        self.width.append(self.width_of(lo, hi) if width is None else width)
+        self.left.append(-1)
+        self.right.append(-1)
+        for codes, bound in zip(self.codes, self.exact, strict=True):
+            if bound is None:
+                codes.append(-1)
+            elif parent >= 0 and codes[parent] != -1:
+                codes.append(codes[parent])
+            else:
+                codes.append(_exact_code((0, *bound), ((lo, hi),)))
+        return len(self.ends) - 1
+
+    def width_of(self, lo: Fraction, hi: Fraction) -> float:
+        """The share of the axis that [lo, hi] spans (log measure on log axes), -1 if it
+        cannot be split. The floats of the Fraction quotients, each by one integer true
+        division (correctly rounded, as ``float(Fraction)``), without normalising."""
+        axis = self.axis
+        if not axis.split or lo == hi:
+            return -1.0
+        if axis.log:
+            if lo <= 0:
+                return float("inf")
+            return math.log(hi.numerator * lo.denominator / (hi.denominator * lo.numerator)) / self.total
+        w, ld, hd = self.span, lo.denominator, hi.denominator
+        return (hi.numerator * ld - lo.numerator * hd) * w.denominator / (hd * ld * w.numerator)
+
+    def split(self, nodes: Arr) -> tuple[Arr, Arr]:
+        """The two halves of each node (node ids), made once per node."""
+        axis = self.axis
+        # halving a linear real axis halves the relative width exactly (a power of two)
+        linear = not (axis.integer or axis.log)
+        for node in np.unique(nodes).tolist():
+            if self.left[node] < 0:
+                lo, hi = self.ends[node]
+                left_hi, right_lo = _midpoint(axis, lo, hi)
+                half = self.width[node] * 0.5 if linear else None
+                mlo, mhi = self.round(left_hi) if left_hi == right_lo else (None, None)
+                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, half, node)
+                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], half, node)
+        _, _, _, _, left, right = self.arrays()
+        return left[nodes], right[nodes]
+
+    def arrays(self) -> tuple[Arr, ...]:
+        """(float lo, float hi, relative width, exact codes (premises, nodes), left, right) of every node."""
+        n = len(self.ends)
+        if self._arrays is None:
+            self._arrays = (0, (np.empty(0), np.empty(0), np.empty(0), np.empty((len(self.codes), 0), dtype=np.int8),
+                                np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)))
+        done, (flo, fhi, width, codes, left, right) = self._arrays
+        if done != n:  # append the new nodes; children ids change only on nodes split since
+            new = slice(done, n)
+            tail = np.array([c[new] for c in self.codes], dtype=np.int8).reshape(len(self.codes), n - done)
+            self._arrays = (n, (np.concatenate([flo, self.flo[new]]), np.concatenate([fhi, self.fhi[new]]),
+                                np.concatenate([width, self.width[new]]), np.concatenate([codes, tail], axis=1),
+                                np.array(self.left, dtype=np.int64), np.array(self.right, dtype=np.int64)))
+        return self._arrays[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Generation:
+    """The classes of one generation of cells, as arrays (see :func:`_decide_all`)."""
+
+    klass: Arr  # int8 index into _KLASSES, -1 undecided
+    reason: Arr  # index of the first failed premise (premises-fail cells)
+    vac_mask: Arr  # bit b: baseline b no better than the bound
+    cover_mask: Arr  # bit c: proved vacuity theorem c applies
+    regime_key: Arr  # the regime codes of the cell, base 3
+    done: Arr  # every requested class decided
+
+
+_KLASSES = (CellClass.PREMISES_FAIL, CellClass.VACUOUS, CellClass.INFORMATIVE)
+
+
+def _bits(codes: Arr) -> Arr:
+    """Bit mask of the rows that are 1, per column (codes shape (k, n), k < 63)."""
+    weights = (np.int64(1) << np.arange(codes.shape[0], dtype=np.int64))[:, None]
+    return np.asarray(((codes == 1) * weights).sum(axis=0), dtype=np.int64)
+
+
+def _decide_all(problem: Problem, codes: Codes, n: int) -> _Generation:
+    """Classes of a generation: the rules of a cell's class, on every cell at once.
+
+    premises-fail if a premise is false (the first such names it); else, if all
+    premises hold: vacuous if a baseline is no better or a proved vacuity
+    theorem applies, informative if the bound beats every baseline; undecided
+    otherwise. A cell is done when its class and every regime are decided.
+    """
+    prem = codes.premises
+    nb = len(problem.baselines)
+    failed = (prem == 0).any(axis=0)
+    holds = (prem == 1).all(axis=0)
+    vac_mask = _bits(codes.vacuous[:nb])
+    cover_mask = _bits(codes.vacuous[nb:])
+    beats = (codes.beats[:nb] == 1).all(axis=0)
+    klass = np.full(n, -1, dtype=np.int8)
+    klass[holds & beats] = 2
+    klass[holds & ((vac_mask != 0) | (cover_mask != 0))] = 1
+    klass[failed] = 0
+    reg = codes.regimes
+    regime_key = ((reg.astype(np.int64) + 1) * (3 ** np.arange(reg.shape[0], dtype=np.int64))[:, None]).sum(axis=0)
+    done = (klass >= 0) & (reg != -1).all(axis=0)
+    reason = np.argmax(prem == 0, axis=0) if prem.shape[0] else np.zeros(n, dtype=np.int64)
+    return _Generation(klass, reason, vac_mask, cover_mask, regime_key, done)
+
+
+class _Labels:
+    """The per-cell tuples of a class (baselines, vacuity nodes, regime labels), one per distinct key."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.vacuous: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.regimes: dict[int, tuple[tuple[str, str], ...]] = {}
+
+    def baselines(self, vac_mask: int, cover_mask: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        key = (vac_mask, cover_mask)
+        got = self.vacuous.get(key)
+        if got is None:
+            p = self.problem
+            hits = [c for i, c in enumerate(p.covers) if cover_mask >> i & 1]
+            vacuity = tuple(c.node for c in hits)
+            if vac_mask:
+                names = tuple(b.id for i, b in enumerate(p.baselines) if vac_mask >> i & 1)
+            else:
+                names = tuple(dict.fromkeys(c.baseline for c in hits))
+            got = self.vacuous[key] = (names, vacuity)
+        return got
+
+    def regime_labels(self, key: int) -> tuple[tuple[str, str], ...]:
+        got = self.regimes.get(key)
+        if got is None:
+            out, rest = [], key
+            for r in self.problem.regimes:
+                code, rest = rest % 3 - 1, rest // 3
+                out.append((r.id, r.labels[0] if code == 1 else r.labels[1] if code == 0 else UNDETERMINED))
+            got = self.regimes[key] = tuple(out)
+        return got
+
+
+# boxes per speculative batch (see pave)
+LOOKAHEAD_BOXES = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class _Speculated:
+    """A superset of one generation: ``ids`` with their codes and how each would split."""
+
+    ids: Arr
+    codes: Codes
+    best: Arr  # the axis a cell splits along (the first widest)
+    can: Arr  # the cell can be split (some axis has width)
+
+
+def _geometry(trees: Sequence[_AxisTree], ids: Arr) -> tuple[Arr, Arr]:
+    n = ids.shape[0]
+    if not trees:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    widths = np.column_stack([t.arrays()[2][ids[:, k]] for k, t in enumerate(trees)]).reshape(n, len(trees))
+    best = np.argmax(widths, axis=1)  # the first widest axis, as max() picks it
+    return best, widths[np.arange(n), best] > 0
+
+
+def _children(trees: Sequence[_AxisTree], ids: Arr, best: Arr, rows: Arr) -> Arr:
+    """The halves of the cells ``rows`` of ``ids``: each one's left half, then its right half."""
+    nxt = np.repeat(ids[rows], 2, axis=0)
+    for k, tree in enumerate(trees):
+        sel = np.flatnonzero(best[rows] == k)
+        if sel.size:
+            left, right = tree.split(ids[rows[sel], k])
+            nxt[2 * sel, k] = left
+            nxt[2 * sel + 1, k] = right
+    return nxt
+
+
+def _speculate(trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, levels: int,
+               budget: int) -> list[_Speculated]:
+    """Codes of the generation ``ids`` and of every descendant up to ``levels`` further
+    generations, as long as the whole batch stays within ``budget`` boxes; one call."""
+    gens = [ids]
+    geo = [_geometry(trees, ids)]
+    total = ids.shape[0]
+    while len(gens) <= levels:
+        rows = np.flatnonzero(geo[-1][1])
+        if not rows.size or total + 2 * rows.size > budget:
+            break
+        gens.append(_children(trees, gens[-1], geo[-1][0], rows))
+        geo.append(_geometry(trees, gens[-1]))
+        total += gens[-1].shape[0]
+    every = np.concatenate(gens)
+    tables = [t.arrays() for t in trees]
+    naxes = len(trees)
+    cols = [every[:, k] for k in range(naxes)]
+    lo = np.column_stack([tables[k][0][cols[k]] for k in range(naxes)]).reshape(total, naxes)
+    hi = np.column_stack([tables[k][1][cols[k]] for k in range(naxes)]).reshape(total, naxes)
+    exact = {i: tables[b[0]][3][i][cols[b[0]]] for i, b in enumerate(evaluator.exact) if b is not None}
+    codes = evaluator.codes(lo, hi, exact)
+    out, start = [], 0
+    for g, (best, can) in zip(gens, geo, strict=True):
+        part = slice(start, start + g.shape[0])
+        start += g.shape[0]
+        out.append(_Speculated(g, Codes(codes.premises[:, part], codes.vacuous[:, part], codes.beats[:, part],
+                                        codes.regimes[:, part]), best, can))
+    return out
 
 
 def pave(
@@ -1186,36 +1366,67 @@ def pave(
     backend = Backend(backend)
     if depth < 0:
         raise InputError("--depth must be >= 0")
+    if max(len(problem.baselines), len(problem.covers)) > 62 or len(problem.regimes) > 39:
+        # the per-cell masks and regime keys are int64 (see _decide_all)
+        raise InputError("a map takes at most 62 baselines, 62 vacuity theorems and 39 regimes")
     compile_started = time.perf_counter()
     evaluator = _Evaluator(problem, backend)
     started = time.perf_counter()
     compile_seconds = started - compile_started
-    level: list[Box] = [tuple((a.lo, a.hi) for a in problem.axes)]
+    trees = [
+        _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact])
+        for k, axis in enumerate(problem.axes)
+    ]
+    # the batch backend evaluates a generation with its descendants a few levels
+    # down (only the box decides how a cell splits), in one call while it stays
+    # small: a small batch costs numpy's per-call overhead, not its size (not
+    # so with finite sums, whose cost grows with the cells' integer values)
+    lookahead = LOOKAHEAD_BOXES if backend is Backend.BATCH and not evaluator.sums else 0
+    labels = _Labels(problem)
+    ids = np.zeros((1, len(problem.axes)), dtype=np.int64)  # the generation: one node id per axis per cell
+    ahead: list[_Speculated] = []  # this and the next generations' supersets, evaluated
+    sel = np.zeros(1, dtype=np.int64)  # the generation's rows in ahead[0]
     cells: list[Cell] = []
     evaluated = 0
     levels = 0
     for d in range(depth + 1):
-        if not level:
+        n = ids.shape[0]
+        if not n:
             break
         levels += 1
-        codes = evaluator.codes(level)
-        evaluated += len(level)
-        nxt: list[Box] = []
-        for j, box in enumerate(level):
-            dec = _decide(problem, codes, j)
-            children = None if dec.done or d == depth else _split(problem, box)
-            if children is None:
-                cells.append(
-                    Cell(box, dec.klass or CellClass.UNDETERMINED, d, dec.baselines, dec.reason, dec.regimes,
-                         dec.vacuity)
-                )
-            else:
-                nxt.extend(children)
-        if evaluated + len(nxt) > max_cells:
+        if not ahead:
+            ahead = _speculate(trees, evaluator, ids, depth - d, lookahead)
+            sel = np.arange(n)
+        here = ahead.pop(0)
+        codes = Codes(*(c[:, sel] for c in (here.codes.premises, here.codes.vacuous, here.codes.beats,
+                                            here.codes.regimes)))
+        gen = _decide_all(problem, codes, n)
+        evaluated += n
+        best = here.best[sel]
+        split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
+        final = np.flatnonzero(~split)
+        ends = [t.ends for t in trees]
+        for row, k, vm, cm, reason, key in zip(
+            ids[final].tolist(), gen.klass[final].tolist(), gen.vac_mask[final].tolist(),
+            gen.cover_mask[final].tolist(), gen.reason[final].tolist(), gen.regime_key[final].tolist(),
+            strict=True,
+        ):
+            names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
+            cells.append(Cell(
+                tuple([e[i] for e, i in zip(ends, row, strict=True)]),
+                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
+                problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
+            ))
+        rows = np.flatnonzero(split)
+        nxt = _children(trees, ids, best, rows)
+        if ahead:  # the halves' rows in the next speculated generation
+            first = 2 * (np.cumsum(here.can) - 1)[sel[rows]]
+            sel = np.stack([first, first + 1], axis=1).reshape(-1)
+        if evaluated + nxt.shape[0] > max_cells:
             raise InputError(f"the paving would exceed {max_cells} cells: lower --depth")
-        level = nxt
+        ids = nxt
         if progress is not None:
-            progress(d, evaluated, len(level))
+            progress(d, evaluated, ids.shape[0])
     seconds = time.perf_counter() - started
     return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels, compile_seconds)
 

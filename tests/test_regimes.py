@@ -158,6 +158,22 @@ def test_scalar_and_batch_backends_give_the_same_classes(paper, theorem: str) ->
     assert batch.evaluated == scalar.evaluated
 
 
+@pytest.mark.parametrize("budget", [0, 24, 2048])
+def test_speculative_batches_leave_the_map_unchanged(paper, budget: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the batch backend evaluates descendants ahead in one call; the map (cells, their
+    # order, classes, count of cells evaluated) must not depend on how far it looks
+    import boundprop.regimes as regimes
+
+    prob = problem(paper, "R1", ["eta=1/1000:1:log", "L=1:64", "phi0=0:1"], ("fast-attention",))
+    reference = pave(prob, depth=10, backend=Backend.SCALAR)
+    monkeypatch.setattr(regimes, "LOOKAHEAD_BOXES", budget)
+    batch = pave(prob, depth=10, backend=Backend.BATCH)
+    assert len({c.klass for c in reference.cells}) >= 2
+    key = [(c.box, c.klass, c.depth, c.baselines, c.reason, c.regimes, c.vacuity) for c in batch.cells]
+    assert key == [(c.box, c.klass, c.depth, c.baselines, c.reason, c.regimes, c.vacuity) for c in reference.cells]
+    assert (batch.evaluated, batch.levels) == (reference.evaluated, reference.levels)
+
+
 def test_undecided_premise_is_never_read_as_true(paper) -> None:  # type: ignore[no-untyped-def]
     # phi0 free in [0, 1]: '0 < phi0' is undecided on the cell touching 0, which must stay undetermined
     prob = problem(paper, "R1", ["phi0=0:1", "eta=1/10:1/2"], fix=["H=2", "L=3"])

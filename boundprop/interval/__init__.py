@@ -35,8 +35,8 @@ from boundprop.interval.scalar import (
     cached_truth,
     compile_scalar,
     compile_truth,
-    relation_gap,
 )
+from boundprop.interval.walker import relation_gap
 from boundprop.statement import Statement
 from boundprop.verdict import Tri
 

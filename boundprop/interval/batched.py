@@ -24,6 +24,7 @@ for them and relations answer undecided (-1).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,16 +32,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 from interval import imath
-from sympy.core.relational import Relational
 
-from boundprop.errors import UnsupportedError
-from boundprop.interval.scalar import (
-    MAX_INTEGER_POWER,
-    _as_fraction,
-    _symbol_index,
-    rational_bounds,
-    relation_gap,
-)
+from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction, rational_bounds
+from boundprop.interval.walker import Walker
 
 Arr = np.ndarray
 BatchedFn = Callable[[Arr, Arr], tuple[Arr, Arr]]
@@ -54,6 +48,7 @@ TRANSCENDENTAL_REL_PAD = 2.0**-46
 _INF = np.inf
 _MAXF = float(np.finfo(np.float64).max)
 _ETA = 5e-324  # the smallest subnormal, 2**-1074
+_NORMAL = 2.0**-1022  # the smallest normal
 _HALF_ULP = 2.0**-53 + 2.0**-105  # |x| * this rounds to just over half an ulp of x
 _STEP_MIN = 2.0**-969  # below, |x| * _HALF_ULP is subnormal and may round to a tie
 # Dekker splitting overflows above this magnitude; TwoProduct is exact only for
@@ -236,6 +231,14 @@ def iv_mul(x: IV, y: IV) -> IV:
 
 def iv_scale(x: IV, c: float) -> IV:
     """``c * x`` for an exact float constant ``c``."""
+    if c != 0 and math.frexp(c)[0] in (0.5, -0.5):
+        # a power of two: x*c is exact wherever it stays normal and finite (or x is 0 or inf)
+        p, q = x.lo * c, x.hi * c
+        ok_p = ((np.abs(p) >= _NORMAL) & (np.isfinite(p) | np.isinf(x.lo))) | (x.lo == 0)
+        ok_q = ((np.abs(q) >= _NORMAL) & (np.isfinite(q) | np.isinf(x.hi))) | (x.hi == 0)
+        ok = ok_p & ok_q
+        if ok.all():
+            return IV(p, q, x.bad) if c > 0 else IV(q, p, x.bad)
     if c >= 0:
         return IV(prod_lo(x.lo, c), prod_hi(x.hi, c), x.bad)
     return IV(prod_lo(x.hi, c), prod_hi(x.lo, c), x.bad)
@@ -486,6 +489,12 @@ def _put(out: IV, idx: Arr, x: IV) -> None:
     out.lo[idx], out.hi[idx], out.bad[idx] = x.lo, x.hi, x.bad
 
 
+def _exact_float(number: Any) -> float | None:
+    """The float equal to an exact number, if there is one."""
+    lo, hi = rational_bounds(_as_fraction(number))
+    return lo if lo == hi and math.isfinite(lo) else None
+
+
 def const_iv(number: Any, shape: tuple[int, ...]) -> IV:
     if number is sp.E or number is sp.pi:
         c = imath.e if number is sp.E else imath.pi
@@ -528,138 +537,159 @@ def not_arr(t: Arr) -> Arr:
 
 
 # ---------------------------------------------------------------------------
-# compiler
+# the context of the shared walker
 
 IVFn = Callable[[Arr, Arr], IV]
 
 
-class _Compiler:
-    def __init__(self, index: Callable[[sp.Symbol], int]) -> None:
-        self.index = index
+class BatchedContext:
+    """The numpy context of :class:`~boundprop.interval.walker.Walker`: a compiled
+    node is ``f(lo, hi) -> IV`` over the boxes' arrays (or an int8 truth array);
+    boxes where it may be undefined carry the ``bad`` mask.
 
-    def boolean(self, node: Any) -> TruthArrFn:
-        if isinstance(node, sp.logic.boolalg.BooleanTrue):
-            return lambda L, H: np.full(L.shape[0], TRUE, dtype=np.int8)
-        if isinstance(node, sp.logic.boolalg.BooleanFalse):
-            return lambda L, H: np.full(L.shape[0], FALSE, dtype=np.int8)
-        if isinstance(node, (sp.Eq, sp.Ne)):
-            h = self.expr(sp.sympify(node.lhs - node.rhs))
-            negate = isinstance(node, sp.Ne)
+    A shared node keeps its last value with the batch it was computed on; it is
+    reused only for the same input array objects within the same ``epoch`` (a
+    runner starts a new epoch on each call, so arrays changed in place between
+    calls are never read stale; IV arrays are never written after they are made).
+    """
 
-            def eq(L: Arr, H: Arr) -> Arr:
-                v = h(L, H)
-                sure_false = (v.lo > 0) | (v.hi < 0)
-                t = np.where((v.lo == 0) & (v.hi == 0), TRUE, np.where(sure_false, FALSE, UNDECIDED))
-                t = np.where(v.bad, UNDECIDED, t).astype(np.int8)
-                return not_arr(t) if negate else t
+    def __init__(self) -> None:
+        self.epoch = 0
 
-            return eq
-        if isinstance(node, Relational):
-            gap, strict = relation_gap(node)
-            g = self.expr(gap)
-            return lambda L, H: gap_truth_arr(g(L, H), strict)
-        if isinstance(node, (sp.And, sp.Or)):
-            parts = [self.boolean(a) for a in node.args]
-            comb = and_arr if isinstance(node, sp.And) else or_arr
-            return lambda L, H: comb([p(L, H) for p in parts])
-        if isinstance(node, sp.Not):
-            inner = self.boolean(node.args[0])
-            return lambda L, H: not_arr(inner(L, H))
-        raise UnsupportedError(f"unsupported boolean form for interval evaluation: {node}")
+    def shared(self, f: IVFn) -> IVFn:
+        last: list[Any] = [-1, None, None, None]  # epoch, L, H, value
 
-    def expr(self, node: Any) -> IVFn:  # noqa: C901 - one dispatch, explicit cases
-        if isinstance(node, sp.Symbol):
-            i = self.index(node)
-            return lambda L, H: IV(L[:, i], H[:, i], np.zeros(L.shape[0], dtype=bool))
-        if node is sp.E or node is sp.pi or node.is_Rational or isinstance(node, sp.Float):
-            return lambda L, H: const_iv(node, (L.shape[0],))
-        if node.is_infinite or node is sp.nan or node is sp.zoo:
-            raise UnsupportedError(f"infinite or undefined constant {node} in an expression")
-        if isinstance(node, (sp.Add, sp.Mul)):
-            parts = [self.expr(a) for a in node.args]
-            op = iv_add if isinstance(node, sp.Add) else iv_mul
+        def once(L: Arr, H: Arr) -> IV:
+            if last[0] == self.epoch and last[1] is L and last[2] is H:
+                return last[3]  # type: ignore[no-any-return]
+            v = f(L, H)
+            last[:] = [self.epoch, L, H, v]
+            return v
 
-            def fold(L: Arr, H: Arr) -> IV:
-                acc = parts[0](L, H)
-                for p in parts[1:]:
-                    acc = op(acc, p(L, H))
-                return acc
+        return once
 
-            return fold
-        if isinstance(node, sp.Pow):
-            return self.power(node.base, node.exp)
-        if isinstance(node, (sp.exp, sp.Abs)):
-            a = self.expr(node.args[0])
-            f = iv_exp if isinstance(node, sp.exp) else iv_abs
-            return lambda L, H: f(a(L, H))
-        if isinstance(node, sp.log):
-            if len(node.args) != 1:
-                raise UnsupportedError(f"log with a base: {node}")
-            a = self.expr(node.args[0])
-            return lambda L, H: iv_log(a(L, H))
-        if isinstance(node, (sp.Min, sp.Max)):
-            parts = [self.expr(a) for a in node.args]
-            red = np.minimum if isinstance(node, sp.Min) else np.maximum
+    # -- booleans -----------------------------------------------------------
+    def truth_const(self, value: bool) -> TruthArrFn:
+        t = TRUE if value else FALSE
+        return lambda L, H: np.full(L.shape[0], t, dtype=np.int8)
 
-            def minmax(L: Arr, H: Arr) -> IV:
-                vals = [p(L, H) for p in parts]
-                return IV(
-                    red.reduce([v.lo for v in vals]),
-                    red.reduce([v.hi for v in vals]),
-                    np.logical_or.reduce([v.bad for v in vals]),
-                )
+    def equal(self, h: IVFn, negate: bool) -> TruthArrFn:
+        def eq(L: Arr, H: Arr) -> Arr:
+            v = h(L, H)
+            sure_false = (v.lo > 0) | (v.hi < 0)
+            t = np.where((v.lo == 0) & (v.hi == 0), TRUE, np.where(sure_false, FALSE, UNDECIDED))
+            t = np.where(v.bad, UNDECIDED, t).astype(np.int8)
+            return not_arr(t) if negate else t
 
-            return minmax
-        if isinstance(node, (sp.floor, sp.ceiling)):
-            a = self.expr(node.args[0])
-            rnd = np.floor if isinstance(node, sp.floor) else np.ceil
+        return eq
 
-            def fc(L: Arr, H: Arr) -> IV:
-                v = a(L, H)
-                return IV(rnd(v.lo), rnd(v.hi), v.bad)
+    def relation(self, g: IVFn, strict: bool) -> TruthArrFn:
+        return lambda L, H: gap_truth_arr(g(L, H), strict)
 
-            return fc
-        if isinstance(node, sp.Piecewise):
-            branches = [(self.expr(e), self.boolean(c)) for e, c in node.args]
+    def conj(self, parts: Sequence[TruthArrFn]) -> TruthArrFn:
+        return lambda L, H: and_arr([p(L, H) for p in parts])
 
-            def piecewise(L: Arr, H: Arr) -> IV:
-                done = np.zeros(L.shape[0], dtype=bool)
-                vals, masks = [], []
-                for value, cond in branches:
-                    t = cond(L, H)
-                    take = ~done & (t != FALSE)
-                    vals.append(value(L, H))
-                    masks.append(take)
-                    done = done | (t == TRUE)
-                res = iv_hull(vals, masks)
-                return IV(res.lo, res.hi, res.bad | ~done)
+    def disj(self, parts: Sequence[TruthArrFn]) -> TruthArrFn:
+        return lambda L, H: or_arr([p(L, H) for p in parts])
 
-            return piecewise
-        raise UnsupportedError(f"unsupported function for interval evaluation: {node.func}")
+    def neg(self, inner: TruthArrFn) -> TruthArrFn:
+        return lambda L, H: not_arr(inner(L, H))
 
-    def power(self, base: Any, exponent: Any) -> IVFn:
-        a = self.expr(base)
-        if exponent.is_Integer:
-            n = int(exponent)
-            if abs(n) > MAX_INTEGER_POWER:
-                e = self.expr(exponent)
-                return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=False)
-            return lambda L, H: iv_int_pow(a(L, H), n)
-        if exponent.is_Rational:
-            if exponent == sp.Rational(1, 2):
-                return lambda L, H: iv_sqrt(a(L, H))
-            e = self.expr(exponent)
-            positive = bool(exponent > 0)
+    # -- expressions --------------------------------------------------------
+    def var(self, i: int) -> IVFn:
+        return lambda L, H: IV(L[:, i], H[:, i], np.zeros(L.shape[0], dtype=bool))
 
-            def real_pow(L: Arr, H: Arr) -> IV:
-                v = iv_exp_log_pow(a(L, H), e(L, H), allow_zero=positive)
-                # exp(r*log 0) = exp(-inf) = 0 is right for r > 0
-                return v
+    def const(self, node: sp.Expr) -> IVFn:
+        return lambda L, H: const_iv(node, (L.shape[0],))
 
-            return real_pow
-        b = self.expr(exponent)
-        integer_valued = bool(exponent.is_integer)
+    def _fold(self, parts: Sequence[IVFn], op: Callable[[IV, IV], IV]) -> IVFn:
+        def fold(L: Arr, H: Arr) -> IV:
+            acc = parts[0](L, H)
+            for p in parts[1:]:
+                acc = op(acc, p(L, H))
+            return acc
 
+        return fold
+
+    def add(self, parts: Sequence[IVFn]) -> IVFn:
+        return self._fold(parts, iv_add)
+
+    def mul(self, parts: Sequence[IVFn], first: sp.Expr | None = None) -> IVFn:
+        c = _exact_float(first) if first is not None and len(parts) > 1 else None
+        if c is None:
+            return self._fold(parts, iv_mul)
+        # a leading float-exact number scales (the four-product rule's bounds, bit for bit)
+        head, rest = parts[1], parts[2:]
+
+        def scaled(L: Arr, H: Arr) -> IV:
+            acc = iv_scale(head(L, H), c)
+            for p in rest:
+                acc = iv_mul(acc, p(L, H))
+            return acc
+
+        return scaled
+
+    def exp(self, a: IVFn) -> IVFn:
+        return lambda L, H: iv_exp(a(L, H))
+
+    def log(self, a: IVFn) -> IVFn:
+        return lambda L, H: iv_log(a(L, H))
+
+    def abs(self, a: IVFn) -> IVFn:
+        return lambda L, H: iv_abs(a(L, H))
+
+    def minmax(self, parts: Sequence[IVFn], is_min: bool) -> IVFn:
+        red = np.minimum if is_min else np.maximum
+
+        def minmax(L: Arr, H: Arr) -> IV:
+            vals = [p(L, H) for p in parts]
+            return IV(
+                red.reduce([v.lo for v in vals]),
+                red.reduce([v.hi for v in vals]),
+                np.logical_or.reduce([v.bad for v in vals]),
+            )
+
+        return minmax
+
+    def rounding(self, a: IVFn, floor: bool) -> IVFn:
+        rnd = np.floor if floor else np.ceil
+
+        def fc(L: Arr, H: Arr) -> IV:
+            v = a(L, H)
+            return IV(rnd(v.lo), rnd(v.hi), v.bad)
+
+        return fc
+
+    def piecewise(self, branches: Sequence[tuple[IVFn, TruthArrFn]]) -> IVFn:
+        def piecewise(L: Arr, H: Arr) -> IV:
+            done = np.zeros(L.shape[0], dtype=bool)
+            vals, masks = [], []
+            for value, cond in branches:
+                t = cond(L, H)
+                take = ~done & (t != FALSE)
+                vals.append(value(L, H))
+                masks.append(take)
+                done = done | (t == TRUE)
+            res = iv_hull(vals, masks)
+            return IV(res.lo, res.hi, res.bad | ~done)
+
+        return piecewise
+
+    def int_pow(self, a: IVFn, n: int) -> IVFn:
+        if abs(n) > MAX_INTEGER_POWER:
+            e = self.const(sp.Integer(n))
+            return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=False)
+        return lambda L, H: iv_int_pow(a(L, H), n)
+
+    def rational_pow(self, a: IVFn, r: sp.Rational) -> IVFn:
+        if r == sp.Rational(1, 2):
+            return lambda L, H: iv_sqrt(a(L, H))
+        e = self.const(r)
+        # exp(r*log 0) = exp(-inf) = 0 is right for r > 0
+        positive = bool(r > 0)
+        return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=positive)
+
+    def symbolic_pow(self, a: IVFn, b: IVFn, integer_valued: bool) -> IVFn:
         def symbolic_pow(L: Arr, H: Arr) -> IV:
             av, bv = a(L, H), b(L, H)
             if not integer_valued:
@@ -681,27 +711,80 @@ class _Compiler:
         return symbolic_pow
 
 
+class BatchedCompiler:
+    """Compiles expressions and relations over one column order with one sharing
+    walker: a subexpression met twice, in one expression or in several, is
+    evaluated once per batch. A runner starts a new batch on every call, unless
+    the caller has opened one with :meth:`begin` for several runners on the same
+    arrays (then the arrays must not change until the next ``begin``)."""
+
+    def __init__(self, symbols: Sequence[sp.Symbol]) -> None:
+        self.ctx = BatchedContext()
+        self.walker = Walker(self.ctx, symbols, share=True)
+        self.session = False
+
+    def begin(self) -> None:
+        """Start a batch that several runners evaluate on the same arrays."""
+        self.session = True
+        self.ctx.epoch += 1
+
+    def _tick(self) -> None:
+        if not self.session:
+            self.ctx.epoch += 1
+
+    def iv(self, expr: Any) -> IVFn:
+        """``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
+        inner: IVFn = self.walker.expr(sp.sympify(expr))
+
+        def block(L: Arr, H: Arr) -> IV:
+            v = inner(L, H)
+            return IV(np.where(v.bad, np.nan, v.lo), np.where(v.bad, np.nan, v.hi), v.bad)
+
+        def run(L: Arr, H: Arr) -> IV:
+            self._tick()
+            L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                if L.shape[0] <= CHUNK:
+                    return block(L, H)
+                parts = [block(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+            return IV(
+                np.concatenate([p.lo for p in parts]),
+                np.concatenate([p.hi for p in parts]),
+                np.concatenate([p.bad for p in parts]),
+            )
+
+        return run
+
+    def bounds(self, expr: Any) -> BatchedFn:
+        """``f(lo, hi) -> (lo, hi)``, NaN where a box may leave the domain."""
+        f = self.iv(expr)
+
+        def run(L: Arr, H: Arr) -> tuple[Arr, Arr]:
+            v = f(L, H)
+            return v.lo, v.hi
+
+        return run
+
+    def truth(self, relation: Any) -> TruthArrFn:
+        """``f(lo, hi) -> int8 array`` (1 true, 0 false, -1 undecided)."""
+        inner: TruthArrFn = self.walker.boolean(sp.sympify(relation))
+
+        def run(L: Arr, H: Arr) -> Arr:
+            self._tick()
+            L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
+            with np.errstate(all="ignore"):
+                if L.shape[0] <= CHUNK:
+                    return inner(L, H)
+                return np.concatenate(
+                    [inner(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+                )
+
+        return run
+
+
 def compile_iv(expr: Any, symbols: Sequence[sp.Symbol]) -> IVFn:
     """Compile to ``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
-    inner = _Compiler(_symbol_index(symbols)).expr(sp.sympify(expr))
-
-    def block(L: Arr, H: Arr) -> IV:
-        v = inner(L, H)
-        return IV(np.where(v.bad, np.nan, v.lo), np.where(v.bad, np.nan, v.hi), v.bad)
-
-    def run(L: Arr, H: Arr) -> IV:
-        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            if L.shape[0] <= CHUNK:
-                return block(L, H)
-            parts = [block(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
-        return IV(
-            np.concatenate([p.lo for p in parts]),
-            np.concatenate([p.hi for p in parts]),
-            np.concatenate([p.bad for p in parts]),
-        )
-
-    return run
+    return BatchedCompiler(symbols).iv(expr)
 
 
 def compile_batched(expr: Any, symbols: Sequence[sp.Symbol]) -> BatchedFn:
@@ -726,29 +809,12 @@ def compile_batched(expr: Any, symbols: Sequence[sp.Symbol]) -> BatchedFn:
     >>> lo.tolist(), hi.tolist()
     ([-1.0, 3.0], [0.0, 8.0])
     """
-    f = compile_iv(expr, symbols)
-
-    def run(L: Arr, H: Arr) -> tuple[Arr, Arr]:
-        v = f(L, H)
-        return v.lo, v.hi
-
-    return run
+    return BatchedCompiler(symbols).bounds(expr)
 
 
 def compile_batched_truth(relation: Any, symbols: Sequence[sp.Symbol]) -> TruthArrFn:
     """Compile a relation into ``f(lo, hi) -> int8 array`` (1 true, 0 false, -1 undecided)."""
-    inner = _Compiler(_symbol_index(symbols)).boolean(sp.sympify(relation))
-
-    def run(L: Arr, H: Arr) -> Arr:
-        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            if L.shape[0] <= CHUNK:
-                return inner(L, H)
-            return np.concatenate(
-                [inner(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
-            )
-
-    return run
+    return BatchedCompiler(symbols).truth(relation)
 
 
 def truth_batched(relation: Any, symbols: Sequence[sp.Symbol], lo: Arr, hi: Arr) -> Arr:

@@ -8,8 +8,9 @@ checks every domain itself and raises :class:`UndefinedError` when a box may
 leave it; relations catch that and answer ``Tri.UNDECIDED``. Undefined is
 never turned into a value, so it can never become part of a proof.
 
-Expressions are compiled once into a tree of closures (``compile_scalar``)
-and then evaluated on many boxes.
+Expressions are compiled once into a tree of closures (``compile_scalar``,
+by the shared :class:`~boundprop.interval.walker.Walker` over
+:class:`ScalarContext`) and then evaluated on many boxes.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from typing import Any
 
 import sympy as sp
 from interval import imath, interval
-from sympy.core.relational import Relational
 
 from boundprop.errors import BoundpropError, UnsupportedError
+from boundprop.interval.walker import Walker
+from boundprop.interval.walker import relation_gap as relation_gap  # its old home, still imported from here
 from boundprop.verdict import Tri
 
 Interval = Any  # pyinterval's class has no type information
@@ -192,20 +194,6 @@ def hull(parts: Sequence[Interval]) -> Interval:
 # compiler
 
 
-def _symbol_index(symbols: Sequence[sp.Symbol]) -> Callable[[sp.Symbol], int]:
-    by_symbol = {s: i for i, s in enumerate(symbols)}
-    by_name = {str(s): i for i, s in enumerate(symbols)}
-
-    def index(sym: sp.Symbol) -> int:
-        if sym in by_symbol:
-            return by_symbol[sym]
-        if str(sym) in by_name:  # same name, different assumptions
-            return by_name[str(sym)]
-        raise UnsupportedError(f"symbol {sym} has no range in this box")
-
-    return index
-
-
 def compile_scalar(expr: Any, symbols: Sequence[sp.Symbol]) -> ScalarFn:
     """Compile ``expr`` once into a function of one interval per symbol.
 
@@ -227,12 +215,12 @@ def compile_scalar(expr: Any, symbols: Sequence[sp.Symbol]) -> ScalarFn:
     >>> r = f([interval[0, 1]]); r[0].inf <= 0 and r[0].sup >= 1.718281828
     True
     """
-    return _Compiler(_symbol_index(symbols)).expr(sp.sympify(expr))
+    return Walker(SCALAR, symbols).expr(sp.sympify(expr))
 
 
 def compile_truth(relation: Any, symbols: Sequence[sp.Symbol]) -> TruthFn:
     """Compile a relation or boolean combination into ``f(intervals) -> Tri``."""
-    return _Compiler(_symbol_index(symbols)).boolean(sp.sympify(relation))
+    return Walker(SCALAR, symbols).boolean(sp.sympify(relation))
 
 
 @lru_cache(maxsize=512)
@@ -243,18 +231,6 @@ def cached_truth(relation: Any, symbols: tuple[sp.Symbol, ...]) -> TruthFn:
 @lru_cache(maxsize=512)
 def cached_scalar(expr: Any, symbols: tuple[sp.Symbol, ...]) -> ScalarFn:
     return compile_scalar(expr, symbols)
-
-
-def relation_gap(rel: Relational) -> tuple[sp.Expr, bool]:
-    """``(h, strict)`` with the relation equivalent to ``h > 0`` (strict) or ``h >= 0``.
-
-    Eq and Ne are not handled here.
-    """
-    if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
-        return sp.sympify(rel.lhs - rel.rhs), isinstance(rel, sp.StrictGreaterThan)
-    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
-        return sp.sympify(rel.rhs - rel.lhs), isinstance(rel, sp.StrictLessThan)
-    raise UnsupportedError(f"not an inequality: {rel}")
 
 
 def gap_truth(lo: float, hi: float, strict: bool) -> Tri:
@@ -272,168 +248,149 @@ def gap_truth(lo: float, hi: float, strict: bool) -> Tri:
     return Tri.UNDECIDED
 
 
-class _Compiler:
-    def __init__(self, index: Callable[[sp.Symbol], int]) -> None:
-        self.index = index
+class ScalarContext:
+    """The pyinterval context of :class:`~boundprop.interval.walker.Walker`: a
+    compiled node is ``f(intervals) -> interval``, raising :class:`UndefinedError`
+    where the box may leave the domain; relations catch it and answer undecided."""
 
     # -- booleans -----------------------------------------------------------
-    def boolean(self, node: Any) -> TruthFn:
-        if node is sp.true or isinstance(node, sp.logic.boolalg.BooleanTrue):
-            return lambda xs: Tri.TRUE
-        if node is sp.false or isinstance(node, sp.logic.boolalg.BooleanFalse):
-            return lambda xs: Tri.FALSE
-        if isinstance(node, (sp.Eq, sp.Ne)):
-            h = self.expr(sp.sympify(node.lhs - node.rhs))
-            negate = isinstance(node, sp.Ne)
+    def truth_const(self, value: bool) -> TruthFn:
+        t = Tri.TRUE if value else Tri.FALSE
+        return lambda xs: t
 
-            def eq(xs: Sequence[Interval]) -> Tri:
-                try:
-                    v = h(xs)
-                except UndefinedError:
-                    return Tri.UNDECIDED
-                lo, hi = lo_of(v), hi_of(v)
-                if lo == hi == 0.0:
-                    t = Tri.TRUE
-                else:
-                    t = Tri.FALSE if lo > 0 or hi < 0 else Tri.UNDECIDED
-                return t.not_() if negate else t
-
-            return eq
-        if isinstance(node, Relational):
-            gap, strict = relation_gap(node)
-            g = self.expr(gap)
-
-            def rel(xs: Sequence[Interval]) -> Tri:
-                try:
-                    v = g(xs)
-                except UndefinedError:
-                    return Tri.UNDECIDED
-                return gap_truth(lo_of(v), hi_of(v), strict)
-
-            return rel
-        if isinstance(node, sp.And):
-            parts = [self.boolean(a) for a in node.args]
-
-            def conj(xs: Sequence[Interval]) -> Tri:
+    def equal(self, h: ScalarFn, negate: bool) -> TruthFn:
+        def eq(xs: Sequence[Interval]) -> Tri:
+            try:
+                v = h(xs)
+            except UndefinedError:
+                return Tri.UNDECIDED
+            lo, hi = lo_of(v), hi_of(v)
+            if lo == hi == 0.0:
                 t = Tri.TRUE
-                for p in parts:
-                    t = t.and_(p(xs))
-                    if t is Tri.FALSE:
-                        break
-                return t
+            else:
+                t = Tri.FALSE if lo > 0 or hi < 0 else Tri.UNDECIDED
+            return t.not_() if negate else t
 
-            return conj
-        if isinstance(node, sp.Or):
-            parts = [self.boolean(a) for a in node.args]
+        return eq
 
-            def disj(xs: Sequence[Interval]) -> Tri:
-                t = Tri.FALSE
-                for p in parts:
-                    t = t.or_(p(xs))
-                    if t is Tri.TRUE:
-                        break
-                return t
+    def relation(self, g: ScalarFn, strict: bool) -> TruthFn:
+        def rel(xs: Sequence[Interval]) -> Tri:
+            try:
+                v = g(xs)
+            except UndefinedError:
+                return Tri.UNDECIDED
+            return gap_truth(lo_of(v), hi_of(v), strict)
 
-            return disj
-        if isinstance(node, sp.Not):
-            inner = self.boolean(node.args[0])
-            return lambda xs: inner(xs).not_()
-        raise UnsupportedError(f"unsupported boolean form for interval evaluation: {node}")
+        return rel
+
+    def conj(self, parts: Sequence[TruthFn]) -> TruthFn:
+        def conj(xs: Sequence[Interval]) -> Tri:
+            t = Tri.TRUE
+            for p in parts:
+                t = t.and_(p(xs))
+                if t is Tri.FALSE:
+                    break
+            return t
+
+        return conj
+
+    def disj(self, parts: Sequence[TruthFn]) -> TruthFn:
+        def disj(xs: Sequence[Interval]) -> Tri:
+            t = Tri.FALSE
+            for p in parts:
+                t = t.or_(p(xs))
+                if t is Tri.TRUE:
+                    break
+            return t
+
+        return disj
+
+    def neg(self, inner: TruthFn) -> TruthFn:
+        return lambda xs: inner(xs).not_()
 
     # -- expressions --------------------------------------------------------
-    def expr(self, node: Any) -> ScalarFn:  # noqa: C901 - one dispatch, explicit cases
-        if isinstance(node, sp.Symbol):
-            i = self.index(node)
-            return lambda xs: xs[i]
-        if node is sp.E or node is sp.pi or node.is_Rational or isinstance(node, sp.Float):
-            c = const_interval(node)
-            return lambda xs: c
-        if node.is_infinite or node is sp.nan or node is sp.zoo:
-            raise UnsupportedError(f"infinite or undefined constant {node} in an expression")
-        if isinstance(node, sp.Add):
-            parts = [self.expr(a) for a in node.args]
+    def shared(self, f: ScalarFn) -> ScalarFn:
+        return f  # one box per call: nothing to share
 
-            def add(xs: Sequence[Interval]) -> Interval:
-                acc = parts[0](xs)
-                for p in parts[1:]:
-                    acc = acc + p(xs)
-                return acc
+    def var(self, i: int) -> ScalarFn:
+        return lambda xs: xs[i]
 
-            return add
-        if isinstance(node, sp.Mul):
-            parts = [self.expr(a) for a in node.args]
+    def const(self, node: sp.Expr) -> ScalarFn:
+        c = const_interval(node)
+        return lambda xs: c
 
-            def mul(xs: Sequence[Interval]) -> Interval:
-                acc = parts[0](xs)
-                for p in parts[1:]:
-                    acc = acc * p(xs)
-                return acc
+    def add(self, parts: Sequence[ScalarFn]) -> ScalarFn:
+        def add(xs: Sequence[Interval]) -> Interval:
+            acc = parts[0](xs)
+            for p in parts[1:]:
+                acc = acc + p(xs)
+            return acc
 
-            return mul
-        if isinstance(node, sp.Pow):
-            return self.power(node.base, node.exp)
-        if isinstance(node, sp.exp):
-            a = self.expr(node.args[0])
-            return lambda xs: imath.exp(a(xs))
-        if isinstance(node, sp.log):
-            if len(node.args) != 1:
-                raise UnsupportedError(f"log with a base: {node}")
-            a = self.expr(node.args[0])
-            return lambda xs: i_log(a(xs))
-        if isinstance(node, sp.Abs):
-            a = self.expr(node.args[0])
-            return lambda xs: i_abs(a(xs))
-        if isinstance(node, (sp.Min, sp.Max)):
-            parts = [self.expr(a) for a in node.args]
-            pick = min if isinstance(node, sp.Min) else max
+        return add
 
-            def minmax(xs: Sequence[Interval]) -> Interval:
-                vals = [p(xs) for p in parts]
-                return interval[pick(lo_of(v) for v in vals), pick(hi_of(v) for v in vals)]
+    def mul(self, parts: Sequence[ScalarFn], first: sp.Expr | None = None) -> ScalarFn:
+        def mul(xs: Sequence[Interval]) -> Interval:
+            acc = parts[0](xs)
+            for p in parts[1:]:
+                acc = acc * p(xs)
+            return acc
 
-            return minmax
-        if isinstance(node, (sp.floor, sp.ceiling)):
-            a = self.expr(node.args[0])
-            rnd = math.floor if isinstance(node, sp.floor) else math.ceil
+        return mul
 
-            def fc(xs: Sequence[Interval]) -> Interval:
-                v = a(xs)
-                return interval[_round_int(rnd, lo_of(v)), _round_int(rnd, hi_of(v))]
+    def exp(self, a: ScalarFn) -> ScalarFn:
+        return lambda xs: imath.exp(a(xs))
 
-            return fc
-        if isinstance(node, sp.Piecewise):
-            branches = [(self.expr(e), self.boolean(c)) for e, c in node.args]
+    def log(self, a: ScalarFn) -> ScalarFn:
+        return lambda xs: i_log(a(xs))
 
-            def piecewise(xs: Sequence[Interval]) -> Interval:
-                taken: list[Interval] = []
-                for value, cond in branches:
-                    t = cond(xs)
-                    if t is Tri.FALSE:
-                        continue
-                    taken.append(value(xs))
-                    if t is Tri.TRUE:
-                        return hull(taken)
-                raise UndefinedError("Piecewise may be undefined on this box")
+    def abs(self, a: ScalarFn) -> ScalarFn:
+        return lambda xs: i_abs(a(xs))
 
-            return piecewise
-        raise UnsupportedError(f"unsupported function for interval evaluation: {node.func}")
+    def minmax(self, parts: Sequence[ScalarFn], is_min: bool) -> ScalarFn:
+        pick = min if is_min else max
 
-    def power(self, base: Any, exponent: Any) -> ScalarFn:
-        a = self.expr(base)
-        if exponent.is_Integer:
-            n = int(exponent)
-            return lambda xs: i_int_pow(a(xs), n)
-        if exponent.is_Rational:
-            if exponent == sp.Rational(1, 2):
-                return lambda xs: i_sqrt(a(xs))
-            if exponent == sp.Rational(-1, 2):
-                return lambda xs: i_recip(i_sqrt(a(xs)))
-            r = const_interval(exponent)
-            positive = bool(exponent > 0)
-            return lambda xs: i_real_pow(a(xs), r, positive)
-        b = self.expr(exponent)
-        integer_valued = bool(exponent.is_integer)
+        def minmax(xs: Sequence[Interval]) -> Interval:
+            vals = [p(xs) for p in parts]
+            return interval[pick(lo_of(v) for v in vals), pick(hi_of(v) for v in vals)]
 
+        return minmax
+
+    def rounding(self, a: ScalarFn, floor: bool) -> ScalarFn:
+        rnd = math.floor if floor else math.ceil
+
+        def fc(xs: Sequence[Interval]) -> Interval:
+            v = a(xs)
+            return interval[_round_int(rnd, lo_of(v)), _round_int(rnd, hi_of(v))]
+
+        return fc
+
+    def piecewise(self, branches: Sequence[tuple[ScalarFn, TruthFn]]) -> ScalarFn:
+        def piecewise(xs: Sequence[Interval]) -> Interval:
+            taken: list[Interval] = []
+            for value, cond in branches:
+                t = cond(xs)
+                if t is Tri.FALSE:
+                    continue
+                taken.append(value(xs))
+                if t is Tri.TRUE:
+                    return hull(taken)
+            raise UndefinedError("Piecewise may be undefined on this box")
+
+        return piecewise
+
+    def int_pow(self, a: ScalarFn, n: int) -> ScalarFn:
+        return lambda xs: i_int_pow(a(xs), n)
+
+    def rational_pow(self, a: ScalarFn, r: sp.Rational) -> ScalarFn:
+        if r == sp.Rational(1, 2):
+            return lambda xs: i_sqrt(a(xs))
+        if r == sp.Rational(-1, 2):
+            return lambda xs: i_recip(i_sqrt(a(xs)))
+        ri = const_interval(r)
+        positive = bool(r > 0)
+        return lambda xs: i_real_pow(a(xs), ri, positive)
+
+    def symbolic_pow(self, a: ScalarFn, b: ScalarFn, integer_valued: bool) -> ScalarFn:
         def symbolic_pow(xs: Sequence[Interval]) -> Interval:
             bv = b(xs)
             blo, bhi = lo_of(bv), hi_of(bv)
@@ -445,6 +402,9 @@ class _Compiler:
             return imath.exp(bv * imath.log(av))
 
         return symbolic_pow
+
+
+SCALAR = ScalarContext()
 
 
 def _round_int(rnd: Callable[[float], int], v: float) -> float:
