@@ -35,9 +35,9 @@ LAYERS: dict[str, int] = {
     "norms": 1,  # typed norms and their conversions (errors only)
     "expr": 2,
     "matrix": 2,  # matrix built-ins: part of the expression vocabulary (the registry in expr/)
-    "matrix_extra": 2,
     "statement": 3,
     "interval": 4,
+    "tables": 4,  # the values of a bound table (enclosures, rows, columns, flags): no computing
     "counterexample": 5,
     "rewrite": 5,
     "backends": 6,
