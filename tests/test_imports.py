@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "statement": 3,
     "interval": 4,
     "tables": 4,  # the values of a bound table (enclosures, rows, columns, flags): no computing
+    "maps": 4,  # the values of a regime map (axes, problem, cells) and a cell's combined class
     "counterexample": 5,
     "rewrite": 5,
     "backends": 6,
@@ -186,15 +187,6 @@ def test_renderers_import_results_not_the_checker() -> None:
         assert "boundprop.check" not in targets, path.name
 
 
-# What report/ may take from the computing layers: value types (and the one classifier of a
-# map cell the drawing colours by), never a paver, a table assembly or a file reader.
-REPORT_MAY_IMPORT: dict[str, set[str]] = {
-    "boundprop.propagate": {"BoundTable", "Column", "COLUMNS", "Enclosure", "LayerRow", "RowFlag"},
-    # plot.py: RegimeMap's own types, and combined_class (a cell's colour with a declared regime)
-    "boundprop.regimes": {"Axis", "Cell", "CellClass", "RegimeMap", "combined_class"},
-}
-
-
 def _names_imported(path: Path) -> list[tuple[str, str, int]]:
     """(module, name, line) of every ``from boundprop.X import name`` that runs (not under TYPE_CHECKING)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -209,15 +201,15 @@ def _names_imported(path: Path) -> list[tuple[str, str, int]]:
 
 
 def test_renderers_only_render() -> None:
-    # issue 18: every number a table, summary or map shows is computed by the caller (cli/api)
+    # issue 18: every number a table, summary or map shows is computed by the caller (cli/api);
+    # report/ takes the values' types from boundprop.tables and boundprop.maps
+    computing = ("boundprop.loader", "boundprop.check", "boundprop.cache", "boundprop.regimes",
+                 "boundprop.propagate", "boundprop.mechanism")
     bad = []
     for path in sorted((PACKAGE / "report").glob("*.py")):
-        for module, name, line in _names_imported(path):
-            if module.startswith("boundprop.loader") or module in ("boundprop.check", "boundprop.cache"):
+        for module, _name, line in _names_imported(path):
+            if module.startswith(computing):
                 bad.append(f"{path.name}:{line} imports {module}")
-            elif module.startswith(("boundprop.regimes", "boundprop.propagate")):
-                if name not in REPORT_MAY_IMPORT.get(module, set()):
-                    bad.append(f"{path.name}:{line} imports {module}.{name}")
     assert not bad, "report/ computes or reads files:\n" + "\n".join(bad)
 
 
@@ -229,11 +221,8 @@ def test_the_render_check_catches_a_paver(tmp_path: Path) -> None:
 
 def test_the_html_renderer_imports_only_renderers_and_results() -> None:
     # report/html.py and its helpers translate the LaTeX document: no solver, paver or loader
-    # document.py also asks boundprop.mechanism which refuted nodes a checked mechanism explains (an
-    # exact instance check of a counterexample): the one computing import left there, to move to the caller
-    allowed = {"document.py": {"boundprop.mechanism"}}
     for name in ("html.py", "texhtml.py", "mathml.py", "document.py"):
-        targets = {t for t, _ in imports_of(PACKAGE / "report" / name)} - allowed.get(name, set())
+        targets = {t for t, _ in imports_of(PACKAGE / "report" / name)}
         assert all(t.startswith("boundprop.report") or t == "boundprop.verdict" for t in targets), (name, targets)
 
 
