@@ -17,6 +17,18 @@ from boundprop.verdict import NodeReport, PaperReport, Status
 if TYPE_CHECKING:
     from boundprop.mechanism import Explanation
 
+__all__ = [
+    "LABEL_WIDTH",
+    "STATUS_STYLE",
+    "findings",
+    "format_counterexample",
+    "node_table",
+    "plain_evidence",
+    "plural",
+    "refuted_proofs",
+    "summary",
+]
+
 STATUS_STYLE = {
     Status.PROVED: "bold green",
     Status.PROVED_BOUNDED: "green",
