@@ -10,11 +10,12 @@ induction that the closed form equals (or bounds) the recurrence, and
 :func:`layer_rows` encloses the quantities at fixed parameters for
 ``boundprop table``.
 
-Which definitions play φ_ℓ and ε_ℓ, and the recurrence itself, come from the
-paper's *annotation file* ``<lemma file stem>.regimes.toml`` (see
-:func:`load_annotations`; its format is documented in the header of
-``lemmas/alman_song_2025.regimes.toml``). Without one, the defaults are the
-definitions ``phi_l`` and ``eps_l`` and no recurrence.
+The quantities of a bound table (any number of them: φ_ℓ, ε_ℓ, e_ℓ, ...) and
+the recurrence come from the paper's *annotation file* ``<lemma file
+stem>.regimes.toml`` (``[layers.THEOREM] quantities``, see
+:func:`load_annotations` and docs/regimes-format.md). Without one, the
+quantities are φ_ℓ = ``phi_l(l)``, ε_ℓ = ``eps_l(l)`` and e_ℓ, and there is no
+recurrence.
 """
 
 from __future__ import annotations
@@ -632,7 +633,7 @@ def enclose_box(expr: sp.Expr, box: Mapping[str, tuple[sp.Rational, sp.Rational]
 def layer_box_rows(
     model: LayerModel, box: Mapping[str, tuple[sp.Rational, sp.Rational]], layers: Sequence[int]
 ) -> tuple[LayerRow, ...]:
-    """φ_ℓ, ε_ℓ, e_ℓ enclosed over a whole parameter box, per layer.
+    """The model's quantities enclosed over a whole parameter box, per layer.
 
     >>> from pathlib import Path
     >>> from boundprop.loader import load_paper
