@@ -104,3 +104,18 @@ def test_cli_baseline_without_id_is_input_error(
     assert code == 3, err
     assert out == "" and len(err.strip().splitlines()) == 1
     assert f"{annotations}:10: missing required key 'id'" in err
+
+
+@pytest.mark.parametrize("doc", ["regimes-format.md", "lemma-format.md"])
+def test_the_documented_quantities_load(tmp_path: Path, doc: str) -> None:
+    # the docs' [layers.R1] examples are files the loader reads, with the quantities they list
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / doc).read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", text, flags=re.S) if "quantities = [" in b)
+    path = tmp_path / "doc.regimes.toml"
+    path.write_text(block, encoding="utf-8")
+    paper = load_paper("alman_song_2025")
+    spec = load_annotations(paper, path).layer_spec("R1")
+    keys = [q.key for q in spec.quantities]
+    assert keys[:3] == ["phi", "eps", "e"] and all(q.expr and q.latex and q.title for q in spec.quantities)
