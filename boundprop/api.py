@@ -305,18 +305,20 @@ class PaperCheck:
         """The summary lines ``boundprop check`` prints under its table."""
         from rich.console import Console
 
+        from boundprop.mechanism import explanations
         from boundprop.report.text import summary
 
         console = Console(file=io.StringIO(), width=120, color_system=None)
-        console.print(summary(self.report))
+        console.print(summary(self.report, explanations(self.report)))
         return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
 
     def latex(self) -> str:
         """The LaTeX source of the verification report (statements, statuses,
         evidence; without the DAG figure, maps and tables that :func:`report` adds)."""
+        from boundprop.mechanism import explanations
         from boundprop.report.document import report_document
 
-        return report_document(self.report).tex
+        return report_document(self.report, why=explanations(self.report)).tex
 
     def dot(self, include_definitions: bool = True) -> str:
         """The dependency graph in graphviz's DOT language (as ``boundprop graph``)."""
@@ -945,6 +947,7 @@ def report_content(
     notes on what was left out and why. Returns a :class:`~boundprop.report.data.ReportContent`."""
     from boundprop import cache as results_cache
     from boundprop.errors import BoundpropError
+    from boundprop.mechanism import explanations
     from boundprop.propagate import load_annotations
     from boundprop.regimes import default_problem, pave
     from boundprop.report.data import ReportContent
@@ -982,7 +985,8 @@ def report_content(
             found_tables.append(made.table)
         except BoundpropError as exc:
             notes.append(f"the bound table of {theorem} is left out: {exc}")
-    return ReportContent(checked, tuple(found_maps), tuple(found_tables), tuple(notes))
+    # the mechanisms are checked here (exact instance checks), so report/ only renders them
+    return ReportContent(checked, tuple(found_maps), tuple(found_tables), tuple(notes), explanations(checked))
 
 
 def report(

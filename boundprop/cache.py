@@ -43,6 +43,24 @@ from boundprop.loader import load_paper, resolve_target
 from boundprop.statement import Budget
 from boundprop.verdict import CheckResult, NodeReport, PaperReport, Premises, Status, StepOutcome
 
+__all__ = [
+    "FORMAT",
+    "MAX_ENTRIES",
+    "PACKAGE",
+    "Progress",
+    "Rendered",
+    "cache_dir",
+    "check",
+    "engine_fingerprint",
+    "key",
+    "load_report",
+    "recurrence",
+    "rendered",
+    "report_from_json",
+    "report_to_json",
+    "store",
+]
+
 FORMAT = 1  # bump when the serialised form changes
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("z3-solver", "sympy", "numpy", "scipy", "pyinterval", "mpmath", "networkx")

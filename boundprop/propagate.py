@@ -10,18 +10,19 @@ induction that the closed form equals (or bounds) the recurrence, and
 :func:`layer_rows` encloses the quantities at fixed parameters for
 ``boundprop table``.
 
-Which definitions play φ_ℓ and ε_ℓ, and the recurrence itself, come from the
-paper's *annotation file* ``<lemma file stem>.regimes.toml`` (see
-:func:`load_annotations`; its format is documented in the header of
-``lemmas/alman_song_2025.regimes.toml``). Without one, the defaults are the
-definitions ``phi_l`` and ``eps_l`` and no recurrence.
+The quantities of a bound table (any number of them: φ_ℓ, ε_ℓ, e_ℓ, ...) and
+the recurrence come from the paper's *annotation file* ``<lemma file
+stem>.regimes.toml`` (``[layers.THEOREM] quantities``, see
+:func:`load_annotations` and docs/regimes-format.md). Without one, the
+quantities are φ_ℓ = ``phi_l(l)``, ε_ℓ = ``eps_l(l)`` and e_ℓ, and there is no
+recurrence.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -35,11 +36,13 @@ from boundprop.loader.annotations import (  # re-exported: the schema moved to t
     BaselineDecl,
     LayerSpec,
     MapDefaults,
+    QuantityDecl,
     RegimeDecl,
     annotations_path,
     load_annotations,
 )
 from boundprop.statement import Variable
+from boundprop.tables import COLUMNS, BoundTable, Column, Enclosure, LayerRow, RowFlag  # re-exported
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "RowFlag",
     "annotations_path",
     "check_recurrence",
+    "declared_quantities",
     "enclose_box",
     "layer_box_rows",
     "expand_finite_sums",
@@ -137,8 +141,9 @@ class LayerModel:
     index: sp.Symbol
     depth: sp.Symbol
     bound: sp.Expr
-    phi: sp.Expr
-    eps: sp.Expr
+    # the table's quantities by column key, in the annotation file's order, as
+    # expressions in ``index`` (the bounded quantity replaced by ``error``)
+    exprs: tuple[tuple[str, sp.Expr], ...]
     error: sp.Expr
     e_symbol: sp.Symbol
     recurrence: sp.Expr | None
@@ -152,9 +157,9 @@ class LayerModel:
     index_hi: int | None = None
 
     def quantities(self) -> dict[str, sp.Expr]:
-        """The table's quantities by column key (:func:`table_columns` names the same keys):
-        the one place that lists them, as expressions in the layer index."""
-        return {"phi": self.phi, "eps": self.eps, "e": self.error}
+        """The table's quantities by column key (:func:`table_columns` names the same keys),
+        as expressions in the layer index."""
+        return dict(self.exprs)
 
     def at(self, layer: int) -> dict[str, sp.Expr]:
         """The quantities at one layer, as exact expressions in the parameters."""
@@ -173,7 +178,7 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
     >>> m = layer_model(p, "R1")
     >>> m.error
     2*H*eta*l*phi0*(H*eta + 1)**(l - 1)
-    >>> m.eps
+    >>> m.quantities()["eps"]
     2*eta*phi0*(H*eta + 1)**l
     """
     node = find_node(paper, theorem)
@@ -191,6 +196,8 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
     recurrence = None
     base_text, start = spec.base, spec.start
     rec_text = spec.recurrence
+    error = bound.xreplace({depth: index})
+    per_layer = _quantity_exprs(space, spec, quantity, error, str(ann.source or paper.source))
     if rec_text is None:
         # the induction step of the theorem's own proof, if it has one over the layer index
         proof = paper.proofs.get(node.id)
@@ -202,7 +209,6 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
                 where = f"{proof.source}:{step.line}" if proof is not None else where
     if rec_text is not None:
         recurrence = sp.sympify(space.parse(rec_text, where, {"e": e_symbol}))
-    error = bound.xreplace({depth: index})
     base_expr = sp.sympify(space.parse(base_text, where))
     hypotheses = tuple(
         h for h in (relations(space.parse(t, where), t, where) for t in node.hypotheses) if h is not sp.true
@@ -218,8 +224,7 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
         index=index,
         depth=depth,
         bound=bound,
-        phi=sp.sympify(space.parse(spec.phi, where)),
-        eps=sp.sympify(space.parse(spec.eps, where)),
+        exprs=per_layer,
         error=error,
         e_symbol=e_symbol,
         recurrence=recurrence,
@@ -230,6 +235,28 @@ def layer_model(paper: Paper, theorem: str, annotations: Annotations | None = No
         hypotheses=hypotheses,
         index_hi=int(sp.floor(hi)) if hi.is_finite else None,
     )
+
+
+def declared_quantities(spec: LayerSpec, quantity: str) -> tuple[QuantityDecl, ...]:
+    """The annotation file's ``quantities`` of a theorem, else the default three:
+    φ_ℓ = ``phi_l(l)``, ε_ℓ = ``eps_l(l)`` and e_ℓ, the bounded ``quantity``."""
+    if spec.quantities:
+        return spec.quantities
+    return tuple(
+        QuantityDecl(c.key, c.title, c.latex, expr)
+        for c, expr in zip(COLUMNS, ("phi_l(l)", "eps_l(l)", quantity), strict=True)
+    )
+
+
+def _quantity_exprs(
+    space: Namespace, spec: LayerSpec, quantity: sp.Symbol, error: sp.Expr, source: str
+) -> tuple[tuple[str, sp.Expr], ...]:
+    """Each declared quantity parsed, with the bounded quantity standing for e_ℓ."""
+    out = []
+    for decl in declared_quantities(spec, str(quantity)):
+        expr = sp.sympify(space.parse(decl.expr, f"{source}:{decl.line}" if decl.line else source))
+        out.append((decl.key, expr.xreplace({s: error for s in expr.free_symbols if str(s) == str(quantity)})))
+    return tuple(out)
 
 
 def check_recurrence(model: LayerModel, samples: int = 6) -> CheckResult:
@@ -444,25 +471,6 @@ def _check_upper(model: LayerModel, base_gap: sp.Expr, started: float) -> CheckR
 # enclosures at fixed parameters (for tables)
 
 
-@dataclass(frozen=True, slots=True)
-class Enclosure:
-    """A certified enclosure ``lo <= value <= hi`` with exact rational ends.
-
-    ``exact`` is the value itself when it is rational (then ``lo == hi == exact``).
-    """
-
-    lo: Fraction
-    hi: Fraction
-    exact: Fraction | None = None
-
-    def __post_init__(self) -> None:
-        if self.lo > self.hi:
-            raise ValueError(f"inverted enclosure [{self.lo}, {self.hi}]")
-
-    def contains(self, value: Fraction) -> bool:
-        return self.lo <= value <= self.hi
-
-
 # Exact rational evaluation is attempted only below this many digits.
 _MAX_EXACT_DIGITS = 2000
 
@@ -625,7 +633,7 @@ def enclose_box(expr: sp.Expr, box: Mapping[str, tuple[sp.Rational, sp.Rational]
 def layer_box_rows(
     model: LayerModel, box: Mapping[str, tuple[sp.Rational, sp.Rational]], layers: Sequence[int]
 ) -> tuple[LayerRow, ...]:
-    """φ_ℓ, ε_ℓ, e_ℓ enclosed over a whole parameter box, per layer.
+    """The model's quantities enclosed over a whole parameter box, per layer.
 
     >>> from pathlib import Path
     >>> from boundprop.loader import load_paper
@@ -640,18 +648,6 @@ def layer_box_rows(
     for layer in layers:
         rows.append(LayerRow(layer, {key: enclose_box(q, box) for key, q in model.at(layer).items()}))
     return tuple(rows)
-
-
-@dataclass(frozen=True, slots=True)
-class LayerRow:
-    """A table's quantities at one layer (φ_ℓ, ε_ℓ, e_ℓ, ...), each a certified
-    :class:`Enclosure`, by column key: ``row["e"]``."""
-
-    layer: int
-    values: Mapping[str, Enclosure]
-
-    def __getitem__(self, key: str) -> Enclosure:
-        return self.values[key]
 
 
 def layer_rows(
@@ -689,62 +685,6 @@ def layer_rows(
 # (assembled by boundprop.regimes.bound_table, which also marks the rows)
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One quantity of a bound table.
-
-    ``key`` is the :class:`LayerRow` attribute, ``title`` and ``latex`` the
-    default headers; ``expr`` is what the column is, as the annotation file
-    or the theorem says it (``phi_l(l)``, or the bounded parameter's name for
-    e_ℓ): a renderer typesets its header from it, without reading files.
-    """
-
-    key: str
-    title: str
-    latex: str
-    expr: str = ""
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("phi", "phi_l", r"\varphi_\ell"),
-    Column("eps", "eps_l", r"\varepsilon_\ell"),
-    Column("e", "e_l", r"e_\ell"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class RowFlag:
-    """Why a row of a bound table is marked: the theorem at depth L = ℓ is
-    ``vacuous`` (no better than a baseline), its ``premises-fail``, or it is
-    ``undetermined``; ``detail`` says which baseline or premise."""
-
-    layer: int
-    klass: str
-    detail: str
-    baselines: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class BoundTable:
-    """A theorem's layer quantities at fixed parameters, certified.
-
-    ``index`` is the layer index's parameter name (``l``; empty for a table
-    built by hand), ``flags`` the marked rows by layer
-    (:func:`boundprop.regimes.row_flags`).
-    """
-
-    paper: str
-    theorem: str
-    label: str
-    fixed: Mapping[str, Fraction]
-    rows: tuple[LayerRow, ...]
-    digits: int = 6
-    columns: tuple[Column, ...] = COLUMNS
-    recurrence: str = ""  # how the recurrence check came out, for the caption
-    index: str = ""
-    flags: Mapping[int, RowFlag] = field(default_factory=dict)
-
-
 def table_columns(paper: Paper, theorem: str, annotations: Annotations | None = None) -> tuple[str, tuple[Column, ...]]:
     """The layer index's name and the columns of ``theorem``'s bound table, from the annotation file.
 
@@ -758,6 +698,4 @@ def table_columns(paper: Paper, theorem: str, annotations: Annotations | None = 
     ann = annotations if annotations is not None else load_annotations(paper)
     spec = ann.layer_spec(node.id)
     quantity, _ = theorem_bound(paper, node)
-    bounded = str(quantity) if str(quantity) in paper.params else ""  # e_ℓ is headed by it when it is a parameter
-    phi, eps, e = COLUMNS
-    return spec.index, (replace(phi, expr=spec.phi), replace(eps, expr=spec.eps), replace(e, expr=bounded))
+    return spec.index, tuple(Column(q.key, q.title, q.latex, q.expr) for q in declared_quantities(spec, str(quantity)))

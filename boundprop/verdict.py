@@ -17,6 +17,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+__all__ = [
+    "CheckResult",
+    "CounterValue",
+    "NodeReport",
+    "PaperReport",
+    "Premises",
+    "Status",
+    "StepOutcome",
+    "Tri",
+]
+
 # A counterexample value: an exact scalar as a string ("3/2", "-1", "0") or a
 # matrix as nested lists of such strings.
 CounterValue = str | list[list[str]]

@@ -230,6 +230,6 @@ def test_lemma_52_mechanism_is_checked(report: PaperReport) -> None:
     for node_id in ("Lemma 5.2", "Lemma 5.2-small"):
         assert why[node_id].checked, why[node_id]
         assert why[node_id].mechanism == "Lemma 5.2-mechanism"
-    lines = [line for line in findings(report) if "[Lemma 5.2-small]" in line and "FALSE" in line]
+    lines = [line for line in findings(report, why) if "[Lemma 5.2-small]" in line and "FALSE" in line]
     assert len(lines) == 1 and "softmax normalises rows separately" in lines[0]
     assert lines[0].startswith("The summary's statement") and "paraphrase" in lines[0]

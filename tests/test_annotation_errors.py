@@ -25,7 +25,9 @@ provenance = "paper"
 conclusion = "x <= 1"
 """
 
-GOOD = 'paper = "tmp"\n\n[layers.A]\nphi = "x"\n\n[[baseline]]\nid = "b1"\nbound = "2"\n\n'
+GOOD = 'paper = "tmp"\n\n[layers.A]\nindex = "x"\n\n[[baseline]]\nid = "b1"\nbound = "2"\n\n'
+
+LAYER = 'paper = "tmp"\n[layers.A]\n'
 
 # (description, annotation file text, fragment of the message, line of the error)
 CASES = [
@@ -36,9 +38,22 @@ CASES = [
      "missing required key 'holds'", 10),
     ("regime with one label", GOOD + '[[regime]]\nid = "r"\nquantity = "B"\nbound = "x"\nholds = "B <= 1"\n'
      'labels = ["a"]\n', "exactly two labels", 10),
-    ("layers of no node", GOOD + '[layers.Z]\nphi = "x"\n', "names no node", 10),
+    ("layers of no node", GOOD + '[layers.Z]\nindex = "x"\n', "names no node", 10),
     ("layers unknown key", GOOD + '[layers.B]\nphy = "x"\n', "unknown key 'phy'", 11),
     ("layers start not an integer", 'paper = "tmp"\n[layers.A]\nstart = "0"\n', "'start' must be an integer", 3),
+    ("layers old phi key", 'paper = "tmp"\n[layers.A]\nphi = "x"\n', "unknown key 'phi' (allowed: base, depth", 3),
+    ("quantities not a list", LAYER + 'quantities = "phi"\n', "quantities must be a non-empty list", 3),
+    ("quantities empty", LAYER + 'quantities = []\n', "quantities must be a non-empty list", 3),
+    ("quantity without expr", LAYER + 'quantities = [\n  { key = "p", title = "p", latex = "p", expr = "x" },\n'
+     '  { key = "q", title = "q", latex = "q" },\n]\n', "missing required key 'expr'", 5),
+    ("quantity unknown key", LAYER + 'quantities = [\n  { key = "p", title = "p", latex = "p", expr = "x", '
+     'unit = "s" },\n]\n', "unknown key 'unit'", 4),
+    ("quantity key twice", LAYER + 'quantities = [\n  { key = "p", title = "p", latex = "p", expr = "x" },\n'
+     '  { key = "p", title = "P", latex = "P", expr = "2*x" },\n]\n', "key 'p' is declared twice", 5),
+    ("quantity named layer", LAYER + 'quantities = [{ key = "layer", title = "l", latex = "l", expr = "x" }]\n',
+     "key 'layer' names the layer column", 3),
+    ("quantity key not a name", LAYER + 'quantities = [{ key = "2x", title = "l", latex = "l", expr = "x" }]\n',
+     "quantity name '2x' is not an identifier", 3),
     ("map params not strings", GOOD + '[map.A]\nparams = [1]\n', "must be a list of strings", 10),
     ("table unknown key", GOOD + '[table.A]\nfixx = ["x=1"]\n', "unknown key 'fixx'", 10),
     ("param already declared", 'paper = "tmp"\n[params]\nx = { range = ["0", "1"] }\n', "already declared", 3),
@@ -68,7 +83,7 @@ def test_good_annotation_file(lemma_file: Callable[..., Path]) -> None:
     path = lemma_file(BODY)
     path.with_name("tmp.regimes.toml").write_text(GOOD, encoding="utf-8")
     ann = load_annotations(load_paper(path))
-    assert ann.layer_spec("A").phi == "x"
+    assert ann.layer_spec("A").index == "x"
     assert [(b.id, b.bound) for b in ann.baselines] == [("b1", "2")]
 
 
@@ -89,3 +104,18 @@ def test_cli_baseline_without_id_is_input_error(
     assert code == 3, err
     assert out == "" and len(err.strip().splitlines()) == 1
     assert f"{annotations}:10: missing required key 'id'" in err
+
+
+@pytest.mark.parametrize("doc", ["regimes-format.md", "lemma-format.md"])
+def test_the_documented_quantities_load(tmp_path: Path, doc: str) -> None:
+    # the docs' [layers.R1] examples are files the loader reads, with the quantities they list
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / doc).read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", text, flags=re.S) if "quantities = [" in b)
+    path = tmp_path / "doc.regimes.toml"
+    path.write_text(block, encoding="utf-8")
+    paper = load_paper("alman_song_2025")
+    spec = load_annotations(paper, path).layer_spec("R1")
+    keys = [q.key for q in spec.quantities]
+    assert keys[:3] == ["phi", "eps", "e"] and all(q.expr and q.latex and q.title for q in spec.quantities)

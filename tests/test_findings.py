@@ -12,7 +12,7 @@ import pytest
 
 from boundprop.check import check_paper
 from boundprop.loader import load_paper
-from boundprop.mechanism import MECHANISMS, rank_one_row_shift
+from boundprop.mechanism import MECHANISMS, explanations, rank_one_row_shift
 from boundprop.report.latex import report_document
 from boundprop.report.text import findings
 from boundprop.verdict import Tri
@@ -140,11 +140,19 @@ def test_a_checked_mechanism_is_quoted_and_compiles(lemma_file: Callable[..., Pa
     import shutil
 
     report = check_paper(load_paper(lemma_file(MECH)), decide=_scripted)
-    line = _line(findings(report), "L52")
+    why = explanations(report)  # computed by the caller (api.report_content, the CLI); report/ only renders
+    line = _line(findings(report, why), "L52")
     assert "Why (L52-mechanism, proved; the counterexample is an instance: A = 1u with u = [1]" in line
     assert "softmax normalises rows separately" in line
-    tex = report_document(report, show_seconds=False).tex
+    assert "Why" not in _line(findings(report), "L52")  # none passed: none quoted
+    tex = report_document(report, show_seconds=False, why=why).tex
     assert r"\emph{Why}" in tex
+    from boundprop.report.data import ReportContent
+    from boundprop.report.document import report_latex
+
+    # the full report passes the content's mechanisms on (api.report_content computes them)
+    assert r"\emph{Why}" in report_latex(ReportContent(report, why=why), dag=None, show_seconds=False).tex
+    assert r"\emph{Why}" not in report_latex(ReportContent(report), dag=None, show_seconds=False).tex
     assert "rows separately.." not in tex
     if shutil.which("pdflatex") is None and shutil.which("lualatex") is None:
         pytest.skip("no LaTeX engine installed")
@@ -163,7 +171,8 @@ def test_an_unchecked_mechanism_is_not_quoted(lemma_file: Callable[..., Path]) -
         return result
 
     report = check_paper(load_paper(lemma_file(MECH)), decide=decide)
-    assert "Why" not in _line(findings(report), "L52")
+    assert not explanations(report)["L52"].checked
+    assert "Why" not in _line(findings(report, explanations(report)), "L52")
 
 
 def test_latex_names_the_reading_a_theorem_uses(lemma_file: Callable[..., Path]) -> None:
@@ -180,3 +189,19 @@ uses = ["Q1", "Q2"]
     tex = report_document(report, show_seconds=False).tex
     assert "; reading used: Lemma Q: " in tex and "Q2" in tex.split("; reading used: Lemma Q: ")[1][:80]
     assert any("readings on its chain: Lemma Q: Q2" in s for s in findings(report))
+
+
+def test_the_report_content_carries_the_checked_mechanisms(
+    lemma_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 18: the exact instance check runs before rendering, in api.report_content
+    from boundprop import cache
+    from boundprop.api import report_content
+
+    path = lemma_file(MECH)
+    report = check_paper(load_paper(path), decide=_scripted)
+    monkeypatch.setattr(cache, "check", lambda *args, **kwargs: (report, None))
+    content = report_content(path, maps=False, tables=False, cache=False)
+    assert content.report is report
+    assert set(content.why) == {"L52"} and content.why["L52"].checked
+    assert content.why["L52"].detail.startswith("A = 1u with u = [1]")

@@ -35,9 +35,10 @@ LAYERS: dict[str, int] = {
     "norms": 1,  # typed norms and their conversions (errors only)
     "expr": 2,
     "matrix": 2,  # matrix built-ins: part of the expression vocabulary (the registry in expr/)
-    "matrix_extra": 2,
     "statement": 3,
     "interval": 4,
+    "tables": 4,  # the values of a bound table (enclosures, rows, columns, flags): no computing
+    "maps": 4,  # the values of a regime map (axes, problem, cells) and a cell's combined class
     "counterexample": 5,
     "rewrite": 5,
     "backends": 6,
@@ -186,15 +187,6 @@ def test_renderers_import_results_not_the_checker() -> None:
         assert "boundprop.check" not in targets, path.name
 
 
-# What report/ may take from the computing layers: value types (and the one classifier of a
-# map cell the drawing colours by), never a paver, a table assembly or a file reader.
-REPORT_MAY_IMPORT: dict[str, set[str]] = {
-    "boundprop.propagate": {"BoundTable", "Column", "COLUMNS", "Enclosure", "LayerRow", "RowFlag"},
-    # plot.py: RegimeMap's own types, and combined_class (a cell's colour with a declared regime)
-    "boundprop.regimes": {"Axis", "Cell", "CellClass", "RegimeMap", "combined_class"},
-}
-
-
 def _names_imported(path: Path) -> list[tuple[str, str, int]]:
     """(module, name, line) of every ``from boundprop.X import name`` that runs (not under TYPE_CHECKING)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -209,15 +201,15 @@ def _names_imported(path: Path) -> list[tuple[str, str, int]]:
 
 
 def test_renderers_only_render() -> None:
-    # issue 18: every number a table, summary or map shows is computed by the caller (cli/api)
+    # issue 18: every number a table, summary or map shows is computed by the caller (cli/api);
+    # report/ takes the values' types from boundprop.tables and boundprop.maps
+    computing = ("boundprop.loader", "boundprop.check", "boundprop.cache", "boundprop.regimes",
+                 "boundprop.propagate", "boundprop.mechanism")
     bad = []
     for path in sorted((PACKAGE / "report").glob("*.py")):
-        for module, name, line in _names_imported(path):
-            if module.startswith("boundprop.loader") or module in ("boundprop.check", "boundprop.cache"):
+        for module, _name, line in _names_imported(path):
+            if module.startswith(computing):
                 bad.append(f"{path.name}:{line} imports {module}")
-            elif module.startswith(("boundprop.regimes", "boundprop.propagate")):
-                if name not in REPORT_MAY_IMPORT.get(module, set()):
-                    bad.append(f"{path.name}:{line} imports {module}.{name}")
     assert not bad, "report/ computes or reads files:\n" + "\n".join(bad)
 
 
@@ -229,11 +221,8 @@ def test_the_render_check_catches_a_paver(tmp_path: Path) -> None:
 
 def test_the_html_renderer_imports_only_renderers_and_results() -> None:
     # report/html.py and its helpers translate the LaTeX document: no solver, paver or loader
-    # document.py also asks boundprop.mechanism which refuted nodes a checked mechanism explains (an
-    # exact instance check of a counterexample): the one computing import left there, to move to the caller
-    allowed = {"document.py": {"boundprop.mechanism"}}
     for name in ("html.py", "texhtml.py", "mathml.py", "document.py"):
-        targets = {t for t, _ in imports_of(PACKAGE / "report" / name)} - allowed.get(name, set())
+        targets = {t for t, _ in imports_of(PACKAGE / "report" / name)}
         assert all(t.startswith("boundprop.report") or t == "boundprop.verdict" for t in targets), (name, targets)
 
 
@@ -264,3 +253,30 @@ def test_a_new_upward_import_fails(tmp_path: Path) -> None:
     (root / "report" / "text.py").write_text("from boundprop.verdict import Status\n", encoding="utf-8")
     found = violations_in(root)
     assert list(found) == [("verdict", "check")]
+
+
+# modules without __all__ yet (owned by other work in progress); the list only shrinks
+WITHOUT_ALL = {"backends/bnb.py", "backends/induction.py", "cli/graph_cmd.py", "interval/batched.py",
+               "interval/scalar.py", "scaffold.py"}
+
+
+def _declared_all(path: Path) -> list[str] | None:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == "__all__" and isinstance(value, ast.List):
+            return [ast.literal_eval(e) for e in value.elts]
+    return None
+
+
+def test_every_module_declares_its_public_names() -> None:
+    # issue 18: `__all__` everywhere (ast only: nothing is imported)
+    missing = {str(p.relative_to(PACKAGE)) for p in modules() if _declared_all(p) is None}
+    assert missing <= WITHOUT_ALL, f"give these modules an __all__: {sorted(missing - WITHOUT_ALL)}"
+    gained = sorted(WITHOUT_ALL - missing)
+    assert not gained, f"these have an __all__ now; remove them from WITHOUT_ALL: {gained}"

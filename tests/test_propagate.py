@@ -37,8 +37,8 @@ def test_r1_layer_quantities_are_the_papers(paper) -> None:  # type: ignore[no-u
     m = layer_model(paper, "R1")
     eta, phi0 = (sp.Symbol(n, real=True) for n in ("eta", "phi0"))
     H, l = (sp.Symbol(n, integer=True) for n in ("H", "l"))  # noqa: E741
-    assert sp.simplify(m.eps - 2 * eta * phi0 * (1 + H * eta) ** l) == 0
-    assert sp.simplify(m.phi - phi0 * (1 + H * eta) ** l) == 0
+    assert sp.simplify(m.quantities()["eps"] - 2 * eta * phi0 * (1 + H * eta) ** l) == 0
+    assert sp.simplify(m.quantities()["phi"] - phi0 * (1 + H * eta) ** l) == 0
     assert sp.simplify(m.error - 2 * l * H * eta * phi0 * (1 + H * eta) ** (l - 1)) == 0
     assert m.at(0)["e"] == 0
 
@@ -52,7 +52,7 @@ def test_recurrence_and_closed_form_are_proved_equal(paper, theorem: str) -> Non
 
 def test_a_wrong_recurrence_is_refuted(paper) -> None:  # type: ignore[no-untyped-def]
     m = layer_model(paper, "R1")
-    wrong = dataclasses.replace(m, recurrence=m.recurrence + m.eps)  # type: ignore[operator]
+    wrong = dataclasses.replace(m, recurrence=m.recurrence + m.quantities()["eps"])  # type: ignore[operator]
     result = check_recurrence(wrong)
     assert result.status is Status.REFUTED and result.counterexample
 

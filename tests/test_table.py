@@ -100,3 +100,48 @@ def test_the_columns_and_the_rows_name_the_same_quantities() -> None:
     rows = layer_rows(model, {"eta": sp.Rational(1, 10), "H": sp.Integer(4), "phi0": sp.Integer(1),
                               "d": sp.Integer(2), "k": sp.Integer(2), "beta": sp.Rational(1, 2)}, range(0, 2))
     assert [c.key for c in columns] == list(model.quantities()) == list(rows[0].values)
+
+
+def test_a_fourth_quantity_declared_in_the_annotation_file_is_a_column_everywhere() -> None:
+    # issue 18: the quantities of a table come from the annotation file, any number of them
+    from boundprop.loader.annotations import load_annotations
+    from boundprop.regimes import bound_table
+    from boundprop.report.booktabs import bound_table_latex
+
+    paper = load_paper(TOY)
+    ann = load_annotations(paper, TOY.with_name("toy_collapse_ratio.regimes.toml"))
+    table = bound_table(paper, "R1", range(0, 4), annotations=ann)
+    assert [c.key for c in table.columns] == ["phi", "eps", "e", "ratio"]
+    for row in table.rows:  # r_l = e_l / phi_l, exactly (rational at these values)
+        assert row["ratio"].exact is not None and row["e"].exact is not None and row["phi"].exact is not None
+        assert row["ratio"].exact == row["e"].exact / row["phi"].exact
+    assert table.rows[2]["ratio"].exact == Fraction(2 * 2 * 4, 10) / Fraction(14, 10)  # 2*l*H*eta*phi0/(1+H*eta)
+    text = render(table, "text").splitlines()
+    assert text[1].split() == ["layer", "phi_l", "eps_l", "e_l", "e_l/phi_l"]
+    assert text[4].split()[0] == "2" and text[4].endswith("[1.14285, 1.14286]")  # 8/7, rounded outward
+    data = json.loads(render(table, "json"))
+    ends = data["rows"][2]["ratio"]
+    assert Fraction(ends["lo"]) < Fraction(8, 7) < Fraction(ends["hi"])
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "schemas" / "table.json").read_text())
+    Draft202012Validator(schema).validate(data)
+    header = next(c for c in csv.reader(io.StringIO(render(table, "csv"))))
+    assert header[-2:] == ["ratio_lo", "ratio_hi"]
+    tex = bound_table_latex(table, paper, float_env=False)
+    assert r"$\ell$ & $\varphi_\ell$ & $\varepsilon_\ell$ & ${e}_{\ell}$ & $r_\ell$ \\" in tex
+    assert r"$r_\ell = " in tex  # an expression column is defined in the caption
+
+
+def test_a_quantity_that_does_not_parse_names_its_line(tmp_path: Path) -> None:
+    from boundprop.errors import BoundpropError
+    from boundprop.loader.annotations import load_annotations
+
+    paper = load_paper(TOY)
+    path = tmp_path / "bad.regimes.toml"
+    path.write_text('paper = "toy-collapse"\n[layers.R1]\nquantities = [\n'
+                    '  { key = "e", title = "e", latex = "e", expr = "err" },\n'
+                    '  { key = "r", title = "r", latex = "r", expr = "err/nosuch(l)" },\n]\n', encoding="utf-8")
+    with pytest.raises(BoundpropError) as info:
+        layer_model(paper, "R1", load_annotations(paper, path))
+    assert info.value.where == f"{path}:5"

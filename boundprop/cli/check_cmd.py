@@ -15,6 +15,7 @@ from boundprop.check import PaperReport, check_paper
 from boundprop.cli.args import positive_effort, positive_seconds
 from boundprop.errors import InputError
 from boundprop.loader import bundled_papers, load_paper
+from boundprop.mechanism import explanations
 from boundprop.report.data import paper_json
 from boundprop.report.text import node_table, summary
 from boundprop.statement import Budget
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         out = Console(width=max(140, Console().width))
         for report in reports:
             out.print(node_table(report, include_definitions=args.definitions, verbose=args.verbose))
-            out.print(summary(report))
+            out.print(summary(report, explanations(report)))
     if args.strict:
         statuses = {n.status for r in reports for n in r.nodes.values()}
         # a refuted proof step is a finding even when the node's own status is proved

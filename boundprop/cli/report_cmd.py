@@ -19,6 +19,8 @@ from rich.progress import Progress
 from boundprop.cli.args import add_budget_arguments, budget_of
 from boundprop.regimes import DEFAULT_DEPTH
 
+__all__ = ["HELP", "add_arguments", "run"]
+
 HELP = (
     "write the whole verification report (DAG, statements, evidence, regime maps, bound tables) "
     "as .tex, .pdf or .html"

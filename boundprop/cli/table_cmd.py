@@ -9,6 +9,8 @@ from rich.console import Console
 
 from boundprop.report.table import TableFormat
 
+__all__ = ["HELP", "add_arguments", "run"]
+
 HELP = "per-layer phi_l, eps_l and e_l of a theorem as certified enclosures (rounded outward)"
 
 

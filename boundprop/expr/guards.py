@@ -18,6 +18,8 @@ from typing import Any
 
 import sympy as sp
 
+__all__ = ["Guard", "Guarded", "add_guard"]
+
 
 @dataclass(frozen=True, slots=True)
 class Guard:

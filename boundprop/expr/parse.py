@@ -54,6 +54,18 @@ from boundprop.expr.builtins import BUILTINS, BY_NAME, Builtin, division_domain,
 from boundprop.expr.guards import Guard, Guarded, add_guard
 from boundprop.suggest import did_you_mean
 
+__all__ = [
+    "MAX_EXPONENT",
+    "MAX_LENGTH",
+    "MAX_LITERAL_EXPONENT",
+    "MAX_POWER_BITS",
+    "guards_of",
+    "is_relation",
+    "parse",
+    "relations_of",
+    "short",
+]
+
 # Limits that keep sympy and the backends from hanging on absurd input:
 # a constant exponent (x**(10**100), 2**2**2**20) and the decimal exponent
 # of a literal (1e100000000) are bounded, and long input is refused.

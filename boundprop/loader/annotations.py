@@ -16,13 +16,14 @@ from typing import Any
 
 from boundprop.lemma import Paper, Param
 from boundprop.loader.lemmas import load_params
-from boundprop.loader.reader import Reader, check_keys, string, string_list, table
+from boundprop.loader.reader import Reader, check_keys, check_name, string, string_list, table
 
 __all__ = [
     "Annotations",
     "BaselineDecl",
     "LayerSpec",
     "MapDefaults",
+    "QuantityDecl",
     "RegimeDecl",
     "annotations_path",
     "load_annotations",
@@ -30,13 +31,28 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
+class QuantityDecl:
+    """One column of a theorem's bound table: ``expr`` (a math string in the
+    layer index, where the theorem's bounded quantity stands for e_ℓ) headed by
+    ``title`` in text and ``latex`` in LaTeX; ``line`` locates it for errors."""
+
+    key: str
+    title: str
+    latex: str
+    expr: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class LayerSpec:
-    """How a theorem's layer quantities are named (all math strings)."""
+    """How a theorem's layer quantities are named (all math strings).
+
+    ``quantities`` empty: the default columns φ_ℓ = ``phi_l(l)``, ε_ℓ =
+    ``eps_l(l)`` and e_ℓ (:func:`boundprop.propagate.layer_model`)."""
 
     index: str = "l"
     depth: str = "L"
-    phi: str = "phi_l(l)"
-    eps: str = "eps_l(l)"
+    quantities: tuple[QuantityDecl, ...] = ()
     recurrence: str | None = None  # e_{l+1} in terms of e (= e_l) and l
     base: str = "0"  # e at the first layer index
     start: int = 0
@@ -172,7 +188,9 @@ def _params(reader: Reader, paper: Paper, raw: Any) -> dict[str, Param]:
     return {name: replace(param, line=0) for name, param in params.items()}
 
 
-_LAYER_TYPES = {name: int if name == "start" else str for name in LayerSpec.__dataclass_fields__}
+_LAYER_TYPES = {name: int if name == "start" else str for name in LayerSpec.__dataclass_fields__
+                if name != "quantities"}
+_QUANTITY_KEYS = {"key", "title", "latex", "expr"}
 
 
 def _layers(reader: Reader, paper: Paper, raw: Any) -> dict[str, LayerSpec]:
@@ -180,20 +198,51 @@ def _layers(reader: Reader, paper: Paper, raw: Any) -> dict[str, LayerSpec]:
     for theorem, spec in table(reader, raw, "[layers]", reader.line_of("[layers")).items():
         line = reader.header_line("layers", theorem)
         spec = _section(reader, "layers", theorem, spec)
-        bad = sorted(set(spec) - set(_LAYER_TYPES))
+        bad = sorted(set(spec) - {*_LAYER_TYPES, "quantities"})
         if bad:
-            raise reader.fail(f"[layers.{theorem!r}]: unknown key {bad[0]!r}", reader.line_of(bad[0], start=line))
+            raise reader.fail(f"[layers.{theorem!r}]: unknown key {bad[0]!r} (allowed: "
+                              f"{', '.join(sorted({*_LAYER_TYPES, 'quantities'}))})",
+                              reader.line_of(bad[0], start=line))
+        quantities = _quantities(reader, theorem, spec["quantities"], line) if "quantities" in spec else ()
+        spec = {k: v for k, v in spec.items() if k != "quantities"}
         for key, value in spec.items():
             if not isinstance(value, _LAYER_TYPES[key]) or isinstance(value, bool):
                 kind = "an integer" if _LAYER_TYPES[key] is int else "a string"
                 raise reader.fail(f"[layers.{theorem!r}]: {key!r} must be {kind}", reader.line_of(key, start=line))
         if theorem != "*" and theorem not in paper.nodes:
             raise reader.fail(f"[layers.{theorem!r}] names no node of {paper.id}", line)
-        layer = LayerSpec(**spec)
+        layer = LayerSpec(**spec, quantities=quantities)
         if layer.relation not in ("equal", "upper"):
             raise reader.fail(f"[layers.{theorem!r}]: relation must be 'equal' or 'upper'", line)
         layers[theorem] = layer
     return layers
+
+
+def _quantities(reader: Reader, theorem: str, raw: Any, header: int) -> tuple[QuantityDecl, ...]:
+    """``quantities = [{ key, title, latex, expr }, ...]``: every key required, keys distinct."""
+    what = f"[layers.{theorem!r}]: quantities"
+    start = reader.line_of("quantities", start=header)
+    if not isinstance(raw, list) or not raw:
+        raise reader.fail(f"{what} must be a non-empty list of {{ key, title, latex, expr }} tables", start)
+    out: list[QuantityDecl] = []
+    line = start
+    for spec in raw:
+        if not isinstance(spec, dict):
+            raise reader.fail(f"{what}: each entry must be a table {{ key, title, latex, expr }}", line)
+        key = spec.get("key")
+        # the entry's line: the next one naming its key (entries may share a line)
+        needles = ("key", f'"{key}"') if isinstance(key, str) else ("{",)
+        found = reader.line_of(*needles, start=line + 1 if out else line)
+        line = found if found <= len(reader.lines) and all(n in reader.lines[found - 1] for n in needles) else line
+        check_keys(reader, spec, _QUANTITY_KEYS, what, line)
+        key, title, latex, expr = (string(reader, spec, k, line) for k in ("key", "title", "latex", "expr"))
+        decl = QuantityDecl(key, title, latex, expr, line)
+        check_name(reader, decl.key, "quantity", line)
+        if decl.key == "layer" or decl.key in {q.key for q in out}:
+            reason = "names the layer column" if decl.key == "layer" else "is declared twice"
+            raise reader.fail(f"{what}: key {decl.key!r} {reason}", line)
+        out.append(decl)
+    return tuple(out)
 
 
 def _baseline(reader: Reader, spec: Mapping[str, Any], line: int) -> BaselineDecl:

@@ -15,10 +15,10 @@ from typing import Any
 import sympy as sp
 
 from boundprop.lemma import Paper
-from boundprop.propagate import BoundTable, RowFlag
 from boundprop.report.escape import escape, join, latex_label, texttt
 from boundprop.report.notation import Typesetter, symbol_latex
 from boundprop.report.numbers import enclosure_latex, fraction_latex, lower_latex, upper_latex
+from boundprop.tables import BoundTable, RowFlag
 
 __all__ = ["NORM_CONVENTIONS", "bound_table_latex", "norm_convention", "regime_summary_latex"]
 
@@ -91,7 +91,7 @@ def bound_table_latex(
     Parameters
     ----------
     table
-        A :class:`boundprop.propagate.BoundTable`.
+        A :class:`boundprop.tables.BoundTable`.
     paper
         The paper, for the column symbols (``latex`` fields), the theorem's
         norm convention and its label.
@@ -113,7 +113,7 @@ def bound_table_latex(
 
     Examples
     --------
-    >>> from boundprop.propagate import BoundTable, Enclosure, LayerRow
+    >>> from boundprop.tables import BoundTable, Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
     >>> row = LayerRow(2, {"phi": third, "eps": third, "e": third})
     >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (row,), 3)
@@ -242,7 +242,7 @@ def regime_summary_latex(
     Parameters
     ----------
     rmap
-        A :class:`boundprop.regimes.RegimeMap`.
+        A :class:`boundprop.maps.RegimeMap`.
     paper
         The paper (for its title and the theorem's norm variant).
     figure

@@ -23,6 +23,21 @@ from pathlib import Path
 
 from boundprop.errors import BoundpropError
 
+__all__ = [
+    "ENGINES",
+    "INSTALL_HINT",
+    "PACKAGE_OF_STYLE",
+    "CompileResult",
+    "LatexError",
+    "LatexNotFoundError",
+    "LogIssue",
+    "LogSummary",
+    "compile_latex",
+    "engine_available",
+    "find_engine",
+    "parse_log",
+]
+
 ENGINES = ("pdflatex", "lualatex")
 
 INSTALL_HINT = (

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from boundprop.graph import readings
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
-    from boundprop.propagate import BoundTable
-    from boundprop.regimes import RegimeMap
+    from boundprop.maps import RegimeMap
+    from boundprop.mechanism import Explanation
+    from boundprop.tables import BoundTable
 
 __all__ = ["ReportContent", "node_json", "other_readings", "paper_json", "readings_used", "section_titles"]
 
@@ -97,16 +99,18 @@ def readings_used(report: PaperReport) -> dict[str, dict[str, str]]:
 class ReportContent:
     """What the full report shows, computed once and rendered as LaTeX or as HTML.
 
-    ``maps`` are :class:`boundprop.regimes.RegimeMap` values, ``tables``
-    :class:`boundprop.propagate.BoundTable` values with their row flags
+    ``maps`` are :class:`boundprop.maps.RegimeMap` values, ``tables``
+    :class:`boundprop.tables.BoundTable` values with their row flags
     (:func:`boundprop.regimes.bound_table`), all computed by the caller;
-    ``notes`` say what was left out and why.
+    ``notes`` say what was left out and why; ``why`` the checked mechanisms of
+    refuted nodes by node id (:func:`boundprop.mechanism.explanations`).
     """
 
     report: PaperReport
     maps: tuple[RegimeMap, ...] = ()
     tables: tuple[BoundTable, ...] = ()
     notes: tuple[str, ...] = ()
+    why: Mapping[str, Explanation] = field(default_factory=dict)
 
 
 def section_titles(content: ReportContent) -> tuple[str, ...]:

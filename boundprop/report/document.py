@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from boundprop import __version__
-from boundprop.mechanism import explanations
 from boundprop.report.booktabs import bound_table_latex, regime_summary_latex
 from boundprop.report.data import ReportContent, other_readings, readings_used
 from boundprop.report.dot import BORDER, FILL
@@ -27,6 +26,7 @@ from boundprop.verdict import NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
     from boundprop.lemma import Paper
+    from boundprop.mechanism import Explanation
 
 __all__ = [
     "PREAMBLE_PACKAGES",
@@ -267,6 +267,7 @@ def report_document(
     sections: Sequence[Section] = (),
     notes: Sequence[str] = (),
     show_seconds: bool = True,
+    why: Mapping[str, Explanation] | None = None,
 ) -> LatexDocument:
     """The full verification report as a LaTeX document.
 
@@ -284,8 +285,13 @@ def report_document(
         Plain-text remarks shown at the start (what was left out and why).
     show_seconds
         Print check times (off for reproducible output).
+    why
+        The checked mechanisms of refuted nodes, by node id
+        (:func:`boundprop.mechanism.explanations`, computed by the caller); a
+        finding quotes one only when it is checked.
     """
     paper = report.paper
+    why = why or {}
     typesetter = Typesetter(paper)
     statements = [n for n in report.nodes.values() if n.id in paper.nodes]
     counts = {s: len([n for n in statements if n.status is s]) for s in Status}
@@ -335,7 +341,6 @@ def report_document(
             if wrong and wrong[0].result.counterexample:
                 line += " by " + counterexample_latex(wrong[0].result.counterexample, typesetter)
             body.append(line + ".")
-        why = explanations(report)
         for node in refuted:
             # what was refuted: the paper's text, the summary's paraphrase or a reconstruction
             what = _REFUTED_WHAT.get(node.provenance, escape(node.provenance))
@@ -483,4 +488,5 @@ def report_latex(
         sections=sections,
         notes=content.notes if notes is None else notes,
         show_seconds=show_seconds,
+        why=content.why,
     )

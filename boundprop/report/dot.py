@@ -24,6 +24,19 @@ from typing import Any
 from boundprop.errors import BoundpropError
 from boundprop.verdict import NodeReport, PaperReport, Status
 
+__all__ = [
+    "BORDER",
+    "FILL",
+    "FULLY_CHECKED_BORDER",
+    "LEGEND_KEYS",
+    "LEGEND_WIDTH",
+    "RANK_WIDTH",
+    "SHAPE",
+    "render",
+    "to_dot",
+    "to_graph_json",
+]
+
 FILL = {
     Status.PROVED: "#b7e4c7",
     Status.PROVED_BOUNDED: "#d8f3dc",

@@ -13,7 +13,6 @@ paves a map or reads a file.
 
 from __future__ import annotations
 
-from boundprop.propagate import RowFlag
 from boundprop.report.booktabs import NORM_CONVENTIONS, bound_table_latex, norm_convention, regime_summary_latex
 from boundprop.report.document import (
     PREAMBLE_PACKAGES,
@@ -47,6 +46,7 @@ from boundprop.report.numbers import (
     upper_decimal,
     upper_latex,
 )
+from boundprop.tables import RowFlag
 
 __all__ = [
     "NORM_CONVENTIONS",

@@ -24,7 +24,7 @@ from boundprop.report.plot import plot_map
 from boundprop.verdict import PaperReport
 
 if TYPE_CHECKING:
-    from boundprop.regimes import RegimeMap
+    from boundprop.maps import RegimeMap
 
 __all__ = ["dag_pdf", "file_name", "html_file", "keep_source", "latex_document", "map_drawing"]
 

@@ -1,6 +1,6 @@
 """Regime maps as pictures (matplotlib figures; png, svg or pdf).
 
-Each cell of a :class:`~boundprop.regimes.RegimeMap` is drawn as a rectangle
+Each cell of a :class:`~boundprop.maps.RegimeMap` is drawn as a rectangle
 over the map's two split axes (integer axes as ``[lo - 1/2, hi + 1/2]`` so
 that every integer value gets a visible strip). Colours:
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from boundprop.errors import InputError
-from boundprop.regimes import Axis, Cell, CellClass, RegimeMap, combined_class
+from boundprop.maps import Axis, Cell, CellClass, RegimeMap, combined_class
 
 __all__ = ["CLASS_COLOURS", "COMBINED_COLOURS", "map_figure", "plot_map"]
 

@@ -1,7 +1,7 @@
 """Renderings of per-layer bound tables (φ_ℓ, ε_ℓ, e_ℓ).
 
-The data model is one frozen :class:`~boundprop.propagate.BoundTable` holding the exact
-enclosures (:class:`~boundprop.propagate.Enclosure`, rational ends), computed by
+The data model is one frozen :class:`~boundprop.tables.BoundTable` holding the exact
+enclosures (:class:`~boundprop.tables.Enclosure`, rational ends), computed by
 :func:`boundprop.regimes.bound_table`; the renderers (text, markdown, csv, json; a LaTeX renderer can be added next to
 them) only format it. Every printed lower end is rounded *down* and every
 upper end *up* (:func:`boundprop.report.numbers.lower_decimal` and
@@ -18,8 +18,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from boundprop.propagate import COLUMNS, BoundTable, Column, Enclosure
 from boundprop.report.numbers import lower_decimal, upper_decimal
+from boundprop.tables import COLUMNS, BoundTable, Column, Enclosure
 
 __all__ = [
     "COLUMNS",
@@ -65,7 +65,7 @@ def table_json(table: BoundTable) -> dict[str, Any]:
     """The JSON object of ``boundprop table --format json``.
 
     >>> from fractions import Fraction
-    >>> from boundprop.propagate import Enclosure, LayerRow
+    >>> from boundprop.tables import Enclosure, LayerRow
     >>> one = Enclosure(Fraction(1), Fraction(1), Fraction(1))
     >>> row = LayerRow(0, {"phi": one, "eps": one, "e": one})
     >>> t = BoundTable("p", "R1", "R1", {"eta": Fraction(1, 10)}, (row,))
@@ -115,7 +115,7 @@ def render(table: BoundTable, fmt: TableFormat | str = TableFormat.TEXT) -> str:
     """Render ``table`` as text, markdown, csv or json.
 
     >>> from fractions import Fraction
-    >>> from boundprop.propagate import Enclosure, LayerRow
+    >>> from boundprop.tables import Enclosure, LayerRow
     >>> third = Enclosure(Fraction(1, 3), Fraction(1, 3), Fraction(1, 3))
     >>> row = LayerRow(2, {"phi": third, "eps": third, "e": third})
     >>> t = BoundTable("p", "R1", "R1", {}, (row,), digits=3)

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.box import SIMPLE_HEAD
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from boundprop.mechanism import explanations
 from boundprop.report.data import other_readings, readings_used
 from boundprop.verdict import NodeReport, PaperReport, Status
+
+if TYPE_CHECKING:
+    from boundprop.mechanism import Explanation
+
+__all__ = [
+    "LABEL_WIDTH",
+    "STATUS_STYLE",
+    "findings",
+    "format_counterexample",
+    "node_table",
+    "plain_evidence",
+    "plural",
+    "refuted_proofs",
+    "summary",
+]
 
 STATUS_STYLE = {
     Status.PROVED: "bold green",
@@ -141,14 +157,17 @@ def refuted_proofs(report: PaperReport) -> list[str]:
     return [n.id for n in report.nodes.values() if n.proof_status is Status.REFUTED]
 
 
-def findings(report: PaperReport) -> list[str]:
+def findings(report: PaperReport, why: Mapping[str, Explanation] | None = None) -> list[str]:
     """The findings in plain words, one sentence per line (no styling).
 
     Which claims of the paper fail (with the counterexample found, smallest
     sizes first), which reconstruction steps fail, which corrected variants
     hold, what stays open, and each theorem's status with the ancestors that
-    keep it from being fully checked.
+    keep it from being fully checked. ``why`` holds the checked mechanisms of
+    refuted nodes (:func:`boundprop.mechanism.explanations`, computed by the
+    caller); a refutation quotes its mechanism only when it is checked.
     """
+    why = why or {}
     nodes = [n for n in report.nodes.values() if not n.id.startswith("def:")]
     counts = {s: sum(1 for n in nodes if n.status is s) for s in Status}
     wrong_proofs = refuted_proofs(report)
@@ -160,7 +179,6 @@ def findings(report: PaperReport) -> list[str]:
         + "."
     ]
     refuted = [n for n in nodes if n.status is Status.REFUTED]
-    why = explanations(report)
     for node in refuted:
         # say what was refuted: the paper's own text, the summary's paraphrase, or our reconstruction
         who, what = _REFUTED_WHO.get(node.provenance, ("The statement", ""))
@@ -228,10 +246,10 @@ def findings(report: PaperReport) -> list[str]:
     return out
 
 
-def summary(report: PaperReport) -> RenderableType:
-    """Plain-words findings: what fails, with the counterexample; what stays open."""
+def summary(report: PaperReport, why: Mapping[str, Explanation] | None = None) -> RenderableType:
+    """Plain-words findings (:func:`findings`): what fails, with the counterexample; what stays open."""
     lines: list[Text] = []
-    for sentence in findings(report):
+    for sentence in findings(report, why):
         style = "red" if any(word in sentence for word in ("FALSE", "FAILS", "refuted", "contradict")) else ""
         lines.append(Text(sentence, style=style))
     return Group(*lines)
