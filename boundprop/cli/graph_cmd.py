@@ -14,6 +14,12 @@ from boundprop.cli.args import add_budget_arguments, budget_of
 from boundprop.errors import InputError
 from boundprop.report.dot import render, to_dot, to_graph_json
 
+__all__ = [
+    "HELP",
+    "add_arguments",
+    "run",
+]
+
 HELP = "draw a paper's dependency graph coloured by status (dot, svg, png or json)"
 
 

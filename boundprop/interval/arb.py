@@ -25,6 +25,16 @@ from boundprop.interval.scalar import MAX_INTEGER_POWER, UndefinedError, _as_fra
 from boundprop.interval.walker import Walker
 from boundprop.verdict import Tri
 
+__all__ = [
+    "ArbContext",
+    "ArbFn",
+    "ArbTruthFn",
+    "Ball",
+    "ball",
+    "compile_arb",
+    "compile_arb_truth",
+]
+
 Ball = Any  # flint.arb has no type information
 ArbFn = Callable[[Sequence[Ball]], Ball]
 ArbTruthFn = Callable[[Sequence[Ball]], Tri]

@@ -36,6 +36,50 @@ from interval import imath
 from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction, rational_bounds
 from boundprop.interval.walker import Walker
 
+__all__ = [
+    "Arr",
+    "BatchedCompiler",
+    "BatchedContext",
+    "BatchedFn",
+    "CHUNK",
+    "IV",
+    "IVFn",
+    "TRANSCENDENTAL_PAD_ULPS",
+    "TRANSCENDENTAL_REL_PAD",
+    "TruthArrFn",
+    "and_arr",
+    "compile_batched",
+    "compile_batched_truth",
+    "compile_iv",
+    "const_iv",
+    "down",
+    "gap_truth_arr",
+    "iv_abs",
+    "iv_add",
+    "iv_exp",
+    "iv_exp_log_pow",
+    "iv_hull",
+    "iv_int_pow",
+    "iv_log",
+    "iv_mul",
+    "iv_neg",
+    "iv_recip",
+    "iv_scale",
+    "iv_sqr",
+    "iv_sqrt",
+    "not_arr",
+    "or_arr",
+    "pad",
+    "prod_bounds",
+    "prod_hi",
+    "prod_lo",
+    "sum_bounds",
+    "sum_hi",
+    "sum_lo",
+    "truth_batched",
+    "up",
+]
+
 Arr = np.ndarray
 BatchedFn = Callable[[Arr, Arr], tuple[Arr, Arr]]
 TruthArrFn = Callable[[Arr, Arr], Arr]

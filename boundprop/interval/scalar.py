@@ -29,6 +29,34 @@ from boundprop.interval.walker import Walker
 from boundprop.interval.walker import relation_gap as relation_gap  # its old home, still imported from here
 from boundprop.verdict import Tri
 
+__all__ = [
+    "Interval",
+    "MAX_INTEGER_POWER",
+    "SCALAR",
+    "ScalarContext",
+    "ScalarFn",
+    "TruthFn",
+    "UndefinedError",
+    "box_intervals",
+    "cached_scalar",
+    "cached_truth",
+    "compile_scalar",
+    "compile_truth",
+    "const_interval",
+    "endpoint_bounds",
+    "gap_truth",
+    "hi_of",
+    "hull",
+    "i_abs",
+    "i_int_pow",
+    "i_log",
+    "i_real_pow",
+    "i_recip",
+    "i_sqrt",
+    "lo_of",
+    "rational_bounds",
+]
+
 Interval = Any  # pyinterval's class has no type information
 ScalarFn = Callable[[Sequence[Interval]], Interval]
 TruthFn = Callable[[Sequence[Interval]], Tri]

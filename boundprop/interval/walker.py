@@ -23,6 +23,14 @@ from sympy.core.relational import Relational
 
 from boundprop.errors import UnsupportedError
 
+__all__ = [
+    "Context",
+    "Fn",
+    "Walker",
+    "relation_gap",
+    "symbol_index",
+]
+
 Fn = Callable[..., Any]
 
 
