@@ -55,13 +55,14 @@ from fractions import Fraction
 from itertools import product
 
 import sympy as sp
+from interval import imath, interval
 
 from boundprop.errors import InputError
 from boundprop.interval import truth_at_point
 from boundprop.lemma import Node, Paper
 from boundprop.propagate import theorem_bound
 from boundprop.statement import Budget, exact_bound
-from boundprop.verdict import CheckResult, Status, Tri
+from boundprop.verdict import CheckResult, CounterValue, Status, Tri
 
 __all__ = [
     "METHOD",
@@ -418,6 +419,108 @@ def certify_n1(size: NetworkSize) -> Fraction:
     return max(_mag(v) for row in gap for v in row)
 
 
+# ----------------------------------------------------------------------------- one network, rigorously
+# The falsifier's best network (boundprop.witness.refute) in exact rationals is
+# evaluated in float intervals rounded outward: every + - * / result is widened by
+# one ulp each way (IEEE operations are correctly rounded, so the exact result lies
+# within one ulp), exp by crlibm's correctly rounded interval exp (pyinterval). The
+# enclosure of its error is what a refutation rests on.
+
+PointWeights = list[list[tuple[list[list[Fraction]], ...]]]  # [layer][head] = (W_Q, W_K, W_V)
+FI = tuple[float, float]
+_DOWN, _UP = -math.inf, math.inf
+
+
+def _iv(q: Fraction) -> FI:
+    """The tightest float interval holding the rational ``q``."""
+    f = float(q)  # correctly rounded
+    if Fraction(f) == q:
+        return f, f
+    return math.nextafter(f, _DOWN), math.nextafter(f, _UP)
+
+
+def _fadd(a: FI, b: FI) -> FI:
+    return math.nextafter(a[0] + b[0], _DOWN), math.nextafter(a[1] + b[1], _UP)
+
+
+def _fsub(a: FI, b: FI) -> FI:
+    return math.nextafter(a[0] - b[1], _DOWN), math.nextafter(a[1] - b[0], _UP)
+
+
+def _fmul(a: FI, b: FI) -> FI:
+    c = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    return math.nextafter(min(c), _DOWN), math.nextafter(max(c), _UP)
+
+
+def _fsum(items: Iterator[FI] | list[FI]) -> FI:
+    total = (0.0, 0.0)
+    for v in items:
+        total = _fadd(total, v)
+    return total
+
+
+def _fabs(a: FI) -> FI:
+    if a[0] >= 0:
+        return a
+    if a[1] <= 0:
+        return -a[1], -a[0]
+    return 0.0, max(-a[0], a[1])
+
+
+def _fexp(a: FI) -> FI:
+    e = imath.exp(interval[a[0], a[1]])
+    return float(e[0].inf), float(e[-1].sup)
+
+
+def _ivmul(a: list[list[FI]], b: list[list[FI]]) -> list[list[FI]]:
+    return [[_fsum(_fmul(row[k], b[k][j]) for k in range(len(b))) for j in range(len(b[0]))] for row in a]
+
+
+def _ivsoftmax(z: list[list[FI]]) -> list[list[FI]]:
+    """Row-wise softmax, each row shifted by its largest upper end (shift-invariant)."""
+    out = []
+    for row in z:
+        top = max(v[1] for v in row)
+        e = [_fexp(_fsub(v, (top, top))) for v in row]
+        total = _fsum(e)  # > 0: every e is
+        out.append([(math.nextafter(v[0] / total[1], _DOWN), math.nextafter(v[1] / total[0], _UP)) for v in e])
+    return out
+
+
+def point_error(size: NetworkSize, x: Sequence[Sequence[Fraction]], weights: PointWeights,
+                beta: Fraction) -> tuple[Fraction, Fraction]:
+    """A rigorous enclosure ``(lo, hi)`` of ``norm(S(X) - S'(X))`` for one softmax network
+    with exact input, weights and logit factor (``size``'s witness and norm)."""
+    xi = [[_iv(v) for v in row] for row in x]
+    state = xi
+    b = _iv(beta)
+    for heads in weights:
+        update = [[(0.0, 0.0) for _ in row] for row in state]
+        for wq, wk, wv in heads:
+            q = _ivmul(state, [[_iv(v) for v in r] for r in wq])
+            k = _ivmul(state, [[_iv(v) for v in r] for r in wk])
+            logits = [[_fmul(b, _fsum(_fmul(qi[c], kj[c]) for c in range(len(qi)))) for kj in k] for qi in q]
+            head = _ivmul(_ivmul(_ivsoftmax(logits), state), [[_iv(v) for v in r] for r in wv])
+            update = [[_fadd(u, h) for u, h in zip(ru, rh, strict=True)] for ru, rh in zip(update, head, strict=True)]
+        state = [[_fadd(s, u) for s, u in zip(rs, ru, strict=True)] for rs, ru in zip(state, update, strict=True)]
+    n, d = len(x), len(x[0])
+    if size.witness == "identity":
+        other = xi
+    else:  # L-LIN: X + M X (prod_l (I + W_l) - I), exact in rationals
+        prod = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
+        for heads in weights:
+            total = [[Fraction(int(i == j)) + sum((h[2][i][j] for h in heads), Fraction(0)) for j in range(d)]
+                     for i in range(d)]
+            prod = [[sum((prod[i][m] * total[m][j] for m in range(d)), Fraction(0)) for j in range(d)]
+                    for i in range(d)]
+        mean = [sum((x[i][c] for i in range(n)), Fraction(0)) / n for c in range(d)]
+        shift = [sum((mean[m] * prod[m][j] for m in range(d)), Fraction(0)) - mean[j] for j in range(d)]
+        other = [[_iv(x[i][j] + shift[j]) for j in range(d)] for i in range(n)]
+    diff = [[_fabs(_fsub(s, o)) for s, o in zip(rs, ro, strict=True)] for rs, ro in zip(state, other, strict=True)]
+    cells = [v for row in diff for v in row] if size.norm == "N1" else [_fsum(row) for row in diff]
+    return Fraction(max(v[0] for v in cells)), Fraction(max(v[1] for v in cells))
+
+
 # ----------------------------------------------------------------------------- the node
 
 
@@ -495,21 +598,58 @@ def _node_budget(paper: Paper, node: Node, budget: Budget) -> int:
     return max(1, int(text) * budget.max_boxes // Budget().max_boxes)
 
 
+def _falsify(size: NetworkSize, population: int, generations: int, seed: int) -> tuple[float, Fraction, Fraction,
+                                                                                     dict[str, CounterValue]]:
+    """The best softmax network of an adversarial search at ``size``: its float error,
+    the rigorous enclosure ``(lo, hi)`` of its exact error, and the network as exact
+    values (a counterexample if ``lo`` exceeds the bound)."""
+    from boundprop.witness.networks import NetworkConfig, Norm
+    from boundprop.witness.refute import FREE_BETA, FREE_QK, exact_point, search
+
+    n1 = size.norm == "N1"
+    which = Norm(size.norm)
+    # N2 statements hold for any W_Q, W_K and logit factor: the search uses large ones
+    beta = size.beta if n1 else Fraction(FREE_BETA)
+    cfg = NetworkConfig(n=size.n, d=size.d, k=size.k, H=size.H, L=size.L, beta=float(beta),
+                        eta=float(size.eta), phi0=float(size.phi0), norm=which, qk_eta=None if n1 else FREE_QK)
+    found = search(cfg, size.witness, population, generations, seed)
+    x, weights = exact_point(found, which, size.eta, size.phi0, size.eta if n1 else None)
+    lo, hi = point_error(size, x, weights, beta)
+
+    def mat(m: Sequence[Sequence[Fraction]]) -> list[list[str]]:
+        return [[str(v) for v in row] for row in m]
+
+    cex: dict[str, CounterValue] = {"n": str(size.n), "d": str(size.d), "H": str(size.H), "L": str(size.L),
+                                    "eta": str(size.eta), "phi0": str(size.phi0), "beta": str(beta), "X": mat(x)}
+    for layer, heads in enumerate(weights, 1):
+        for head, (wq, wk, wv) in enumerate(heads, 1):
+            cex[f"W_Q[{layer},{head}]"], cex[f"W_K[{layer},{head}]"] = mat(wq), mat(wk)
+            cex[f"W_V[{layer},{head}]"] = mat(wv)
+    return found.value, lo, hi, cex
+
+
 def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     """Decide a network node at every size: proved-bounded when the certified
-    upper bound of the worst error is at most the bound at every size.
+    upper bound of the worst error is at most the bound at every size; refuted
+    when at some size a softmax network found by adversarial search has, in
+    rigorous intervals, an error above the bound.
 
     The network table's ``nodes`` (default 2000) is the enclosure budget of each
     size's search, scaled like every deterministic limit by the node's ``seconds``
-    (through ``budget.max_boxes`` relative to the default 20,000).
+    (through ``budget.max_boxes`` relative to the default 20,000). The adversarial
+    search is sized by ``budget.samples``: a short one at every size, for the
+    measured error beside the bound (how tight the statement is), and a long one
+    (about ``samples`` networks) at a size that is not proved.
     """
     cap = _node_budget(paper, node, budget)
     started = time.perf_counter()  # reported only; the verdict depends on the node budget
     lines = []
     details: dict[str, object] = {}
     failed = []
+    refuted: tuple[str, dict[str, CounterValue], Fraction] | None = None
     total_nodes = 0
     n1 = False
+    short = max(2, budget.samples // 200)
     for size in sizes_of(paper, node):
         bound = _bound_at(paper, node, size)
         if size.norm == "N1":
@@ -523,8 +663,22 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
         key = f"n={size.n},d={size.d},H={size.H},L={size.L}" + (f",k={size.k}" if n1 else "")
         # rigorous: interval evaluation of the bound, exact where rounding leaves it open
         ok = truth_at_point(sp.Le(sp.Rational(upper.numerator, upper.denominator), bound), {}) is Tri.TRUE
-        details[key] = {"bound": str(bound), "certified_upper": str(upper), "nodes": nodes, "proved": ok}
-        lines.append(f"{key}: err <= {float(upper):.6g} (certified) vs bound {float(bound.evalf(15)):.6g}")
+        measured, lo, _, cex = _falsify(size, 16, short, budget.seed)
+        false_here = False
+        if not ok and refuted is None:  # search harder before leaving the size open
+            measured, lo, _, cex = _falsify(size, 32, max(short, budget.samples // 32), budget.seed)
+            false_here = truth_at_point(sp.Gt(sp.Rational(lo.numerator, lo.denominator), bound), {}) is Tri.TRUE
+        if false_here and refuted is None:
+            refuted = (key, cex, lo)
+        value = float(bound.evalf(15))
+        details[key] = {
+            "bound": str(bound), "certified_upper": str(upper), "nodes": nodes, "proved": ok,
+            # the best softmax network found: float error, and the rigorous lower end of its exact error
+            "measured": measured, "measured_lower": str(lo),
+            "certified_over_bound": float(upper) / value if value else None,
+            "measured_over_bound": measured / value if value else None,
+        }
+        lines.append(f"{key}: worst err in [{float(lo):.6g}, {float(upper):.6g}] vs bound {value:.6g}")
         if not ok:
             failed.append(key)
     summary = "; ".join(lines)
@@ -534,11 +688,22 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     else:
         how = (f"{METHOD}: row-stochastic relaxation of attention (any W_Q, W_K, beta), vertex branch and "
                f"bound in exact rationals, {total_nodes} enclosures")
+    how += ("; worst err in [a softmax network found by adversarial search, its error enclosed rigorously; "
+            "the certified upper bound]")
+    seconds = time.perf_counter() - started
+    if refuted is not None:
+        key, cex, lo = refuted
+        return CheckResult(
+            Status.REFUTED, METHOD,
+            f"{how}; refuted at {key}: a softmax network found by adversarial search has error >= {float(lo):.6g} "
+            f"in rigorous intervals (exact input and weights inside the balls), above the bound: {summary}",
+            seconds=seconds, counterexample=cex, details={"sizes": details},
+        )
     if failed:
         return CheckResult(
             Status.UNKNOWN, METHOD,
             f"{how}; not proved at {', '.join(failed)} within {cap} enclosures per size: {summary}",
-            seconds=time.perf_counter() - started, details={"sizes": details},
+            seconds=seconds, details={"sizes": details},
         )
-    return CheckResult(Status.PROVED_BOUNDED, METHOD, f"{how}; {summary}", seconds=time.perf_counter() - started,
+    return CheckResult(Status.PROVED_BOUNDED, METHOD, f"{how}; {summary}", seconds=seconds,
                        details={"sizes": details})
