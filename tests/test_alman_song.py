@@ -86,7 +86,7 @@ EXPECTED: dict[str, Status] = {
     "R1-net": Status.PROVED_BOUNDED,  # n <= 4, d <= 3, H <= 3, L <= 4 at eta = 1/4, phi0 = 1
     "Theorem 5.3-net": Status.PROVED_BOUNDED,
     "B-zero-layer-net": Status.PROVED_BOUNDED,
-    "R2-net": Status.PROVED_BOUNDED,  # N1, n <= 3, d <= 2, k <= 2, H <= 2, L <= 3 at eta = 1/4, phi0 = 1, beta = 1
+    "R2-net": Status.PROVED_BOUNDED,  # N1, n <= 6, d <= 2, k <= 2, H <= 2, L <= 3 at eta = 1/4, phi0 = 1, beta = 1
 }
 
 

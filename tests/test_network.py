@@ -331,3 +331,23 @@ def test_n2_bound_may_not_depend_on_beta(tmp_path: Path) -> None:
     paper = _paper(tmp_path, "err <= 1 + beta")  # N2 statements hold for every beta: no value to use
     with pytest.raises(BoundpropError, match="not a number"):
         check_network(paper, paper.nodes["NET"], Budget())
+
+
+@pytest.mark.parametrize("dims", [(4, 1, 1, 1), (5, 1, 2, 2), (6, 2, 1, 2)])
+def test_softmax_by_sets_is_tighter_and_still_bounds_softmax_networks(dims: tuple[int, int, int, int]) -> None:
+    """Regression: the per-entry softmax enclosure failed R2 at n = 4..6; the set bound must
+    be at least as tight and still above every softmax network and the search's best."""
+    from boundprop.network import _falsify, certify_n1
+    from boundprop.witness.networks import NetworkConfig, draw_inputs, draw_weights
+
+    n, d, h, layers = dims
+    size = NetworkSize(n, d, h, layers, eta=F(1, 4), phi0=F(1), witness="l-lin", norm="N1", beta=F(1), k=1)
+    sets, entries = certify_n1(size), certify_n1(size, by_sets=False)
+    assert sets <= entries
+    cfg = NetworkConfig(n=n, d=d, k=1, H=h, L=layers, beta=1.0, eta=0.25, phi0=1.0, norm=Norm.N1)
+    rng = np.random.default_rng(2)
+    x, weights = draw_inputs(cfg, 2000, rng), draw_weights(cfg, 2000, rng)
+    # float rounding only: at L = 1 the enclosure is reached to 15 digits
+    assert float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max()) <= float(sets) * (1 + 1e-12)
+    _, lower, _, _ = _falsify(size, 32, 60, 0)
+    assert 0 < lower <= sets
