@@ -95,6 +95,13 @@ class NetworkSize:
     norm: str = "N2"
     beta: Fraction = Fraction(0)  # N1 only: the logit factor and the width of W_Q, W_K
     k: int = 1
+    # N2 only: lower ends of ranged radii (None: a point; eta, phi0 are then the upper ends)
+    eta_lo: Fraction | None = None
+    phi0_lo: Fraction | None = None
+
+    @property
+    def ranged(self) -> bool:
+        return self.eta_lo is not None or self.phi0_lo is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -531,20 +538,47 @@ def point_error(size: NetworkSize, x: Sequence[Sequence[Fraction]], weights: Poi
     return Fraction(max(v[0] for v in cells)), Fraction(max(v[1] for v in cells))
 
 
+# ----------------------------------------------------------------------------- N2: ranged radii
+# At the root of the search (no row fixed) every center of the domain is 0, so the
+# enclosure of _evaluate reduces to scalar recurrences of the radii, polynomials in
+# eta and linear in phi0: one enclosure bounds the error at every radius at once.
+
+
+def root_enclosure(size: NetworkSize, eta: sp.Expr, phi0: sp.Expr) -> sp.Expr:
+    """The root enclosure of :func:`certify` as an expression in ``eta``, ``phi0``
+    (equal to ``certify(size, 1, dive=False).upper`` at every point; tested).
+
+    With zero centers: ``_stochastic`` keeps the state's radius, ``_matmul`` by a W_V
+    ball multiplies it by eta, ``_centered`` by 2 (n - 1)/n, ``M gap`` keeps gap's."""
+    state_extra = sp.Integer(0)  # radius of delta = X_l - X
+    gap = sp.Integer(0)
+    spread = 2 * sp.Rational(size.n - 1, size.n)
+    for _ in range(size.L):
+        state = phi0 + state_extra
+        gap = sp.expand(gap + size.H * eta * (spread * state + gap))
+        state_extra = sp.expand(state_extra + size.H * eta * state)
+    return state_extra if size.witness == "identity" else gap
+
+
 # ----------------------------------------------------------------------------- the node
 
 
-def _point(paper: Paper, node: Node, name: str) -> Fraction:
+def _range(paper: Paper, node: Node, name: str, point: bool) -> tuple[Fraction, Fraction]:
     if name not in paper.params:
         raise InputError(f"node {node.id!r}: network parameter {name!r} is not declared", paper.where(node.line))
     lo, hi = node.ranges.get(name, (paper.params[name].lo, paper.params[name].hi))
     a, b = exact_bound(lo, name), exact_bound(hi, name)
-    if a != b or not a.is_finite or a < 0:
+    if not (a.is_finite and b.is_finite) or a < 0 or (point and a != b):
+        what = "one value" if point else "a finite range"
         raise InputError(
-            f"node {node.id!r}: give {name} one value with ranges = {{ {name} = [\"v\", \"v\"] }}, v >= 0",
+            f"node {node.id!r}: give {name} {what} with ranges = {{ {name} = [\"v\", \"v\"] }}, v >= 0",
             paper.where(node.line),
         )
-    return Fraction(int(a.p), int(a.q))
+    return Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))
+
+
+def _point(paper: Paper, node: Node, name: str) -> Fraction:
+    return _range(paper, node, name, point=True)[0]
 
 
 def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
@@ -559,8 +593,9 @@ def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
         raise InputError(f"node {node.id!r}: norm must be N1 or N2, not {norm!r}", where)
     if norm == "N1" and witness != "l-lin":
         raise InputError(f"node {node.id!r}: N1 networks are implemented for the l-lin witness only", where)
-    eta = _point(paper, node, spec.get("weights", "eta"))
-    phi0 = _point(paper, node, spec.get("input", "phi0"))
+    # N2: eta and phi0 may range (decided by the parametric root enclosure, see check_network)
+    eta_lo, eta = _range(paper, node, spec.get("weights", "eta"), point=norm == "N1")
+    phi0_lo, phi0 = _range(paper, node, spec.get("input", "phi0"), point=norm == "N1")
     beta = _point(paper, node, spec.get("beta", "beta")) if norm == "N1" else Fraction(0)
     heads, layers = spec.get("heads", "H"), spec.get("layers", "L")
     names = list(node.sizes)
@@ -573,11 +608,13 @@ def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
         if norm == "N1" and "k" not in sizes:
             raise InputError(f"node {node.id!r}: an N1 network needs sizes.k (the width of W_Q, W_K)", where)
         yield NetworkSize(sizes["n"], sizes["d"], sizes[heads], sizes[layers], eta, phi0, witness,
-                          norm, beta, sizes.get("k", 1))
+                          norm, beta, sizes.get("k", 1), None if eta_lo == eta else eta_lo,
+                          None if phi0_lo == phi0 else phi0_lo)
 
 
-def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
-    """The node's bound at the instance: an exact number (finite sums expanded)."""
+def _bound_at(paper: Paper, node: Node, size: NetworkSize, symbolic: bool = False) -> sp.Expr:
+    """The node's bound at the instance: an exact number (finite sums expanded), at the
+    upper ends of ranged radii; with ``symbolic``, eta and phi0 are kept as symbols."""
     from boundprop.propagate import expand_finite_sums
 
     spec = node.network or {}
@@ -589,9 +626,14 @@ def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
     }
     if size.norm == "N1":  # only N1 statements fix beta and k (N2 ones hold for any W_Q, W_K, beta)
         values.update({"k": Fraction(size.k), spec.get("beta", "beta"): size.beta})
+    if symbolic:
+        for name in (spec.get("weights", "eta"), spec.get("input", "phi0")):
+            values.pop(name)
     sub = {s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
            for s in bound.free_symbols if s.name in values}
     value = sp.sympify(expand_finite_sums(bound.xreplace(sub)))
+    if symbolic:
+        return value
     if value.free_symbols or not value.is_number:
         raise InputError(
             f"node {node.id!r}: the bound {bound} is not a number at the sizes and radii ({value})",
@@ -606,6 +648,39 @@ def _node_budget(paper: Paper, node: Node, budget: Budget) -> int:
         raise InputError(f"node {node.id!r}: network.nodes must be a positive integer, not {text!r}",
                          paper.where(node.line))
     return max(1, int(text) * budget.max_boxes // Budget().max_boxes)
+
+
+def _ranges_of(paper: Paper, node: Node) -> list[tuple[str, Fraction, Fraction]]:
+    spec = node.network or {}
+    if spec.get("norm") != "N2":
+        return []
+    names = (spec.get("weights", "eta"), spec.get("input", "phi0"))
+    return [(name, *_range(paper, node, name, point=False)) for name in names]
+
+
+def _prove_ranged(paper: Paper, node: Node, size: NetworkSize, budget: Budget) -> bool:
+    """The root enclosure is at most the bound for every eta, phi0 in the node's ranges
+    (a scalar statement, decided by the portfolio). Proved, it proves the size for the
+    whole ranges: the enclosure bounds the error at each point (root_enclosure)."""
+    from boundprop.backends import portfolio
+    from boundprop.statement import Statement, make_variable
+
+    variables = tuple(make_variable(name, sp.Rational(lo.numerator, lo.denominator),
+                                    sp.Rational(hi.numerator, hi.denominator))
+                      for name, lo, hi in _ranges_of(paper, node))
+    eta, phi0 = (v.symbol for v in variables)
+    bound = _bound_at(paper, node, size, symbolic=True)
+    bound = bound.xreplace({s: {v.name: v.symbol for v in variables}[s.name]
+                            for s in bound.free_symbols if s.name in (eta.name, phi0.name)})
+    enclosure = root_enclosure(size, eta, phi0)
+    # exact and sufficient first: a polynomial with nonnegative coefficients is nonnegative
+    # where eta, phi0 >= 0 (every range here starts at 0 or above)
+    gap = sp.expand(bound - enclosure)
+    if gap.is_polynomial(eta, phi0) and all(c >= 0 for c in sp.Poly(gap, eta, phi0).coeffs()):
+        return True
+    statement = Statement(variables, (), sp.Le(enclosure, bound),
+                          note=f"network root enclosure at n={size.n}, H={size.H}, L={size.L}")
+    return portfolio.decide(statement, budget).status in (Status.PROVED, Status.PROVED_BOUNDED)
 
 
 def _falsify(size: NetworkSize, population: int, generations: int, seed: int) -> tuple[float, Fraction, Fraction,
@@ -662,9 +737,14 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     short = max(2, budget.samples // 200)
     for size in sizes_of(paper, node):
         bound = _bound_at(paper, node, size)
+        ranged_ok: bool | None = None
         if size.norm == "N1":
             n1 = True
             upper, nodes = certify_n1(size), 1
+        elif size.ranged:
+            ranged_ok = _prove_ranged(paper, node, size, budget)
+            # reported at the upper ends (the largest balls)
+            upper, nodes = certify(size, 1, dive=False).upper, 1
         else:
             target = Fraction(int(bound.p), int(bound.q)) if bound.is_Rational else None
             res = certify(size, cap, target=target, dive=False)
@@ -673,6 +753,8 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
         key = f"n={size.n},d={size.d},H={size.H},L={size.L}" + (f",k={size.k}" if n1 else "")
         # rigorous: interval evaluation of the bound, exact where rounding leaves it open
         ok = truth_at_point(sp.Le(sp.Rational(upper.numerator, upper.denominator), bound), {}) is Tri.TRUE
+        if ranged_ok is not None:
+            ok = ok and ranged_ok
         measured, lo, _, cex = _falsify(size, 16, short, budget.seed)
         false_here = False
         if not ok and refuted is None:  # search harder before leaving the size open
@@ -698,6 +780,11 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     else:
         how = (f"{METHOD}: row-stochastic relaxation of attention (any W_Q, W_K, beta), vertex branch and "
                f"bound in exact rationals, {total_nodes} enclosures")
+    ranged = [f"{k} in [{lo}, {hi}]" for k, lo, hi in _ranges_of(paper, node) if lo != hi]
+    if ranged:
+        how += (f"; for {', '.join(ranged)}: a size is proved for the whole ranges when its root enclosure, a "
+                "polynomial in eta linear in phi0, is proved below the bound there by the portfolio; figures below "
+                "at the upper ends")
     how += ("; worst err in [a softmax network found by adversarial search, its error enclosed rigorously; "
             "the certified upper bound]")
     seconds = time.perf_counter() - started

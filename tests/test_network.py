@@ -251,7 +251,7 @@ def test_point_error_encloses_the_float_simulation(witness: str, which: str) -> 
     [
         ("softmax", "", None, "unknown witness"),
         ("identity", ', nodes = "many"', None, "network.nodes"),
-        ("identity", "", '["0", "1"]', "give eta one value"),
+        ("identity", "", '["0", "oo"]', "give eta a finite range"),
     ],
 )
 def test_bad_network_tables_are_input_errors(
@@ -351,3 +351,46 @@ def test_softmax_by_sets_is_tighter_and_still_bounds_softmax_networks(dims: tupl
     assert float(norm(forward(x, weights, 1.0) - collapsed(x, weights), Norm.N1).max()) <= float(sets) * (1 + 1e-12)
     _, lower, _, _ = _falsify(size, 32, 60, 0)
     assert 0 < lower <= sets
+
+
+@pytest.mark.parametrize("witness", ["identity", "l-lin"])
+def test_root_enclosure_is_the_search_root_at_every_radius(witness: str) -> None:
+    import sympy as sp
+
+    from boundprop.network import root_enclosure
+
+    eta, phi0 = sp.symbols("eta phi0")
+    for dims in [(2, 1, 1, 2), (3, 2, 2, 3), (4, 3, 3, 4)]:
+        for e, p in ((F(1, 4), F(1)), (F(1, 3), F(2)), (F(0), F(1)), (F(7, 5), F(1, 9))):
+            size = NetworkSize(*dims, eta=e, phi0=p, witness=witness)
+            value = root_enclosure(size, eta, phi0).subs({eta: sp.Rational(e.numerator, e.denominator),
+                                                          phi0: sp.Rational(p.numerator, p.denominator)})
+            upper = certify(size, 1, dive=False).upper
+            assert value == sp.Rational(upper.numerator, upper.denominator)
+
+
+def _ranged(tmp_path: Path, conclusion: str, witness: str):  # type: ignore[no-untyped-def]
+    paper = _paper(tmp_path, conclusion, witness)
+    text = (tmp_path / "toy_net.toml").read_text().replace(
+        'ranges = { eta = ["1/2", "1/2"], phi0 = ["1", "1"] }', 'ranges = { eta = ["0", "1/2"], phi0 = ["0", "1"] }')
+    (tmp_path / "toy_net.toml").write_text(text)
+    paper = load_paper(tmp_path / "toy_net.toml")
+    return check_network(paper, paper.nodes["NET"], Budget())
+
+
+@pytest.mark.parametrize(("conclusion", "witness"), [
+    ("err <= ((1 + H*eta)**L - 1)*phi0", "identity"),  # the root enclosure itself: equality
+    ("err <= 2*L*H*eta*phi0*(1 + H*eta)**(L - 1)", "l-lin"),
+])
+def test_ranged_radii_are_proved_for_the_whole_range(tmp_path: Path, conclusion: str, witness: str) -> None:
+    result = _ranged(tmp_path, conclusion, witness)
+    assert result.status is Status.PROVED_BOUNDED
+    assert "eta in [0, 1/2], phi0 in [0, 1]" in result.evidence
+
+
+def test_ranged_bound_false_inside_the_range_is_never_proved(tmp_path: Path) -> None:
+    # true at eta = 1/2 (the upper end: 0.5 <= 0.84375 at L = 1, 1.25 <= 1.265625 at L = 2)
+    # but false at small eta (0.01 > 0.00023 at L = 1, eta = 1/100, phi0 = 1): a point check
+    # at the upper end alone would prove it
+    result = _ranged(tmp_path, "err <= eta**2*(1 + H*eta)**L*phi0*9/4", "identity")
+    assert result.status is Status.UNKNOWN
