@@ -394,3 +394,27 @@ def test_ranged_bound_false_inside_the_range_is_never_proved(tmp_path: Path) -> 
     # at the upper end alone would prove it
     result = _ranged(tmp_path, "err <= eta**2*(1 + H*eta)**L*phi0*9/4", "identity")
     assert result.status is Status.UNKNOWN
+
+
+def test_the_search_depends_on_its_seed_and_budget_only() -> None:
+    from boundprop.witness.networks import NetworkConfig
+    from boundprop.witness.refute import search
+
+    cfg = NetworkConfig(n=3, d=2, k=1, H=2, L=2, beta=4.0, eta=0.25, phi0=1.0, norm=Norm.N2, qk_eta=3.0)
+    first, again = search(cfg, "l-lin", 16, 8, seed=3), search(cfg, "l-lin", 16, 8, seed=3)
+    assert first.value == again.value and np.array_equal(first.x, again.x)
+    # every candidate is feasible: the best one lies in the balls
+    assert float(norm(first.x[None], Norm.N2)[0]) <= 1.0 and float(norm(first.weights.wv, Norm.N2).max()) <= 0.25
+
+
+def test_n1_radii_must_be_points(tmp_path: Path) -> None:
+    node = NODE.replace('eta = ["1/2", "1/2"], phi0 = ["1", "1"] }}',
+                        'eta = ["0", "1/2"], phi0 = ["1", "1"], beta = ["1", "1"] }}')
+    node = node.replace("H = [1, 1], L = [1, 2] }}", "H = [1, 1], L = [1, 2], k = [1, 1] }}")
+    toy = Path(__file__).parent / "data" / "toy_collapse.toml"
+    path = tmp_path / "toy_n1_range.toml"
+    path.write_text(toy.read_text() + node.format(conclusion="err <= 1", witness="l-lin", extra="")
+                    .replace('norm = "N2"', 'norm = "N1"'))
+    paper = load_paper(path)
+    with pytest.raises(BoundpropError, match="give eta one value"):
+        check_network(paper, paper.nodes["NET"], Budget())
