@@ -98,7 +98,7 @@ def search(
 
 
 def _seeded(cfg: NetworkConfig, weights: Weights, x: Array, rng: np.random.Generator) -> tuple[Weights, Array]:
-    """A quarter of the first pool made structured: equal rows of X (attention cannot move
+    """Two quarters of the first pool made structured. First: equal rows of X (attention cannot move
     them: each layer multiplies them by I + sum_h W_V), half of those with every W_V the
     same corner of its ball that makes them grow fastest (eta I under N2, eta 1 1^T under
     N1, for an input row phi0 e_1, resp. phi0 1), the other half on random corners
@@ -119,7 +119,18 @@ def _seeded(cfg: NetworkConfig, weights: Weights, x: Array, rng: np.random.Gener
     else:
         wv[:aligned], x[:aligned] = cfg.eta * np.eye(d), 0.0
         x[:aligned, :, 0] = cfg.phi0
-    return Weights(weights.wq, weights.wk, wv), x
+    # a second quarter: rows of X on the vertices +-phi0 e_1 with random signs, W_V = eta I,
+    # and W_Q = W_K = the radius at entry (1, 1), so that each row attends (nearly 0/1, for
+    # large radii) to the rows of its own sign: rows move apart from the mean, the L-LIN
+    # witness's error
+    wq, wk = weights.wq.copy(), weights.wk.copy()
+    part = slice(count, 2 * count)
+    x[part] = 0.0
+    x[part, :, 0] = cfg.phi0 * np.where(rng.uniform(size=x[part, :, 0].shape) < 0.5, -1.0, 1.0)
+    wv[part] = cfg.eta * np.eye(d) if cfg.norm is Norm.N2 else cfg.eta
+    wq[part], wk[part] = 0.0, 0.0
+    wq[part, ..., 0, 0], wk[part, ..., 0, 0] = cfg.qk_radius, cfg.qk_radius
+    return Weights(wq, wk, wv), x
 
 
 def _rational(a: Array) -> list[list[Fraction]]:
