@@ -734,7 +734,7 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     refuted: tuple[str, dict[str, CounterValue], Fraction] | None = None
     total_nodes = 0
     n1 = False
-    short = max(2, budget.samples // 200)
+    short = max(2, budget.samples // 400)
     for size in sizes_of(paper, node):
         bound = _bound_at(paper, node, size)
         ranged_ok: bool | None = None
