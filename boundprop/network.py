@@ -55,13 +55,14 @@ from fractions import Fraction
 from itertools import product
 
 import sympy as sp
+from interval import imath, interval
 
 from boundprop.errors import InputError
 from boundprop.interval import truth_at_point
 from boundprop.lemma import Node, Paper
 from boundprop.propagate import theorem_bound
 from boundprop.statement import Budget, exact_bound
-from boundprop.verdict import CheckResult, Status, Tri
+from boundprop.verdict import CheckResult, CounterValue, Status, Tri
 
 __all__ = [
     "METHOD",
@@ -94,6 +95,13 @@ class NetworkSize:
     norm: str = "N2"
     beta: Fraction = Fraction(0)  # N1 only: the logit factor and the width of W_Q, W_K
     k: int = 1
+    # N2 only: lower ends of ranged radii (None: a point; eta, phi0 are then the upper ends)
+    eta_lo: Fraction | None = None
+    phi0_lo: Fraction | None = None
+
+    @property
+    def ranged(self) -> bool:
+        return self.eta_lo is not None or self.phi0_lo is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,28 +380,38 @@ def _mag(v: tuple[Fraction, Fraction]) -> Fraction:
     return max(abs(v[0]), abs(v[1]))
 
 
-def _softmax_spread(size: NetworkSize, state: Box) -> list[Fraction]:
-    """Per row i, a bound on sum_j |p_j - 1/n| for the softmax row of the logits."""
+def _softmax_spread(size: NetworkSize, state: Box, by_sets: bool = True) -> list[Fraction]:
+    """Per row i, a bound on sum_j |p_j - 1/n| for the softmax row of the logits.
+
+    ``by_sets``: with S = {j : p_j > 1/n}, |S| = m, the sum is 2 (sum_S p_j - m/n), and
+    sum_S p_j = A / (A + B) (A = sum_S e^z_j <= m e^t, B = the rest >= (n - m) e^-t) is at
+    most m e^t / (m e^t + (n - m) e^-t); the bound is the largest over m. Otherwise each
+    p_j is bounded alone (the first enclosure, kept for benchmarks/network_sizes.py: up to
+    2.25 times looser at n = 4, since no logit row reaches e^t in every entry at once)."""
     n = size.n
     rows = [sum((_mag(v) for v in row), Fraction(0)) for row in state]
     widest = max(rows)
     out = []
     for s_i in rows:
         t = size.beta * size.k * size.eta**2 * s_i * widest  # |logit_ij| <= t
-        lo_up, up = _exp_bounds(t)
-        # p_j = e^z_j / sum_k e^z_k with z in [-t, t]^n: p_j <= e^t / (e^t + (n-1) e^-t)
-        # and p_j >= e^-t / (e^-t + (n-1) e^t); e^-t in [1/up, 1/lo_up]
-        p_hi = up / (up + (n - 1) / up)
-        p_lo = (1 / up) / (1 / up + (n - 1) * up)
-        # sum_j |p_j - 1/n| = 2 sum_j (p_j - 1/n)_+, at most n - 1 of them positive
-        pos = min((n - 1) * (p_hi - Fraction(1, n)), (n - 1) * (Fraction(1, n) - p_lo))
-        out.append(min(2 * pos, 2 * (1 - Fraction(1, n))))
+        _, up = _exp_bounds(t)  # e^t <= up, so e^-t >= 1/up; each bound below increases with up
+        if by_sets:
+            spread = max((2 * (m * up / (m * up + (n - m) / up) - Fraction(m, n)) for m in range(1, n)),
+                         default=Fraction(0))
+        else:
+            # p_j <= e^t / (e^t + (n-1) e^-t) and p_j >= e^-t / (e^-t + (n-1) e^t)
+            p_hi = up / (up + (n - 1) / up)
+            p_lo = (1 / up) / (1 / up + (n - 1) * up)
+            # sum_j |p_j - 1/n| = 2 sum_j (p_j - 1/n)_+, at most n - 1 of them positive
+            spread = 2 * min((n - 1) * (p_hi - Fraction(1, n)), (n - 1) * (Fraction(1, n) - p_lo))
+        out.append(min(spread, 2 * (1 - Fraction(1, n))))
     return out
 
 
-def certify_n1(size: NetworkSize) -> Fraction:
+def certify_n1(size: NetworkSize, by_sets: bool = True) -> Fraction:
     """An upper bound of ``max_ij |S(X) - S'(X)|`` (N1) for the L-LIN witness over the
-    boxes of X and of every weight, by interval propagation (see the notes above)."""
+    boxes of X and of every weight, by interval propagation (see the notes above;
+    ``by_sets`` selects the softmax enclosure, see :func:`_softmax_spread`)."""
     n, d = size.n, size.d
     x: Box = [[(-size.phi0, size.phi0)] * d for _ in range(n)]
     w: Box = [[(-size.eta, size.eta)] * d for _ in range(d)]
@@ -401,7 +419,7 @@ def certify_n1(size: NetworkSize) -> Fraction:
     delta, gap = zero, zero
     for _ in range(size.L):
         state = _badd(x, delta)
-        spread = _softmax_spread(size, state)
+        spread = _softmax_spread(size, state, by_sets)
         y = _bmul(state, w)  # X_l W_V, the same box for every head
         col_lo = [min(y[i][c][0] for i in range(n)) for c in range(d)]
         col_hi = [max(y[i][c][1] for i in range(n)) for c in range(d)]
@@ -418,20 +436,149 @@ def certify_n1(size: NetworkSize) -> Fraction:
     return max(_mag(v) for row in gap for v in row)
 
 
+# ----------------------------------------------------------------------------- one network, rigorously
+# The falsifier's best network (boundprop.witness.refute) in exact rationals is
+# evaluated in float intervals rounded outward: every + - * / result is widened by
+# one ulp each way (IEEE operations are correctly rounded, so the exact result lies
+# within one ulp), exp by crlibm's correctly rounded interval exp (pyinterval). The
+# enclosure of its error is what a refutation rests on.
+
+PointWeights = list[list[tuple[list[list[Fraction]], ...]]]  # [layer][head] = (W_Q, W_K, W_V)
+FI = tuple[float, float]
+_DOWN, _UP = -math.inf, math.inf
+
+
+def _iv(q: Fraction) -> FI:
+    """The tightest float interval holding the rational ``q``."""
+    f = float(q)  # correctly rounded
+    if Fraction(f) == q:
+        return f, f
+    return math.nextafter(f, _DOWN), math.nextafter(f, _UP)
+
+
+def _fadd(a: FI, b: FI) -> FI:
+    return math.nextafter(a[0] + b[0], _DOWN), math.nextafter(a[1] + b[1], _UP)
+
+
+def _fsub(a: FI, b: FI) -> FI:
+    return math.nextafter(a[0] - b[1], _DOWN), math.nextafter(a[1] - b[0], _UP)
+
+
+def _fmul(a: FI, b: FI) -> FI:
+    c = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    return math.nextafter(min(c), _DOWN), math.nextafter(max(c), _UP)
+
+
+def _fsum(items: Iterator[FI] | list[FI]) -> FI:
+    total = (0.0, 0.0)
+    for v in items:
+        total = _fadd(total, v)
+    return total
+
+
+def _fabs(a: FI) -> FI:
+    if a[0] >= 0:
+        return a
+    if a[1] <= 0:
+        return -a[1], -a[0]
+    return 0.0, max(-a[0], a[1])
+
+
+def _fexp(a: FI) -> FI:
+    e = imath.exp(interval[a[0], a[1]])
+    return float(e[0].inf), float(e[-1].sup)
+
+
+def _ivmul(a: list[list[FI]], b: list[list[FI]]) -> list[list[FI]]:
+    return [[_fsum(_fmul(row[k], b[k][j]) for k in range(len(b))) for j in range(len(b[0]))] for row in a]
+
+
+def _ivsoftmax(z: list[list[FI]]) -> list[list[FI]]:
+    """Row-wise softmax, each row shifted by its largest upper end (shift-invariant)."""
+    out = []
+    for row in z:
+        top = max(v[1] for v in row)
+        e = [_fexp(_fsub(v, (top, top))) for v in row]
+        total = _fsum(e)  # > 0: every e is
+        out.append([(math.nextafter(v[0] / total[1], _DOWN), math.nextafter(v[1] / total[0], _UP)) for v in e])
+    return out
+
+
+def point_error(size: NetworkSize, x: Sequence[Sequence[Fraction]], weights: PointWeights,
+                beta: Fraction) -> tuple[Fraction, Fraction]:
+    """A rigorous enclosure ``(lo, hi)`` of ``norm(S(X) - S'(X))`` for one softmax network
+    with exact input, weights and logit factor (``size``'s witness and norm)."""
+    xi = [[_iv(v) for v in row] for row in x]
+    state = xi
+    b = _iv(beta)
+    for heads in weights:
+        update = [[(0.0, 0.0) for _ in row] for row in state]
+        for wq, wk, wv in heads:
+            q = _ivmul(state, [[_iv(v) for v in r] for r in wq])
+            k = _ivmul(state, [[_iv(v) for v in r] for r in wk])
+            logits = [[_fmul(b, _fsum(_fmul(qi[c], kj[c]) for c in range(len(qi)))) for kj in k] for qi in q]
+            head = _ivmul(_ivmul(_ivsoftmax(logits), state), [[_iv(v) for v in r] for r in wv])
+            update = [[_fadd(u, h) for u, h in zip(ru, rh, strict=True)] for ru, rh in zip(update, head, strict=True)]
+        state = [[_fadd(s, u) for s, u in zip(rs, ru, strict=True)] for rs, ru in zip(state, update, strict=True)]
+    n, d = len(x), len(x[0])
+    if size.witness == "identity":
+        other = xi
+    else:  # L-LIN: X + M X (prod_l (I + W_l) - I), exact in rationals
+        prod = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
+        for heads in weights:
+            total = [[Fraction(int(i == j)) + sum((h[2][i][j] for h in heads), Fraction(0)) for j in range(d)]
+                     for i in range(d)]
+            prod = [[sum((prod[i][m] * total[m][j] for m in range(d)), Fraction(0)) for j in range(d)]
+                    for i in range(d)]
+        mean = [sum((x[i][c] for i in range(n)), Fraction(0)) / n for c in range(d)]
+        shift = [sum((mean[m] * prod[m][j] for m in range(d)), Fraction(0)) - mean[j] for j in range(d)]
+        other = [[_iv(x[i][j] + shift[j]) for j in range(d)] for i in range(n)]
+    diff = [[_fabs(_fsub(s, o)) for s, o in zip(rs, ro, strict=True)] for rs, ro in zip(state, other, strict=True)]
+    cells = [v for row in diff for v in row] if size.norm == "N1" else [_fsum(row) for row in diff]
+    return Fraction(max(v[0] for v in cells)), Fraction(max(v[1] for v in cells))
+
+
+# ----------------------------------------------------------------------------- N2: ranged radii
+# At the root of the search (no row fixed) every center of the domain is 0, so the
+# enclosure of _evaluate reduces to scalar recurrences of the radii, polynomials in
+# eta and linear in phi0: one enclosure bounds the error at every radius at once.
+
+
+def root_enclosure(size: NetworkSize, eta: sp.Expr, phi0: sp.Expr) -> sp.Expr:
+    """The root enclosure of :func:`certify` as an expression in ``eta``, ``phi0``
+    (equal to ``certify(size, 1, dive=False).upper`` at every point; tested).
+
+    With zero centers: ``_stochastic`` keeps the state's radius, ``_matmul`` by a W_V
+    ball multiplies it by eta, ``_centered`` by 2 (n - 1)/n, ``M gap`` keeps gap's."""
+    state_extra = sp.Integer(0)  # radius of delta = X_l - X
+    gap = sp.Integer(0)
+    spread = 2 * sp.Rational(size.n - 1, size.n)
+    for _ in range(size.L):
+        state = phi0 + state_extra
+        gap = sp.expand(gap + size.H * eta * (spread * state + gap))
+        state_extra = sp.expand(state_extra + size.H * eta * state)
+    return state_extra if size.witness == "identity" else gap
+
+
 # ----------------------------------------------------------------------------- the node
 
 
-def _point(paper: Paper, node: Node, name: str) -> Fraction:
+def _range(paper: Paper, node: Node, name: str, point: bool) -> tuple[Fraction, Fraction]:
     if name not in paper.params:
         raise InputError(f"node {node.id!r}: network parameter {name!r} is not declared", paper.where(node.line))
     lo, hi = node.ranges.get(name, (paper.params[name].lo, paper.params[name].hi))
     a, b = exact_bound(lo, name), exact_bound(hi, name)
-    if a != b or not a.is_finite or a < 0:
+    if not (a.is_finite and b.is_finite) or a < 0 or (point and a != b):
+        what = "one value" if point else "a finite range"
         raise InputError(
-            f"node {node.id!r}: give {name} one value with ranges = {{ {name} = [\"v\", \"v\"] }}, v >= 0",
+            f"node {node.id!r}: give {name} {what} with ranges = {{ {name} = [\"v\", \"v\"] }}, v >= 0",
             paper.where(node.line),
         )
-    return Fraction(int(a.p), int(a.q))
+    return Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))
+
+
+def _point(paper: Paper, node: Node, name: str) -> Fraction:
+    return _range(paper, node, name, point=True)[0]
 
 
 def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
@@ -446,8 +593,9 @@ def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
         raise InputError(f"node {node.id!r}: norm must be N1 or N2, not {norm!r}", where)
     if norm == "N1" and witness != "l-lin":
         raise InputError(f"node {node.id!r}: N1 networks are implemented for the l-lin witness only", where)
-    eta = _point(paper, node, spec.get("weights", "eta"))
-    phi0 = _point(paper, node, spec.get("input", "phi0"))
+    # N2: eta and phi0 may range (decided by the parametric root enclosure, see check_network)
+    eta_lo, eta = _range(paper, node, spec.get("weights", "eta"), point=norm == "N1")
+    phi0_lo, phi0 = _range(paper, node, spec.get("input", "phi0"), point=norm == "N1")
     beta = _point(paper, node, spec.get("beta", "beta")) if norm == "N1" else Fraction(0)
     heads, layers = spec.get("heads", "H"), spec.get("layers", "L")
     names = list(node.sizes)
@@ -460,11 +608,13 @@ def sizes_of(paper: Paper, node: Node) -> Iterator[NetworkSize]:
         if norm == "N1" and "k" not in sizes:
             raise InputError(f"node {node.id!r}: an N1 network needs sizes.k (the width of W_Q, W_K)", where)
         yield NetworkSize(sizes["n"], sizes["d"], sizes[heads], sizes[layers], eta, phi0, witness,
-                          norm, beta, sizes.get("k", 1))
+                          norm, beta, sizes.get("k", 1), None if eta_lo == eta else eta_lo,
+                          None if phi0_lo == phi0 else phi0_lo)
 
 
-def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
-    """The node's bound at the instance: an exact number (finite sums expanded)."""
+def _bound_at(paper: Paper, node: Node, size: NetworkSize, symbolic: bool = False) -> sp.Expr:
+    """The node's bound at the instance: an exact number (finite sums expanded), at the
+    upper ends of ranged radii; with ``symbolic``, eta and phi0 are kept as symbols."""
     from boundprop.propagate import expand_finite_sums
 
     spec = node.network or {}
@@ -476,9 +626,14 @@ def _bound_at(paper: Paper, node: Node, size: NetworkSize) -> sp.Expr:
     }
     if size.norm == "N1":  # only N1 statements fix beta and k (N2 ones hold for any W_Q, W_K, beta)
         values.update({"k": Fraction(size.k), spec.get("beta", "beta"): size.beta})
+    if symbolic:
+        for name in (spec.get("weights", "eta"), spec.get("input", "phi0")):
+            values.pop(name)
     sub = {s: sp.Rational(values[s.name].numerator, values[s.name].denominator)
            for s in bound.free_symbols if s.name in values}
     value = sp.sympify(expand_finite_sums(bound.xreplace(sub)))
+    if symbolic:
+        return value
     if value.free_symbols or not value.is_number:
         raise InputError(
             f"node {node.id!r}: the bound {bound} is not a number at the sizes and radii ({value})",
@@ -495,26 +650,101 @@ def _node_budget(paper: Paper, node: Node, budget: Budget) -> int:
     return max(1, int(text) * budget.max_boxes // Budget().max_boxes)
 
 
+def _ranges_of(paper: Paper, node: Node) -> list[tuple[str, Fraction, Fraction]]:
+    spec = node.network or {}
+    if spec.get("norm") != "N2":
+        return []
+    names = (spec.get("weights", "eta"), spec.get("input", "phi0"))
+    return [(name, *_range(paper, node, name, point=False)) for name in names]
+
+
+def _prove_ranged(paper: Paper, node: Node, size: NetworkSize, budget: Budget) -> bool:
+    """The root enclosure is at most the bound for every eta, phi0 in the node's ranges
+    (a scalar statement, decided by the portfolio). Proved, it proves the size for the
+    whole ranges: the enclosure bounds the error at each point (root_enclosure)."""
+    from boundprop.backends import portfolio
+    from boundprop.statement import Statement, make_variable
+
+    variables = tuple(make_variable(name, sp.Rational(lo.numerator, lo.denominator),
+                                    sp.Rational(hi.numerator, hi.denominator))
+                      for name, lo, hi in _ranges_of(paper, node))
+    eta, phi0 = (v.symbol for v in variables)
+    bound = _bound_at(paper, node, size, symbolic=True)
+    bound = bound.xreplace({s: {v.name: v.symbol for v in variables}[s.name]
+                            for s in bound.free_symbols if s.name in (eta.name, phi0.name)})
+    enclosure = root_enclosure(size, eta, phi0)
+    # exact and sufficient first: a polynomial with nonnegative coefficients is nonnegative
+    # where eta, phi0 >= 0 (every range here starts at 0 or above)
+    gap = sp.expand(bound - enclosure)
+    if gap.is_polynomial(eta, phi0) and all(c >= 0 for c in sp.Poly(gap, eta, phi0).coeffs()):
+        return True
+    statement = Statement(variables, (), sp.Le(enclosure, bound),
+                          note=f"network root enclosure at n={size.n}, H={size.H}, L={size.L}")
+    return portfolio.decide(statement, budget).status in (Status.PROVED, Status.PROVED_BOUNDED)
+
+
+def _falsify(size: NetworkSize, population: int, generations: int, seed: int) -> tuple[float, Fraction, Fraction,
+                                                                                     dict[str, CounterValue]]:
+    """The best softmax network of an adversarial search at ``size``: its float error,
+    the rigorous enclosure ``(lo, hi)`` of its exact error, and the network as exact
+    values (a counterexample if ``lo`` exceeds the bound)."""
+    from boundprop.witness.networks import NetworkConfig, Norm
+    from boundprop.witness.refute import FREE_BETA, FREE_QK, exact_point, search
+
+    n1 = size.norm == "N1"
+    which = Norm(size.norm)
+    # N2 statements hold for any W_Q, W_K and logit factor: the search uses large ones
+    beta = size.beta if n1 else Fraction(FREE_BETA)
+    cfg = NetworkConfig(n=size.n, d=size.d, k=size.k, H=size.H, L=size.L, beta=float(beta),
+                        eta=float(size.eta), phi0=float(size.phi0), norm=which, qk_eta=None if n1 else FREE_QK)
+    found = search(cfg, size.witness, population, generations, seed)
+    x, weights = exact_point(found, which, size.eta, size.phi0, size.eta if n1 else None)
+    lo, hi = point_error(size, x, weights, beta)
+
+    def mat(m: Sequence[Sequence[Fraction]]) -> list[list[str]]:
+        return [[str(v) for v in row] for row in m]
+
+    cex: dict[str, CounterValue] = {"n": str(size.n), "d": str(size.d), "H": str(size.H), "L": str(size.L),
+                                    "eta": str(size.eta), "phi0": str(size.phi0), "beta": str(beta), "X": mat(x)}
+    for layer, heads in enumerate(weights, 1):
+        for head, (wq, wk, wv) in enumerate(heads, 1):
+            cex[f"W_Q[{layer},{head}]"], cex[f"W_K[{layer},{head}]"] = mat(wq), mat(wk)
+            cex[f"W_V[{layer},{head}]"] = mat(wv)
+    return found.value, lo, hi, cex
+
+
 def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     """Decide a network node at every size: proved-bounded when the certified
-    upper bound of the worst error is at most the bound at every size.
+    upper bound of the worst error is at most the bound at every size; refuted
+    when at some size a softmax network found by adversarial search has, in
+    rigorous intervals, an error above the bound.
 
     The network table's ``nodes`` (default 2000) is the enclosure budget of each
     size's search, scaled like every deterministic limit by the node's ``seconds``
-    (through ``budget.max_boxes`` relative to the default 20,000).
+    (through ``budget.max_boxes`` relative to the default 20,000). The adversarial
+    search is sized by ``budget.samples``: a short one at every size, for the
+    measured error beside the bound (how tight the statement is), and a long one
+    (about ``samples`` networks) at a size that is not proved.
     """
     cap = _node_budget(paper, node, budget)
     started = time.perf_counter()  # reported only; the verdict depends on the node budget
     lines = []
     details: dict[str, object] = {}
     failed = []
+    refuted: tuple[str, dict[str, CounterValue], Fraction] | None = None
     total_nodes = 0
     n1 = False
+    short = max(2, budget.samples // 400)
     for size in sizes_of(paper, node):
         bound = _bound_at(paper, node, size)
+        ranged_ok: bool | None = None
         if size.norm == "N1":
             n1 = True
             upper, nodes = certify_n1(size), 1
+        elif size.ranged:
+            ranged_ok = _prove_ranged(paper, node, size, budget)
+            # reported at the upper ends (the largest balls)
+            upper, nodes = certify(size, 1, dive=False).upper, 1
         else:
             target = Fraction(int(bound.p), int(bound.q)) if bound.is_Rational else None
             res = certify(size, cap, target=target, dive=False)
@@ -523,8 +753,24 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
         key = f"n={size.n},d={size.d},H={size.H},L={size.L}" + (f",k={size.k}" if n1 else "")
         # rigorous: interval evaluation of the bound, exact where rounding leaves it open
         ok = truth_at_point(sp.Le(sp.Rational(upper.numerator, upper.denominator), bound), {}) is Tri.TRUE
-        details[key] = {"bound": str(bound), "certified_upper": str(upper), "nodes": nodes, "proved": ok}
-        lines.append(f"{key}: err <= {float(upper):.6g} (certified) vs bound {float(bound.evalf(15)):.6g}")
+        if ranged_ok is not None:
+            ok = ok and ranged_ok
+        measured, lo, _, cex = _falsify(size, 16, short, budget.seed)
+        false_here = False
+        if not ok and refuted is None:  # search harder before leaving the size open
+            measured, lo, _, cex = _falsify(size, 32, max(short, budget.samples // 32), budget.seed)
+            false_here = truth_at_point(sp.Gt(sp.Rational(lo.numerator, lo.denominator), bound), {}) is Tri.TRUE
+        if false_here and refuted is None:
+            refuted = (key, cex, lo)
+        value = float(bound.evalf(15))
+        details[key] = {
+            "bound": str(bound), "certified_upper": str(upper), "nodes": nodes, "proved": ok,
+            # the best softmax network found: float error, and the rigorous lower end of its exact error
+            "measured": measured, "measured_lower": str(lo),
+            "certified_over_bound": float(upper) / value if value else None,
+            "measured_over_bound": measured / value if value else None,
+        }
+        lines.append(f"{key}: worst err in [{float(lo):.6g}, {float(upper):.6g}] vs bound {value:.6g}")
         if not ok:
             failed.append(key)
     summary = "; ".join(lines)
@@ -534,11 +780,27 @@ def check_network(paper: Paper, node: Node, budget: Budget) -> CheckResult:
     else:
         how = (f"{METHOD}: row-stochastic relaxation of attention (any W_Q, W_K, beta), vertex branch and "
                f"bound in exact rationals, {total_nodes} enclosures")
+    ranged = [f"{k} in [{lo}, {hi}]" for k, lo, hi in _ranges_of(paper, node) if lo != hi]
+    if ranged:
+        how += (f"; for {', '.join(ranged)}: a size is proved for the whole ranges when its root enclosure, a "
+                "polynomial in eta linear in phi0, is proved below the bound there by the portfolio; figures below "
+                "at the upper ends")
+    how += ("; worst err in [a softmax network found by adversarial search, its error enclosed rigorously; "
+            "the certified upper bound]")
+    seconds = time.perf_counter() - started
+    if refuted is not None:
+        key, cex, lo = refuted
+        return CheckResult(
+            Status.REFUTED, METHOD,
+            f"{how}; refuted at {key}: a softmax network found by adversarial search has error >= {float(lo):.6g} "
+            f"in rigorous intervals (exact input and weights inside the balls), above the bound: {summary}",
+            seconds=seconds, counterexample=cex, details={"sizes": details},
+        )
     if failed:
         return CheckResult(
             Status.UNKNOWN, METHOD,
             f"{how}; not proved at {', '.join(failed)} within {cap} enclosures per size: {summary}",
-            seconds=time.perf_counter() - started, details={"sizes": details},
+            seconds=seconds, details={"sizes": details},
         )
-    return CheckResult(Status.PROVED_BOUNDED, METHOD, f"{how}; {summary}", seconds=time.perf_counter() - started,
+    return CheckResult(Status.PROVED_BOUNDED, METHOD, f"{how}; {summary}", seconds=seconds,
                        details={"sizes": details})

@@ -116,3 +116,36 @@ def test_regime_map_separates_base_from_informative() -> None:
     assert combined.get("informative-only", 0.0) == 0.0
     rmap1 = pave(dong_problem(fix=("gamma=1", "H=4", "dqk=64", "r0=1")), depth=8)
     assert rmap1.combined_fractions().get("regime-only", 0.0) == 0.0  # at r0 = 1 they coincide
+
+
+def _one_layer_ratio(n: int, d: int, scale: float, w_scale: float, seed: int) -> float:
+    """max over draws of LHS / RHS of D-1L-N1 (float; RHS kept away from rounding noise)."""
+    import numpy as np
+
+    from boundprop.witness.networks import res
+
+    rng = np.random.default_rng(seed)
+    c = rng.uniform(-0.5, 0.5, (4000, 1, d))
+    x = c + rng.uniform(-1, 1, (4000, n, d)) * scale
+    w = rng.uniform(-1, 1, (4000, d, d)) * w_scale
+    v = rng.uniform(-1, 1, (4000, d, d))
+    z = x @ w @ np.swapaxes(x, 1, 2)
+    p = np.exp(z - z.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    lhs = np.abs(res(p @ x @ v)).max((1, 2))
+    rhs = d**3 * np.abs(w).max((1, 2)) * np.abs(v).max((1, 2)) * np.abs(res(x)).max((1, 2)) ** 3
+    keep = rhs > 1e-9
+    return float((lhs[keep] / rhs[keep]).max())
+
+
+@pytest.mark.parametrize(("n", "d"), [(2, 1), (3, 1), (2, 2), (3, 2)])
+def test_one_layer_cubic_contraction_holds_on_draws(paper: Paper, n: int, d: int) -> None:
+    # the reconstruction D-1L-N1 (the engine leaves it tested): no draw exceeds the bound
+    assert "d**3" in (paper.nodes["D-1L-N1"].conclusion or "")
+    for scale in (0.05, 0.3, 0.5):
+        assert _one_layer_ratio(n, d, scale, 1.0, seed=n * 10 + d) <= 1 + 1e-6
+
+
+def test_one_layer_cubic_contraction_is_tight_at_two_tokens() -> None:
+    # n = 2, d = 1 with small W: the sigmoid's slope 1/4 is reached, the ratio tends to 1
+    assert _one_layer_ratio(2, 1, 0.5, 1e-3, seed=1) > 0.99
