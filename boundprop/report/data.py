@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from boundprop.graph import readings
 from boundprop.verdict import NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
@@ -91,6 +90,8 @@ def other_readings(report: PaperReport, node: NodeReport) -> list[NodeReport]:
 
 def readings_used(report: PaperReport) -> dict[str, dict[str, str]]:
     """For every node that cites alternative readings: which reading each chain uses."""
+    from boundprop.graph import readings  # networkx is slow to import and `prove` never gets here
+
     statuses = {nid: n.status for nid, n in report.nodes.items()}
     return {nid: picks for nid in report.nodes if (picks := readings(report.graph, statuses, nid))}
 
