@@ -328,8 +328,8 @@ def place(rmap: Any, model: ModelWeights) -> Placement:
     point: dict[str, float] = {}
     for axis in problem.axes:
         if axis.name not in values:
-            raise InputError(f"--model: the map's axis {axis.name!r} is not a quantity of the model "
-                             f"(known: {', '.join(values)})")
+            raise InputError(f"the map's axis {axis.name!r} is not a quantity of the model "
+                             f"(known: {', '.join(values)})", "model")
         point[axis.name] = values[axis.name]
     exact = {name: Fraction(v) for name, v in point.items()}
     hits = [cell for cell in rmap.cells

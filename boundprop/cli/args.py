@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from boundprop.errors import BoundpropError, InputError, RangeError
-from boundprop.rangespec import parse_range, spec_name
+from boundprop.rangespec import parse_range
 
 if TYPE_CHECKING:
     from boundprop.lemma import Paper
@@ -41,8 +41,12 @@ MAX_LAYERS = 10_000
 
 
 @contextmanager
-def flag(option: str) -> Iterator[None]:
+def flag(option: str, param: str | None = None) -> Iterator[None]:
     """Errors raised inside name the command-line option they came from.
+
+    Without ``param`` every error is prefixed with ``option``; with it, only
+    the errors the library attributes to its parameter ``param`` (their
+    ``where``) are, the parameter's name replaced by the option's.
 
     >>> from boundprop.rangespec import parse_range
     >>> with flag("--var"):
@@ -50,12 +54,23 @@ def flag(option: str) -> Iterator[None]:
     Traceback (most recent call last):
     ...
     boundprop.errors.RangeError: --var 'x=0': expected NAME=LO:HI, e.g. x=0:1.25 or n=1:oo
+    >>> with flag("--title", param="title"):
+    ...     raise InputError("no quotes, please", "title")
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.InputError: --title: no quotes, please
     """
     try:
         yield
     except BoundpropError as exc:
-        exc.message = f"{option} {exc.message}"
-        exc.args = (exc.message,)
+        if param is None:
+            exc.message = f"{option} {exc.message}"
+            exc.args = (exc.message,)
+        elif exc.where == param:
+            exc.where = option
+        elif exc.where is None and exc.message.startswith(f"{param} "):  # named by the library's prefix
+            exc.message = option + exc.message[len(param):]
+            exc.args = (exc.message,)
         raise
 
 
@@ -148,34 +163,9 @@ def question(
     paper: Paper, theorem: str, params: Sequence[str], fixes: Sequence[str], projects: Sequence[str],
     regimes: Sequence[str] | None, ann: Annotations,
 ) -> tuple[list[Axis], dict[str, object], list[str]]:
-    """The map a user asks for: ``--param``/``--project`` axes, ``--fix`` values and
-    regime overlays, the annotation file's ``[map.THEOREM]`` filling what is not given."""
-    from boundprop.propagate import find_node
-    from boundprop.regimes import parse_axis, parse_fix
+    """The map a user asks for (:func:`boundprop.api.map_question`), its errors naming
+    ``--param``/``--fix``/``--project``."""
+    from boundprop.api import map_question
 
-    node = find_node(paper, theorem)
-    defaults = ann.maps.get(node.id)
-    param_specs = list(params)
-    fix_specs = list(fixes)
-    if defaults is not None:
-        if not param_specs and not projects:
-            param_specs = list(defaults.params)
-        given = {spec_name(s) for s in [*param_specs, *fix_specs, *projects]}
-        fix_specs = [s for s in defaults.fix if spec_name(s) not in given] + fix_specs
-    axes = []
-    for spec in param_specs:
-        with flag("--param"):
-            axes.append(parse_axis(spec, paper, ann))
-    for spec in projects:
-        with flag("--project"):
-            axes.append(parse_axis(spec, paper, ann, split=False))
-    fixed: dict[str, object] = {}
-    for spec in fix_specs:
-        with flag("--fix"):
-            name, value = parse_fix(spec, paper, ann)
-        fixed[name] = value
-    if regimes is None:
-        chosen = list(defaults.regimes) if defaults is not None else []
-    else:
-        chosen = [r for r in regimes if r != "none"]
-    return axes, fixed, chosen
+    return map_question(paper, theorem, params, fixes, projects, regimes, ann,
+                        options=("--param", "--fix", "--project"))

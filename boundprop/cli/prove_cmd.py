@@ -203,13 +203,6 @@ def _relation(text: str, symbols: dict[str, sp.Symbol], where: str, guards: list
     raise ExpressionError(f"{text!r} is not a relation (write e.g. 'x^2 >= 0')", where)
 
 
-def _range_text(v: Variable) -> str:
-    kind = "integer " if v.integer else ""
-    left = "(" if not v.lo.is_finite else "["
-    right = ")" if not v.hi.is_finite else "]"
-    return f"{v.name} {kind}in {left}{v.lo}, {v.hi}{right}"
-
-
 def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
     """The JSON object ``prove --json`` prints.
 
@@ -251,13 +244,10 @@ def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
 def run(args: argparse.Namespace, console: Console) -> int:
     if args.timeout != args.timeout or args.timeout <= 0:
         raise InputError(f"--timeout must be a positive number of seconds, not {args.timeout}")
-    from boundprop.backends import portfolio
+    from boundprop.api import prove
     from boundprop.report.text import plain_evidence
-    from boundprop.statement import Budget
     from boundprop.verdict import Status
 
-    statement = build_statement(args.expr, args.assume, args.var, args.integer)
-    budget = Budget(seconds=args.timeout, seed=args.seed).scaled(positive_effort(args.effort))
     status = console.status("proving ...") if console.is_terminal else nullcontext()
     with status as spinner:
 
@@ -265,20 +255,34 @@ def run(args: argparse.Namespace, console: Console) -> int:
             if spinner is not None:
                 spinner.update(f"proving: {method} ...")
 
-        result = portfolio.decide(statement, budget, progress=progress)
+        verdict = prove(
+            args.expr, assume=args.assume, integer=args.integer, variables=args.var, timeout=args.timeout,
+            effort=positive_effort(args.effort), seed=args.seed, progress=progress,
+        )
     if args.json:
-        json.dump(result_json(statement, result), sys.stdout, indent=2)
+        json.dump(verdict.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    label = result.status.value.upper()
-    print(f"{label} by {result.method} in {result.seconds:.2f} s: {plain_evidence(result.method, result.evidence)}")
-    if result.status.is_finding and result.counterexample is not None:
-        kind = "witness (undefined there)" if result.status is Status.ILL_DEFINED else "counterexample"
-        values = ", ".join(f"{k} = {_value_text(v)}" for k, v in result.counterexample.items())
+    label = verdict.status.value.upper()
+    print(f"{label} by {verdict.method} in {verdict.seconds:.2f} s: {plain_evidence(verdict.method, verdict.evidence)}")
+    point = verdict.counterexample if verdict.counterexample is not None else verdict.witness
+    if verdict.status.is_finding and point is not None:
+        kind = "witness (undefined there)" if verdict.status is Status.ILL_DEFINED else "counterexample"
+        values = ", ".join(f"{k} = {_value_text(v)}" for k, v in point.items())
         print(f"{kind}: {values or 'none needed (no variables)'}")
-    if statement.variables:
-        print("variables: " + "; ".join(_range_text(v) for v in statement.variables))
+    ranges = verdict.to_json()["variables"]
+    if ranges:
+        print("variables: " + "; ".join(_range_text(name, r["lo"], r["hi"], r["integer"])
+                                        for name, r in ranges.items()))
     return 0
+
+
+def _range_text(name: str, lo: str, hi: str, integer: bool) -> str:
+    """``x in [0, 5/4]``; an infinite end is open."""
+    kind = "integer " if integer else ""
+    left = "(" if lo in ("-oo", "oo") else "["
+    right = ")" if hi in ("-oo", "oo") else "]"
+    return f"{name} {kind}in {left}{lo}, {hi}{right}"
 
 
 def _value_text(value: Any) -> str:
