@@ -597,11 +597,12 @@ def _named(name: str) -> Iterator[None]:
 
 def map_question(
     paper: Paper, theorem: str, params: Sequence[str], fixes: Sequence[str], projects: Sequence[str],
-    regimes: Sequence[str] | None, ann: Any, options: tuple[str, str, str] = ("params", "fix", "project"),
+    regimes: Sequence[str] | None, ann: Any,
+    options: tuple[str, str, str] = ("`params`", "`fix`", "`project`"),
 ) -> tuple[list[Any], dict[str, object], list[str]]:
     """The map asked for: ``params``/``project`` axes (``NAME=LO:HI[:log]``), ``fixes``
     (``NAME=VALUE``) and regime overlays, the annotation file's ``[map.THEOREM]``
-    filling what is not given. Errors start with the argument's name in ``options``."""
+    filling what is not given. An error starts with its argument's name in ``options``."""
     from boundprop.propagate import find_node
     from boundprop.rangespec import spec_name
     from boundprop.regimes import parse_axis, parse_fix
@@ -680,7 +681,7 @@ def regimes(
     if not axes:
         raise InputError(
             f"give at least one NAME=LO:HI ({theorem}: the annotation file has no map.{theorem} defaults, "
-            "docs/regimes-format.md)", "params",
+            "docs/regimes-format.md)", "`params`",
         )
     if not 0 <= depth <= 40:
         raise InputError("depth must be between 0 and 40 (deeper cells would be below float resolution)")

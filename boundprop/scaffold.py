@@ -125,7 +125,7 @@ def scaffold(paper_id: str, directory: Path, title: str | None = None) -> Scaffo
         )
     title = title or f"Title of {paper_id}"
     if any(c in title for c in '"\\\n'):
-        raise InputError("the title may not contain quotes, backslashes or newlines", "--title")
+        raise InputError("the title may not contain quotes, backslashes or newlines", "`title`")
     stem = file_stem(paper_id)
     lemma_path = directory / "lemmas" / f"{stem}.toml"
     proof_path = directory / "proofs" / f"{stem}.toml"
@@ -143,7 +143,7 @@ def write_scaffold(files: Scaffold, force: bool = False) -> None:
     if not force:
         for path in (files.lemma_path, files.proof_path):
             if path.exists():
-                raise InputError("already exists; choose another id or pass --force to overwrite", str(path))
+                raise InputError("already exists; choose another id or pass `force` to overwrite", str(path))
     for path, text in ((files.lemma_path, files.lemma_text), (files.proof_path, files.proof_text)):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -110,12 +110,12 @@ def test_regimes_latex_is_the_api_latex(run_cli: RunCli) -> None:
 def test_regimes_errors_name_the_api_argument_or_the_option(run_cli: RunCli) -> None:
     with pytest.raises(InputError) as caught:
         api.regimes("R1", params=["eta=1"], depth=2)
-    assert str(caught.value).startswith("params 'eta=1'") and "--" not in str(caught.value)
+    assert str(caught.value).startswith("`params` 'eta=1'") and "--" not in str(caught.value)
     code, _, err = run_cli("regimes", "R1", "--param", "eta=1", "--depth", "2")
     assert code == 3 and "--param 'eta=1'" in err
     with pytest.raises(InputError) as caught:
         api.regimes("R1", fix=["L"], depth=2)
-    assert str(caught.value).startswith("fix 'L'") and "--" not in str(caught.value)
+    assert str(caught.value).startswith("`fix` 'L'") and "--" not in str(caught.value)
     code, _, err = run_cli("regimes", "R1", "--fix", "L", "--depth", "2")
     assert code == 3 and "--fix 'L'" in err
 
@@ -141,7 +141,7 @@ def test_a_model_error_names_the_parameter_in_the_library_and_the_option_on_the_
     with pytest.raises(InputError) as caught:
         api.regimes("R1", params={"eta": ("1/1000", "1/10"), "n": (2, 64)}, fix={"L": 2}, model=path,
                     depth=2)
-    assert str(caught.value).startswith("model: the map's axis 'n'")
+    assert str(caught.value).startswith("`model`: the map's axis 'n'")
     code, _, err = run_cli("regimes", "R1", "--param", "eta=1/1000:1/10", "--param", "n=2:64",
                            "--fix", "L=2", "--model", str(path), "--depth", "2")
     assert code == 3 and "error: --model: the map's axis 'n'" in err
@@ -162,3 +162,33 @@ def test_witness_overflow_is_an_input_error_in_the_api_too(run_cli: RunCli) -> N
         api.witness("R1", params={"eta": [1e300], "L": [2]}, samples=2)
     code, _, err = run_cli("witness", "R1", "--param", "eta=1e300", "--param", "L=2", "--samples", "2")
     assert code == 3 and "overflows" in err
+
+
+def test_scaffold_names_its_parameters_and_new_names_its_options(tmp_path: Path, run_cli: RunCli) -> None:
+    from boundprop.scaffold import scaffold, write_scaffold
+
+    with pytest.raises(InputError) as caught:
+        scaffold("p", tmp_path, 'say "hi"')
+    assert str(caught.value) == "`title`: the title may not contain quotes, backslashes or newlines"
+    code, _, err = run_cli("new", "p", "--dir", str(tmp_path), "--title", 'say "hi"')
+    assert code == 3
+    assert err.strip().endswith("error: --title: the title may not contain quotes, backslashes or newlines")
+    files = scaffold("p", tmp_path)
+    write_scaffold(files)
+    with pytest.raises(InputError, match="pass `force` to overwrite"):
+        write_scaffold(files)
+    code, _, err = run_cli("new", "p", "--dir", str(tmp_path))
+    assert code == 3 and "pass --force to overwrite" in err and "`" not in err
+
+
+def test_gpt2_heads_error_names_the_option_of_each_command(tmp_path: Path, run_cli: RunCli) -> None:
+    from boundprop.weights import read_checkpoint
+
+    path = tmp_path / "gpt2.npz"
+    np.savez(path, **{"h.0.attn.c_attn.weight": np.zeros((4, 12)), "h.0.attn.c_proj.weight": np.zeros((4, 4))})
+    with pytest.raises(InputError, match="pass `heads`"):
+        read_checkpoint(path)
+    code, _, err = run_cli("weights", str(path))
+    assert code == 3 and "pass --heads" in err
+    code, _, err = run_cli("regimes", "R2", "--model", str(path), "--depth", "2")
+    assert code == 3 and "pass --model-heads" in err

@@ -44,9 +44,10 @@ MAX_LAYERS = 10_000
 def flag(option: str, param: str | None = None) -> Iterator[None]:
     """Errors raised inside name the command-line option they came from.
 
-    Without ``param`` every error is prefixed with ``option``; with it, only
-    the errors the library attributes to its parameter ``param`` (their
-    ``where``) are, the parameter's name replaced by the option's.
+    Without ``param`` every error is prefixed with ``option``. With it, the
+    library's mentions of its parameter (written ```param```, in the
+    message or as the error's ``where``) become the option, and other errors
+    pass unchanged.
 
     >>> from boundprop.rangespec import parse_range
     >>> with flag("--var"):
@@ -55,7 +56,7 @@ def flag(option: str, param: str | None = None) -> Iterator[None]:
     ...
     boundprop.errors.RangeError: --var 'x=0': expected NAME=LO:HI, e.g. x=0:1.25 or n=1:oo
     >>> with flag("--title", param="title"):
-    ...     raise InputError("no quotes, please", "title")
+    ...     raise InputError("no quotes, please", "`title`")
     Traceback (most recent call last):
     ...
     boundprop.errors.InputError: --title: no quotes, please
@@ -65,12 +66,12 @@ def flag(option: str, param: str | None = None) -> Iterator[None]:
     except BoundpropError as exc:
         if param is None:
             exc.message = f"{option} {exc.message}"
-            exc.args = (exc.message,)
-        elif exc.where == param:
-            exc.where = option
-        elif exc.where is None and exc.message.startswith(f"{param} "):  # named by the library's prefix
-            exc.message = option + exc.message[len(param):]
-            exc.args = (exc.message,)
+        else:
+            token = f"`{param}`"
+            exc.message = exc.message.replace(token, option)
+            if exc.where is not None:
+                exc.where = exc.where.replace(token, option)
+        exc.args = (exc.message,)
         raise
 
 

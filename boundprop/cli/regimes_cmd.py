@@ -62,8 +62,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
                        description=f"{args.theorem}: depth {level}, {evaluated} cells, {pending} pending")
 
         # the library names its parameters, the command line its options
-        with flag("--model", param="model"), flag("--param", param="params"), flag("--fix", param="fix"), \
-                flag("--project", param="project"):
+        with flag("--model", param="model"), flag("--model-heads", param="heads"), \
+                flag("--param", param="params"), flag("--fix", param="fix"), flag("--project", param="project"):
             result = regimes(
                 args.theorem, paper=args.paper, params=args.param, fix=args.fix, project=args.project,
                 overlay=args.regime, depth=args.depth, backend=args.backend, progress=step,
