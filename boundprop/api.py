@@ -16,18 +16,27 @@ from __future__ import annotations
 
 import html
 import io
+import keyword
 import math
+import tokenize
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from boundprop.errors import BoundpropError, InputError, RangeError
+from boundprop.errors import BoundpropError, ExpressionError, InputError, RangeError
 from boundprop.lemma import Paper
 from boundprop.statement import Budget
 from boundprop.verdict import NodeReport, PaperReport, Status
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from boundprop.expr import Guard
+    from boundprop.statement import Statement, Variable
+    from boundprop.verdict import CheckResult
 
 __all__ = [
     "NodeResult",
@@ -38,12 +47,14 @@ __all__ = [
     "TableResult",
     "Verdict",
     "WitnessResult",
+    "build_statement",
     "check",
     "load",
     "map_question",
     "prove",
     "regimes",
     "report",
+    "result_json",
     "table",
     "witness",
     # older names, kept because they cost nothing: the methods of the results do the same
@@ -409,6 +420,173 @@ def check(
 # one statement
 
 
+# ---------------------------------------------------------------------------
+# statements from strings (prove, and ``boundprop prove``)
+
+
+def _parse_var(spec: str) -> tuple[str, str, str]:
+    """``NAME=LO:HI`` -> ``(name, lo, hi)``; the name must be a variable."""
+    from boundprop.expr import SCALAR_FUNCTIONS
+    from boundprop.rangespec import parse_range
+
+    with _named("`variables`"):
+        parsed = parse_range(spec)
+        if parsed.name in SCALAR_FUNCTIONS or keyword.iskeyword(parsed.name):
+            raise RangeError(f"{spec!r}: {parsed.name!r} is a function or constant, not a variable")
+    return parsed.name, parsed.lo, parsed.hi
+
+
+def _names_in(text: str, where: str) -> list[str]:
+    """Identifiers of ``text`` that are not functions or constants, in order."""
+    from boundprop.expr import SCALAR_FUNCTIONS
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        raise ExpressionError(f"malformed math {text!r} (unbalanced brackets?)", where) from None
+    names: list[str] = []
+    previous = None
+    for tok in tokens:
+        if (
+            tok.type == tokenize.NAME
+            and (previous is None or previous.string != ".")
+            and tok.string not in SCALAR_FUNCTIONS
+            and not keyword.iskeyword(tok.string)
+            and tok.string not in names
+        ):
+            names.append(tok.string)
+        previous = tok
+    return names
+
+
+def build_statement(
+    expr: str,
+    assumes: Sequence[str] = (),
+    var_specs: Sequence[str] = (),
+    integers: Sequence[str] = (),
+) -> Statement:
+    """A :class:`Statement` from strings: the claim, hypotheses, ``NAME=LO:HI`` ranges, integer names.
+
+    Examples
+    --------
+    Errors name the arguments in backticks (```statement```, ```assume```,
+    ```variables```, ```integer```), for the command line to put its options there.
+
+    >>> st = build_statement("exp(x) - 1 <= 2*x", var_specs=["x=0:1.25"])
+    >>> st.conclusion, st.variables[0].hi
+    (exp(x) - 1 <= 2*x, 5/4)
+    >>> build_statement("x >= 0", assumes=["y > 0"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.ExpressionError: `assume` 'y > 0': unknown name 'y' (use it in `statement` or give ...
+    """
+    from boundprop.statement import Statement, StatementGuard, exact_bound, make_variable, statement_guards
+
+    ranges: dict[str, tuple[str, str]] = {}
+    for spec in var_specs:
+        name, lo, hi = _parse_var(spec)
+        if name in ranges:
+            raise RangeError(f"`variables` {name!r} given twice")
+        ranges[name] = (lo, hi)
+    expr_names = _names_in(expr, "`statement`")
+    declared = list(expr_names) + [n for n in ranges if n not in expr_names]
+    assume_names: set[str] = set()
+    for text in assumes:
+        for name in _names_in(text, f"`assume` {text!r}"):
+            if name not in declared:
+                raise ExpressionError(
+                    f"unknown name {name!r} (use it in `statement` or give `variables` {name}=LO:HI)",
+                    f"`assume` {text!r}",
+                )
+            assume_names.add(name)
+    for name in ranges:
+        if name not in expr_names and name not in assume_names:
+            raise RangeError(f"`variables` {name!r}: the name appears neither in `statement` nor in `assume`")
+    for name in integers:
+        if name not in declared:
+            raise RangeError(f"`integer` {name!r}: the name appears neither in `statement` nor in `variables`")
+    variables: list[Variable] = []
+    for name in declared:
+        lo, hi = ranges.get(name, ("-oo", "oo"))
+        if name in integers:
+            for end in (lo, hi):
+                value = exact_bound(end, name, f"`variables` {name}")
+                if value.is_finite and not value.is_integer:
+                    raise RangeError(
+                        f"`integer` {name!r} has the non-integer bound {end} "
+                        f"(write `variables` {name}=LO:HI with integers)",
+                        f"`variables` {name}",
+                    )
+        variables.append(
+            make_variable(name, lo, hi, integer=name in integers, where=f"`variables` {name}")
+        )
+    symbols = {v.name: v.symbol for v in variables}
+    guards: list[StatementGuard] = []
+    hypotheses: list[Any] = []
+    for text in assumes:
+        # each assumption is one hypothesis; its guards may assume the ones before it
+        found: list[Guard] = []
+        hypotheses.append(_relation(text, symbols, f"`assume` {text!r}", found))
+        guards += statement_guards(found, len(hypotheses) - 1)
+    found = []
+    conclusion = _relation(expr, symbols, "`statement`", found)
+    guards += statement_guards(found, len(hypotheses))
+    return Statement(
+        variables=tuple(variables), hypotheses=tuple(hypotheses), conclusion=conclusion, guards=tuple(guards)
+    )
+
+
+def _relation(text: str, symbols: dict[str, sp.Symbol], where: str, guards: list[Guard] | None = None) -> Any:
+    import sympy as sp
+
+    from boundprop.expr import is_relation, parse
+
+    value = parse(text, symbols, where, guards=guards)
+    if value is sp.true or value is sp.false or (
+        is_relation(value) and not isinstance(value, sp.Symbol)
+    ):
+        return value
+    raise ExpressionError(f"{text!r} is not a relation (write e.g. 'x^2 >= 0')", where)
+
+
+def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
+    """The JSON object ``prove --json`` prints.
+
+    >>> from boundprop.verdict import CheckResult, Status
+    >>> st = build_statement("x >= 0", var_specs=["x=0:1"])
+    >>> result_json(st, CheckResult(Status.TESTED, "falsifier", "none found"))["verdict"]
+    'unknown'
+    """
+    from boundprop.verdict import Status
+
+    verdict = {Status.PROVED: "proved", Status.REFUTED: "refuted", Status.ILL_DEFINED: "ill-defined"}.get(
+        result.status, "unknown"
+    )
+    point = dict(result.counterexample) if result.counterexample is not None else None
+    return {
+        "verdict": verdict,
+        "status": result.status.value,
+        "method": result.method,
+        "evidence": result.evidence,
+        "counterexample": point if result.status is Status.REFUTED else None,
+        "witness": point if result.status is Status.ILL_DEFINED else None,
+        "undefined": (
+            {"subterm": result.details.get("undefined"), "reason": result.details.get("reason")}
+            if result.status is Status.ILL_DEFINED
+            else None
+        ),
+        "vacuous": bool(result.details.get("vacuous", False)),
+        "seconds": round(result.seconds, 4),
+        "statement": str(statement.conclusion),
+        "assumptions": [str(h) for h in statement.hypotheses],
+        "variables": {
+            v.name: {"lo": str(v.lo), "hi": str(v.hi), "integer": v.integer}
+            for v in statement.variables
+        },
+        "tried": list(result.details.get("tried", [])),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The decision of one statement (:func:`prove`).
@@ -493,7 +671,6 @@ def prove(
     import sympy as sp
 
     from boundprop.backends import portfolio
-    from boundprop.cli.prove_cmd import build_statement, result_json
 
     specs: list[str] = []
     if isinstance(variables, str):

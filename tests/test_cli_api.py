@@ -192,3 +192,24 @@ def test_gpt2_heads_error_names_the_option_of_each_command(tmp_path: Path, run_c
     assert code == 3 and "pass --heads" in err
     code, _, err = run_cli("regimes", "R2", "--model", str(path), "--depth", "2")
     assert code == 3 and "pass --model-heads" in err
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "api_text", "cli_args", "cli_text"),
+    [
+        ({"assume": "y > 0"}, "`assume` 'y > 0': unknown name 'y' (use it in `statement` or give `variables` y=LO:HI)",
+         ("--assume", "y > 0"), "--assume 'y > 0': unknown name 'y' (use it in EXPR or give --var y=LO:HI)"),
+        ({"integer": "z"}, "`integer` 'z': the name appears neither in `statement` nor in `variables`",
+         ("--integer", "z"), "--integer 'z': the name appears neither in EXPR nor in --var"),
+        ({"variables": ["x=0"]}, "`variables` 'x=0': expected NAME=LO:HI",
+         ("--var", "x=0"), "--var 'x=0': expected NAME=LO:HI"),
+    ],
+)
+def test_prove_errors_name_the_api_argument_or_the_option(
+    run_cli: RunCli, kwargs: dict[str, Any], api_text: str, cli_args: tuple[str, ...], cli_text: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        api.prove("x >= 0", **kwargs)
+    assert str(caught.value).startswith(api_text) and "--" not in str(caught.value)
+    code, _, err = run_cli("prove", "x >= 0", *cli_args)
+    assert code == 3 and f"error: {cli_text}" in err and "`" not in err

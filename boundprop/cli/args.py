@@ -8,13 +8,11 @@ same error reads right from the command line and from the Python API.
 from __future__ import annotations
 
 import argparse
-import keyword
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from boundprop.errors import BoundpropError, InputError, RangeError
-from boundprop.rangespec import parse_range
+from boundprop.errors import BoundpropError, InputError
 
 if TYPE_CHECKING:
     from boundprop.lemma import Paper
@@ -28,7 +26,6 @@ __all__ = [
     "budget_of",
     "flag",
     "parse_layers",
-    "parse_var",
     "positive_effort",
     "positive_seconds",
     "question",
@@ -143,21 +140,6 @@ def parse_layers(text: str) -> range:
     if hi - lo + 1 > MAX_LAYERS:
         raise InputError(f"--layers {text!r}: at most {MAX_LAYERS} layers")
     return range(lo, hi + 1)
-
-
-def parse_var(spec: str) -> tuple[str, str, str]:
-    """``--var NAME=LO:HI`` → ``(name, lo, hi)``; the name must be a variable.
-
-    >>> parse_var("n=1:oo")
-    ('n', '1', 'oo')
-    """
-    from boundprop.expr import SCALAR_FUNCTIONS
-
-    with flag("--var"):
-        parsed = parse_range(spec)
-        if parsed.name in SCALAR_FUNCTIONS or keyword.iskeyword(parsed.name):
-            raise RangeError(f"{spec!r}: {parsed.name!r} is a function or constant, not a variable")
-    return parsed.name, parsed.lo, parsed.hi
 
 
 def question(
