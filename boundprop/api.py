@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from boundprop.verdict import CheckResult
 
 __all__ = [
+    "ComparisonResult",
     "NodeResult",
     "PaperCheck",
     "RegimeResult",
@@ -49,6 +50,7 @@ __all__ = [
     "WitnessResult",
     "build_statement",
     "check",
+    "compare",
     "load",
     "map_question",
     "prove",
@@ -708,6 +710,96 @@ def prove(
         latex=sp.latex(built.conclusion),
         json=data,
     )
+
+
+# ---------------------------------------------------------------------------
+# comparing papers (Dong et al. 2021 with Alman & Song 2025)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonResult:
+    """Where rank collapse, layer collapse and fast attention apply (:func:`compare`):
+    ``comparison`` is the :class:`~boundprop.compare.Comparison` that ``boundprop
+    compare`` renders, ``dong_map`` the :class:`~boundprop.regimes.RegimeMap` of
+    Dong et al.'s Theorem 2.2 when asked for."""
+
+    comparison: Any  # a boundprop.compare.Comparison
+    dong_map: Any = None  # a boundprop.regimes.RegimeMap, or None
+
+    @property
+    def points(self) -> tuple[Any, ...]:
+        return tuple(self.comparison.points)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``boundprop compare --json``."""
+        from boundprop.compare import comparison_json
+
+        data = comparison_json(self.comparison)
+        if self.dong_map is not None:
+            data["dong_map"] = self.dong_map.to_json()
+        return data
+
+    def save(self, path: str | Path) -> Path:
+        """The map of ``compare --plot``: one panel per H, eta across, L up."""
+        from boundprop.report.comparison import plot_comparison
+
+        return plot_comparison(self.comparison, path)
+
+    def save_dong(self, path: str | Path) -> Path:
+        """The Dong map of ``compare --dong-plot``."""
+        if self.dong_map is None:
+            raise InputError("no Dong map: call compare(..., dong=True)")
+        from boundprop.report.plot import plot_map
+
+        return plot_map(self.dong_map, path)
+
+
+def compare(
+    etas: Sequence[Number],
+    heads: Sequence[int],
+    depths: Sequence[int],
+    *,
+    n: int = 1024,
+    d: int = 4,
+    k: int = 4,
+    phi0: Number = 1,
+    gamma: Number = 1,
+    r0: Number = 1,
+    c: Number = 1,
+    dong: bool = False,
+    dong_params: Sequence[str] | None = None,
+    dong_fix: Sequence[str] | None = None,
+    dong_depth: int = 10,
+) -> ComparisonResult:
+    """Decide, at every exact point of ``etas x heads x depths``, whether Dong et al.'s
+    rank collapse, Alman & Song's layer collapse (R1/R2/Theorem 5.3 informative) and
+    fast attention apply, as ``boundprop compare``; ``n, d, k, phi0, gamma, r0, c`` are
+    the comparison's assumptions. With ``dong`` also pave Dong's Theorem 2.2 over
+    ``dong_params`` (``NAME=LO:HI[:log]``) at ``dong_fix`` (``NAME=VALUE``).
+
+    >>> result = compare(["1/1000"], [1], [1, 4])
+    >>> [p.depth for p in result.points], sorted(result.to_json())[:2]
+    ([1, 4], ['assumptions', 'notes'])
+    """
+    from boundprop import compare as comparing
+
+    if min(n, d, k) < 1:
+        raise InputError("`n`, `d` and `k` must be at least 1")
+    if dong and not 1 <= dong_depth <= 30:
+        raise InputError("`dong_depth` must be between 1 and 30")
+    exact = {name: Fraction(_exact(value, name)) for name, value in
+             (("phi0", phi0), ("gamma", gamma), ("r0", r0), ("c", c))}
+    assumptions = comparing.Assumptions(n=n, d=d, k=k, phi0=exact["phi0"], gamma=exact["gamma"], r0=exact["r0"],
+                                        c_fast=exact["c"])
+    result = comparing.compare([Fraction(_exact(e, "eta")) for e in etas], list(heads), list(depths), assumptions)
+    if not dong:
+        return ComparisonResult(result)
+    from boundprop.regimes import pave
+
+    with _named("`dong`"):  # the library's errors name the spec, this the argument
+        problem = comparing.dong_problem(dong_params or comparing.DONG_DEFAULT_AXES,
+                                         dong_fix or comparing.DONG_DEFAULT_FIX)
+    return ComparisonResult(result, pave(problem, depth=dong_depth))
 
 
 # ---------------------------------------------------------------------------

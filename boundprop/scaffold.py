@@ -13,6 +13,8 @@ from pathlib import Path
 
 from boundprop.errors import InputError
 
+__all__ = ["LEMMA_TEMPLATE", "PAPER_ID", "PROOF_TEMPLATE", "Scaffold", "file_stem", "scaffold", "write_scaffold"]
+
 PAPER_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 LEMMA_TEMPLATE = '''\

@@ -213,3 +213,34 @@ def test_prove_errors_name_the_api_argument_or_the_option(
     assert str(caught.value).startswith(api_text) and "--" not in str(caught.value)
     code, _, err = run_cli("prove", "x >= 0", *cli_args)
     assert code == 3 and f"error: {cli_text}" in err and "`" not in err
+
+
+def test_compare_json_is_the_api_result(run_cli: RunCli) -> None:
+    code, out, _ = run_cli("compare", "--eta", "1/1000,1/10", "--heads", "1", "--depths", "1,4", "--json")
+    assert code == 0
+    result = api.compare(["1/1000", "1/10"], [1], [1, 4])
+    assert json.loads(out) == result.to_json() and result.dong_map is None
+    code, out, _ = run_cli("compare", "--eta", "1/100", "--heads", "2", "--depths", "2", "--r0", "2", "--dong",
+                           "--dong-depth", "3", "--json")
+    assert code == 0
+    result = api.compare(["1/100"], [2], [2], r0=2, dong=True, dong_depth=3)
+    assert result.dong_map is not None
+    assert _untimed(json.loads(out)) == _untimed(result.to_json())
+
+
+def test_compare_errors_name_the_api_argument_or_the_option(run_cli: RunCli) -> None:
+    with pytest.raises(InputError, match="^`n`, `d` and `k` must be at least 1$"):
+        api.compare(["1/10"], [1], [1], d=0)
+    code, _, err = run_cli("compare", "--d", "0")
+    assert code == 3 and "error: --n, --d and --k must be at least 1" in err
+    with pytest.raises(InputError, match="^`dong_depth` must be between 1 and 30$"):
+        api.compare(["1/10"], [1], [1], dong=True, dong_depth=0)
+    code, _, err = run_cli("compare", "--dong-plot", "x.png", "--dong-depth", "0")
+    assert code == 3 and "error: --dong-depth must be between 1 and 30" in err
+    with pytest.raises(InputError) as caught:
+        api.compare(["1/10"], [1], [1], dong=True, dong_fix=["gamma"])
+    assert str(caught.value).startswith("`dong` 'gamma'")
+    code, _, err = run_cli("compare", "--dong", "--dong-fix", "gamma")
+    assert code == 3 and "error: --dong-param/--dong-fix 'gamma'" in err
+    with pytest.raises(InputError, match="not exact"):
+        api.compare([0.1], [1], [1])
