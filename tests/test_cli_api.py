@@ -244,3 +244,12 @@ def test_compare_errors_name_the_api_argument_or_the_option(run_cli: RunCli) -> 
     assert code == 3 and "error: --dong-param/--dong-fix 'gamma'" in err
     with pytest.raises(InputError, match="not exact"):
         api.compare([0.1], [1], [1])
+
+
+@pytest.mark.parametrize("value", ["0", "nan", "100000"])
+def test_prove_timeout_is_checked_as_check_does_and_named(run_cli: RunCli, value: str) -> None:
+    code, out, err = run_cli("prove", "x >= 0", "--timeout", value)
+    assert code == 3 and out == ""
+    assert "error: --timeout: must be a positive number of seconds (at most 86400)" in err
+    with pytest.raises(InputError, match="timeout must be a positive number of seconds"):
+        api.prove("x >= 0", timeout=float(value))

@@ -17,8 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
-from boundprop.cli.args import flag, positive_effort
-from boundprop.errors import InputError
+from boundprop.cli.args import flag, positive_effort, positive_seconds
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,8 +123,7 @@ def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    if args.timeout != args.timeout or args.timeout <= 0:
-        raise InputError(f"--timeout must be a positive number of seconds, not {args.timeout}")
+    timeout = positive_seconds(args.timeout)  # as check's; the API's limit is the same
     from boundprop.api import prove
     from boundprop.report.text import plain_evidence
     from boundprop.verdict import Status
@@ -139,7 +137,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
         with _options():
             verdict = prove(
-                args.expr, assume=args.assume, integer=args.integer, variables=args.var, timeout=args.timeout,
+                args.expr, assume=args.assume, integer=args.integer, variables=args.var, timeout=timeout,
                 effort=positive_effort(args.effort), seed=args.seed, progress=progress,
             )
     if args.json:
