@@ -16,19 +16,31 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import keyword
+import math
+import tokenize
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from boundprop.errors import InputError
+from boundprop.errors import BoundpropError, ExpressionError, InputError, RangeError
 from boundprop.lemma import Paper
 from boundprop.rangespec import layer_range
 from boundprop.statement import Budget
 from boundprop.verdict import NodeReport, PaperReport, Status
 
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from boundprop.expr import Guard
+    from boundprop.statement import Statement, Variable
+    from boundprop.verdict import CheckResult
+
 __all__ = [
+    "ComparisonResult",
     "NodeResult",
     "PaperCheck",
     "RegimeResult",
@@ -37,13 +49,17 @@ __all__ = [
     "TableResult",
     "Verdict",
     "WitnessResult",
+    "build_statement",
     "check",
     "layer_range",
+    "compare",
     "load",
+    "map_question",
     "prove",
     "regimes",
     "report",
     "report_content",
+    "result_json",
     "table",
     "witness",
     # older names, kept because they cost nothing: the methods of the results do the same
@@ -353,6 +369,8 @@ def check(
     timeout: float | None = None,
     progress: CheckProgress | None = None,
     cache: bool = True,
+    reuse: bool = True,
+    jobs: int = 1,
 ) -> PaperCheck:
     """Check a paper node by node.
 
@@ -373,24 +391,207 @@ def check(
         and annotation files, the engine and the budget are all unchanged. A
         :class:`Paper` object is always checked afresh (it may differ from
         its files).
+    reuse
+        With ``cache``, whether a hit may be returned; ``reuse=False``
+        checks afresh and stores the result (``boundprop check`` does that).
+    jobs
+        Check independent nodes in this many worker processes (the same
+        verdicts for any number).
 
     >>> result = check("example", cache=False)
     >>> result.node("Lemma 2").status, sorted(result.node("E2").counterexample)
     (<Status.REFUTED: 'refuted'>, ['x'])
     """
+    from boundprop.check import check_paper as check_now
+
     chosen = _budget(budget, effort, timeout)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InputError(f"must be at least 1, not {jobs}", "jobs")
     if isinstance(target, Paper):
-        from boundprop.check import check_paper as check_now
-
-        return PaperCheck(check_now(target, chosen, progress=progress), from_cache=False)
+        return PaperCheck(check_now(target, chosen, progress=progress, workers=jobs), from_cache=False)
     from boundprop import cache as results_cache
+    from boundprop.loader import load_paper
 
-    report, hit = results_cache.check(target, chosen, progress=progress, read=cache, write=cache)
-    return PaperCheck(report, from_cache=hit)
+    if cache and reuse:
+        cached = results_cache.load_report(target, chosen)
+        if cached is not None:
+            return PaperCheck(cached, from_cache=True)
+    before = results_cache.key(target, chosen)  # the files' hash before loading them
+    report = check_now(load_paper(target), chosen, progress=progress, workers=jobs)
+    if cache:
+        results_cache.store(target, chosen, before, report)
+    return PaperCheck(report, from_cache=False)
 
 
 # ---------------------------------------------------------------------------
 # one statement
+
+
+# ---------------------------------------------------------------------------
+# statements from strings (prove, and ``boundprop prove``)
+
+
+def _parse_var(spec: str) -> tuple[str, str, str]:
+    """``NAME=LO:HI`` -> ``(name, lo, hi)``; the name must be a variable."""
+    from boundprop.expr import SCALAR_FUNCTIONS
+    from boundprop.rangespec import parse_range
+
+    with _named("`variables`"):
+        parsed = parse_range(spec)
+        if parsed.name in SCALAR_FUNCTIONS or keyword.iskeyword(parsed.name):
+            raise RangeError(f"{spec!r}: {parsed.name!r} is a function or constant, not a variable")
+    return parsed.name, parsed.lo, parsed.hi
+
+
+def _names_in(text: str, where: str) -> list[str]:
+    """Identifiers of ``text`` that are not functions or constants, in order."""
+    from boundprop.expr import SCALAR_FUNCTIONS
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        raise ExpressionError(f"malformed math {text!r} (unbalanced brackets?)", where) from None
+    names: list[str] = []
+    previous = None
+    for tok in tokens:
+        if (
+            tok.type == tokenize.NAME
+            and (previous is None or previous.string != ".")
+            and tok.string not in SCALAR_FUNCTIONS
+            and not keyword.iskeyword(tok.string)
+            and tok.string not in names
+        ):
+            names.append(tok.string)
+        previous = tok
+    return names
+
+
+def build_statement(
+    expr: str,
+    assumes: Sequence[str] = (),
+    var_specs: Sequence[str] = (),
+    integers: Sequence[str] = (),
+) -> Statement:
+    """A :class:`Statement` from strings: the claim, hypotheses, ``NAME=LO:HI`` ranges, integer names.
+
+    Examples
+    --------
+    Errors name the arguments in backticks (```statement```, ```assume```,
+    ```variables```, ```integer```), for the command line to put its options there.
+
+    >>> st = build_statement("exp(x) - 1 <= 2*x", var_specs=["x=0:1.25"])
+    >>> st.conclusion, st.variables[0].hi
+    (exp(x) - 1 <= 2*x, 5/4)
+    >>> build_statement("x >= 0", assumes=["y > 0"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.ExpressionError: `assume` 'y > 0': unknown name 'y' (use it in `statement` or give ...
+    """
+    from boundprop.statement import Statement, StatementGuard, exact_bound, make_variable, statement_guards
+
+    ranges: dict[str, tuple[str, str]] = {}
+    for spec in var_specs:
+        name, lo, hi = _parse_var(spec)
+        if name in ranges:
+            raise RangeError(f"`variables` {name!r} given twice")
+        ranges[name] = (lo, hi)
+    expr_names = _names_in(expr, "`statement`")
+    declared = list(expr_names) + [n for n in ranges if n not in expr_names]
+    assume_names: set[str] = set()
+    for text in assumes:
+        for name in _names_in(text, f"`assume` {text!r}"):
+            if name not in declared:
+                raise ExpressionError(
+                    f"unknown name {name!r} (use it in `statement` or give `variables` {name}=LO:HI)",
+                    f"`assume` {text!r}",
+                )
+            assume_names.add(name)
+    for name in ranges:
+        if name not in expr_names and name not in assume_names:
+            raise RangeError(f"`variables` {name!r}: the name appears neither in `statement` nor in `assume`")
+    for name in integers:
+        if name not in declared:
+            raise RangeError(f"`integer` {name!r}: the name appears neither in `statement` nor in `variables`")
+    variables: list[Variable] = []
+    for name in declared:
+        lo, hi = ranges.get(name, ("-oo", "oo"))
+        if name in integers:
+            for end in (lo, hi):
+                value = exact_bound(end, name, f"`variables` {name}")
+                if value.is_finite and not value.is_integer:
+                    raise RangeError(
+                        f"`integer` {name!r} has the non-integer bound {end} "
+                        f"(write `variables` {name}=LO:HI with integers)",
+                        f"`variables` {name}",
+                    )
+        variables.append(
+            make_variable(name, lo, hi, integer=name in integers, where=f"`variables` {name}")
+        )
+    symbols = {v.name: v.symbol for v in variables}
+    guards: list[StatementGuard] = []
+    hypotheses: list[Any] = []
+    for text in assumes:
+        # each assumption is one hypothesis; its guards may assume the ones before it
+        found: list[Guard] = []
+        hypotheses.append(_relation(text, symbols, f"`assume` {text!r}", found))
+        guards += statement_guards(found, len(hypotheses) - 1)
+    found = []
+    conclusion = _relation(expr, symbols, "`statement`", found)
+    guards += statement_guards(found, len(hypotheses))
+    return Statement(
+        variables=tuple(variables), hypotheses=tuple(hypotheses), conclusion=conclusion, guards=tuple(guards)
+    )
+
+
+def _relation(text: str, symbols: dict[str, sp.Symbol], where: str, guards: list[Guard] | None = None) -> Any:
+    import sympy as sp
+
+    from boundprop.expr import is_relation, parse
+
+    value = parse(text, symbols, where, guards=guards)
+    if value is sp.true or value is sp.false or (
+        is_relation(value) and not isinstance(value, sp.Symbol)
+    ):
+        return value
+    raise ExpressionError(f"{text!r} is not a relation (write e.g. 'x^2 >= 0')", where)
+
+
+def result_json(statement: Statement, result: CheckResult) -> dict[str, Any]:
+    """The JSON object ``prove --json`` prints.
+
+    >>> from boundprop.verdict import CheckResult, Status
+    >>> st = build_statement("x >= 0", var_specs=["x=0:1"])
+    >>> result_json(st, CheckResult(Status.TESTED, "falsifier", "none found"))["verdict"]
+    'unknown'
+    """
+    from boundprop.verdict import Status
+
+    verdict = {Status.PROVED: "proved", Status.REFUTED: "refuted", Status.ILL_DEFINED: "ill-defined"}.get(
+        result.status, "unknown"
+    )
+    point = dict(result.counterexample) if result.counterexample is not None else None
+    return {
+        "verdict": verdict,
+        "status": result.status.value,
+        "method": result.method,
+        "evidence": result.evidence,
+        "counterexample": point if result.status is Status.REFUTED else None,
+        "witness": point if result.status is Status.ILL_DEFINED else None,
+        "undefined": (
+            {"subterm": result.details.get("undefined"), "reason": result.details.get("reason")}
+            if result.status is Status.ILL_DEFINED
+            else None
+        ),
+        "vacuous": bool(result.details.get("vacuous", False)),
+        "seconds": round(result.seconds, 4),
+        "statement": str(statement.conclusion),
+        "assumptions": [str(h) for h in statement.hypotheses],
+        "variables": {
+            v.name: {"lo": str(v.lo), "hi": str(v.hi), "integer": v.integer}
+            for v in statement.variables
+        },
+        "tried": list(result.details.get("tried", [])),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,11 +636,12 @@ def prove(
     *,
     assume: str | Sequence[str] = (),
     integer: str | Iterable[str] = (),
-    variables: Mapping[str, Range] | None = None,
+    variables: Mapping[str, Range] | Sequence[str] | None = None,
     budget: Budget | None = None,
     effort: float = 1.0,
     timeout: float | None = None,
     seed: int = 0,
+    progress: Callable[[str], None] | None = None,
     **ranges: Range,
 ) -> Verdict:
     """Prove or refute one statement, as ``boundprop prove``.
@@ -456,9 +658,12 @@ def prove(
         ``x=(lo, hi)`` for each variable with a range, ends as int, Fraction
         or string (``"1/10"``, ``"-oo"``) or None for unbounded; a name used
         without a range ranges over all reals. ``variables={"x": (lo, hi)}``
-        does the same for names that clash with this function's keywords.
+        does the same for names that clash with this function's keywords;
+        ``variables=["x=0:1.25"]`` gives them as ``NAME=LO:HI`` strings.
     budget, effort, timeout, seed
         The limits, as for :func:`check`; ``seed`` is the falsifier's.
+    progress
+        Called with each backend's name before it runs.
 
     >>> prove("exp(x) >= 1 + x", x=(-1, 1)).status
     <Status.PROVED: 'proved'>
@@ -473,14 +678,17 @@ def prove(
     import sympy as sp
 
     from boundprop.backends import portfolio
-    from boundprop.cli.prove_cmd import build_statement, result_json
 
+    specs: list[str] = []
+    if isinstance(variables, str):
+        variables = [variables]
+    if variables is not None and not isinstance(variables, Mapping):
+        specs, variables = list(variables), None
     given = dict(variables or {})
     for name, rng in ranges.items():
         if name in given:
             raise InputError(f"the range of {name!r} is given twice")
         given[name] = rng
-    specs = []
     for name, rng in given.items():
         if not isinstance(rng, tuple | list) or len(rng) != 2:
             raise InputError(f"{name}: give the range as a pair (lo, hi), not {rng!r}")
@@ -492,7 +700,7 @@ def prove(
     chosen = _budget(budget, effort, timeout)
     if seed:
         chosen = Budget(**{**_fields(chosen), "seed": seed})
-    result = portfolio.decide(built, chosen)
+    result = portfolio.decide(built, chosen, progress=progress)
     data = result_json(built, result)
     return Verdict(
         status=result.status,
@@ -507,6 +715,96 @@ def prove(
         latex=sp.latex(built.conclusion),
         json=data,
     )
+
+
+# ---------------------------------------------------------------------------
+# comparing papers (Dong et al. 2021 with Alman & Song 2025)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonResult:
+    """Where rank collapse, layer collapse and fast attention apply (:func:`compare`):
+    ``comparison`` is the :class:`~boundprop.compare.Comparison` that ``boundprop
+    compare`` renders, ``dong_map`` the :class:`~boundprop.regimes.RegimeMap` of
+    Dong et al.'s Theorem 2.2 when asked for."""
+
+    comparison: Any  # a boundprop.compare.Comparison
+    dong_map: Any = None  # a boundprop.regimes.RegimeMap, or None
+
+    @property
+    def points(self) -> tuple[Any, ...]:
+        return tuple(self.comparison.points)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``boundprop compare --json``."""
+        from boundprop.compare import comparison_json
+
+        data = comparison_json(self.comparison)
+        if self.dong_map is not None:
+            data["dong_map"] = self.dong_map.to_json()
+        return data
+
+    def save(self, path: str | Path) -> Path:
+        """The map of ``compare --plot``: one panel per H, eta across, L up."""
+        from boundprop.report.comparison import plot_comparison
+
+        return plot_comparison(self.comparison, path)
+
+    def save_dong(self, path: str | Path) -> Path:
+        """The Dong map of ``compare --dong-plot``."""
+        if self.dong_map is None:
+            raise InputError("no Dong map: call compare(..., dong=True)")
+        from boundprop.report.plot import plot_map
+
+        return plot_map(self.dong_map, path)
+
+
+def compare(
+    etas: Sequence[Number],
+    heads: Sequence[int],
+    depths: Sequence[int],
+    *,
+    n: int = 1024,
+    d: int = 4,
+    k: int = 4,
+    phi0: Number = 1,
+    gamma: Number = 1,
+    r0: Number = 1,
+    c: Number = 1,
+    dong: bool = False,
+    dong_params: Sequence[str] | None = None,
+    dong_fix: Sequence[str] | None = None,
+    dong_depth: int = 10,
+) -> ComparisonResult:
+    """Decide, at every exact point of ``etas x heads x depths``, whether Dong et al.'s
+    rank collapse, Alman & Song's layer collapse (R1/R2/Theorem 5.3 informative) and
+    fast attention apply, as ``boundprop compare``; ``n, d, k, phi0, gamma, r0, c`` are
+    the comparison's assumptions. With ``dong`` also pave Dong's Theorem 2.2 over
+    ``dong_params`` (``NAME=LO:HI[:log]``) at ``dong_fix`` (``NAME=VALUE``).
+
+    >>> result = compare(["1/1000"], [1], [1, 4])
+    >>> [p.depth for p in result.points], sorted(result.to_json())[:2]
+    ([1, 4], ['assumptions', 'notes'])
+    """
+    from boundprop import compare as comparing
+
+    if min(n, d, k) < 1:
+        raise InputError("`n`, `d` and `k` must be at least 1")
+    if dong and not 1 <= dong_depth <= 30:
+        raise InputError("`dong_depth` must be between 1 and 30")
+    exact = {name: Fraction(_exact(value, name)) for name, value in
+             (("phi0", phi0), ("gamma", gamma), ("r0", r0), ("c", c))}
+    assumptions = comparing.Assumptions(n=n, d=d, k=k, phi0=exact["phi0"], gamma=exact["gamma"], r0=exact["r0"],
+                                        c_fast=exact["c"])
+    result = comparing.compare([Fraction(_exact(e, "eta")) for e in etas], list(heads), list(depths), assumptions)
+    if not dong:
+        return ComparisonResult(result)
+    from boundprop.regimes import pave
+
+    with _named("`dong`"):  # the library's errors name the spec, this the argument
+        problem = comparing.dong_problem(dong_params or comparing.DONG_DEFAULT_AXES,
+                                         dong_fix or comparing.DONG_DEFAULT_FIX)
+    return ComparisonResult(result, pave(problem, depth=dong_depth))
 
 
 # ---------------------------------------------------------------------------
@@ -538,11 +836,77 @@ def _fix_specs(fix: Mapping[str, Number] | Sequence[str] | None) -> list[str]:
 
 
 def _paper_of(theorem: str, paper: str | Path | Paper | None) -> Paper:
-    from boundprop.cli.regimes_cmd import resolve_paper
+    """The paper holding ``theorem``: ``paper`` if given, else the one bundled paper that has it."""
+    from boundprop.loader import bundled_papers, load_paper
 
     if isinstance(paper, Paper):
         return paper
-    return resolve_paper(theorem, None if paper is None else str(paper))
+    if paper is not None:
+        return load_paper(str(paper))
+    hits = []
+    for pid in bundled_papers():
+        found = load_paper(pid)
+        if theorem in found.nodes or any(n.label == theorem for n in found.nodes.values()):
+            hits.append(found)
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        from boundprop.suggest import did_you_mean
+
+        names = [name for pid in bundled_papers() for n in load_paper(pid).nodes.values() for name in (n.id, n.label)]
+        raise InputError(f"no bundled paper has a node {theorem!r}{did_you_mean(theorem, names)} (or name its paper)")
+    raise InputError(f"{theorem!r} is in several papers ({', '.join(p.id for p in hits)}): name the paper")
+
+
+@contextmanager
+def _named(name: str) -> Iterator[None]:
+    """Errors raised inside start with ``name``: the argument they concern."""
+    try:
+        yield
+    except BoundpropError as exc:
+        exc.message = f"{name} {exc.message}"
+        exc.args = (exc.message,)
+        raise
+
+
+def map_question(
+    paper: Paper, theorem: str, params: Sequence[str], fixes: Sequence[str], projects: Sequence[str],
+    regimes: Sequence[str] | None, ann: Any,
+    options: tuple[str, str, str] = ("`params`", "`fix`", "`project`"),
+) -> tuple[list[Any], dict[str, object], list[str]]:
+    """The map asked for: ``params``/``project`` axes (``NAME=LO:HI[:log]``), ``fixes``
+    (``NAME=VALUE``) and regime overlays, the annotation file's ``[map.THEOREM]``
+    filling what is not given. An error starts with its argument's name in ``options``."""
+    from boundprop.propagate import find_node
+    from boundprop.rangespec import spec_name
+    from boundprop.regimes import parse_axis, parse_fix
+
+    node = find_node(paper, theorem)
+    defaults = ann.maps.get(node.id)
+    param_specs = list(params)
+    fix_specs = list(fixes)
+    if defaults is not None:
+        if not param_specs and not projects:
+            param_specs = list(defaults.params)
+        given = {spec_name(s) for s in [*param_specs, *fix_specs, *projects]}
+        fix_specs = [s for s in defaults.fix if spec_name(s) not in given] + fix_specs
+    axes = []
+    for spec in param_specs:
+        with _named(options[0]):
+            axes.append(parse_axis(spec, paper, ann))
+    for spec in projects:
+        with _named(options[2]):
+            axes.append(parse_axis(spec, paper, ann, split=False))
+    fixed: dict[str, object] = {}
+    for spec in fix_specs:
+        with _named(options[1]):
+            name, value = parse_fix(spec, paper, ann)
+        fixed[name] = value
+    if regimes is None:
+        chosen = list(defaults.regimes) if defaults is not None else []
+    else:
+        chosen = [r for r in regimes if r != "none"]
+    return axes, fixed, chosen
 
 
 def regimes(
@@ -556,6 +920,8 @@ def regimes(
     depth: int = 12,
     backend: str = "batch",
     progress: Callable[[int, int, int], None] | None = None,
+    model: str | Path | None = None,
+    model_heads: int | None = None,
 ) -> RegimeResult:
     """Pave a theorem's parameter box into rigorously classed cells, as ``boundprop regimes``.
 
@@ -569,29 +935,46 @@ def regimes(
     volume fraction of each class, ``.cells`` the cells with exact boxes,
     ``.to_json()`` the JSON of ``regimes --json``.
 
+    ``model`` (a checkpoint, with ``model_heads`` for GPT-2 names) places a
+    model on the map: its H, d and k are fixed from it (unless they are
+    axes) and ``.placement`` says in which class its point falls.
+
     >>> rmap = regimes("R1", depth=2)  # the annotation file's default map
     >>> sorted(rmap.fractions())
     ['informative', 'premises-fail', 'undetermined', 'vacuous']
     """
-    from boundprop.cli.regimes_cmd import question
     from boundprop.propagate import load_annotations
     from boundprop.regimes import build_problem, pave
 
     chosen_paper = _paper_of(theorem, paper)
     ann = load_annotations(chosen_paper)
-    axes, fixed, chosen = question(
+    axes, fixed, chosen = map_question(
         chosen_paper, theorem, _axis_specs(params, "params"), _fix_specs(fix), _axis_specs(project, "project"),
         None if overlay is None else list(overlay), ann,
     )
     if not axes:
         raise InputError(
-            f"{theorem}: give params={{NAME: (lo, hi)}}; the annotation file has no map.{theorem} defaults "
-            "(docs/regimes-format.md)"
+            f"give at least one NAME=LO:HI ({theorem}: the annotation file has no map.{theorem} defaults, "
+            "docs/regimes-format.md)", "`params`",
         )
     if not 0 <= depth <= 40:
-        raise InputError("depth must be between 0 and 40")
+        raise InputError("depth must be between 0 and 40 (deeper cells would be below float resolution)")
+    weights = None
+    if model is not None:
+        from boundprop.weights import read_checkpoint
+
+        weights = read_checkpoint(model, heads=model_heads)
+        # the map is drawn for the model's sizes: H, d, k fixed from it (not the map's defaults)
+        sizes = {"H": weights.heads, "d": weights.width, "k": weights.key_width}
+        on_axes = {a.name for a in axes}
+        fixed.update({n: Fraction(v) for n, v in sizes.items() if n in chosen_paper.params and n not in on_axes})
     problem = build_problem(chosen_paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
-    return RegimeResult(pave(problem, depth=depth, backend=backend, progress=progress))
+    rmap = pave(problem, depth=depth, backend=backend, progress=progress)
+    if weights is None:
+        return RegimeResult(rmap, paper=chosen_paper)
+    from boundprop.weights import place
+
+    return RegimeResult(rmap, weights, place(rmap, weights), paper=chosen_paper)
 
 
 def table(
@@ -620,7 +1003,6 @@ def table(
     from boundprop import cache as results_cache
     from boundprop.propagate import LayerModel, check_recurrence
     from boundprop.regimes import bound_table
-    from boundprop.verdict import CheckResult
 
     if not 1 <= digits <= 50:
         raise InputError("digits must be between 1 and 50")
@@ -689,6 +1071,9 @@ class RegimeResult:
     """
 
     map: Any  # a boundprop.regimes.RegimeMap (typed loosely: importing it loads sympy)
+    model: Any = None  # a boundprop.weights.ModelWeights placed on the map, if any
+    placement: Any = None  # its boundprop.weights.Placement
+    paper: Paper | None = field(default=None, repr=False, compare=False)
 
     @property
     def theorem(self) -> str:
@@ -703,8 +1088,13 @@ class RegimeResult:
         return dict(self.map.fractions())
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON of ``boundprop regimes --json``."""
-        return dict(self.map.to_json())
+        """The JSON of ``boundprop regimes --json`` (with ``model``: where the model falls)."""
+        data = dict(self.map.to_json())
+        if self.model is not None and self.placement is not None:
+            m = self.model
+            data["model"] = {"path": str(m.path), "H": m.heads, "d": m.width, "k": m.key_width, "L": m.depth,
+                             **self.placement.to_json()}
+        return data
 
     def to_dataframe(self) -> Any:
         """One row per cell: each axis's exact ends as ``NAME_lo``/``NAME_hi`` strings, its class, its baselines."""
@@ -728,16 +1118,17 @@ class RegimeResult:
         return map_figure(self.map, axes=axes, title=title)
 
     def save(self, path: str | Path) -> Path:
-        """Draw the map to ``path`` (.png, .svg or .pdf), as ``regimes --plot``."""
+        """Draw the map to ``path`` (.png, .svg or .pdf), as ``regimes --plot`` (the model marked)."""
         from boundprop.report.plot import plot_map
 
-        return plot_map(self.map, path)
+        markers = [(self.model.path.name, self.placement.point)] if self.placement is not None else []
+        return plot_map(self.map, path, markers=markers)
 
     def latex(self, figure: str | None = None) -> str:
         """The booktabs table of the map's classes (``regimes --format latex``)."""
         from boundprop.report.booktabs import regime_summary_latex
 
-        return regime_summary_latex(self.map, None, figure=figure)
+        return regime_summary_latex(self.map, self.paper, figure=figure)
 
     def _repr_html_(self) -> str:
         from boundprop.report.plot import CLASS_COLOURS
@@ -867,6 +1258,7 @@ def witness(
     adversarial: bool = False,
     generations: int = 60,
     norm: str | None = None,
+    workers: int = 1,
     progress: Callable[[str, int], None] | None = None,
 ) -> WitnessResult:
     """Measure simulated attention networks against a bound (R1, R2 or
@@ -875,7 +1267,9 @@ def witness(
     ``params`` maps parameter names (eta, L, H, n, d, k, beta, phi0, qk_eta)
     to the values of a grid (floats are fine here: this is a float64
     simulation, not a proof); missing names take the command's defaults.
-    The draws are seeded, so the same call gives the same numbers.
+    The draws are seeded, so the same call gives the same numbers (for any
+    number of ``workers``, threads over chunks of draws). A configuration
+    where the float64 simulation overflows is an input error.
 
     >>> w = witness("R1", params={"eta": [0.1], "L": [2]}, samples=12)
     >>> len(w.configurations), w.soundness_failures
@@ -888,12 +1282,23 @@ def witness(
 
     if samples < 1:
         raise InputError(f"samples must be at least 1, not {samples}")
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow shows as inf, as in the command
+    if workers < 1:
+        raise InputError(f"workers must be at least 1, not {workers}")
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow shows as nan/inf, refused below
         result = run_witness(
             theorem, {k: list(v) for k, v in (params or {}).items()}, samples=samples, seed=seed,
             adversarial=adversarial, norm_override=Norm.parse(norm) if norm else None,
-            adversarial_options={"generations": generations}, progress=progress,
+            adversarial_options={"generations": generations}, workers=workers, progress=progress,
         )
+    for conf in result.configurations:
+        # float64 overflow (eta = 1e308, or a bound past 1.8e308) gives nan/inf:
+        # no measurement to report, and nan is not JSON.
+        if not (math.isfinite(conf.measured) and math.isfinite(conf.bound)):
+            shown = ", ".join(f"{k}={v:g}" for k, v in conf.params.items())
+            raise RangeError(
+                f"the float64 simulation overflows at {shown} (measured {conf.measured:g}, bound {conf.bound:g}); "
+                "choose smaller parameter values"
+            )
     return WitnessResult(result)
 
 

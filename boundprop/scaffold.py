@@ -13,6 +13,8 @@ from pathlib import Path
 
 from boundprop.errors import InputError
 
+__all__ = ["LEMMA_TEMPLATE", "PAPER_ID", "PROOF_TEMPLATE", "Scaffold", "file_stem", "scaffold", "write_scaffold"]
+
 PAPER_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 LEMMA_TEMPLATE = '''\
@@ -125,7 +127,7 @@ def scaffold(paper_id: str, directory: Path, title: str | None = None) -> Scaffo
         )
     title = title or f"Title of {paper_id}"
     if any(c in title for c in '"\\\n'):
-        raise InputError("the title may not contain quotes, backslashes or newlines", "--title")
+        raise InputError("the title may not contain quotes, backslashes or newlines", "`title`")
     stem = file_stem(paper_id)
     lemma_path = directory / "lemmas" / f"{stem}.toml"
     proof_path = directory / "proofs" / f"{stem}.toml"
@@ -143,7 +145,7 @@ def write_scaffold(files: Scaffold, force: bool = False) -> None:
     if not force:
         for path in (files.lemma_path, files.proof_path):
             if path.exists():
-                raise InputError("already exists; choose another id or pass --force to overwrite", str(path))
+                raise InputError("already exists; choose another id or pass `force` to overwrite", str(path))
     for path, text in ((files.lemma_path, files.lemma_text), (files.proof_path, files.proof_text)):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

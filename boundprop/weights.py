@@ -230,7 +230,7 @@ def read_checkpoint(path: str | Path, heads: int | None = None) -> ModelWeights:
         h = heads or _config_heads(path)
         if h is None:
             raise InputError("GPT-2 names need the number of heads: put config.json (n_head) beside "
-                             "the checkpoint or pass --heads", str(path))
+                             "the checkpoint or pass `heads`", str(path))
         layers, width = _gpt2_layers(path, tensors, gpt2, h)
         return ModelWeights(path, fmt, "gpt2", h, width, layers, width // h)
     if plain:
@@ -328,8 +328,8 @@ def place(rmap: Any, model: ModelWeights) -> Placement:
     point: dict[str, float] = {}
     for axis in problem.axes:
         if axis.name not in values:
-            raise InputError(f"--model: the map's axis {axis.name!r} is not a quantity of the model "
-                             f"(known: {', '.join(values)})")
+            raise InputError(f"the map's axis {axis.name!r} is not a quantity of the model "
+                             f"(known: {', '.join(values)})", "`model`")
         point[axis.name] = values[axis.name]
     exact = {name: Fraction(v) for name, v in point.items()}
     hits = [cell for cell in rmap.cells

@@ -8,18 +8,13 @@ same error reads right from the command line and from the Python API.
 from __future__ import annotations
 
 import argparse
-import keyword
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from boundprop.errors import BoundpropError, InputError, RangeError
-from boundprop.rangespec import parse_range, spec_name
+from boundprop.errors import BoundpropError, InputError
 
 if TYPE_CHECKING:
-    from boundprop.lemma import Paper
-    from boundprop.propagate import Annotations
-    from boundprop.regimes import Axis
     from boundprop.statement import Budget
 
 __all__ = [
@@ -27,10 +22,8 @@ __all__ = [
     "budget_of",
     "flag",
     "parse_layers",
-    "parse_var",
     "positive_effort",
     "positive_seconds",
-    "question",
 ]
 
 # The engine (sympy, the solvers) is imported inside the functions: `--help` and
@@ -39,8 +32,13 @@ __all__ = [
 
 
 @contextmanager
-def flag(option: str) -> Iterator[None]:
+def flag(option: str, param: str | None = None) -> Iterator[None]:
     """Errors raised inside name the command-line option they came from.
+
+    Without ``param`` every error is prefixed with ``option``. With it, the
+    library's mentions of its parameter (written ```param```, in the
+    message or as the error's ``where``) become the option, and other errors
+    pass unchanged.
 
     >>> from boundprop.rangespec import parse_range
     >>> with flag("--var"):
@@ -48,11 +46,22 @@ def flag(option: str) -> Iterator[None]:
     Traceback (most recent call last):
     ...
     boundprop.errors.RangeError: --var 'x=0': expected NAME=LO:HI, e.g. x=0:1.25 or n=1:oo
+    >>> with flag("--title", param="title"):
+    ...     raise InputError("no quotes, please", "`title`")
+    Traceback (most recent call last):
+    ...
+    boundprop.errors.InputError: --title: no quotes, please
     """
     try:
         yield
     except BoundpropError as exc:
-        exc.message = f"{option} {exc.message}"
+        if param is None:
+            exc.message = f"{option} {exc.message}"
+        else:
+            token = f"`{param}`"
+            exc.message = exc.message.replace(token, option)
+            if exc.where is not None:
+                exc.where = exc.where.replace(token, option)
         exc.args = (exc.message,)
         raise
 
@@ -121,55 +130,3 @@ def parse_layers(text: str) -> range:
         return layer_range(text)
     except InputError as exc:  # the same words, naming the option instead of "layers"
         raise InputError(exc.message.removeprefix("layers "), "--layers") from None
-
-
-def parse_var(spec: str) -> tuple[str, str, str]:
-    """``--var NAME=LO:HI`` → ``(name, lo, hi)``; the name must be a variable.
-
-    >>> parse_var("n=1:oo")
-    ('n', '1', 'oo')
-    """
-    from boundprop.expr import SCALAR_FUNCTIONS
-
-    with flag("--var"):
-        parsed = parse_range(spec)
-        if parsed.name in SCALAR_FUNCTIONS or keyword.iskeyword(parsed.name):
-            raise RangeError(f"{spec!r}: {parsed.name!r} is a function or constant, not a variable")
-    return parsed.name, parsed.lo, parsed.hi
-
-
-def question(
-    paper: Paper, theorem: str, params: Sequence[str], fixes: Sequence[str], projects: Sequence[str],
-    regimes: Sequence[str] | None, ann: Annotations,
-) -> tuple[list[Axis], dict[str, object], list[str]]:
-    """The map a user asks for: ``--param``/``--project`` axes, ``--fix`` values and
-    regime overlays, the annotation file's ``[map.THEOREM]`` filling what is not given."""
-    from boundprop.propagate import find_node
-    from boundprop.regimes import parse_axis, parse_fix
-
-    node = find_node(paper, theorem)
-    defaults = ann.maps.get(node.id)
-    param_specs = list(params)
-    fix_specs = list(fixes)
-    if defaults is not None:
-        if not param_specs and not projects:
-            param_specs = list(defaults.params)
-        given = {spec_name(s) for s in [*param_specs, *fix_specs, *projects]}
-        fix_specs = [s for s in defaults.fix if spec_name(s) not in given] + fix_specs
-    axes = []
-    for spec in param_specs:
-        with flag("--param"):
-            axes.append(parse_axis(spec, paper, ann))
-    for spec in projects:
-        with flag("--project"):
-            axes.append(parse_axis(spec, paper, ann, split=False))
-    fixed: dict[str, object] = {}
-    for spec in fix_specs:
-        with flag("--fix"):
-            name, value = parse_fix(spec, paper, ann)
-        fixed[name] = value
-    if regimes is None:
-        chosen = list(defaults.regimes) if defaults is not None else []
-    else:
-        chosen = [r for r in regimes if r != "none"]
-    return axes, fixed, chosen

@@ -6,15 +6,15 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from boundprop import cache
-from boundprop.check import PaperReport, check_paper
+from boundprop.check import PaperReport
 from boundprop.cli.args import positive_effort, positive_seconds
 from boundprop.errors import InputError
-from boundprop.loader import bundled_papers, load_paper
+from boundprop.loader import bundled_papers
 from boundprop.mechanism import explanations
 from boundprop.report.data import paper_json
 from boundprop.report.text import node_table, summary
@@ -63,23 +63,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    from boundprop.api import check
+
     targets = args.targets or bundled_papers()
     if args.jobs < 1:
         raise InputError(f"must be at least 1, not {args.jobs}", "--jobs")
     budget = Budget(seconds=positive_seconds(args.timeout)).scaled(positive_effort(args.effort))
     reports: list[PaperReport] = []
     for target in targets:
-        before = cache.key(target, budget)  # the files' hash before loading them
-        paper = load_paper(target)
+        name = Path(target).stem if str(target).endswith(".toml") else str(target)
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-            task = bar.add_task(f"checking {paper.id}", total=len(paper.nodes) + len(paper.definitions))
+            task = bar.add_task(f"checking {name}", total=None)
 
-            def step(node_id: str, index: int, total: int, task: TaskID = task, paper_id: str = paper.id) -> None:
-                bar.update(task, completed=index, description=f"{paper_id}: {node_id}")
+            def step(node_id: str, index: int, total: int, task: TaskID = task, name: str = name) -> None:
+                bar.update(task, completed=index, total=total, description=f"{name}: {node_id}")
 
-            reports.append(check_paper(paper, budget, progress=step, workers=args.jobs))
-        if not args.no_cache:
-            cache.store(target, budget, before, reports[-1])
+            # check always checks afresh, and stores the result for graph, report and table
+            result = check(target, budget=budget, progress=step, jobs=args.jobs, cache=not args.no_cache,
+                           reuse=False)
+        reports.append(result.report)
     if args.json:
         data = [paper_json(r) for r in reports]
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, indent=2)

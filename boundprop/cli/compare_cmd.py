@@ -20,17 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from boundprop.cli.args import flag
-from boundprop.compare import (
-    CATEGORY_LABELS,
-    DONG_DEFAULT_AXES,
-    DONG_DEFAULT_FIX,
-    Assumptions,
-    Comparison,
-    category,
-    compare,
-    comparison_json,
-    dong_problem,
-)
+from boundprop.compare import CATEGORY_LABELS, DONG_DEFAULT_AXES, DONG_DEFAULT_FIX, Comparison, category
 from boundprop.errors import InputError
 from boundprop.verdict import Tri
 
@@ -156,38 +146,25 @@ def _table(c: Comparison) -> Table:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    assumptions = Assumptions(
-        n=args.n, d=args.d, k=args.k,
-        phi0=_fraction(args.phi0, "phi0"), gamma=_fraction(args.gamma, "gamma"),
-        r0=_fraction(args.r0, "r0"), c_fast=_fraction(args.c_fast, "c"),
-    )
-    if min(args.n, args.d, args.k) < 1:
-        raise InputError("--n, --d and --k must be at least 1")
-    result = compare(_eta_grid(args.eta), _int_grid(args.heads, "heads"), _int_grid(args.depths, "depths"),
-                     assumptions)
+    from boundprop.api import compare
+
+    # the library names its arguments, the command line its options
+    with flag("--n", param="n"), flag("--d", param="d"), flag("--k", param="k"), \
+            flag("--dong-depth", param="dong_depth"), flag("--dong-param/--dong-fix", param="dong"):
+        comparison = compare(
+            _eta_grid(args.eta), _int_grid(args.heads, "heads"), _int_grid(args.depths, "depths"),
+            n=args.n, d=args.d, k=args.k, phi0=_fraction(args.phi0, "phi0"), gamma=_fraction(args.gamma, "gamma"),
+            r0=_fraction(args.r0, "r0"), c=_fraction(args.c_fast, "c"), dong=args.dong or bool(args.dong_plot),
+            dong_params=args.dong_param, dong_fix=args.dong_fix, dong_depth=args.dong_depth,
+        )
+    result, rmap = comparison.comparison, comparison.dong_map
+    assumptions = result.assumptions
     if args.plot:
-        from boundprop.compare import plot_comparison
-
-        path = plot_comparison(result, args.plot)
-        console.print(f"map written to {path}")
-    rmap = None
-    if args.dong or args.dong_plot:
-        from boundprop.regimes import pave
-
-        if not 1 <= args.dong_depth <= 30:
-            raise InputError("--dong-depth must be between 1 and 30")
-        with flag("--dong-param/--dong-fix"):  # the library's errors name the spec, not the option
-            problem = dong_problem(args.dong_param or DONG_DEFAULT_AXES, args.dong_fix or DONG_DEFAULT_FIX)
-        rmap = pave(problem, depth=args.dong_depth)
-        if args.dong_plot:
-            from boundprop.report.plot import plot_map
-
-            console.print(f"Dong map written to {plot_map(rmap, args.dong_plot)}")
+        console.print(f"map written to {comparison.save(args.plot)}")
+    if args.dong_plot:
+        console.print(f"Dong map written to {comparison.save_dong(args.dong_plot)}")
     if args.json:
-        data = comparison_json(result)
-        if rmap is not None:
-            data["dong_map"] = rmap.to_json()
-        json.dump(data, sys.stdout, indent=2)
+        json.dump(comparison.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
     out = Console(width=max(160, Console().width))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from boundprop.cli.args import flag
 from boundprop.scaffold import scaffold, write_scaffold
 
 __all__ = ["EPILOG", "HELP", "add_arguments", "run"]
@@ -33,8 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    files = scaffold(args.paper_id, Path(args.dir), args.title)
-    write_scaffold(files, force=args.force)
+    with flag("--title", param="title"), flag("--force", param="force"):  # the library names its parameters
+        files = scaffold(args.paper_id, Path(args.dir), args.title)
+        write_scaffold(files, force=args.force)
     print(f"wrote {files.lemma_path}")
     print(f"wrote {files.proof_path}")
     print(f"next: edit them, then run  boundprop check {files.lemma_path}")

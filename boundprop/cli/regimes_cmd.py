@@ -10,14 +10,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from boundprop.cli.args import question
+from boundprop.cli.args import flag
 from boundprop.errors import InputError
-from boundprop.lemma import Paper
-from boundprop.loader import bundled_papers, load_paper
-from boundprop.propagate import load_annotations
-from boundprop.regimes import DEFAULT_DEPTH, Backend, RegimeMap, build_problem, pave
+from boundprop.regimes import DEFAULT_DEPTH, Backend, RegimeMap
 
-__all__ = ["HELP", "add_arguments", "question", "resolve_paper", "run"]  # question: api.py's old import path
+__all__ = ["HELP", "add_arguments", "run"]
 
 HELP = (
     "map where a theorem's premises fail, where its bound is vacuous (no better than a baseline), "
@@ -52,76 +49,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="heads of --model's GPT-2 names (else config.json)")
 
 
-def resolve_paper(theorem: str, target: str | None) -> Paper:
-    """The paper holding ``theorem``: ``target`` if given, else the one bundled paper that has it."""
-    if target is not None:
-        return load_paper(target)
-    hits = []
-    for pid in bundled_papers():
-        paper = load_paper(pid)
-        if theorem in paper.nodes or any(n.label == theorem for n in paper.nodes.values()):
-            hits.append(paper)
-    if len(hits) == 1:
-        return hits[0]
-    if not hits:
-        from boundprop.suggest import did_you_mean
-
-        names = [name for pid in bundled_papers() for n in load_paper(pid).nodes.values() for name in (n.id, n.label)]
-        hint = did_you_mean(theorem, names)
-        raise InputError(f"no bundled paper has a node {theorem!r}{hint} (or give --paper TARGET)")
-    raise InputError(f"{theorem!r} is in several papers ({', '.join(p.id for p in hits)}): give --paper")
-
-
 def run(args: argparse.Namespace, console: Console) -> int:
-    paper = resolve_paper(args.theorem, args.paper)
-    ann = load_annotations(paper)
-    axes, fixed, chosen = question(paper, args.theorem, args.param, args.fix, args.project, args.regime, ann)
-    if not axes:
-        raise InputError("give at least one --param NAME=LO:HI")
-    model = None
-    if args.model:
-        from fractions import Fraction
+    from boundprop.api import regimes
 
-        from boundprop.weights import read_checkpoint
-
-        model = read_checkpoint(args.model, heads=args.model_heads)
-        # the map is drawn for the model's sizes: H, d, k fixed from it (not the map's defaults)
-        sizes = {"H": model.heads, "d": model.width, "k": model.key_width}
-        on_axes = {a.name for a in axes}
-        fixed.update({n: Fraction(v) for n, v in sizes.items() if n in paper.params and n not in on_axes})
-    problem = build_problem(paper, args.theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
     if args.depth > 40:
         raise InputError("--depth above 40 is not useful (cells would be below float resolution)")
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(f"paving {problem.theorem}", total=args.depth + 1)
+        task = bar.add_task(f"paving {args.theorem}", total=args.depth + 1)
 
         def step(level: int, evaluated: int, pending: int) -> None:
             bar.update(task, completed=level + 1,
-                       description=f"{problem.theorem}: depth {level}, {evaluated} cells, {pending} pending")
+                       description=f"{args.theorem}: depth {level}, {evaluated} cells, {pending} pending")
 
-        rmap = pave(problem, depth=args.depth, backend=args.backend, progress=step)
-    placement = None
-    if model is not None:
-        from boundprop.weights import place
-
-        placement = place(rmap, model)
+        # the library names its parameters, the command line its options
+        with flag("--model", param="model"), flag("--model-heads", param="heads"), \
+                flag("--param", param="params"), flag("--fix", param="fix"), flag("--project", param="project"):
+            result = regimes(
+                args.theorem, paper=args.paper, params=args.param, fix=args.fix, project=args.project,
+                overlay=args.regime, depth=args.depth, backend=args.backend, progress=step,
+                model=args.model, model_heads=args.model_heads,
+            )
+    rmap, model, placement = result.map, result.model, result.placement
     if args.plot:
-        from boundprop.report.plot import plot_map
-
-        markers = [(model.path.name, placement.point)] if model is not None and placement is not None else []
-        plot_map(rmap, args.plot, markers=markers)
+        result.save(args.plot)
     if args.format == "latex" and not args.json:
         from boundprop.report.latex import regime_summary_latex, standalone
 
-        latex = regime_summary_latex(rmap, paper, figure=args.plot)
+        latex = regime_summary_latex(rmap, result.paper, figure=args.plot)
         sys.stdout.write(standalone(latex) if args.standalone else latex + "\n")
         return 0
     if args.json:
-        data = rmap.to_json()
-        if model is not None and placement is not None:
-            data["model"] = {"path": str(model.path), "H": model.heads, "d": model.width, "k": model.key_width,
-                             "L": model.depth, **placement.to_json()}
-        json.dump(data, sys.stdout, indent=1)
+        json.dump(result.to_json(), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         _summary(rmap, Console(), args.plot)

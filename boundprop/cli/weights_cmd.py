@@ -14,6 +14,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from boundprop.cli.args import flag
 from boundprop.norms import Norm
 from boundprop.weights import MATRICES, read_checkpoint
 
@@ -39,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
-    model = read_checkpoint(args.checkpoint, heads=args.heads)
+    with flag("--heads", param="heads"):  # the library names its parameter
+        model = read_checkpoint(args.checkpoint, heads=args.heads)
     if args.json:
         json.dump(model.to_json(), sys.stdout, indent=1)
         sys.stdout.write("\n")

@@ -14,20 +14,12 @@ import json
 import math
 from typing import Any
 
-import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from boundprop.errors import InputError, RangeError
-from boundprop.witness.measure import (
-    WitnessReport,
-    canonical_theorem,
-    default_grid,
-    expand_grid,
-    run_witness,
-)
-from boundprop.witness.networks import Norm
+from boundprop.witness.measure import WitnessReport, canonical_theorem, default_grid, expand_grid
 
 __all__ = ["HELP", "add_arguments", "parse_params", "run"]
 
@@ -137,6 +129,8 @@ def _print_text(report: WitnessReport) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    from boundprop.api import witness
+
     theorem = canonical_theorem(args.theorem)
     grid = parse_params(args.param)
     if args.samples < 1:
@@ -149,9 +143,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         _check_path(args.plot)  # fail before the run, not after
     full = default_grid(theorem)
     full.update(grid)
-    configurations = len(expand_grid(full))
-    total = configurations * args.samples
-    norm = Norm.parse(args.norm) if args.norm else None
+    total = len(expand_grid(full)) * args.samples  # for the progress bar
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -166,40 +158,21 @@ def run(args: argparse.Namespace, console: Console) -> int:
         def progress(label: str, done: int) -> None:
             bar.update(task, advance=done, description=f"{theorem}: {label}")
 
-        # overflow shows as nan/inf in the results and is reported below
-        with np.errstate(over="ignore", invalid="ignore"):
-            report = run_witness(
-                theorem,
-                grid,
-                samples=args.samples,
-                seed=args.seed,
-                adversarial=args.adversarial,
-                norm_override=norm,
-                adversarial_options={"generations": args.generations},
-                workers=args.workers,
-                progress=progress,
-            )
-    for conf in report.configurations:
-        # float64 overflow (eta = 1e308, or a bound past 1.8e308) gives nan/inf:
-        # no measurement to report, and nan is not JSON.
-        if not (math.isfinite(conf.measured) and math.isfinite(conf.bound)):
-            shown = ", ".join(f"{k}={v:g}" for k, v in conf.params.items())
-            raise RangeError(
-                f"the float64 simulation overflows at {shown} (measured {conf.measured:g}, bound {conf.bound:g}); "
-                "choose smaller parameter values"
-            )
+        result = witness(
+            theorem, params=grid, samples=args.samples, seed=args.seed, adversarial=args.adversarial,
+            generations=args.generations, norm=args.norm, workers=args.workers, progress=progress,
+        )
+    report = result.report
     if args.plot is not None:
-        from boundprop.witness.plot import plot_witness
-
-        plot_witness(report, args.plot)
+        result.save(args.plot)
     if args.json:
-        doc: dict[str, Any] = report.to_json()
+        doc: dict[str, Any] = result.to_json()
         if args.plot is not None:
             doc["plot"] = str(args.plot)
         print(json.dumps(doc, indent=2))
     else:
         _print_text(report)
-    failures = report.soundness_failures
+    failures = result.soundness_failures
     if failures:
         console.print(f"[red]soundness failure[/red]: {len(failures)} configuration(s) exceed {theorem}")
         return 1
