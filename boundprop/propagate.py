@@ -500,7 +500,7 @@ def enclose_point(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational]) -> Enc
             sub[s] = by_name[str(s)]
             missing.discard(s)
     if missing:
-        raise InputError(f"no value for {', '.join(sorted(map(str, missing)))}: give --fix NAME=VALUE")
+        raise InputError(f"no value for {', '.join(sorted(map(str, missing)))}: give them in `fix` (NAME=VALUE)")
     if not expr.has(sp.exp, sp.log, sp.sqrt, sp.Pow) or _small_powers(expr, sub):
         value = expr.xreplace(sub)
         if value.is_Rational:

@@ -285,10 +285,10 @@ def build_problem(
     quantity, bound = theorem_bound(paper, node)
     names_on_map = {a.name for a in axes} | set(fixed)
     if len({a.name for a in axes}) != len(axes):
-        raise InputError("a parameter is given twice as --param")
+        raise InputError("a parameter is given twice in `params`")
     for a in axes:
         if a.name in fixed:
-            raise InputError(f"{a.name!r} is both --param and --fix")
+            raise InputError(f"{a.name!r} is both in `params` and in `fix`")
     allowed = {a.symbol for a in axes} | {_symbol(params[n]) for n in fixed}
 
     own: list[Premise] = []
@@ -349,7 +349,7 @@ def build_problem(
     missing = sorted(str(s) for s in needed if str(s) not in names_on_map)
     if missing:
         raise InputError(
-            f"{node.id}: give {', '.join(missing)} as --param NAME=LO:HI or --fix NAME=VALUE"
+            f"{node.id}: give {', '.join(missing)} in `params` (NAME=LO:HI) or `fix` (NAME=VALUE)"
         )
     # fixed values the question does not use are left out (they would only clutter the output)
     needed_names = {str(x) for x in needed}
@@ -1144,7 +1144,7 @@ def pave(
     """
     backend = Backend(backend)
     if depth < 0:
-        raise InputError("--depth must be >= 0")
+        raise InputError("`depth` must be >= 0")
     if max(len(problem.baselines), len(problem.covers)) > 62 or len(problem.regimes) > 39:
         # the per-cell masks and regime keys are int64 (see _decide_all)
         raise InputError("a map takes at most 62 baselines, 62 vacuity theorems and 39 regimes")
@@ -1202,7 +1202,7 @@ def pave(
             first = 2 * (np.cumsum(here.can) - 1)[sel[rows]]
             sel = np.stack([first, first + 1], axis=1).reshape(-1)
         if evaluated + nxt.shape[0] > max_cells:
-            raise InputError(f"the paving would exceed {max_cells} cells: lower --depth")
+            raise InputError(f"the paving would exceed {max_cells} cells: lower `depth`")
         ids = nxt
         if progress is not None:
             progress(d, evaluated, ids.shape[0])

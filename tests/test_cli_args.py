@@ -63,3 +63,31 @@ def test_no_cli_module_imports_another() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("boundprop.cli"):
                 assert node.module == "boundprop.cli.args", f"{path.name}:{node.lineno} imports {node.module}"
+
+
+def test_library_errors_name_no_command_line_flag() -> None:
+    # issue 18: the library raises with its parameter's name (`fix`); only cli/ knows the flags
+    import ast
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "boundprop"
+    option = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                for const in ast.walk(node.exc):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str) and option.search(const.value):
+                        found.append(f"{path.relative_to(package)}:{const.lineno}: {const.value!r}")
+    assert not found, "library errors that name a command-line flag:\n" + "\n".join(found)
+
+
+def test_cli_names_the_flag_of_a_library_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from boundprop.cli import main
+
+    code = main(["regimes", "R1", "--param", "eta=0:1", "--param", "eta=0:1/2", "--fix", "H=1", "--fix", "phi0=1"])
+    err = capsys.readouterr().err
+    assert code == 3 and "--param" in err and "`params`" not in err

@@ -63,7 +63,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
         # the library names its parameters, the command line its options
         with flag("--model", param="model"), flag("--model-heads", param="heads"), \
-                flag("--param", param="params"), flag("--fix", param="fix"), flag("--project", param="project"):
+                flag("--param", param="params"), flag("--fix", param="fix"), flag("--project", param="project"), \
+                flag("--depth", param="depth"), flag("--plot", param="plot"):
             result = regimes(
                 args.theorem, paper=args.paper, params=args.param, fix=args.fix, project=args.project,
                 overlay=args.regime, depth=args.depth, backend=args.backend, progress=step,
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
             )
     rmap, model, placement = result.map, result.model, result.placement
     if args.plot:
-        result.save(args.plot)
+        with flag("--plot", param="plot"):
+            result.save(args.plot)
     if args.format == "latex" and not args.json:
         from boundprop.report.latex import regime_summary_latex, standalone
 

@@ -16,7 +16,7 @@ import argparse
 from rich.console import Console
 from rich.progress import Progress
 
-from boundprop.cli.args import add_budget_arguments, budget_of
+from boundprop.cli.args import add_budget_arguments, budget_of, flag
 from boundprop.regimes import DEFAULT_DEPTH
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -50,11 +50,12 @@ def run(args: argparse.Namespace, console: Console) -> int:
     budget = budget_of(args)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task(f"checking {args.target}", total=None)
-        written = report(
-            args.target, args.out, depth=args.depth, layers=args.layers, digits=args.digits, maps=not args.no_maps,
-            tables=not args.no_tables, timings=not args.no_timings, budget=budget, cache=not args.no_cache,
-            engine=args.engine, progress=lambda what: bar.update(task, description=what),
-        )
+        with flag("--depth", param="depth"):  # the library names its parameter, the command line its option
+            written = report(
+                args.target, args.out, depth=args.depth, layers=args.layers, digits=args.digits, maps=not args.no_maps,
+                tables=not args.no_tables, timings=not args.no_timings, budget=budget, cache=not args.no_cache,
+                engine=args.engine, progress=lambda what: bar.update(task, description=what),
+            )
     for line in written.log.splitlines():
         console.print(line)
     return 0

@@ -33,12 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     from boundprop.api import table  # the one implementation, shared with the Python API
-    from boundprop.cli.args import parse_layers
+    from boundprop.cli.args import flag, parse_layers
 
     layers = parse_layers(args.layers)
-    result = table(args.theorem, paper=args.paper, layers=layers, fix=args.fix,
-                   digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache,
-                   flags=args.format == "latex")
+    with flag("--fix", param="fix"):  # the library names its parameter, the command line its option
+        result = table(args.theorem, paper=args.paper, layers=layers, fix=args.fix,
+                       digits=args.digits, recurrence=not args.no_recurrence_check, cache=not args.no_cache,
+                       flags=args.format == "latex")
     if args.format == "latex":
         from boundprop.report.document import standalone
 

@@ -243,7 +243,7 @@ def render(dot_text: str, fmt: str) -> bytes:
     exe = shutil.which("dot")
     if exe is None:
         raise BoundpropError(
-            "graphviz's 'dot' is not installed: apt-get install graphviz (or use --format dot|json)"
+            "graphviz's 'dot' is not installed: apt-get install graphviz (or write the dot source or the JSON instead)"
         )
     proc = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode(), capture_output=True, timeout=120)
     if proc.returncode != 0:

@@ -74,7 +74,7 @@ def plot_map(
     """
     out = Path(path)
     if out.suffix.lower() not in _FORMATS:
-        raise InputError(f"--plot {str(path)!r}: use a .png, .svg or .pdf file name")
+        raise InputError(f"`plot` {str(path)!r}: use a .png, .svg or .pdf file name")
     fig = map_figure(rmap, axes, title, markers)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=dpi)
@@ -99,7 +99,7 @@ def map_figure(
     if len(names) != 2 or len(split) != 2:
         free = ", ".join(a.name for a in split) or "none"
         raise InputError(
-            f"a plot needs exactly two free parameters (--param), others fixed or projected; free: {free}"
+            f"a plot needs exactly two free parameters (`params`), others fixed or projected; free: {free}"
         )
     index = {a.name: i for i, a in enumerate(problem.axes)}
     ix, iy = index[names[0]], index[names[1]]
