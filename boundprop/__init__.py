@@ -14,13 +14,15 @@ The public API (documented in docs/api.md; everything else is internal):
 * :func:`table` encloses a theorem's per-layer quantities: a :class:`TableResult`;
 * :func:`witness` measures simulated networks against a bound: a :class:`WitnessResult`;
 * :func:`report` writes the whole report (.html, .tex or .pdf): a :class:`ReportFile`;
+* :func:`compare` sets Dong et al.'s rank collapse beside Alman & Song's bounds on a
+  grid: a :class:`ComparisonResult`;
 * :class:`Budget` (limits) and :class:`Status` (verdicts).
 
 Each result has ``to_json()``, ``to_dataframe()`` where a table fits (pandas,
 the ``notebook`` extra) and a rich display in Jupyter. Nothing heavy is
 imported until it is used: ``import boundprop`` is cheap.
 
-``check``, ``regimes``, ``witness`` and ``report`` are also the names of
+``check``, ``compare``, ``regimes``, ``witness`` and ``report`` are also the names of
 submodules, and importing a submodule binds its name on the package. So that
 ``boundprop.check(...)`` works whatever was imported before, the package
 turns each of these submodules into a *callable* module when it is bound:
@@ -38,6 +40,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Budget",
+    "ComparisonResult",
     "NodeResult",
     "PaperCheck",
     "RegimeResult",
@@ -49,6 +52,7 @@ __all__ = [
     "WitnessResult",
     "__version__",
     "check",
+    "compare",
     "load",
     "prove",
     "regimes",
@@ -62,6 +66,7 @@ _OLD = ("check_paper", "latex_report", "map_regimes", "plot_regimes", "regimes_l
 
 if TYPE_CHECKING:  # pragma: no cover - the names as type checkers see them
     from boundprop.api import (
+        ComparisonResult,
         NodeResult,
         PaperCheck,
         RegimeResult,
@@ -71,6 +76,7 @@ if TYPE_CHECKING:  # pragma: no cover - the names as type checkers see them
         Verdict,
         WitnessResult,
         check,
+        compare,
         load,
         prove,
         regimes,
@@ -82,7 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover - the names as type checkers see them
     from boundprop.verdict import Status
 
 _HOMES = {"Budget": "boundprop.statement", "Status": "boundprop.verdict"}
-_SUBMODULE_FUNCTIONS = frozenset({"check", "regimes", "witness", "report"})
+_SUBMODULE_FUNCTIONS = frozenset({"check", "compare", "regimes", "witness", "report"})
 
 
 class _CallableModule(types.ModuleType):

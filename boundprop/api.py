@@ -786,7 +786,7 @@ def compare(
     >>> [p.depth for p in result.points], sorted(result.to_json())[:2]
     ([1, 4], ['assumptions', 'notes'])
     """
-    from boundprop import compare as comparing
+    import boundprop.compare as comparing
 
     if min(n, d, k) < 1:
         raise InputError("`n`, `d` and `k` must be at least 1")

@@ -68,19 +68,20 @@ def test_a_submodule_of_the_same_name_does_not_hide_the_function(tmp_path: Path)
     """``import boundprop.check`` (as the command line does) binds the submodule on the
     package; ``boundprop.check(...)`` must still check, and the module's own names stay."""
     code = (
-        "import boundprop.check, boundprop.regimes, boundprop.report.dot, boundprop.witness\n"
+        "import boundprop.check, boundprop.compare, boundprop.regimes, boundprop.report.dot, boundprop.witness\n"
         "import boundprop\n"
         "from boundprop.cli import check_cmd\n"
         "assert boundprop.check.check_paper.__module__ == 'boundprop.check'\n"
         "assert boundprop.report.dot.to_dot and boundprop.witness.run_witness\n"
         "result = boundprop.check('example', cache=False)\n"
         "print(result.statuses['E2'].value, type(result).__name__, callable(boundprop.regimes),\n"
-        "      callable(boundprop.witness), callable(boundprop.report))\n"
+        "      callable(boundprop.witness), callable(boundprop.report),\n"
+        "      type(boundprop.compare(['1/1000'], [1], [1])).__name__, boundprop.compare.dong_problem.__name__)\n"
     )
     env = {"BOUNDPROP_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["refuted", "PaperCheck", "True", "True", "True"]
+    assert out.stdout.split() == ["refuted", "PaperCheck", "True", "True", "True", "ComparisonResult", "dong_problem"]
 
 
 def test_the_old_names_still_work() -> None:
