@@ -33,7 +33,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
-from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ from typing import Any
 from boundprop.lemma import Paper
 from boundprop.loader import load_paper, resolve_target
 from boundprop.statement import Budget
-from boundprop.verdict import CheckResult, NodeReport, PaperReport, Premises, Status, StepOutcome
+from boundprop.verdict import CheckResult, NodeReport, PaperReport, Premises, Status, StepOutcome, json_ready
 
 __all__ = [
     "FORMAT",
@@ -131,17 +130,7 @@ def key(target: str | Path, budget: Budget | None, what: str = "check") -> str:
 # the serialised form
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready copy: tuples become lists, exact numbers strings."""
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Fraction):
-        return str(value)
-    return str(value)
+_plain = json_ready  # one conversion, shared with the JSON of check
 
 
 def _tuples(value: Any) -> Any:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
+    "json_ready",
     "CheckResult",
     "CounterValue",
     "NodeReport",
@@ -201,3 +202,15 @@ class PaperReport:
         """Ids of the nodes whose proof has a refuted step (a finding even
         when the node's own status, from its direct check, is proved)."""
         return [n.id for n in self.nodes.values() if n.proof_status is Status.REFUTED]
+
+
+def json_ready(value: Any) -> Any:
+    """A JSON-ready copy of a result's details: tuples become lists, exact numbers
+    (and anything else that is not a JSON scalar) strings."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return str(value)

@@ -418,3 +418,21 @@ def test_n1_radii_must_be_points(tmp_path: Path) -> None:
     paper = load_paper(path)
     with pytest.raises(BoundpropError, match="give eta one value"):
         check_network(paper, paper.nodes["NET"], Budget())
+
+
+def test_check_json_carries_the_per_size_figures(tmp_path: Path) -> None:
+    # the certified upper bound and the measured error of every size reach `check --json`, schema-valid
+    import json
+
+    import jsonschema
+
+    from boundprop.report.data import paper_json
+
+    paper = _paper(tmp_path, "err <= 2*L*H*eta*phi0*(1 + H*eta)**(L - 1)", witness="l-lin")
+    data = paper_json(check_paper(paper))
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "schemas" / "check.json").read_text())
+    jsonschema.validate(data, schema)
+    net = next(n for n in data["nodes"] if n["id"] == "NET")
+    sizes = net["details"]["sizes"]
+    assert set(sizes) == {"n=2,d=1,H=1,L=1", "n=2,d=1,H=1,L=2"}
+    assert all(F(r["measured_lower"]) <= F(r["certified_upper"]) <= F(r["bound"]) for r in sizes.values())

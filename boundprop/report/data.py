@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from boundprop.verdict import NodeReport, PaperReport, Status
+from boundprop.verdict import NodeReport, PaperReport, Status, json_ready
 
 if TYPE_CHECKING:
     from boundprop.maps import RegimeMap
@@ -31,6 +31,8 @@ def node_json(node: NodeReport) -> dict[str, Any]:
         "fully_checked": node.fully_checked,
         "unestablished_ancestors": list(node.unestablished),
         "counterexample": dict(node.counterexample) if node.counterexample else None,
+        # structured figures of the direct check (e.g. a network node's bound, certified and measured error per size)
+        "details": json_ready(node.direct.details) if node.direct is not None and node.direct.details else None,
         "seconds": round(node.seconds, 4),
         "premises": None
         if node.premises is None
