@@ -83,6 +83,14 @@ QUERY_SHARE = 12
 QUERY_RLIMIT = 40_000
 # Order levels: 0 (cheapest) .. MAX_LEVEL; see BoundFamily.orders.
 MAX_LEVEL = 3
+# Pair axioms are added only for at most this many distinct exp arguments
+# (their number grows with the square).
+PAIR_LIMIT = 6
+# ... and the triple axioms for at most this many exp variables.
+TRIPLE_LIMIT = 4
+# A pairs-mode query is one per box and goal, and nlsat needs more for the
+# products of the axioms: its own cap.
+PAIR_QUERY_RLIMIT = 1_500_000
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
@@ -454,11 +462,19 @@ class _Relaxation:
     """One relaxation of the negated goal on one box at one order level."""
 
     def __init__(
-        self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic]
+        self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic],
+        pairs: bool = False,
     ) -> None:
         self.box = box
         self.level = level
         self.exp_args = exp_args
+        # pairs: every exp occurrence becomes a fresh variable y > 0 related
+        # to the others only by the pair axioms (see pair_axioms): what
+        # monotonicity and exp(u) exp(v) = exp(u + v) give and no one-sided
+        # bound does (the one-sided bounds are left out: they slow nlsat down
+        # and the plain relaxation has tried them already)
+        self.pairs = pairs
+        self.exp_fresh: list[tuple[sp.Expr, sp.Symbol]] = []
         self.fresh: list[sp.Symbol] = []
         self.constraints: list[sp.Basic] = []
         self.bad: list[sp.Basic] = []
@@ -601,6 +617,8 @@ class _Relaxation:
 
     def _exp(self, e: sp.exp, want: int) -> sp.Expr:
         u = e.args[0]
+        if self.pairs and want != 0:
+            return self.relax(e, 0)  # one fresh variable per argument (memo)
         exact = self.relax(u, 0)
         rng = self.range_of(u)
         if want != 0:
@@ -612,11 +630,32 @@ class _Relaxation:
             return 1 / self.relax(sp.exp(-u), 0)
         y = self._symbol()
         self.constraints.append(y > 0)
-        for direction in ("lower", "upper"):
+        for direction in ("lower", "upper") if not self.pairs else ():
             bound = _exp_bound(exact, rng, direction, self.level, self.used)
             if bound is not None:
                 self.constraints.append(y >= bound if direction == "lower" else y <= bound)
+        self.exp_fresh.append((exact, y))
         return y
+
+    def pair_axioms(self) -> list[sp.Basic]:
+        """For fresh ``y = exp(u)``, ``z = exp(v)`` (``u``, ``v`` exact):
+        ``y z >= 1 + u + v`` (``exp(u) exp(v) = exp(u + v) >= 1 + u + v``),
+        ``y >= z (1 + u - v)`` (``exp(u) = exp(v) exp(u - v)`` and ``z > 0``),
+        ``y**2 >= 1 + 2u`` and, for a third ``r = exp(w)``,
+        ``y z >= r (1 + u + v - w)``: each holds on all reals (family
+        ``exp-pair-tangent``)."""
+        out: list[sp.Basic] = []
+        items = self.exp_fresh
+        for i, (u, y) in enumerate(items):
+            out.append(y**2 >= 1 + 2 * u)
+            for j, (v, z) in enumerate(items[i + 1:], start=i + 1):
+                out += [y * z >= 1 + u + v, y >= z * (1 + u - v), z >= y * (1 + v - u)]
+                if len(items) <= TRIPLE_LIMIT:
+                    # exp(u) exp(v) = exp(w) exp(u + v - w) >= exp(w) (1 + u + v - w)
+                    out += [y * z >= r * (1 + u + v - w) for k, (w, r) in enumerate(items) if k not in (i, j)]
+        if out:
+            self.used.add("exp-pair-tangent")
+        return out
 
     def _log(self, e: sp.log, want: int) -> sp.Expr:
         u = e.args[0]
@@ -704,6 +743,32 @@ def _nnf(b: Any, positive: bool = True) -> Any:
     raise UnsupportedError(f"the condition {type(b).__name__} is not handled")
 
 
+def _extrema(b: Any) -> Any:
+    """An NNF formula with ``Max(..) > c`` written ``Or(.. > c)``, ``Max(..) <= c``
+    written ``And(.. <= c)`` (and the same for Min on the other side): exact
+    rewritings that let a disjunctive negated goal be refuted one disjunct at
+    a time, each with only its own exp occurrences."""
+    if isinstance(b, (sp.And, sp.Or)):
+        return b.func(*[_extrema(a) for a in b.args])
+    if not isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
+        return b
+    big, small = (b.lhs, b.rhs) if isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan)) else (b.rhs, b.lhs)
+    rel = sp.StrictGreaterThan if isinstance(b, (sp.StrictGreaterThan, sp.StrictLessThan)) else sp.GreaterThan
+    if isinstance(big, sp.Max):  # max(a_i) > c iff some a_i > c
+        return sp.Or(*[_extrema(rel(a, small, evaluate=False)) for a in big.args])
+    if isinstance(small, sp.Min):  # c > min(a_i) iff c > some a_i
+        return sp.Or(*[_extrema(rel(big, a, evaluate=False)) for a in small.args])
+    if isinstance(big, sp.Min):  # min(a_i) > c iff every a_i > c
+        return sp.And(*[_extrema(rel(a, small, evaluate=False)) for a in big.args])
+    if isinstance(small, sp.Max):  # c > max(a_i) iff c > every a_i
+        return sp.And(*[_extrema(rel(big, a, evaluate=False)) for a in small.args])
+    return b
+
+
+def _disjuncts(b: Any) -> list[Any]:
+    return list(b.args) if isinstance(b, sp.Or) else [b]
+
+
 def _merge_exp(e: sp.Basic) -> sp.Basic:
     factors = [f for f in e.args if isinstance(f, sp.exp)]
     rest = [f for f in e.args if not isinstance(f, sp.exp)]
@@ -741,8 +806,6 @@ def unsupported_reason(statement: Statement) -> str | None:
         return "no exp, log, fractional power or irrational constant (the z3 backend decides this shape)"
     if any(v.integer for v in statement.variables):
         return "integer variables are not split by this backend"
-    if statement.matrices:
-        return "matrix statements are left to the other backends"
     for p in parts:
         if not isinstance(p, sp.Basic):
             continue
@@ -808,8 +871,11 @@ class _Search:
         self.queries = 0
         self.closed = 0
         self.used: set[str] = set()
-        self.hyps = [_nnf(_prepare(h)) for h in statement.hypotheses]
-        self.negated = _nnf(_prepare(statement.conclusion), positive=False)
+        self.hyps = [_extrema(_nnf(_prepare(h))) for h in statement.hypotheses]
+        self.negated = _extrema(_nnf(_prepare(statement.conclusion), positive=False))
+        # the negated goal's disjuncts are refuted one by one (each query
+        # relaxes only the occurrences of its own disjunct)
+        self.goals = _disjuncts(self.negated)
         args: set[sp.Symbol] = set()
         for part in (*self.hyps, self.negated):
             if isinstance(part, sp.Basic):
@@ -832,10 +898,14 @@ class _Search:
     def seconds_left(self) -> float:
         return self.budget.seconds - (time.monotonic() - self.start)
 
-    def query(self, box: Box, level: int) -> tuple[Any, dict[sp.Symbol, Any] | None]:
-        relax = _Relaxation(box, level, self.exp_args)
+    def query(
+        self, box: Box, level: int, pairs: bool = False, goal: int = 0
+    ) -> tuple[Any, dict[sp.Symbol, Any] | None]:
+        relax = _Relaxation(box, level, self.exp_args, pairs)
         hyps = [relax.formula(h) for h in self.hyps]
-        negated = relax.formula(self.negated)
+        negated = relax.formula(self.goals[goal])
+        if pairs:
+            relax.constraints += relax.pair_axioms()
         for d in self.denominators:
             lo, hi = relax.range_of(d)
             if not ((lo is not None and lo > 0) or (hi is not None and hi < 0)):
@@ -850,7 +920,8 @@ class _Search:
         tr = _Translator(holder, ctx)
         goal = tr.formula(sp.Or(negated, *relax.bad)) if relax.bad else tr.formula(negated)
         solver = z3.Solver(ctx=ctx)
-        per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, QUERY_RLIMIT))
+        cap = PAIR_QUERY_RLIMIT if pairs else QUERY_RLIMIT
+        per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, cap))
         limit = min(per_query, self.budget.z3_rlimit - self.spent)
         solver.set("rlimit", max(1, limit))
         solver.set("timeout", max(1, int(1000 * self.seconds_left())))
@@ -895,7 +966,10 @@ class _Search:
 
     def run(self) -> CheckResult:
         box: Box = {v.symbol: (v.lo, v.hi) for v in self.statement.variables}
-        stack: list[tuple[Box, int]] = [(box, 0)]
+        # pairs mode (see _Relaxation.pair_axioms) is tried once per box after
+        # its plain relaxation at level 0, when 2..PAIR_LIMIT exps occur
+        use_pairs = 2 <= len(self.exp_args) <= PAIR_LIMIT
+        stack: list[tuple[Box, int, bool, int]] = [(box, 0, False, g) for g in reversed(range(len(self.goals)))]
         limit = min(self.budget.max_boxes, MAX_SUBPROBLEMS)
         why = ""
         while stack:
@@ -908,8 +982,8 @@ class _Search:
             if self.seconds_left() <= 0:
                 why = f"stopped by the {TIME_CAP} of {self.budget.seconds:g} s (not reproducible)"
                 break
-            current, level = stack.pop()
-            answer, values = self.query(current, level)
+            current, level, pairs, goal = stack.pop()
+            answer, values = self.query(current, level, pairs, goal)
             if answer == z3.unsat:
                 self.closed += 1
                 continue
@@ -921,14 +995,17 @@ class _Search:
                         "metitarski: model of the relaxed negation, re-verified exactly",
                         counterexample=format_counterexample(self.statement, point),
                     )
-                if level < MAX_LEVEL:
-                    stack.append((current, level + 1))
-                    continue
+            if use_pairs and not pairs and level == 0:
+                stack.append((current, level, True, goal))
+                continue
+            if answer == z3.sat and values is not None and level < MAX_LEVEL:
+                stack.append((current, level + 1, False, goal))
+                continue
             halves = _split(current, self.split_symbols)
             if halves is None:
                 why = "a sub-problem stayed open and cannot be split"
                 break
-            stack.extend((h, max(0, level - 1)) for h in reversed(halves))
+            stack.extend((h, max(0, level - 1), False, goal) for h in reversed(halves))
         else:
             return self.result(
                 Status.PROVED,
