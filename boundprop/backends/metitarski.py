@@ -744,24 +744,26 @@ def _nnf(b: Any, positive: bool = True) -> Any:
 
 
 def _extrema(b: Any) -> Any:
-    """An NNF formula with ``Max(..) > c`` written ``Or(.. > c)``, ``Max(..) <= c``
-    written ``And(.. <= c)`` (and the same for Min on the other side): exact
-    rewritings that let a disjunctive negated goal be refuted one disjunct at
-    a time, each with only its own exp occurrences."""
+    """An NNF formula whose atoms ``g > 0`` (``>=``) with a term ``c Max(a_i)``
+    (``c > 0``) in the sum ``g`` are written ``Or(c a_i + rest > 0)``, with
+    ``c Min(a_i)`` written ``And(...)`` (the other way round for ``c < 0``):
+    exact rewritings. A disjunctive negated goal is then refuted one disjunct
+    at a time, each with only its own exp occurrences, and a hypothesis
+    ``max - min <= w`` becomes linear atoms."""
     if isinstance(b, (sp.And, sp.Or)):
         return b.func(*[_extrema(a) for a in b.args])
     if not isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
         return b
-    big, small = (b.lhs, b.rhs) if isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan)) else (b.rhs, b.lhs)
+    gap = b.lhs - b.rhs if isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan)) else b.rhs - b.lhs
     rel = sp.StrictGreaterThan if isinstance(b, (sp.StrictGreaterThan, sp.StrictLessThan)) else sp.GreaterThan
-    if isinstance(big, sp.Max):  # max(a_i) > c iff some a_i > c
-        return sp.Or(*[_extrema(rel(a, small, evaluate=False)) for a in big.args])
-    if isinstance(small, sp.Min):  # c > min(a_i) iff c > some a_i
-        return sp.Or(*[_extrema(rel(big, a, evaluate=False)) for a in small.args])
-    if isinstance(big, sp.Min):  # min(a_i) > c iff every a_i > c
-        return sp.And(*[_extrema(rel(a, small, evaluate=False)) for a in big.args])
-    if isinstance(small, sp.Max):  # c > max(a_i) iff c > every a_i
-        return sp.And(*[_extrema(rel(big, a, evaluate=False)) for a in small.args])
+    for term in sp.Add.make_args(gap):
+        coeff, rest_factors = term.as_coeff_Mul()
+        if not isinstance(rest_factors, (sp.Max, sp.Min)) or coeff == 0:
+            continue
+        rest = gap - term
+        parts = [_extrema(rel(coeff * a + rest, 0, evaluate=False)) for a in rest_factors.args]
+        some = isinstance(rest_factors, sp.Max) == (coeff > 0)
+        return sp.Or(*parts) if some else sp.And(*parts)
     return b
 
 
