@@ -265,6 +265,7 @@ def test_exp_pair_axioms_hold_at_high_precision() -> None:
         assert y - z * (1 + u - v) >= 0
         assert y**2 - (1 + 2 * u) >= 0
         assert y * z - r * (1 + u + v - w) >= 0
+        assert r - y * z * (1 + w - u - v) >= 0
 
 
 def test_pair_axioms_are_the_relaxation_s_and_prove_monotone_goals() -> None:
@@ -292,3 +293,25 @@ def test_max_goals_are_refuted_one_disjunct_at_a_time() -> None:
     r = mt.decide(Statement((*d, t), (hyp,), goal), Budget(seconds=60))
     assert r.status is Status.PROVED
     assert r.details["closed"] >= 3
+
+
+def test_denominators_are_cleared_only_when_positive_by_form() -> None:
+    x = make_variable("x", "-oo", "oo")
+    relax = mt._Relaxation({x.symbol: (x.lo, x.hi)}, 0, frozenset(), pairs=True)
+    y = relax.relax(sp.exp(x.symbol), 0)  # a fresh exp variable, y > 0
+    assert relax._cleared(y / (y + 2) - sp.Rational(1, 3)) == sp.expand(3 * y - (y + 2))
+    unknown_sign = y / (y - 2) - 1
+    assert relax._cleared(unknown_sign) == unknown_sign
+
+
+def test_softmax_lower_bound_two_tokens() -> None:
+    # L-UNI at n = 2: |a - b| <= 2t => e^a/(e^a + e^b) >= e^(-2t)/2
+    a, b = make_variable("a", "-oo", "oo"), make_variable("b", "-oo", "oo")
+    t = make_variable("t", 0, "oo")
+    ea, eb = sp.exp(a.symbol), sp.exp(b.symbol)
+    st = Statement((a, b, t), (sp.Abs(a.symbol - b.symbol) <= 2 * t.symbol,),
+                   ea / (ea + eb) >= sp.exp(-2 * t.symbol) / 2)
+    assert mt.decide(st, Budget(seconds=60)).status is Status.PROVED
+    wrong = Statement((a, b, t), (sp.Abs(a.symbol - b.symbol) <= 2 * t.symbol,),
+                      ea / (ea + eb) >= sp.exp(-t.symbol) / 2)
+    assert mt.decide(wrong, Budget(seconds=60)).status is not Status.PROVED

@@ -637,12 +637,27 @@ class _Relaxation:
         self.exp_fresh.append((exact, y))
         return y
 
+    def _cleared(self, g: sp.Expr) -> sp.Expr:
+        """``g``'s numerator when its denominator is positive by its form
+        (sums and products of positive numbers and exp variables, which are
+        > 0): ``g > 0`` iff ``num > 0`` there, and nlsat is spared the division."""
+        if not self.exp_fresh or not g.has(*[y for _, y in self.exp_fresh]):
+            return g
+        num, den = sp.fraction(sp.together(g))
+        if den == 1:
+            return g
+        positive = {y: sp.Dummy(positive=True) for _, y in self.exp_fresh}
+        if den.free_symbols - set(positive) or den.subs(positive).is_positive is not True:
+            return g
+        return sp.expand(num)
+
     def pair_axioms(self) -> list[sp.Basic]:
         """For fresh ``y = exp(u)``, ``z = exp(v)`` (``u``, ``v`` exact):
         ``y z >= 1 + u + v`` (``exp(u) exp(v) = exp(u + v) >= 1 + u + v``),
         ``y >= z (1 + u - v)`` (``exp(u) = exp(v) exp(u - v)`` and ``z > 0``),
         ``y**2 >= 1 + 2u`` and, for a third ``r = exp(w)``,
-        ``y z >= r (1 + u + v - w)``: each holds on all reals (family
+        ``y z >= r (1 + u + v - w)`` and ``r >= y z (1 + w - u - v)``: each
+        holds on all reals (family
         ``exp-pair-tangent``)."""
         out: list[sp.Basic] = []
         items = self.exp_fresh
@@ -651,8 +666,11 @@ class _Relaxation:
             for j, (v, z) in enumerate(items[i + 1:], start=i + 1):
                 out += [y * z >= 1 + u + v, y >= z * (1 + u - v), z >= y * (1 + v - u)]
                 if len(items) <= TRIPLE_LIMIT:
-                    # exp(u) exp(v) = exp(w) exp(u + v - w) >= exp(w) (1 + u + v - w)
-                    out += [y * z >= r * (1 + u + v - w) for k, (w, r) in enumerate(items) if k not in (i, j)]
+                    # exp(u) exp(v) = exp(w) exp(u + v - w) >= exp(w) (1 + u + v - w),
+                    # exp(w) = exp(u) exp(v) exp(w - u - v) >= exp(u) exp(v) (1 + w - u - v)
+                    for k, (w, r) in enumerate(items):
+                        if k not in (i, j):
+                            out += [y * z >= r * (1 + u + v - w), r >= y * z * (1 + w - u - v)]
         if out:
             self.used.add("exp-pair-tangent")
         return out
@@ -689,7 +707,7 @@ class _Relaxation:
             return rel.func(self.relax(lhs - rhs, 0), 0)
         else:
             raise UnsupportedError(f"relation {type(rel).__name__}")
-        g = self.relax(gap, 1)
+        g = self._cleared(self.relax(gap, 1))
         strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
         return sp.Gt(g, 0) if strict else sp.Ge(g, 0)
 
@@ -746,7 +764,8 @@ def _nnf(b: Any, positive: bool = True) -> Any:
 def _extrema(b: Any) -> Any:
     """An NNF formula whose atoms ``g > 0`` (``>=``) with a term ``c Max(a_i)``
     (``c > 0``) in the sum ``g`` are written ``Or(c a_i + rest > 0)``, with
-    ``c Min(a_i)`` written ``And(...)`` (the other way round for ``c < 0``):
+    ``c Min(a_i)`` written ``And(...)`` (the other way round for ``c < 0``;
+    ``Abs(a)`` is ``Max(a, -a)``):
     exact rewritings. A disjunctive negated goal is then refuted one disjunct
     at a time, each with only its own exp occurrences, and a hypothesis
     ``max - min <= w`` becomes linear atoms."""
@@ -758,11 +777,17 @@ def _extrema(b: Any) -> Any:
     rel = sp.StrictGreaterThan if isinstance(b, (sp.StrictGreaterThan, sp.StrictLessThan)) else sp.GreaterThan
     for term in sp.Add.make_args(gap):
         coeff, rest_factors = term.as_coeff_Mul()
-        if not isinstance(rest_factors, (sp.Max, sp.Min)) or coeff == 0:
+        if isinstance(rest_factors, sp.Abs):  # |a| = max(a, -a)
+            options: tuple[Any, ...] = (rest_factors.args[0], -rest_factors.args[0])
+        elif isinstance(rest_factors, (sp.Max, sp.Min)):
+            options = rest_factors.args
+        else:
+            continue
+        if coeff == 0:
             continue
         rest = gap - term
-        parts = [_extrema(rel(coeff * a + rest, 0, evaluate=False)) for a in rest_factors.args]
-        some = isinstance(rest_factors, sp.Max) == (coeff > 0)
+        parts = [_extrema(rel(coeff * a + rest, 0, evaluate=False)) for a in options]
+        some = isinstance(rest_factors, (sp.Max, sp.Abs)) == (coeff > 0)
         return sp.Or(*parts) if some else sp.And(*parts)
     return b
 
