@@ -26,6 +26,16 @@ negated conclusion is widened by "some log/root argument is out of its
 domain, or some denominator vanishes", so an unsat answer also shows that
 everything is defined on the admissible set.
 
+Before relaxing, ``Max``/``Min``/``Abs`` terms of an atom are split into the
+disjunction or conjunction they stand for (exact), and the negated goal's
+disjuncts are refuted one at a time. Each box gets, after its plain
+relaxation, one *pairs* relaxation (when 2 to ``PAIR_LIMIT`` exps occur):
+every exp occurrence a fresh ``y > 0``, related by axioms that hold on all
+reals — ``exp(u) exp(v) >= 1 + u + v``, ``exp(u) >= exp(v) (1 + u - v)`` and
+their three-term forms — which give monotonicity and ``exp(u + v) = exp(u)
+exp(v)`` where one-sided bounds cannot (goals tight along ``x = t`` on
+unbounded ranges, softmax ratios).
+
 The polynomial problem is decided by z3 (nonlinear real arithmetic, nlsat),
 through the z3 backend's sympy→z3 translator. If z3 finds a model, its
 point is re-verified exactly on the original statement (REFUTED only then);
