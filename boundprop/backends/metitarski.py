@@ -100,7 +100,7 @@ PAIR_LIMIT = 6
 TRIPLE_LIMIT = 4
 # A pairs-mode query is one per box and goal, and nlsat needs more for the
 # products of the axioms: its own cap.
-PAIR_QUERY_RLIMIT = 1_500_000
+PAIR_QUERY_RLIMIT = 500_000
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
