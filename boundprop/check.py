@@ -264,8 +264,10 @@ def _check_one(
 
         measured = run_simulation(node.simulate)
         return measured, measured, (), None
-    # a lemma file's `seconds` scales the deterministic limits (see REFERENCE_SECONDS)
-    node_budget = budget.scaled(node.seconds / REFERENCE_SECONDS) if node.seconds else budget
+    # a lemma file's `seconds` raises the deterministic limits (see
+    # REFERENCE_SECONDS), never lowers them below `prove`'s: a node must get
+    # at least the effort `boundprop prove` gives the same statement
+    node_budget = budget.scaled(max(1.0, node.seconds / REFERENCE_SECONDS)) if node.seconds else budget
     if node.vacuity is not None:  # a statement for all L: proved by induction (boundprop.vacuity)
         from boundprop.vacuity import check_vacuity
 

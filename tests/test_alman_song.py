@@ -34,7 +34,7 @@ EXPECTED: dict[str, Status] = {
     "Lemma 4.1": Status.REFUTED,
     "Lemma 5.1-N1": Status.PROVED_BOUNDED,  # by its proof, citing tested abstract-P steps
     "Lemma 5.1-N2": Status.PROVED_BOUNDED,  # idem
-    "Lemma 5.1-step-entrywise": Status.TESTED,
+    "Lemma 5.1-step-entrywise": Status.PROVED_BOUNDED,  # metitarski's exp pair axioms (issue 14)
     "Lemma 5.1-step-expm": Status.REFUTED,
     "Lemma 5.2": Status.REFUTED,
     "Theorem 5.3": Status.UNKNOWN,  # informal: S' exists in words; its sum is proved
@@ -46,7 +46,7 @@ EXPECTED: dict[str, Status] = {
     "P2": Status.PROVED_BOUNDED,
     "P3": Status.PROVED_BOUNDED,
     "P4": Status.PROVED_BOUNDED,
-    "L-EXP-1": Status.TESTED,
+    "L-EXP-1": Status.PROVED,  # metitarski's exp pair axioms (issue 14)
     "L-EXP-2": Status.PROVED,
     "L-UNI": Status.TESTED,
     "L-SM": Status.TESTED,
@@ -174,9 +174,10 @@ def test_theorem_names_unestablished_ancestors(report: PaperReport) -> None:
     theorem = report.nodes["Theorem 5.3"]
     assert not theorem.fully_checked
     # the two readings of the step in Lemma 5.1's proof are alternatives: the chain uses the
-    # entrywise one (tested), the refuted matrix-exponential reading is not required
-    for ancestor in ("Lemma 5.2", "Lemma 4.1", "Lemma 5.1-step-entrywise"):
+    # entrywise one (proved at n <= 2), the refuted matrix-exponential reading is not required
+    for ancestor in ("Lemma 5.2", "Lemma 4.1"):
         assert ancestor in theorem.unestablished
+    assert "Lemma 5.1-step-entrywise" not in theorem.unestablished
     assert "Lemma 5.1-step-expm" not in theorem.unestablished
     statuses = {nid: n.status for nid, n in report.nodes.items()}
     assert readings(report.graph, statuses, "Theorem 5.3")["Lemma 5.1 (step in proof)"] == "Lemma 5.1-step-entrywise"

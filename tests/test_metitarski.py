@@ -252,3 +252,66 @@ def test_catalog_false_variants_are_never_proved() -> None:
             from boundprop.interval import refutes
 
             assert refutes(st, point_of(st, r.counterexample)), entry["name"]
+
+
+def test_exp_pair_axioms_hold_at_high_precision() -> None:
+    # the pair/triple axioms of _Relaxation.pair_axioms, at 50 digits, on a
+    # grid that includes equal, opposite and far-apart arguments
+    mpmath.mp.dps = 50
+    grid = [mpmath.mpf(v) / 4 for v in range(-60, 61, 7)] + [mpmath.mpf(0), mpmath.mpf("1e-20")]
+    for u, v, w in itertools.product(grid, grid[::3], grid[::5]):
+        y, z, r = mpmath.exp(u), mpmath.exp(v), mpmath.exp(w)
+        assert y * z - (1 + u + v) >= 0
+        assert y - z * (1 + u - v) >= 0
+        assert y**2 - (1 + 2 * u) >= 0
+        assert y * z - r * (1 + u + v - w) >= 0
+        assert r - y * z * (1 + w - u - v) >= 0
+
+
+def test_pair_axioms_are_the_relaxation_s_and_prove_monotone_goals() -> None:
+    # |x| <= t => |e^x - 1| <= e^t - 1 on unbounded ranges: no one-sided
+    # bound of exp(t) closes it (tight along x = t), the pair axioms do
+    x, t = make_variable("x", "-oo", "oo"), make_variable("t", 0, "oo")
+    st = Statement((x, t), (sp.Abs(x.symbol) <= t.symbol,),
+                   sp.Abs(sp.exp(x.symbol) - 1) <= sp.exp(t.symbol) - 1)
+    r = mt.decide(st, Budget(seconds=60))
+    assert r.status is Status.PROVED
+    assert "exp-pair-tangent" in r.details["families"]
+    # and a false neighbour is not proved
+    bad = Statement((x, t), (sp.Abs(x.symbol) <= 2 * t.symbol,),
+                    sp.Abs(sp.exp(x.symbol) - 1) <= sp.exp(t.symbol) - 1)
+    assert mt.decide(bad, Budget(seconds=60)).status is not Status.PROVED
+
+
+def test_max_goals_are_refuted_one_disjunct_at_a_time() -> None:
+    # max_i |e^(d_i) - 1| <= e^t - 1 under max_i |d_i| <= t: each disjunct of
+    # the negation has two exps only
+    d = [make_variable(f"d{i}", "-oo", "oo") for i in range(3)]
+    t = make_variable("t", 0, "oo")
+    hyp = sp.Max(*[sp.Abs(v.symbol) for v in d]) <= t.symbol
+    goal = sp.Max(*[sp.Abs(sp.exp(v.symbol) - 1) for v in d]) <= sp.exp(t.symbol) - 1
+    r = mt.decide(Statement((*d, t), (hyp,), goal), Budget(seconds=60))
+    assert r.status is Status.PROVED
+    assert r.details["closed"] >= 3
+
+
+def test_denominators_are_cleared_only_when_positive_by_form() -> None:
+    x = make_variable("x", "-oo", "oo")
+    relax = mt._Relaxation({x.symbol: (x.lo, x.hi)}, 0, frozenset(), pairs=True)
+    y = relax.relax(sp.exp(x.symbol), 0)  # a fresh exp variable, y > 0
+    assert relax._cleared(y / (y + 2) - sp.Rational(1, 3)) == sp.expand(3 * y - (y + 2))
+    unknown_sign = y / (y - 2) - 1
+    assert relax._cleared(unknown_sign) == unknown_sign
+
+
+def test_softmax_lower_bound_two_tokens() -> None:
+    # L-UNI at n = 2: |a - b| <= 2t => e^a/(e^a + e^b) >= e^(-2t)/2
+    a, b = make_variable("a", "-oo", "oo"), make_variable("b", "-oo", "oo")
+    t = make_variable("t", 0, "oo")
+    ea, eb = sp.exp(a.symbol), sp.exp(b.symbol)
+    st = Statement((a, b, t), (sp.Abs(a.symbol - b.symbol) <= 2 * t.symbol,),
+                   ea / (ea + eb) >= sp.exp(-2 * t.symbol) / 2)
+    assert mt.decide(st, Budget(seconds=60)).status is Status.PROVED
+    wrong = Statement((a, b, t), (sp.Abs(a.symbol - b.symbol) <= 2 * t.symbol,),
+                      ea / (ea + eb) >= sp.exp(-t.symbol) / 2)
+    assert mt.decide(wrong, Budget(seconds=60)).status is not Status.PROVED

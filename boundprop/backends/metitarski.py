@@ -26,6 +26,16 @@ negated conclusion is widened by "some log/root argument is out of its
 domain, or some denominator vanishes", so an unsat answer also shows that
 everything is defined on the admissible set.
 
+Before relaxing, ``Max``/``Min``/``Abs`` terms of an atom are split into the
+disjunction or conjunction they stand for (exact), and the negated goal's
+disjuncts are refuted one at a time. Each box gets, after its plain
+relaxation, one *pairs* relaxation (when 2 to ``PAIR_LIMIT`` exps occur):
+every exp occurrence a fresh ``y > 0``, related by axioms that hold on all
+reals — ``exp(u) exp(v) >= 1 + u + v``, ``exp(u) >= exp(v) (1 + u - v)`` and
+their three-term forms — which give monotonicity and ``exp(u + v) = exp(u)
+exp(v)`` where one-sided bounds cannot (goals tight along ``x = t`` on
+unbounded ranges, softmax ratios).
+
 The polynomial problem is decided by z3 (nonlinear real arithmetic, nlsat),
 through the z3 backend's sympy→z3 translator. If z3 finds a model, its
 point is re-verified exactly on the original statement (REFUTED only then);
@@ -83,6 +93,14 @@ QUERY_SHARE = 12
 QUERY_RLIMIT = 40_000
 # Order levels: 0 (cheapest) .. MAX_LEVEL; see BoundFamily.orders.
 MAX_LEVEL = 3
+# Pair axioms are added only for at most this many distinct exp arguments
+# (their number grows with the square).
+PAIR_LIMIT = 6
+# ... and the triple axioms for at most this many exp variables.
+TRIPLE_LIMIT = 4
+# A pairs-mode query is one per box and goal, and nlsat needs more for the
+# products of the axioms: its own cap.
+PAIR_QUERY_RLIMIT = 500_000
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
@@ -454,11 +472,19 @@ class _Relaxation:
     """One relaxation of the negated goal on one box at one order level."""
 
     def __init__(
-        self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic]
+        self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic],
+        pairs: bool = False,
     ) -> None:
         self.box = box
         self.level = level
         self.exp_args = exp_args
+        # pairs: every exp occurrence becomes a fresh variable y > 0 related
+        # to the others only by the pair axioms (see pair_axioms): what
+        # monotonicity and exp(u) exp(v) = exp(u + v) give and no one-sided
+        # bound does (the one-sided bounds are left out: they slow nlsat down
+        # and the plain relaxation has tried them already)
+        self.pairs = pairs
+        self.exp_fresh: list[tuple[sp.Expr, sp.Symbol]] = []
         self.fresh: list[sp.Symbol] = []
         self.constraints: list[sp.Basic] = []
         self.bad: list[sp.Basic] = []
@@ -601,6 +627,8 @@ class _Relaxation:
 
     def _exp(self, e: sp.exp, want: int) -> sp.Expr:
         u = e.args[0]
+        if self.pairs and want != 0:
+            return self.relax(e, 0)  # one fresh variable per argument (memo)
         exact = self.relax(u, 0)
         rng = self.range_of(u)
         if want != 0:
@@ -612,11 +640,50 @@ class _Relaxation:
             return 1 / self.relax(sp.exp(-u), 0)
         y = self._symbol()
         self.constraints.append(y > 0)
-        for direction in ("lower", "upper"):
+        for direction in ("lower", "upper") if not self.pairs else ():
             bound = _exp_bound(exact, rng, direction, self.level, self.used)
             if bound is not None:
                 self.constraints.append(y >= bound if direction == "lower" else y <= bound)
+        self.exp_fresh.append((exact, y))
         return y
+
+    def _cleared(self, g: sp.Expr) -> sp.Expr:
+        """``g``'s numerator when its denominator is positive by its form
+        (sums and products of positive numbers and exp variables, which are
+        > 0): ``g > 0`` iff ``num > 0`` there, and nlsat is spared the division."""
+        if not self.exp_fresh or not g.has(*[y for _, y in self.exp_fresh]):
+            return g
+        num, den = sp.fraction(sp.together(g))
+        if den == 1:
+            return g
+        positive = {y: sp.Dummy(positive=True) for _, y in self.exp_fresh}
+        if den.free_symbols - set(positive) or den.subs(positive).is_positive is not True:
+            return g
+        return sp.expand(num)
+
+    def pair_axioms(self) -> list[sp.Basic]:
+        """For fresh ``y = exp(u)``, ``z = exp(v)`` (``u``, ``v`` exact):
+        ``y z >= 1 + u + v`` (``exp(u) exp(v) = exp(u + v) >= 1 + u + v``),
+        ``y >= z (1 + u - v)`` (``exp(u) = exp(v) exp(u - v)`` and ``z > 0``),
+        ``y**2 >= 1 + 2u`` and, for a third ``r = exp(w)``,
+        ``y z >= r (1 + u + v - w)`` and ``r >= y z (1 + w - u - v)``: each
+        holds on all reals (family
+        ``exp-pair-tangent``)."""
+        out: list[sp.Basic] = []
+        items = self.exp_fresh
+        for i, (u, y) in enumerate(items):
+            out.append(y**2 >= 1 + 2 * u)
+            for j, (v, z) in enumerate(items[i + 1:], start=i + 1):
+                out += [y * z >= 1 + u + v, y >= z * (1 + u - v), z >= y * (1 + v - u)]
+                if len(items) <= TRIPLE_LIMIT:
+                    # exp(u) exp(v) = exp(w) exp(u + v - w) >= exp(w) (1 + u + v - w),
+                    # exp(w) = exp(u) exp(v) exp(w - u - v) >= exp(u) exp(v) (1 + w - u - v)
+                    for k, (w, r) in enumerate(items):
+                        if k not in (i, j):
+                            out += [y * z >= r * (1 + u + v - w), r >= y * z * (1 + w - u - v)]
+        if out:
+            self.used.add("exp-pair-tangent")
+        return out
 
     def _log(self, e: sp.log, want: int) -> sp.Expr:
         u = e.args[0]
@@ -650,7 +717,7 @@ class _Relaxation:
             return rel.func(self.relax(lhs - rhs, 0), 0)
         else:
             raise UnsupportedError(f"relation {type(rel).__name__}")
-        g = self.relax(gap, 1)
+        g = self._cleared(self.relax(gap, 1))
         strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
         return sp.Gt(g, 0) if strict else sp.Ge(g, 0)
 
@@ -704,6 +771,41 @@ def _nnf(b: Any, positive: bool = True) -> Any:
     raise UnsupportedError(f"the condition {type(b).__name__} is not handled")
 
 
+def _extrema(b: Any) -> Any:
+    """An NNF formula whose atoms ``g > 0`` (``>=``) with a term ``c Max(a_i)``
+    (``c > 0``) in the sum ``g`` are written ``Or(c a_i + rest > 0)``, with
+    ``c Min(a_i)`` written ``And(...)`` (the other way round for ``c < 0``;
+    ``Abs(a)`` is ``Max(a, -a)``):
+    exact rewritings. A disjunctive negated goal is then refuted one disjunct
+    at a time, each with only its own exp occurrences, and a hypothesis
+    ``max - min <= w`` becomes linear atoms."""
+    if isinstance(b, (sp.And, sp.Or)):
+        return b.func(*[_extrema(a) for a in b.args])
+    if not isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
+        return b
+    gap = b.lhs - b.rhs if isinstance(b, (sp.StrictGreaterThan, sp.GreaterThan)) else b.rhs - b.lhs
+    rel = sp.StrictGreaterThan if isinstance(b, (sp.StrictGreaterThan, sp.StrictLessThan)) else sp.GreaterThan
+    for term in sp.Add.make_args(gap):
+        coeff, rest_factors = term.as_coeff_Mul()
+        if isinstance(rest_factors, sp.Abs):  # |a| = max(a, -a)
+            options: tuple[Any, ...] = (rest_factors.args[0], -rest_factors.args[0])
+        elif isinstance(rest_factors, (sp.Max, sp.Min)):
+            options = rest_factors.args
+        else:
+            continue
+        if coeff == 0:
+            continue
+        rest = gap - term
+        parts = [_extrema(rel(coeff * a + rest, 0, evaluate=False)) for a in options]
+        some = isinstance(rest_factors, (sp.Max, sp.Abs)) == (coeff > 0)
+        return sp.Or(*parts) if some else sp.And(*parts)
+    return b
+
+
+def _disjuncts(b: Any) -> list[Any]:
+    return list(b.args) if isinstance(b, sp.Or) else [b]
+
+
 def _merge_exp(e: sp.Basic) -> sp.Basic:
     factors = [f for f in e.args if isinstance(f, sp.exp)]
     rest = [f for f in e.args if not isinstance(f, sp.exp)]
@@ -741,8 +843,6 @@ def unsupported_reason(statement: Statement) -> str | None:
         return "no exp, log, fractional power or irrational constant (the z3 backend decides this shape)"
     if any(v.integer for v in statement.variables):
         return "integer variables are not split by this backend"
-    if statement.matrices:
-        return "matrix statements are left to the other backends"
     for p in parts:
         if not isinstance(p, sp.Basic):
             continue
@@ -808,8 +908,11 @@ class _Search:
         self.queries = 0
         self.closed = 0
         self.used: set[str] = set()
-        self.hyps = [_nnf(_prepare(h)) for h in statement.hypotheses]
-        self.negated = _nnf(_prepare(statement.conclusion), positive=False)
+        self.hyps = [_extrema(_nnf(_prepare(h))) for h in statement.hypotheses]
+        self.negated = _extrema(_nnf(_prepare(statement.conclusion), positive=False))
+        # the negated goal's disjuncts are refuted one by one (each query
+        # relaxes only the occurrences of its own disjunct)
+        self.goals = _disjuncts(self.negated)
         args: set[sp.Symbol] = set()
         for part in (*self.hyps, self.negated):
             if isinstance(part, sp.Basic):
@@ -832,10 +935,14 @@ class _Search:
     def seconds_left(self) -> float:
         return self.budget.seconds - (time.monotonic() - self.start)
 
-    def query(self, box: Box, level: int) -> tuple[Any, dict[sp.Symbol, Any] | None]:
-        relax = _Relaxation(box, level, self.exp_args)
+    def query(
+        self, box: Box, level: int, pairs: bool = False, goal: int = 0
+    ) -> tuple[Any, dict[sp.Symbol, Any] | None]:
+        relax = _Relaxation(box, level, self.exp_args, pairs)
         hyps = [relax.formula(h) for h in self.hyps]
-        negated = relax.formula(self.negated)
+        negated = relax.formula(self.goals[goal])
+        if pairs:
+            relax.constraints += relax.pair_axioms()
         for d in self.denominators:
             lo, hi = relax.range_of(d)
             if not ((lo is not None and lo > 0) or (hi is not None and hi < 0)):
@@ -850,7 +957,8 @@ class _Search:
         tr = _Translator(holder, ctx)
         goal = tr.formula(sp.Or(negated, *relax.bad)) if relax.bad else tr.formula(negated)
         solver = z3.Solver(ctx=ctx)
-        per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, QUERY_RLIMIT))
+        cap = PAIR_QUERY_RLIMIT if pairs else QUERY_RLIMIT
+        per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, cap))
         limit = min(per_query, self.budget.z3_rlimit - self.spent)
         solver.set("rlimit", max(1, limit))
         solver.set("timeout", max(1, int(1000 * self.seconds_left())))
@@ -895,7 +1003,10 @@ class _Search:
 
     def run(self) -> CheckResult:
         box: Box = {v.symbol: (v.lo, v.hi) for v in self.statement.variables}
-        stack: list[tuple[Box, int]] = [(box, 0)]
+        # pairs mode (see _Relaxation.pair_axioms) is tried once per box after
+        # its plain relaxation at level 0, when 2..PAIR_LIMIT exps occur
+        use_pairs = 2 <= len(self.exp_args) <= PAIR_LIMIT
+        stack: list[tuple[Box, int, bool, int]] = [(box, 0, False, g) for g in reversed(range(len(self.goals)))]
         limit = min(self.budget.max_boxes, MAX_SUBPROBLEMS)
         why = ""
         while stack:
@@ -908,8 +1019,8 @@ class _Search:
             if self.seconds_left() <= 0:
                 why = f"stopped by the {TIME_CAP} of {self.budget.seconds:g} s (not reproducible)"
                 break
-            current, level = stack.pop()
-            answer, values = self.query(current, level)
+            current, level, pairs, goal = stack.pop()
+            answer, values = self.query(current, level, pairs, goal)
             if answer == z3.unsat:
                 self.closed += 1
                 continue
@@ -921,14 +1032,17 @@ class _Search:
                         "metitarski: model of the relaxed negation, re-verified exactly",
                         counterexample=format_counterexample(self.statement, point),
                     )
-                if level < MAX_LEVEL:
-                    stack.append((current, level + 1))
-                    continue
+            if use_pairs and not pairs and level == 0:
+                stack.append((current, level, True, goal))
+                continue
+            if answer == z3.sat and values is not None and level < MAX_LEVEL:
+                stack.append((current, level + 1, False, goal))
+                continue
             halves = _split(current, self.split_symbols)
             if halves is None:
                 why = "a sub-problem stayed open and cannot be split"
                 break
-            stack.extend((h, max(0, level - 1)) for h in reversed(halves))
+            stack.extend((h, max(0, level - 1), False, goal) for h in reversed(halves))
         else:
             return self.result(
                 Status.PROVED,
