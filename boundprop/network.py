@@ -381,7 +381,8 @@ def _softmax_spread(size: NetworkSize, state: Box, by_sets: bool = True, linear:
     out = []
     for s_i in rows:
         t = size.beta * size.k * size.eta**2 * s_i * widest  # |logit_ij| <= t
-        _, up = exp_bounds(t)  # e^t <= up, so e^-t >= 1/up; each bound below increases with up
+        # e^t <= up, so e^-t >= 1/up; each bound below increases with up (so up is rounded up)
+        up = _round_up(exp_bounds(t)[1])
         if by_sets:
             spread = max((2 * (m * up / (m * up + (n - m) / up) - Fraction(m, n)) for m in range(1, n)),
                          default=Fraction(0))
@@ -393,8 +394,21 @@ def _softmax_spread(size: NetworkSize, state: Box, by_sets: bool = True, linear:
             spread = 2 * min((n - 1) * (p_hi - Fraction(1, n)), (n - 1) * (Fraction(1, n) - p_lo))
         if linear:
             spread = min(spread, _linear_spread(size, s_i, rows))
-        out.append(min(spread, 2 * (1 - Fraction(1, n))))
+        out.append(_round_up(min(spread, 2 * (1 - Fraction(1, n)))))
     return out
+
+
+_GRID = 2**64  # enclosures are rounded outward to this grid: sound, and the rationals stay short
+
+
+def _round_up(q: Fraction) -> Fraction:
+    return Fraction(math.ceil(q * _GRID), _GRID)
+
+
+def _widen(box: Box) -> Box:
+    """The box rounded outward to the grid (regression: exact ends grew past Python's
+    4300-digit str limit at n = 8, d = 3, L = 3, k = 2 and crashed the check's report)."""
+    return [[(-_round_up(-lo), _round_up(hi)) for lo, hi in row] for row in box]
 
 
 def _linear_spread(size: NetworkSize, s_i: Fraction, rows: Sequence[Fraction]) -> Fraction:
@@ -431,6 +445,7 @@ def certify_n1(size: NetworkSize, by_sets: bool = True, linear: bool = False) ->
         for _ in range(size.H):
             delta = _badd(delta, attended)
             gap = _badd(gap, term)
+        delta, gap = _widen(delta), _widen(gap)
     return max(_mag(v) for row in gap for v in row)
 
 

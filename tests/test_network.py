@@ -466,3 +466,17 @@ def test_linear_softmax_spread_is_sound_and_never_loosens_the_n1_enclosure(dims:
     assert both <= certify_n1(size)
     _, lower, _, _ = _falsify(size, 16, 20, 0)
     assert 0 < lower <= both
+
+
+def test_n1_enclosure_stays_short_and_reportable_at_larger_sizes() -> None:
+    """Regression: exact interval ends grew past Python's 4300-digit str limit at n = 8,
+    d = 3, H = 2, L = 3, k = 2, so the check crashed writing the certified bound; the ends
+    are now rounded outward to a 2^-64 grid, which only loosens the bound, by little."""
+    from boundprop.network import certify_n1
+
+    big = NetworkSize(8, 3, 2, 3, F(1, 4), F(1), "l-lin", "N1", F(1), 2)
+    upper = certify_n1(big)
+    assert upper.denominator <= 2**64 and len(str(upper)) < 100
+    small = NetworkSize(3, 2, 2, 2, F(1, 4), F(1), "l-lin", "N1", F(1), 1)
+    # and the bound keeps its value to the digits benchmarks/network_sizes.py printed before (2.2887)
+    assert 2.2887 < float(certify_n1(small)) < 2.2888
