@@ -61,6 +61,7 @@ from boundprop.errors import InputError
 from boundprop.interval import truth_at_point
 from boundprop.lemma import Node, Paper
 from boundprop.propagate import theorem_bound
+from boundprop.relax import concretize, exp_bounds, softmax_relax
 from boundprop.statement import Budget, exact_bound
 from boundprop.verdict import CheckResult, CounterValue, Status, Tri
 
@@ -338,23 +339,6 @@ def _dive(size: NetworkSize, blocks: Sequence[_Block]) -> tuple[Fraction, int]:
 # possible l1 norm of row i of X_l, so each softmax row lies in a box around 1/n.
 
 Box = list[list[tuple[Fraction, Fraction]]]
-_TAYLOR = 12
-
-
-def _exp_bounds(t: Fraction) -> tuple[Fraction, Fraction]:
-    """Rational bounds of e^t for t >= 0: for t <= 1 the Taylor sum, and the sum plus
-    3 t^(K+1)/(K+1)! (the remainder is e^xi t^(K+1)/(K+1)! with e^xi < 3)."""
-    if t > 1:  # e^t = (e^(t/m))^m
-        m = math.ceil(t)
-        lo, hi = _exp_bounds(t / m)
-        return lo**m, hi**m
-    term, total = Fraction(1), Fraction(1)
-    for i in range(1, _TAYLOR + 1):
-        term = term * t / i
-        total += term
-    return total, total + 3 * term * t / (_TAYLOR + 1)
-
-
 def _imul(a: tuple[Fraction, Fraction], b: tuple[Fraction, Fraction]) -> tuple[Fraction, Fraction]:
     c = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
     return min(c), max(c)
@@ -380,21 +364,25 @@ def _mag(v: tuple[Fraction, Fraction]) -> Fraction:
     return max(abs(v[0]), abs(v[1]))
 
 
-def _softmax_spread(size: NetworkSize, state: Box, by_sets: bool = True) -> list[Fraction]:
+def _softmax_spread(size: NetworkSize, state: Box, by_sets: bool = True, linear: bool = False) -> list[Fraction]:
     """Per row i, a bound on sum_j |p_j - 1/n| for the softmax row of the logits.
 
     ``by_sets``: with S = {j : p_j > 1/n}, |S| = m, the sum is 2 (sum_S p_j - m/n), and
     sum_S p_j = A / (A + B) (A = sum_S e^z_j <= m e^t, B = the rest >= (n - m) e^-t) is at
     most m e^t / (m e^t + (n - m) e^-t); the bound is the largest over m. Otherwise each
     p_j is bounded alone (the first enclosure, kept for benchmarks/network_sizes.py: up to
-    2.25 times looser at n = 4, since no logit row reaches e^t in every entry at once)."""
+    2.25 times looser at n = 4, since no logit row reaches e^t in every entry at once).
+    ``linear``: also bound each p_j by the affine softmax relaxation (boundprop.relax)
+    concretized over the row's logit box |z_j| <= beta k eta^2 s_i s_j, and keep the
+    smaller of the two spreads (both sound)."""
     n = size.n
     rows = [sum((_mag(v) for v in row), Fraction(0)) for row in state]
     widest = max(rows)
     out = []
     for s_i in rows:
         t = size.beta * size.k * size.eta**2 * s_i * widest  # |logit_ij| <= t
-        _, up = _exp_bounds(t)  # e^t <= up, so e^-t >= 1/up; each bound below increases with up
+        # e^t <= up, so e^-t >= 1/up; each bound below increases with up (so up is rounded up)
+        up = _round_up(exp_bounds(t)[1])
         if by_sets:
             spread = max((2 * (m * up / (m * up + (n - m) / up) - Fraction(m, n)) for m in range(1, n)),
                          default=Fraction(0))
@@ -404,14 +392,38 @@ def _softmax_spread(size: NetworkSize, state: Box, by_sets: bool = True) -> list
             p_lo = (1 / up) / (1 / up + (n - 1) * up)
             # sum_j |p_j - 1/n| = 2 sum_j (p_j - 1/n)_+, at most n - 1 of them positive
             spread = 2 * min((n - 1) * (p_hi - Fraction(1, n)), (n - 1) * (Fraction(1, n) - p_lo))
-        out.append(min(spread, 2 * (1 - Fraction(1, n))))
+        if linear:
+            spread = min(spread, _linear_spread(size, s_i, rows))
+        out.append(_round_up(min(spread, 2 * (1 - Fraction(1, n)))))
     return out
 
 
-def certify_n1(size: NetworkSize, by_sets: bool = True) -> Fraction:
+_GRID = 2**64  # enclosures are rounded outward to this grid: sound, and the rationals stay short
+
+
+def _round_up(q: Fraction) -> Fraction:
+    return Fraction(math.ceil(q * _GRID), _GRID)
+
+
+def _widen(box: Box) -> Box:
+    """The box rounded outward to the grid (regression: exact ends grew past Python's
+    4300-digit str limit at n = 8, d = 3, L = 3, k = 2 and crashed the check's report)."""
+    return [[(-_round_up(-lo), _round_up(hi)) for lo, hi in row] for row in box]
+
+
+def _linear_spread(size: NetworkSize, s_i: Fraction, rows: Sequence[Fraction]) -> Fraction:
+    """sum_j |p_j - 1/n| <= 2 sum_j (p_hi_j - 1/n)_+ (the deviations sum to 0), with
+    p_hi_j the top of the affine upper bound of softmax entry j over the logit box."""
+    n = size.n
+    box = tuple((-t, t) for t in (size.beta * size.k * size.eta**2 * s_i * s_j for s_j in rows))
+    tops = (concretize(softmax_relax(box, j).upper, box)[1] for j in range(n))
+    return 2 * sum((max(Fraction(0), top - Fraction(1, n)) for top in tops), Fraction(0))
+
+
+def certify_n1(size: NetworkSize, by_sets: bool = True, linear: bool = False) -> Fraction:
     """An upper bound of ``max_ij |S(X) - S'(X)|`` (N1) for the L-LIN witness over the
     boxes of X and of every weight, by interval propagation (see the notes above;
-    ``by_sets`` selects the softmax enclosure, see :func:`_softmax_spread`)."""
+    ``by_sets``, ``linear`` select the softmax enclosure, see :func:`_softmax_spread`)."""
     n, d = size.n, size.d
     x: Box = [[(-size.phi0, size.phi0)] * d for _ in range(n)]
     w: Box = [[(-size.eta, size.eta)] * d for _ in range(d)]
@@ -419,7 +431,7 @@ def certify_n1(size: NetworkSize, by_sets: bool = True) -> Fraction:
     delta, gap = zero, zero
     for _ in range(size.L):
         state = _badd(x, delta)
-        spread = _softmax_spread(size, state, by_sets)
+        spread = _softmax_spread(size, state, by_sets, linear)
         y = _bmul(state, w)  # X_l W_V, the same box for every head
         col_lo = [min(y[i][c][0] for i in range(n)) for c in range(d)]
         col_hi = [max(y[i][c][1] for i in range(n)) for c in range(d)]
@@ -433,6 +445,7 @@ def certify_n1(size: NetworkSize, by_sets: bool = True) -> Fraction:
         for _ in range(size.H):
             delta = _badd(delta, attended)
             gap = _badd(gap, term)
+        delta, gap = _widen(delta), _widen(gap)
     return max(_mag(v) for row in gap for v in row)
 
 

@@ -54,6 +54,7 @@ LAYERS: dict[str, int] = {
     "mechanism": 11,  # checks that a counterexample is an instance of a stated mechanism
     "simulated": 11,  # registered experiments a node may be decided by (check runs them)
     "network": 11,
+    "relax": 4,  # linear relaxations of exp, 1/s, products, softmax (exact rationals; errors only)
     "vacuity": 11,  # vacuity theorems: check proves them, regimes uses the proved ones
     "compare": 12,
     "scaffold": 12,  # writes a new paper's files (an application, used by `boundprop new`)
