@@ -943,6 +943,15 @@ class _AxisTree:
         w, ld, hd = self.span, lo.denominator, hi.denominator
         return (hi.numerator * ld - lo.numerator * hd) * w.denominator / (hd * ld * w.numerator)
 
+    def _int_width(self, lo: Fraction | int, hi: Fraction | int) -> float:
+        """:meth:`width_of` of an interval with integer ends on a linear axis (the same float)."""
+        if not self.axis.split or lo == hi:
+            return -1.0
+        a = lo if isinstance(lo, int) else lo.numerator
+        b = hi if isinstance(hi, int) else hi.numerator
+        w = self.span
+        return (b - a) * w.denominator / w.numerator
+
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
         axis = self.axis
@@ -952,10 +961,20 @@ class _AxisTree:
             if self.left[node] < 0:
                 lo, hi = self.ends[node]
                 left_hi, right_lo = _midpoint(axis, lo, hi)
-                half = self.width[node] * 0.5 if linear else None
-                mlo, mhi = self.round(left_hi) if left_hi == right_lo else (None, None)
-                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, half, node)
-                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], half, node)
+                lw = rw = self.width[node] * 0.5 if linear else None
+                mlo = mhi = None
+                if left_hi == right_lo:
+                    mlo, mhi = self.round(left_hi)
+                elif axis.integer and abs(left_hi.numerator) < 2**53:
+                    # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
+                    # linear width of an integer interval is one int true division
+                    k = left_hi.numerator
+                    mlo, mhi = float(k + 1), float(k)
+                    if not axis.log and lo.denominator == 1 and hi.denominator == 1:
+                        lw = self._int_width(lo, k)
+                        rw = self._int_width(right_lo, hi)
+                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, lw, node)
+                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], rw, node)
         _, _, _, _, left, right = self.arrays()
         return left[nodes], right[nodes]
 

@@ -270,3 +270,25 @@ def test_sums_of_layer_dependent_length_on_the_bundled_paper() -> None:
         if cell.klass is not CellClass.UNDETERMINED:
             for point in _points(batch, cell, rng, 2):
                 _check_cell(batch, cell, point)
+
+
+@pytest.mark.parametrize(
+    "lo, hi", [(Fraction(1), Fraction(64)), (Fraction(-7), Fraction(10**6)), (Fraction(1, 2), Fraction(9))]
+)
+def test_integer_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fraction) -> None:
+    # the split of an integer axis computes its halves' floats and widths from ints;
+    # they must equal the exact rounding and width_of of the Fraction ends
+    import numpy as np
+
+    from boundprop.interval.scalar import rational_bounds
+    from boundprop.maps import Axis
+    from boundprop.regimes import _AxisTree
+
+    tree = _AxisTree(Axis("L", sp.Symbol("L", integer=True), lo, hi, integer=True), [])
+    nodes = np.array([0])
+    for _ in range(12):
+        left, right = tree.split(nodes)
+        nodes = np.concatenate([left, right])
+    for node, (a, b) in enumerate(tree.ends):
+        assert tree.flo[node] == rational_bounds(a)[0] and tree.fhi[node] == rational_bounds(b)[1], node
+        assert tree.width[node] == tree.width_of(a, b), node
