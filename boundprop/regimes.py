@@ -856,8 +856,9 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
 # splitting
 
 
-def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
-    """(end of the left half, start of the right half)."""
+def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction, float | None]:
+    """(end of the left half, start of the right half, the float equal to a log
+    axis's real midpoint or None)."""
     if axis.integer:
         # integral ends as ints (the same floors, without Fraction arithmetic)
         a = lo.numerator if lo.denominator == 1 else lo
@@ -866,13 +867,14 @@ def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fractio
             k = min(max(math.floor(math.sqrt(a * b)), a), b - 1)
         else:
             k = (a + b) // 2
-        return Fraction(k), Fraction(k + 1)
+        return Fraction(k), Fraction(k + 1), None
     if axis.log and lo > 0:
-        m = Fraction(math.sqrt(float(lo) * float(hi)))
+        fm = math.sqrt(float(lo) * float(hi))
+        m = Fraction(fm)
         if lo < m < hi:
-            return m, m
+            return m, m, fm
     m = (lo + hi) / 2
-    return m, m
+    return m, m, None
 
 
 # ---------------------------------------------------------------------------
@@ -960,10 +962,12 @@ class _AxisTree:
         for node in np.unique(nodes).tolist():
             if self.left[node] < 0:
                 lo, hi = self.ends[node]
-                left_hi, right_lo = _midpoint(axis, lo, hi)
+                left_hi, right_lo, fm = _midpoint(axis, lo, hi)
                 lw = rw = self.width[node] * 0.5 if linear else None
                 mlo = mhi = None
-                if left_hi == right_lo:
+                if fm is not None:  # the midpoint is this float exactly
+                    mlo = mhi = fm
+                elif left_hi == right_lo:
                     mlo, mhi = self.round(left_hi)
                 elif axis.integer and abs(left_hi.numerator) < 2**53:
                     # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
