@@ -969,7 +969,7 @@ class _AxisTree:
                     mlo = mhi = fm
                 elif left_hi == right_lo:
                     mlo, mhi = self.round(left_hi)
-                elif axis.integer and abs(left_hi.numerator) < 2**53:
+                elif axis.integer and left_hi.denominator == 1 and abs(left_hi.numerator) < 2**53:
                     # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
                     # linear width of an integer interval is one int true division
                     k = left_hi.numerator
