@@ -233,11 +233,16 @@ def _product_err(a: Arr, b: Any) -> tuple[Arr, Arr]:
 _LOW27 = np.int64((1 << 27) - 1)
 
 
-def _short(a: Any) -> Any:
-    """True where the significand of ``a`` has at most 26 bits."""
+def _bits(a: Any) -> Arr:
+    """The IEEE bit patterns of ``a`` as int64."""
     if type(a) is not np.ndarray or a.dtype != np.float64:
         a = np.asarray(a, dtype=np.float64)
-    return (a.view(np.int64) & _LOW27) == 0
+    return a.view(np.int64)
+
+
+def _short(a: Any) -> Any:
+    """True where the significand of ``a`` has at most 26 bits."""
+    return (_bits(a) & _LOW27) == 0
 
 
 _all = np.logical_and.reduce  # ndarray.all without its Python wrapper
@@ -248,7 +253,12 @@ def _prod_fast(a: Arr, b: Any, want_lo: bool, want_hi: bool) -> tuple[Arr | None
     ap = np.abs(p)
     step = ap * _HALF_ULP
     normal = (ap >= _STEP_MIN) & (ap <= _POW_MAX)
-    exact = normal & _short(a) & _short(b)
+    if np.ndim(b) == 0:  # a scalar factor: its shortness is one Python test
+        exact = normal & _short(a) if bool(_short(b)) else np.zeros(p.shape, dtype=bool)
+    elif np.ndim(a) == 0:
+        exact = normal & _short(b) if bool(_short(a)) else np.zeros(p.shape, dtype=bool)
+    else:  # both short iff the bitwise or of their low 27 significand bits is zero
+        exact = normal & (((_bits(a) | _bits(b)) & _LOW27) == 0)
     lo = np.where(exact, p, p - step) if want_lo else None
     hi = np.where(exact, p, p + step) if want_hi else None
     if not _all(normal):
