@@ -237,7 +237,8 @@ def _bits(a: Any) -> Arr:
     """The IEEE bit patterns of ``a`` as int64."""
     if type(a) is not np.ndarray or a.dtype != np.float64:
         a = np.asarray(a, dtype=np.float64)
-    return a.view(np.int64)
+    bits: Arr = a.view(np.int64)
+    return bits
 
 
 def _short(a: Any) -> Any:
