@@ -856,8 +856,9 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
 # splitting
 
 
-def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
-    """(end of the left half, start of the right half)."""
+def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction, float | None]:
+    """(end of the left half, start of the right half, the float equal to a log
+    axis's real midpoint or None)."""
     if axis.integer:
         # integral ends as ints (the same floors, without Fraction arithmetic)
         a = lo.numerator if lo.denominator == 1 else lo
@@ -866,13 +867,14 @@ def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fractio
             k = min(max(math.floor(math.sqrt(a * b)), a), b - 1)
         else:
             k = (a + b) // 2
-        return Fraction(k), Fraction(k + 1)
+        return Fraction(k), Fraction(k + 1), None
     if axis.log and lo > 0:
-        m = Fraction(math.sqrt(float(lo) * float(hi)))
+        fm = math.sqrt(float(lo) * float(hi))
+        m = Fraction(fm)
         if lo < m < hi:
-            return m, m
+            return m, m, fm
     m = (lo + hi) / 2
-    return m, m
+    return m, m, None
 
 
 # ---------------------------------------------------------------------------
@@ -943,6 +945,15 @@ class _AxisTree:
         w, ld, hd = self.span, lo.denominator, hi.denominator
         return (hi.numerator * ld - lo.numerator * hd) * w.denominator / (hd * ld * w.numerator)
 
+    def _int_width(self, lo: Fraction | int, hi: Fraction | int) -> float:
+        """:meth:`width_of` of an interval with integer ends on a linear axis (the same float)."""
+        if not self.axis.split or lo == hi:
+            return -1.0
+        a = lo if isinstance(lo, int) else lo.numerator
+        b = hi if isinstance(hi, int) else hi.numerator
+        w = self.span
+        return (b - a) * w.denominator / w.numerator
+
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
         axis = self.axis
@@ -951,11 +962,23 @@ class _AxisTree:
         for node in np.unique(nodes).tolist():
             if self.left[node] < 0:
                 lo, hi = self.ends[node]
-                left_hi, right_lo = _midpoint(axis, lo, hi)
-                half = self.width[node] * 0.5 if linear else None
-                mlo, mhi = self.round(left_hi) if left_hi == right_lo else (None, None)
-                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, half, node)
-                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], half, node)
+                left_hi, right_lo, fm = _midpoint(axis, lo, hi)
+                lw = rw = self.width[node] * 0.5 if linear else None
+                mlo = mhi = None
+                if fm is not None:  # the midpoint is this float exactly
+                    mlo = mhi = fm
+                elif left_hi == right_lo:
+                    mlo, mhi = self.round(left_hi)
+                elif axis.integer and left_hi.denominator == 1 and abs(left_hi.numerator) < 2**53:
+                    # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
+                    # linear width of an integer interval is one int true division
+                    k = left_hi.numerator
+                    mlo, mhi = float(k + 1), float(k)
+                    if not axis.log and lo.denominator == 1 and hi.denominator == 1:
+                        lw = self._int_width(lo, k)
+                        rw = self._int_width(right_lo, hi)
+                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, lw, node)
+                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], rw, node)
         _, _, _, _, left, right = self.arrays()
         return left[nodes], right[nodes]
 

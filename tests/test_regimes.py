@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Callable
 from fractions import Fraction
@@ -270,3 +271,38 @@ def test_sums_of_layer_dependent_length_on_the_bundled_paper() -> None:
         if cell.klass is not CellClass.UNDETERMINED:
             for point in _points(batch, cell, rng, 2):
                 _check_cell(batch, cell, point)
+
+
+@pytest.mark.parametrize(
+    "lo, hi", [(Fraction(1), Fraction(64)), (Fraction(-7), Fraction(10**6)), (Fraction(1, 2), Fraction(9))]
+)
+def test_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fraction) -> None:
+    # a split computes its halves' floats and widths from ints (integer axes) or the
+    # float a log midpoint was made from; they must equal the exact rounding and
+    # width_of of the Fraction ends
+    import numpy as np
+
+    from boundprop.interval.scalar import rational_bounds
+    from boundprop.maps import Axis
+    from boundprop.regimes import _AxisTree
+
+    # integer axes have integral ends (parse_axis rounds them inward)
+    L, eta, pos = sp.Symbol("L", integer=True), sp.Symbol("eta"), abs(lo) + Fraction(1, 10**4)
+    ilo, ipos = Fraction(math.ceil(lo)), Fraction(math.ceil(pos))
+    for axis in (Axis("L", L, ilo, hi, integer=True), Axis("L", L, ipos, hi, integer=True, log=True),
+                 Axis("eta", eta, pos, hi, log=True)):
+        _check_tree_floats(_AxisTree(axis, []), rational_bounds, np)
+
+
+def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-untyped-def]
+    nodes = np.array([0])
+    for _ in range(12):  # split what pave would split: nodes of positive width
+        nodes = nodes[np.array([tree.width[i] > 0 for i in nodes], dtype=bool)]
+        if not nodes.size:
+            break
+        left, right = tree.split(nodes)
+        nodes = np.concatenate([left, right])
+    assert len(tree.ends) >= 15
+    for node, (a, b) in enumerate(tree.ends):
+        assert tree.flo[node] == rational_bounds(a)[0] and tree.fhi[node] == rational_bounds(b)[1], node
+        assert tree.width[node] == tree.width_of(a, b), node
