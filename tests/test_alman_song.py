@@ -83,10 +83,10 @@ EXPECTED: dict[str, Status] = {
     # network-level nodes and vacuity theorems (issue 15)
     "R1-VACUOUS": Status.PROVED,  # for all parameters, by induction over L
     "THM53-VACUOUS": Status.PROVED,
-    "R1-net": Status.PROVED_BOUNDED,  # n <= 4, d <= 3, H <= 3, L <= 4 for 0 <= eta <= 1/4, 0 <= phi0 <= 1
+    "R1-net": Status.PROVED_BOUNDED,  # n <= 5, d <= 3, H <= 3, L <= 4 for 0 <= eta <= 1/4, 0 <= phi0 <= 1
     "Theorem 5.3-net": Status.PROVED_BOUNDED,
     "B-zero-layer-net": Status.PROVED_BOUNDED,
-    "R2-net": Status.PROVED_BOUNDED,  # N1, n <= 6, d <= 2, k <= 2, H <= 2, L <= 3 at eta = 1/4, phi0 = 1, beta = 1
+    "R2-net": Status.PROVED_BOUNDED,  # N1, n <= 8, d <= 3, k <= 2, H <= 2, L <= 3 at eta = 1/4, phi0 = 1, beta = 1
 }
 
 
