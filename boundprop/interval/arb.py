@@ -22,7 +22,7 @@ import sympy as sp
 
 from boundprop.errors import UnsupportedError
 from boundprop.interval.scalar import MAX_INTEGER_POWER, UndefinedError, _as_fraction
-from boundprop.interval.walker import Walker
+from boundprop.interval.walker import PointwiseLogic, Walker
 from boundprop.verdict import Tri
 
 __all__ = [
@@ -67,7 +67,7 @@ def _pow_int(x: Ball, n: int) -> Ball:
     return _join(x.__class__(0), _join(plo, phi))
 
 
-class ArbContext:
+class ArbContext(PointwiseLogic):
     """The arb context of :class:`~boundprop.interval.walker.Walker`: a compiled node
     is ``f(balls) -> ball``, at the precision the caller has set (``flint.ctx.prec``)."""
 
@@ -75,10 +75,6 @@ class ArbContext:
         self.arb = _flint().arb
 
     # -- booleans -----------------------------------------------------------
-    def truth_const(self, value: bool) -> ArbTruthFn:
-        t = Tri.TRUE if value else Tri.FALSE
-        return lambda xs: t
-
     def equal(self, h: ArbFn, negate: bool) -> ArbTruthFn:
         def eq(xs: Sequence[Ball]) -> Tri:
             try:
@@ -102,38 +98,7 @@ class ArbContext:
 
         return rel
 
-    def conj(self, parts: Sequence[ArbTruthFn]) -> ArbTruthFn:
-        def conj(xs: Sequence[Ball]) -> Tri:
-            t = Tri.TRUE
-            for p in parts:
-                t = t.and_(p(xs))
-                if t is Tri.FALSE:
-                    break
-            return t
-
-        return conj
-
-    def disj(self, parts: Sequence[ArbTruthFn]) -> ArbTruthFn:
-        def disj(xs: Sequence[Ball]) -> Tri:
-            t = Tri.FALSE
-            for p in parts:
-                t = t.or_(p(xs))
-                if t is Tri.TRUE:
-                    break
-            return t
-
-        return disj
-
-    def neg(self, inner: ArbTruthFn) -> ArbTruthFn:
-        return lambda xs: inner(xs).not_()
-
     # -- expressions --------------------------------------------------------
-    def shared(self, f: ArbFn) -> ArbFn:
-        return f  # one box per call: nothing to share
-
-    def var(self, i: int) -> ArbFn:
-        return lambda xs: xs[i]
-
     def const(self, node: sp.Expr) -> ArbFn:
         arb = self.arb
         if node is sp.E:

@@ -25,7 +25,7 @@ import sympy as sp
 from interval import imath, interval
 
 from boundprop.errors import BoundpropError, UnsupportedError
-from boundprop.interval.walker import Walker
+from boundprop.interval.walker import PointwiseLogic, Walker
 from boundprop.interval.walker import relation_gap as relation_gap  # its old home, still imported from here
 from boundprop.verdict import Tri
 
@@ -276,16 +276,12 @@ def gap_truth(lo: float, hi: float, strict: bool) -> Tri:
     return Tri.UNDECIDED
 
 
-class ScalarContext:
+class ScalarContext(PointwiseLogic):
     """The pyinterval context of :class:`~boundprop.interval.walker.Walker`: a
     compiled node is ``f(intervals) -> interval``, raising :class:`UndefinedError`
     where the box may leave the domain; relations catch it and answer undecided."""
 
     # -- booleans -----------------------------------------------------------
-    def truth_const(self, value: bool) -> TruthFn:
-        t = Tri.TRUE if value else Tri.FALSE
-        return lambda xs: t
-
     def equal(self, h: ScalarFn, negate: bool) -> TruthFn:
         def eq(xs: Sequence[Interval]) -> Tri:
             try:
@@ -311,38 +307,7 @@ class ScalarContext:
 
         return rel
 
-    def conj(self, parts: Sequence[TruthFn]) -> TruthFn:
-        def conj(xs: Sequence[Interval]) -> Tri:
-            t = Tri.TRUE
-            for p in parts:
-                t = t.and_(p(xs))
-                if t is Tri.FALSE:
-                    break
-            return t
-
-        return conj
-
-    def disj(self, parts: Sequence[TruthFn]) -> TruthFn:
-        def disj(xs: Sequence[Interval]) -> Tri:
-            t = Tri.FALSE
-            for p in parts:
-                t = t.or_(p(xs))
-                if t is Tri.TRUE:
-                    break
-            return t
-
-        return disj
-
-    def neg(self, inner: TruthFn) -> TruthFn:
-        return lambda xs: inner(xs).not_()
-
     # -- expressions --------------------------------------------------------
-    def shared(self, f: ScalarFn) -> ScalarFn:
-        return f  # one box per call: nothing to share
-
-    def var(self, i: int) -> ScalarFn:
-        return lambda xs: xs[i]
-
     def const(self, node: sp.Expr) -> ScalarFn:
         c = const_interval(node)
         return lambda xs: c

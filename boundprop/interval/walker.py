@@ -22,10 +22,12 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from boundprop.errors import UnsupportedError
+from boundprop.verdict import Tri
 
 __all__ = [
     "Context",
     "Fn",
+    "PointwiseLogic",
     "Walker",
     "relation_gap",
     "symbol_index",
@@ -87,6 +89,47 @@ def relation_gap(rel: Relational) -> tuple[sp.Expr, bool]:
     if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
         return sp.sympify(rel.rhs - rel.lhs), isinstance(rel, sp.StrictLessThan)
     raise UnsupportedError(f"not an inequality: {rel}")
+
+
+
+class PointwiseLogic:
+    """The parts of a context that evaluates one box per call (scalar, arb): the
+    three-valued connectives, variables, and no sharing. Batched contexts have their own."""
+
+    def truth_const(self, value: bool) -> Fn:
+        t = Tri.TRUE if value else Tri.FALSE
+        return lambda xs: t
+
+    def conj(self, parts: Sequence[Fn]) -> Fn:
+        def conj(xs: Sequence[Any]) -> Tri:
+            t = Tri.TRUE
+            for p in parts:
+                t = t.and_(p(xs))
+                if t is Tri.FALSE:
+                    break
+            return t
+
+        return conj
+
+    def disj(self, parts: Sequence[Fn]) -> Fn:
+        def disj(xs: Sequence[Any]) -> Tri:
+            t = Tri.FALSE
+            for p in parts:
+                t = t.or_(p(xs))
+                if t is Tri.TRUE:
+                    break
+            return t
+
+        return disj
+
+    def neg(self, inner: Fn) -> Fn:
+        return lambda xs: inner(xs).not_()
+
+    def shared(self, f: Fn) -> Fn:
+        return f  # one box per call: nothing to share
+
+    def var(self, i: int) -> Fn:
+        return lambda xs: xs[i]
 
 
 class Walker:
