@@ -22,7 +22,7 @@ import sympy as sp
 
 from boundprop.errors import UnsupportedError
 from boundprop.interval.scalar import MAX_INTEGER_POWER, UndefinedError, _as_fraction
-from boundprop.interval.walker import PointwiseLogic, Walker
+from boundprop.interval.walker import Pointwise, Walker
 from boundprop.verdict import Tri
 
 __all__ = [
@@ -67,7 +67,7 @@ def _pow_int(x: Ball, n: int) -> Ball:
     return _join(x.__class__(0), _join(plo, phi))
 
 
-class ArbContext(PointwiseLogic):
+class ArbContext(Pointwise):
     """The arb context of :class:`~boundprop.interval.walker.Walker`: a compiled node
     is ``f(balls) -> ball``, at the precision the caller has set (``flint.ctx.prec``)."""
 
@@ -109,24 +109,6 @@ class ArbContext(PointwiseLogic):
         p, d = q.numerator, q.denominator
         # rounded at the precision of the call, not of the compile
         return lambda xs: arb(p) / arb(d)
-
-    def add(self, parts: Sequence[ArbFn]) -> ArbFn:
-        def add(xs: Sequence[Ball]) -> Ball:
-            acc = parts[0](xs)
-            for p in parts[1:]:
-                acc = acc + p(xs)
-            return acc
-
-        return add
-
-    def mul(self, parts: Sequence[ArbFn], first: sp.Expr | None = None) -> ArbFn:
-        def mul(xs: Sequence[Ball]) -> Ball:
-            acc = parts[0](xs)
-            for p in parts[1:]:
-                acc = acc * p(xs)
-            return acc
-
-        return mul
 
     def exp(self, a: ArbFn) -> ArbFn:
         return lambda xs: _monotone(lambda v: v.exp(), a(xs))

@@ -25,7 +25,7 @@ import sympy as sp
 from interval import imath, interval
 
 from boundprop.errors import BoundpropError, UnsupportedError
-from boundprop.interval.walker import PointwiseLogic, Walker
+from boundprop.interval.walker import Pointwise, Walker
 from boundprop.interval.walker import relation_gap as relation_gap  # its old home, still imported from here
 from boundprop.verdict import Tri
 
@@ -276,7 +276,7 @@ def gap_truth(lo: float, hi: float, strict: bool) -> Tri:
     return Tri.UNDECIDED
 
 
-class ScalarContext(PointwiseLogic):
+class ScalarContext(Pointwise):
     """The pyinterval context of :class:`~boundprop.interval.walker.Walker`: a
     compiled node is ``f(intervals) -> interval``, raising :class:`UndefinedError`
     where the box may leave the domain; relations catch it and answer undecided."""
@@ -311,24 +311,6 @@ class ScalarContext(PointwiseLogic):
     def const(self, node: sp.Expr) -> ScalarFn:
         c = const_interval(node)
         return lambda xs: c
-
-    def add(self, parts: Sequence[ScalarFn]) -> ScalarFn:
-        def add(xs: Sequence[Interval]) -> Interval:
-            acc = parts[0](xs)
-            for p in parts[1:]:
-                acc = acc + p(xs)
-            return acc
-
-        return add
-
-    def mul(self, parts: Sequence[ScalarFn], first: sp.Expr | None = None) -> ScalarFn:
-        def mul(xs: Sequence[Interval]) -> Interval:
-            acc = parts[0](xs)
-            for p in parts[1:]:
-                acc = acc * p(xs)
-            return acc
-
-        return mul
 
     def exp(self, a: ScalarFn) -> ScalarFn:
         return lambda xs: imath.exp(a(xs))

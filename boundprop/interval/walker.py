@@ -27,7 +27,7 @@ from boundprop.verdict import Tri
 __all__ = [
     "Context",
     "Fn",
-    "PointwiseLogic",
+    "Pointwise",
     "Walker",
     "relation_gap",
     "symbol_index",
@@ -92,9 +92,10 @@ def relation_gap(rel: Relational) -> tuple[sp.Expr, bool]:
 
 
 
-class PointwiseLogic:
+class Pointwise:
     """The parts of a context that evaluates one box per call (scalar, arb): the
-    three-valued connectives, variables, and no sharing. Batched contexts have their own."""
+    three-valued connectives, variables, no sharing, and sums and products by the
+    number type's own (rigorous) operators. The batched context has its own."""
 
     def truth_const(self, value: bool) -> Fn:
         t = Tri.TRUE if value else Tri.FALSE
@@ -130,6 +131,24 @@ class PointwiseLogic:
 
     def var(self, i: int) -> Fn:
         return lambda xs: xs[i]
+
+    def add(self, parts: Sequence[Fn]) -> Fn:
+        def add(xs: Sequence[Any]) -> Any:
+            acc = parts[0](xs)
+            for p in parts[1:]:
+                acc = acc + p(xs)
+            return acc
+
+        return add
+
+    def mul(self, parts: Sequence[Fn], first: sp.Expr | None = None) -> Fn:
+        def mul(xs: Sequence[Any]) -> Any:
+            acc = parts[0](xs)
+            for p in parts[1:]:
+                acc = acc * p(xs)
+            return acc
+
+        return mul
 
 
 class Walker:
