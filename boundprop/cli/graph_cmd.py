@@ -9,7 +9,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from boundprop import cache
 from boundprop.cli.args import add_budget_arguments, budget_of
 from boundprop.errors import InputError
 from boundprop.report.dot import render, to_dot, to_graph_json
@@ -33,8 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     budget = budget_of(args)
+    from boundprop.api import check  # the one implementation, shared with the Python API
+
     with console.status(f"checking {args.target}", spinner="dots") if console.is_terminal else _null():
-        report, _ = cache.check(args.target, budget, read=not args.no_cache)
+        report = check(args.target, budget=budget, reuse=not args.no_cache).report
     if args.format == "json":
         data: bytes = (json.dumps(to_graph_json(report), indent=2) + "\n").encode()
     else:
