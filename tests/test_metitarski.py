@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 import pytest
@@ -366,3 +367,28 @@ def test_softmax_bounds_three_tokens_by_monotone_links() -> None:
         assert "exp-monotone" in r.details["families"]
     wrong = Statement((*a, t), hyp, e[0] / sum(e) >= sp.exp(-t.symbol) / 3)
     assert mt.decide(wrong, Budget(seconds=60)).status is not Status.PROVED
+
+
+def test_open_exp_goals_stop_retrying_the_fresh_variable_modes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an open goal (softmax l1 difference at n = 2: the links do not close
+    # it) must not repeat the links/pairs queries on every sub-box: pairs at
+    # most once per root box, links until LINK_MISS_LIMIT misses
+    modes: list[int] = []
+    original = mt._Search.query
+
+    def counting(self: Any, box: Any, level: int, mode: int = mt.PLAIN, goal: int = 0) -> Any:
+        modes.append(mode)
+        return original(self, box, level, mode, goal)
+
+    monkeypatch.setattr(mt._Search, "query", counting)
+    a = [make_variable(f"a{i}", "-oo", "oo") for i in range(2)]
+    b = [make_variable(f"b{i}", "-oo", "oo") for i in range(2)]
+    d = make_variable("d", 0, "oo")
+    ea, eb = [sp.exp(v.symbol) for v in a], [sp.exp(v.symbol) for v in b]
+    hyp = (sp.Max(*[sp.Abs(x.symbol - y.symbol) for x, y in zip(a, b, strict=True)]) <= d.symbol,)
+    goal = sum(sp.Abs(x / sum(ea) - y / sum(eb)) for x, y in zip(ea, eb, strict=True)) <= sp.exp(2 * d.symbol) - 1
+    r = mt._decide_here(Statement((*a, *b, d), hyp, goal), Budget(seconds=120))
+    assert r.status is not Status.REFUTED  # it is true
+    if r.status is Status.UNKNOWN:
+        assert modes.count(mt.PAIRS) <= 4
+        assert modes.count(mt.LINKS) <= mt.LINK_MISS_LIMIT + 4

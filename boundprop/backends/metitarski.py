@@ -112,6 +112,9 @@ PAIR_QUERY_RLIMIT = 500_000
 # pairs (links plus the tangent pair axioms).
 PLAIN, LINKS, PAIRS = 0, 1, 2
 LINK_QUERY_RLIMIT = 300_000
+# Links queries that may run out of resources in one call before links mode
+# is dropped (each such miss costs LINK_QUERY_RLIMIT).
+LINK_MISS_LIMIT = 6
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
@@ -1054,7 +1057,18 @@ class _Search:
         # are tried once per box after its plain relaxation at level 0
         use_pairs = 2 <= len(self.exp_args) <= PAIR_LIMIT
         use_links = 1 <= len(self.exp_args) <= PAIR_LIMIT
-        stack: list[tuple[Box, int, int, int]] = [(box, 0, PLAIN, g) for g in reversed(range(len(self.goals)))]
+        # the last item: the exp-variable modes still worth a query on this box
+        # and its sub-boxes. Pairs mode, once out of resources (z3 unknown, not
+        # sat) on a box, is not retried below it: its relaxation has no
+        # one-sided bounds, so a smaller box rarely helps it, and retrying it
+        # cost open nodes 20-40 s of check. Links mode does profit from
+        # smaller boxes (L-UNI at n = 3): retried until it has run out of
+        # resources LINK_MISS_LIMIT times in this call
+        fresh_modes = frozenset(m for m, ok in ((LINKS, use_links), (PAIRS, use_pairs)) if ok)
+        stack: list[tuple[Box, int, int, int, frozenset[int]]] = [
+            (box, 0, PLAIN, g, fresh_modes) for g in reversed(range(len(self.goals)))
+        ]
+        link_misses = 0
         limit = min(self.budget.max_boxes, MAX_SUBPROBLEMS)
         why = ""
         while stack:
@@ -1067,7 +1081,7 @@ class _Search:
             if self.seconds_left() <= 0:
                 why = f"stopped by the {TIME_CAP} of {self.budget.seconds:g} s (not reproducible)"
                 break
-            current, level, mode, goal = stack.pop()
+            current, level, mode, goal, modes = stack.pop()
             answer, values = self.query(current, level, mode, goal)
             if answer == z3.unsat:
                 self.closed += 1
@@ -1080,20 +1094,24 @@ class _Search:
                         "metitarski: model of the relaxed negation, re-verified exactly",
                         counterexample=format_counterexample(self.statement, point),
                     )
-            if use_links and mode == PLAIN and level == 0:
-                stack.append((current, level, LINKS, goal))
+            if mode == PAIRS and answer == z3.unknown:
+                modes = modes - {PAIRS}
+            if mode == LINKS and answer == z3.unknown:
+                link_misses += 1
+            if mode == PLAIN and level == 0 and LINKS in modes and link_misses < LINK_MISS_LIMIT:
+                stack.append((current, level, LINKS, goal, modes))
                 continue
-            if use_pairs and mode == LINKS:
-                stack.append((current, level, PAIRS, goal))
+            if mode in (PLAIN, LINKS) and level == 0 and PAIRS in modes:
+                stack.append((current, level, PAIRS, goal, modes))
                 continue
             if answer == z3.sat and values is not None and level < MAX_LEVEL:
-                stack.append((current, level + 1, PLAIN, goal))
+                stack.append((current, level + 1, PLAIN, goal, modes))
                 continue
             halves = _split(current, self.split_symbols)
             if halves is None:
                 why = "a sub-problem stayed open and cannot be split"
                 break
-            stack.extend((h, max(0, level - 1), PLAIN, goal) for h in reversed(halves))
+            stack.extend((h, max(0, level - 1), PLAIN, goal, modes) for h in reversed(halves))
         else:
             return self.result(
                 Status.PROVED,
