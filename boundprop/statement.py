@@ -248,7 +248,8 @@ class Budget:
 
 
 # A lemma file's per-node ``seconds`` is read as effort relative to this many
-# seconds: ``seconds = 1`` gives a tenth of the default deterministic limits.
+# seconds, and only ever raises the deterministic limits (check.py): ``seconds
+# = 20`` doubles them, ``seconds`` at or below 10 leaves the defaults.
 REFERENCE_SECONDS = 10.0
 
 # Evidence of a result stopped by the wall-clock cap contains these words.

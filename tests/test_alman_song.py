@@ -46,9 +46,9 @@ EXPECTED: dict[str, Status] = {
     "P2": Status.PROVED_BOUNDED,
     "P3": Status.PROVED_BOUNDED,
     "P4": Status.PROVED_BOUNDED,
-    "L-EXP-1": Status.PROVED,  # metitarski's exp pair axioms (issue 14)
+    "L-EXP-1": Status.PROVED,  # metitarski's monotone exp links (issue 14)
     "L-EXP-2": Status.PROVED,
-    "L-UNI": Status.TESTED,
+    "L-UNI": Status.PROVED_BOUNDED,  # n <= 3, metitarski's monotone exp links (issue 14)
     "L-SM": Status.TESTED,
     "L-RESV": Status.PROVED_BOUNDED,
     "L-LOGIT": Status.PROVED_BOUNDED,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 import pytest
@@ -270,13 +271,13 @@ def test_exp_pair_axioms_hold_at_high_precision() -> None:
 
 def test_pair_axioms_are_the_relaxation_s_and_prove_monotone_goals() -> None:
     # |x| <= t => |e^x - 1| <= e^t - 1 on unbounded ranges: no one-sided
-    # bound of exp(t) closes it (tight along x = t), the pair axioms do
+    # bound of exp(t) closes it (tight along x = t), the monotone links do
     x, t = make_variable("x", "-oo", "oo"), make_variable("t", 0, "oo")
     st = Statement((x, t), (sp.Abs(x.symbol) <= t.symbol,),
                    sp.Abs(sp.exp(x.symbol) - 1) <= sp.exp(t.symbol) - 1)
     r = mt.decide(st, Budget(seconds=60))
     assert r.status is Status.PROVED
-    assert "exp-pair-tangent" in r.details["families"]
+    assert "exp-monotone" in r.details["families"]
     # and a false neighbour is not proved
     bad = Statement((x, t), (sp.Abs(x.symbol) <= 2 * t.symbol,),
                     sp.Abs(sp.exp(x.symbol) - 1) <= sp.exp(t.symbol) - 1)
@@ -315,3 +316,79 @@ def test_softmax_lower_bound_two_tokens() -> None:
     wrong = Statement((a, b, t), (sp.Abs(a.symbol - b.symbol) <= 2 * t.symbol,),
                       ea / (ea + eb) >= sp.exp(-t.symbol) / 2)
     assert mt.decide(wrong, Budget(seconds=60)).status is not Status.PROVED
+
+
+def test_monotone_links_hold_at_high_precision() -> None:
+    # each family of _Relaxation.monotone_links at 50 digits: when its
+    # premise holds, so does its conclusion (equal and nearly equal
+    # arguments included, where the strict forms are sharp)
+    mpmath.mp.dps = 50
+    tiny = mpmath.mpf("1e-40")
+    grid = [mpmath.mpf(v) / 3 for v in range(-40, 41, 3)] + [mpmath.mpf(0), tiny, -tiny]
+    for u, v in itertools.product(grid, grid):
+        y, z = mpmath.exp(u), mpmath.exp(v)
+        assert u > v or y <= z
+        assert u >= v or y < z
+        assert u > 0 or y <= 1
+        assert u >= 0 or y < 1
+        assert u < 0 or y >= 1
+        assert u <= 0 or y > 1
+    for u, v, w in itertools.product(grid, grid[::2], grid[::3]):
+        y, p = mpmath.exp(u), mpmath.exp(v) * mpmath.exp(w)
+        s = v + w
+        assert u > s or y <= p
+        assert u >= s or y < p
+        assert u < s or y >= p
+        assert u <= s or y > p
+
+
+def test_monotone_links_are_the_relaxation_s() -> None:
+    # the links that reach nlsat are the ones tested above, bounded in number
+    x, t = make_variable("x", "-oo", "oo"), make_variable("t", "-oo", "oo")
+    relax = mt._Relaxation({x.symbol: (x.lo, x.hi), t.symbol: (t.lo, t.hi)}, 0, frozenset(), pairs=True)
+    y, z = relax.relax(sp.exp(x.symbol), 0), relax.relax(sp.exp(t.symbol), 0)
+    links = relax.monotone_links()
+    assert sp.Or(x.symbol > t.symbol, y <= z) in links
+    assert sp.Or(x.symbol >= t.symbol, y < z) in links
+    assert sp.Or(x.symbol > 0, y <= 1) in links
+    assert len(links) == 2 * 4 + 2 * 2  # no triple with two exps
+
+
+def test_softmax_bounds_three_tokens_by_monotone_links() -> None:
+    # L-UNI at n = 3: max(a) - min(a) <= 2t => e^(-2t)/3 <= softmax_0 <= e^(2t)/3,
+    # which needs e^(a_k) <= e^(a_0) e^(2t): a triple link
+    a = [make_variable(f"a{i}", "-oo", "oo") for i in range(3)]
+    t = make_variable("t", 0, "oo")
+    e = [sp.exp(v.symbol) for v in a]
+    hyp = (sp.Max(*[v.symbol for v in a]) - sp.Min(*[v.symbol for v in a]) <= 2 * t.symbol,)
+    for goal in (e[0] / sum(e) >= sp.exp(-2 * t.symbol) / 3, e[0] / sum(e) <= sp.exp(2 * t.symbol) / 3):
+        r = mt.decide(Statement((*a, t), hyp, goal), Budget(seconds=60))
+        assert r.status is Status.PROVED
+        assert "exp-monotone" in r.details["families"]
+    wrong = Statement((*a, t), hyp, e[0] / sum(e) >= sp.exp(-t.symbol) / 3)
+    assert mt.decide(wrong, Budget(seconds=60)).status is not Status.PROVED
+
+
+def test_open_exp_goals_stop_retrying_the_fresh_variable_modes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an open goal (softmax l1 difference at n = 2: the links do not close
+    # it) must not repeat the links/pairs queries on every sub-box: pairs at
+    # most once per root box, links until LINK_MISS_LIMIT misses
+    modes: list[int] = []
+    original = mt._Search.query
+
+    def counting(self: Any, box: Any, level: int, mode: int = mt.PLAIN, goal: int = 0) -> Any:
+        modes.append(mode)
+        return original(self, box, level, mode, goal)
+
+    monkeypatch.setattr(mt._Search, "query", counting)
+    a = [make_variable(f"a{i}", "-oo", "oo") for i in range(2)]
+    b = [make_variable(f"b{i}", "-oo", "oo") for i in range(2)]
+    d = make_variable("d", 0, "oo")
+    ea, eb = [sp.exp(v.symbol) for v in a], [sp.exp(v.symbol) for v in b]
+    hyp = (sp.Max(*[sp.Abs(x.symbol - y.symbol) for x, y in zip(a, b, strict=True)]) <= d.symbol,)
+    goal = sum(sp.Abs(x / sum(ea) - y / sum(eb)) for x, y in zip(ea, eb, strict=True)) <= sp.exp(2 * d.symbol) - 1
+    r = mt._decide_here(Statement((*a, *b, d), hyp, goal), Budget(seconds=120))
+    assert r.status is not Status.REFUTED  # it is true
+    if r.status is Status.UNKNOWN:
+        assert modes.count(mt.PAIRS) <= 4
+        assert modes.count(mt.LINKS) <= mt.LINK_MISS_LIMIT + 4

@@ -29,12 +29,15 @@ everything is defined on the admissible set.
 Before relaxing, ``Max``/``Min``/``Abs`` terms of an atom are split into the
 disjunction or conjunction they stand for (exact), and the negated goal's
 disjuncts are refuted one at a time. Each box gets, after its plain
-relaxation, one *pairs* relaxation (when 2 to ``PAIR_LIMIT`` exps occur):
-every exp occurrence a fresh ``y > 0``, related by axioms that hold on all
-reals — ``exp(u) exp(v) >= 1 + u + v``, ``exp(u) >= exp(v) (1 + u - v)`` and
-their three-term forms — which give monotonicity and ``exp(u + v) = exp(u)
-exp(v)`` where one-sided bounds cannot (goals tight along ``x = t`` on
-unbounded ranges, softmax ratios).
+relaxation, one *links* relaxation (when 1 to ``PAIR_LIMIT`` exps occur):
+every exp occurrence a fresh ``y > 0``, related only by the monotone links
+``u <= v => exp(u) <= exp(v)`` and ``u <= v + w => exp(u) <= exp(v) exp(w)``
+(exact on all reals, see _Relaxation.monotone_links; cheap for nlsat: the
+softmax bounds), then one *pairs* relaxation (when 2 or more): the links
+plus axioms that hold on all reals — ``exp(u) exp(v) >= 1 + u + v``,
+``exp(u) >= exp(v) (1 + u - v)`` and their three-term forms — which give
+``exp(u + v) = exp(u) exp(v)`` where one-sided bounds cannot (goals tight
+along ``x = t`` on unbounded ranges).
 
 The polynomial problem is decided by z3 (nonlinear real arithmetic, nlsat),
 through the z3 backend's sympy→z3 translator. If z3 finds a model, its
@@ -98,9 +101,20 @@ MAX_LEVEL = 3
 PAIR_LIMIT = 6
 # ... and the triple axioms for at most this many exp variables.
 TRIPLE_LIMIT = 4
+# monotone triple links (u <= v + w => exp(u) <= exp(v) exp(w)) while at most
+# this many distinct exp arguments occur: 6 gives at most 240 implications
+MONOTONE_TRIPLE_LIMIT = 6
 # A pairs-mode query is one per box and goal, and nlsat needs more for the
 # products of the axioms: its own cap.
 PAIR_QUERY_RLIMIT = 500_000
+# The query modes of one box: plain (one-sided bounds), links (each exp a
+# fresh variable tied by the monotone links only: linear-sized, cheap) and
+# pairs (links plus the tangent pair axioms).
+PLAIN, LINKS, PAIRS = 0, 1, 2
+LINK_QUERY_RLIMIT = 300_000
+# Links queries that may run out of resources in one call before links mode
+# is dropped (each such miss costs LINK_QUERY_RLIMIT).
+LINK_MISS_LIMIT = 6
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
@@ -683,7 +697,38 @@ class _Relaxation:
                             out += [y * z >= r * (1 + u + v - w), r >= y * z * (1 + w - u - v)]
         if out:
             self.used.add("exp-pair-tangent")
-        return out
+        links = self.monotone_links()
+        if links:
+            self.used.add("exp-monotone")
+        return out + links
+
+    def monotone_links(self) -> list[sp.Basic]:
+        """Implications that exp is increasing, exact on all reals: for fresh
+        ``y = exp(u)``, ``z = exp(v)``: ``u <= v => y <= z`` and ``u < v => y < z``
+        (both orders), ``u <= 0 => y <= 1`` (and >=, strict), and for a third
+        ``r = exp(w)``: ``u <= v + w => y <= z r``, ``u >= v + w => y >= z r``
+        (strict with strict). The triples are taken only while at most
+        ``MONOTONE_TRIPLE_LIMIT`` exps occur, so the query stays bounded (at
+        most 6 * 10 triples). Wider sets (``u + v <= w + x``) were tried: they
+        made nlsat slower on the softmax bounds and closed nothing more."""
+        items = self.exp_fresh
+        out: list[sp.Basic] = []
+        for i, (u, y) in enumerate(items):
+            # against exp(0) = 1
+            out += [sp.Or(u > 0, y <= 1), sp.Or(u >= 0, y < 1), sp.Or(u < 0, y >= 1), sp.Or(u <= 0, y > 1)]
+            for j, (v, z) in enumerate(items):
+                if i != j:
+                    out += [sp.Or(u > v, y <= z), sp.Or(u >= v, y < z)]
+        if len(items) <= MONOTONE_TRIPLE_LIMIT:
+            for i, (u, y) in enumerate(items):
+                for j, (v, z) in enumerate(items):
+                    for k, (w, r) in enumerate(items[j + 1:], start=j + 1):
+                        if i in (j, k):
+                            continue
+                        s, p = v + w, z * r
+                        out += [sp.Or(u > s, y <= p), sp.Or(u >= s, y < p),
+                                sp.Or(u < s, y >= p), sp.Or(u <= s, y > p)]
+        return [c for c in out if c is not sp.true]
 
     def _log(self, e: sp.log, want: int) -> sp.Expr:
         u = e.args[0]
@@ -936,12 +981,17 @@ class _Search:
         return self.budget.seconds - (time.monotonic() - self.start)
 
     def query(
-        self, box: Box, level: int, pairs: bool = False, goal: int = 0
+        self, box: Box, level: int, mode: int = PLAIN, goal: int = 0
     ) -> tuple[Any, dict[sp.Symbol, Any] | None]:
-        relax = _Relaxation(box, level, self.exp_args, pairs)
+        relax = _Relaxation(box, level, self.exp_args, pairs=mode != PLAIN)
         hyps = [relax.formula(h) for h in self.hyps]
         negated = relax.formula(self.goals[goal])
-        if pairs:
+        if mode == LINKS:
+            links = relax.monotone_links()
+            relax.constraints += links
+            if links:
+                relax.used.add("exp-monotone")
+        elif mode == PAIRS:
             relax.constraints += relax.pair_axioms()
         for d in self.denominators:
             lo, hi = relax.range_of(d)
@@ -957,7 +1007,7 @@ class _Search:
         tr = _Translator(holder, ctx)
         goal = tr.formula(sp.Or(negated, *relax.bad)) if relax.bad else tr.formula(negated)
         solver = z3.Solver(ctx=ctx)
-        cap = PAIR_QUERY_RLIMIT if pairs else QUERY_RLIMIT
+        cap = {PLAIN: QUERY_RLIMIT, LINKS: LINK_QUERY_RLIMIT, PAIRS: PAIR_QUERY_RLIMIT}[mode]
         per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, cap))
         limit = min(per_query, self.budget.z3_rlimit - self.spent)
         solver.set("rlimit", max(1, limit))
@@ -1003,10 +1053,22 @@ class _Search:
 
     def run(self) -> CheckResult:
         box: Box = {v.symbol: (v.lo, v.hi) for v in self.statement.variables}
-        # pairs mode (see _Relaxation.pair_axioms) is tried once per box after
-        # its plain relaxation at level 0, when 2..PAIR_LIMIT exps occur
+        # links then pairs mode (see _Relaxation.monotone_links, pair_axioms)
+        # are tried once per box after its plain relaxation at level 0
         use_pairs = 2 <= len(self.exp_args) <= PAIR_LIMIT
-        stack: list[tuple[Box, int, bool, int]] = [(box, 0, False, g) for g in reversed(range(len(self.goals)))]
+        use_links = 1 <= len(self.exp_args) <= PAIR_LIMIT
+        # the last item: the exp-variable modes still worth a query on this box
+        # and its sub-boxes. Pairs mode, once out of resources (z3 unknown, not
+        # sat) on a box, is not retried below it: its relaxation has no
+        # one-sided bounds, so a smaller box rarely helps it, and retrying it
+        # cost open nodes 20-40 s of check. Links mode does profit from
+        # smaller boxes (L-UNI at n = 3): retried until it has run out of
+        # resources LINK_MISS_LIMIT times in this call
+        fresh_modes = frozenset(m for m, ok in ((LINKS, use_links), (PAIRS, use_pairs)) if ok)
+        stack: list[tuple[Box, int, int, int, frozenset[int]]] = [
+            (box, 0, PLAIN, g, fresh_modes) for g in reversed(range(len(self.goals)))
+        ]
+        link_misses = 0
         limit = min(self.budget.max_boxes, MAX_SUBPROBLEMS)
         why = ""
         while stack:
@@ -1019,8 +1081,8 @@ class _Search:
             if self.seconds_left() <= 0:
                 why = f"stopped by the {TIME_CAP} of {self.budget.seconds:g} s (not reproducible)"
                 break
-            current, level, pairs, goal = stack.pop()
-            answer, values = self.query(current, level, pairs, goal)
+            current, level, mode, goal, modes = stack.pop()
+            answer, values = self.query(current, level, mode, goal)
             if answer == z3.unsat:
                 self.closed += 1
                 continue
@@ -1032,17 +1094,24 @@ class _Search:
                         "metitarski: model of the relaxed negation, re-verified exactly",
                         counterexample=format_counterexample(self.statement, point),
                     )
-            if use_pairs and not pairs and level == 0:
-                stack.append((current, level, True, goal))
+            if mode == PAIRS and answer == z3.unknown:
+                modes = modes - {PAIRS}
+            if mode == LINKS and answer == z3.unknown:
+                link_misses += 1
+            if mode == PLAIN and level == 0 and LINKS in modes and link_misses < LINK_MISS_LIMIT:
+                stack.append((current, level, LINKS, goal, modes))
+                continue
+            if mode in (PLAIN, LINKS) and level == 0 and PAIRS in modes:
+                stack.append((current, level, PAIRS, goal, modes))
                 continue
             if answer == z3.sat and values is not None and level < MAX_LEVEL:
-                stack.append((current, level + 1, False, goal))
+                stack.append((current, level + 1, PLAIN, goal, modes))
                 continue
             halves = _split(current, self.split_symbols)
             if halves is None:
                 why = "a sub-problem stayed open and cannot be split"
                 break
-            stack.extend((h, max(0, level - 1), False, goal) for h in reversed(halves))
+            stack.extend((h, max(0, level - 1), PLAIN, goal, modes) for h in reversed(halves))
         else:
             return self.result(
                 Status.PROVED,
