@@ -5,6 +5,7 @@ start-up that does not load the engine for ``--help``."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 import sys
 
 import pytest
@@ -133,3 +134,9 @@ def test_the_check_table_is_one_line_per_node_and_verbose_adds_the_evidence(lemm
     verbose = shown(True)
     assert "A: a very long piece of evidence" in verbose  # the method's name is not repeated
     assert "z3: a very" not in verbose
+
+
+def test_regimes_summary_counts_one_cell_in_the_singular(run_cli: Callable[..., tuple[int, str, str]]) -> None:
+    # a map classed whole by a vacuity theorem has one cell: "1 cell", not "1 cells"
+    code, out, _ = run_cli("regimes", "R1")
+    assert code == 0 and "1 cell (1 evaluated)" in out and "1 cells" not in out

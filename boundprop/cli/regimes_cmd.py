@@ -13,6 +13,7 @@ from rich.table import Table
 from boundprop.cli.args import flag
 from boundprop.errors import InputError
 from boundprop.regimes import DEFAULT_DEPTH, Backend, RegimeMap
+from boundprop.report.text import plural
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -100,7 +101,7 @@ def _summary(rmap: RegimeMap, out: Console, plot: str | None) -> None:
                      f"{' (projected)' if not a.split else ''}" for a in p.axes)
     fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items()) or "none"
     out.print(f"[bold]{p.label}[/bold] ({p.paper}) over {axes}; fixed: {fixed}")
-    out.print(f"{len(rmap.cells)} cells ({rmap.evaluated} evaluated) at depth ≤ {rmap.depth}, "
+    out.print(f"{plural(len(rmap.cells), 'cell')} ({rmap.evaluated} evaluated) at depth ≤ {rmap.depth}, "
               f"{rmap.backend.value} backend, {rmap.seconds:.3f} s")
     table = Table("class", "volume fraction", "cells")
     counts: dict[str, int] = {}
