@@ -5,8 +5,8 @@ start-up that does not load the engine for ``--help``."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 import sys
+from collections.abc import Callable
 
 import pytest
 
