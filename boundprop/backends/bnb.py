@@ -86,6 +86,20 @@ from boundprop.interval.scalar import endpoint_bounds, relation_gap
 from boundprop.statement import TIME_CAP, Budget, Statement, Variable, make_variable
 from boundprop.verdict import CheckResult, Status
 
+__all__ = [
+    "Arr",
+    "BATCH",
+    "MAX_HESSIAN_VARS",
+    "MAX_REFUTE_ATTEMPTS",
+    "METHOD",
+    "Progress",
+    "SMALL_INTEGER_RANGE",
+    "TRUNCATE",
+    "TRUNCATED_SHARE",
+    "decide",
+    "supports",
+]
+
 METHOD = "interval-bnb"
 name = METHOD  # the backend protocol (boundprop.backends.base)
 

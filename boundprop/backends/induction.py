@@ -44,6 +44,15 @@ from boundprop.interval import truth_at_point
 from boundprop.statement import Budget, Statement, Variable, make_variable
 from boundprop.verdict import CheckResult, Status, Tri
 
+__all__ = [
+    "Decide",
+    "MAX_UNROLL",
+    "METHOD",
+    "Recurrence",
+    "check_solution",
+    "prove_bound",
+]
+
 METHOD = "induction"
 # Exact unrolling of the extremal sequence stops here (rationals grow quickly).
 MAX_UNROLL = 200
