@@ -93,3 +93,22 @@ def test_the_dot_text_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outs) == 1
+
+
+def test_a_node_with_very_long_evidence_still_renders() -> None:
+    # regression: R2-net's evidence (252 sizes) exceeded graphviz's 16384-character limit on a
+    # quoted string, and the report left the whole dependency graph out
+    import dataclasses
+    import shutil
+
+    import pytest
+
+    from boundprop.report.dot import TOOLTIP_CHARS, render
+
+    report = check_paper(load_paper("example"))
+    nodes = {k: dataclasses.replace(n, evidence="x" * 20_000) for k, n in report.nodes.items()}
+    text = to_dot(dataclasses.replace(report, nodes=nodes))
+    assert max(len(q) for q in re.findall(r'"(?:[^"\\]|\\.)*"', text)) <= TOOLTIP_CHARS + 2
+    if shutil.which("dot") is None:
+        pytest.skip("graphviz's dot is not installed")
+    assert render(text, "svg").lstrip().startswith((b"<?xml", b"<svg"))

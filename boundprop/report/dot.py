@@ -68,6 +68,15 @@ LEGEND_KEYS = len(Status) + 6  # the statuses, three shapes, two borders and the
 SHAPE = {"definition": "ellipse", "theorem": "octagon"}  # anything else: box
 
 
+# graphviz refuses a quoted string longer than 16384 characters (the whole graph is lost); a
+# tooltip is a glance, the full evidence is in the report and in check --json
+TOOLTIP_CHARS = 1500
+
+
+def _tooltip(text: str) -> str:
+    return text if len(text) <= TOOLTIP_CHARS else text[: TOOLTIP_CHARS - 1].rstrip() + "…"
+
+
 def _shape(kind: str) -> str:
     return SHAPE.get(kind, "box")
 
@@ -98,6 +107,7 @@ def _node_line(node: NodeReport) -> str:
         attrs["color"] = BORDER[Status.REFUTED]
         attrs["penwidth"] = "3"
         attrs["tooltip"] += " Its proof is refuted."
+    attrs["tooltip"] = _tooltip(attrs["tooltip"])
     body = ", ".join(f"{key}={_quote(value)}" for key, value in attrs.items())
     return f"  {_quote(node.id)} [{body}];"
 
