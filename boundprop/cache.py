@@ -35,7 +35,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from boundprop.lemma import Paper
 from boundprop.loader import load_paper, resolve_target
@@ -350,6 +350,36 @@ def store(
     return _write(before, report_to_json(report), directory)
 
 
+T = TypeVar("T")
+
+
+def _through(
+    target: str | Path,
+    budget: Budget | None,
+    what: str,
+    compute: Callable[[], T],
+    decode: Callable[[Any], T],
+    encode: Callable[[T], Any],
+    read: bool,
+    directory: Path | None,
+) -> tuple[T, bool]:
+    """``compute()`` through the cache entry ``what`` of ``target`` under ``budget``: a
+    hit is decoded (an entry that does not decode is computed again); a result is
+    stored only if the files did not change while it ran. Returns it and whether it hit."""
+    before = key(target, budget, what)
+    if read:
+        data = _read(before, directory)
+        if data is not None:
+            try:
+                return decode(data), True
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass
+    result = compute()
+    if key(target, budget, what) == before:
+        _write(before, encode(result), directory)
+    return result, False
+
+
 def recurrence(
     target: str | Path,
     theorem: str,
@@ -359,19 +389,8 @@ def recurrence(
     directory: Path | None = None,
 ) -> tuple[CheckResult, bool]:
     """The recurrence check of ``theorem`` (``compute``), through the cache."""
-    what = f"recurrence\0{theorem}"
-    before = key(target, None, what)
-    if read:
-        data = _read(before, directory)
-        if data is not None:
-            try:
-                return _result_from_dict(data), True
-            except (KeyError, TypeError, ValueError):
-                pass
-    result = compute()
-    if key(target, None, what) == before:
-        _write(before, _result_to_dict(result), directory)
-    return result, False
+    return _through(target, None, f"recurrence\0{theorem}", compute, _result_from_dict, _result_to_dict,
+                    read, directory)
 
 
 # ---------------------------------------------------------------------------
@@ -404,18 +423,12 @@ def rendered(
     """
     import base64
 
-    entry_what = f"rendered\0{what}"
-    before = key(target, budget, entry_what)
-    if read:
-        data = _read(before, directory)
-        if data is not None:
-            try:
-                files = {str(k): base64.b64decode(v, validate=True) for k, v in data["files"].items()}
-                return Rendered(files, tuple(str(m) for m in data["messages"])), True
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass
-    result = compute()
-    if key(target, budget, entry_what) == before:
-        encoded = {k: base64.b64encode(v).decode("ascii") for k, v in result.files.items()}
-        _write(before, {"files": encoded, "messages": list(result.messages)}, directory)
-    return result, False
+    def decode(data: Any) -> Rendered:
+        files = {str(k): base64.b64decode(v, validate=True) for k, v in data["files"].items()}
+        return Rendered(files, tuple(str(m) for m in data["messages"]))
+
+    def encode(result: Rendered) -> dict[str, Any]:
+        return {"files": {k: base64.b64encode(v).decode("ascii") for k, v in result.files.items()},
+                "messages": list(result.messages)}
+
+    return _through(target, budget, f"rendered\0{what}", compute, decode, encode, read, directory)
