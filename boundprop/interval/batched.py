@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import sympy as sp
@@ -823,6 +823,9 @@ class BatchedContext:
         return symbolic_pow
 
 
+T = TypeVar("T")
+
+
 class BatchedCompiler:
     """Compiles expressions and relations over one column order with one sharing
     walker: a subexpression met twice, in one expression or in several, is
@@ -844,6 +847,15 @@ class BatchedCompiler:
         if not self.session:
             self.ctx.epoch += 1
 
+    def _in_chunks(self, fn: Callable[[Arr, Arr], T], L: Arr, H: Arr) -> list[T]:
+        """``fn`` over blocks of at most CHUNK boxes (a new batch unless a session is open)."""
+        self._tick()
+        L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            if L.shape[0] <= CHUNK:
+                return [fn(L, H)]
+            return [fn(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+
     def iv(self, expr: Any) -> IVFn:
         """``f(lo, hi) -> IV`` (internal form with the undefined mask)."""
         inner: IVFn = self.walker.expr(sp.sympify(expr))
@@ -853,12 +865,9 @@ class BatchedCompiler:
             return IV(np.where(v.bad, np.nan, v.lo), np.where(v.bad, np.nan, v.hi), v.bad)
 
         def run(L: Arr, H: Arr) -> IV:
-            self._tick()
-            L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
-            with np.errstate(all="ignore"):
-                if L.shape[0] <= CHUNK:
-                    return block(L, H)
-                parts = [block(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
+            parts = self._in_chunks(block, L, H)
+            if len(parts) == 1:
+                return parts[0]
             return IV(
                 np.concatenate([p.lo for p in parts]),
                 np.concatenate([p.hi for p in parts]),
@@ -882,14 +891,8 @@ class BatchedCompiler:
         inner: TruthArrFn = self.walker.boolean(sp.sympify(relation))
 
         def run(L: Arr, H: Arr) -> Arr:
-            self._tick()
-            L, H = np.asarray(L, dtype=np.float64), np.asarray(H, dtype=np.float64)
-            with np.errstate(all="ignore"):
-                if L.shape[0] <= CHUNK:
-                    return inner(L, H)
-                return np.concatenate(
-                    [inner(L[i : i + CHUNK], H[i : i + CHUNK]) for i in range(0, L.shape[0], CHUNK)]
-                )
+            parts = self._in_chunks(inner, L, H)
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
         return run
 
