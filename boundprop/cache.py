@@ -130,7 +130,6 @@ def key(target: str | Path, budget: Budget | None, what: str = "check") -> str:
 # the serialised form
 
 
-_plain = json_ready  # one conversion, shared with the JSON of check
 
 
 def _tuples(value: Any) -> Any:
@@ -147,8 +146,8 @@ def _result_to_dict(result: CheckResult) -> dict[str, Any]:
         "method": result.method,
         "evidence": result.evidence,
         "seconds": result.seconds,
-        "counterexample": _plain(result.counterexample),
-        "details": _plain(result.details),
+        "counterexample": json_ready(result.counterexample),
+        "details": json_ready(result.details),
     }
 
 
@@ -174,7 +173,7 @@ def _node_to_dict(node: NodeReport) -> dict[str, Any]:
         "status": node.status.value,
         "method": node.method,
         "evidence": node.evidence,
-        "counterexample": _plain(node.counterexample),
+        "counterexample": json_ready(node.counterexample),
         "seconds": node.seconds,
         "uses": list(node.uses),
         "fully_checked": node.fully_checked,
@@ -186,7 +185,7 @@ def _node_to_dict(node: NodeReport) -> dict[str, Any]:
         if node.premises is None
         else {
             "satisfiable": node.premises.satisfiable,
-            "witness": _plain(node.premises.witness),
+            "witness": json_ready(node.premises.witness),
             "evidence": node.premises.evidence,
         },
     }
