@@ -130,8 +130,6 @@ def key(target: str | Path, budget: Budget | None, what: str = "check") -> str:
 # the serialised form
 
 
-
-
 def _tuples(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_tuples(v) for v in value)
