@@ -30,14 +30,13 @@ from boundprop.errors import BoundpropError, ExpressionError, InputError, RangeE
 from boundprop.lemma import Paper
 from boundprop.rangespec import layer_range
 from boundprop.statement import Budget
-from boundprop.verdict import NodeReport, PaperReport, Status
+from boundprop.verdict import CheckResult, NodeReport, PaperReport, Status
 
 if TYPE_CHECKING:
     import sympy as sp
 
     from boundprop.expr import Guard
     from boundprop.statement import Statement, Variable
-    from boundprop.verdict import CheckResult
 
 __all__ = [
     "ComparisonResult",
@@ -968,7 +967,8 @@ def regimes(
         sizes = {"H": weights.heads, "d": weights.width, "k": weights.key_width}
         on_axes = {a.name for a in axes}
         fixed.update({n: Fraction(v) for n, v in sizes.items() if n in chosen_paper.params and n not in on_axes})
-    problem = build_problem(chosen_paper, theorem, axes, fixed, chosen, ann)  # type: ignore[arg-type]
+    known = _checked_vacuity(chosen_paper) if not isinstance(paper, Paper) else None
+    problem = build_problem(chosen_paper, theorem, axes, fixed, chosen, ann, known=known)  # type: ignore[arg-type]
     rmap = pave(problem, depth=depth, backend=backend, progress=progress)
     if weights is None:
         return RegimeResult(rmap, paper=chosen_paper)
@@ -1000,10 +1000,6 @@ def table(
     (computed by :func:`boundprop.regimes.bound_table`); ``render`` writes it
     as text, markdown, csv, json or latex.
     """
-    from boundprop import cache as results_cache
-    from boundprop.propagate import LayerModel, check_recurrence
-    from boundprop.regimes import bound_table
-
     if not 1 <= digits <= 50:
         raise InputError("digits must be between 1 and 50")
     if isinstance(layers, str):
@@ -1015,15 +1011,47 @@ def table(
     if len(chosen_layers) == 0 or chosen_layers.start < 0:
         raise InputError(f"layers {layers!r}: need 0 <= a <= b")
     chosen_paper = _paper_of(theorem, paper)
+    known = _checked_vacuity(chosen_paper) if cache and flags and not isinstance(paper, Paper) else None
+    return _table(chosen_paper, theorem, chosen_layers, _fix_specs(fix), digits, recurrence, cache, flags, known)
+
+
+def _table(
+    paper: Paper, theorem: str, layers: range, fix: Sequence[str], digits: int, recurrence: bool, cache: bool,
+    flags: bool, known: Mapping[str, CheckResult] | None,
+) -> TableResult:
+    from boundprop import cache as results_cache
+    from boundprop.propagate import LayerModel, check_recurrence
+    from boundprop.regimes import bound_table
 
     def check(model: LayerModel) -> CheckResult:  # through the results cache: same files and engine, same answer
-        source = chosen_paper.source
-        found, _ = results_cache.recurrence(source, model.theorem, lambda: check_recurrence(model), read=cache)
+        found, _ = results_cache.recurrence(paper.source, model.theorem, lambda: check_recurrence(model), read=cache)
         return found
 
-    result = bound_table(chosen_paper, theorem, chosen_layers, _fix_specs(fix), digits,
-                         recurrence=check if recurrence else None, flags=flags)
-    return TableResult(result, chosen_paper)
+    result = bound_table(paper, theorem, layers, fix, digits, recurrence=check if recurrence else None, flags=flags,
+                         known=known)
+    return TableResult(result, paper)
+
+
+def _vacuity_results(report: PaperReport) -> dict[str, CheckResult]:
+    """The vacuity theorems' results in a check of a paper (what a map needs of it)."""
+    return {
+        node_id: CheckResult(n.status, n.method, n.evidence)
+        for node_id, n in report.nodes.items()
+        if node_id in report.paper.nodes and report.paper.nodes[node_id].vacuity is not None
+    }
+
+
+def _checked_vacuity(paper: Paper) -> dict[str, CheckResult] | None:
+    """The vacuity results of a cached check of ``paper``'s files, if there is one (never computed
+    here). Only for a paper loaded from its files: an object built or changed in memory may differ
+    from the files the cache is keyed by."""
+    from boundprop import cache as results_cache
+
+    try:
+        found = results_cache.load_report(paper.source, Budget())
+    except (OSError, ValueError):
+        return None
+    return _vacuity_results(found) if found is not None else None
 
 
 def _pandas() -> Any:
@@ -1375,18 +1403,21 @@ def report_content(
             why = (f"{ann.source.name} declares no [{key}.THEOREM]" if ann.source is not None
                    else f"there is no annotation file {paper.source.stem}.regimes.toml")
             notes.append(f"no {what}: {why} (docs/regimes-format.md)")
+    # the check just read or made decided the vacuity theorems: the maps reuse its results
+    known = _vacuity_results(checked)
     found_maps = []
     for theorem in _theorems_with(paper, ann.maps) if maps else []:
         tick(f"regime map of {theorem}")
         try:
-            found_maps.append(pave(default_problem(paper, theorem, ann), depth=depth))
+            found_maps.append(pave(default_problem(paper, theorem, ann, known=known), depth=depth))
         except BoundpropError as exc:
             notes.append(f"the regime map of {theorem} is left out: {exc}")
     found_tables = []
     for theorem in _theorems_with(paper, ann.table_fix) if tables else []:
         tick(f"bound table of {theorem}")
         try:
-            made = table(theorem, paper=paper, layers=layers, digits=digits, cache=cache, flags=True)
+            chosen = layer_range(layers) if isinstance(layers, str) else layers
+            made = _table(paper, theorem, chosen, (), digits, True, cache, True, known)
             found_tables.append(made.table)
         except BoundpropError as exc:
             notes.append(f"the bound table of {theorem} is left out: {exc}")

@@ -45,7 +45,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -70,10 +70,10 @@ from boundprop.maps import (
     combined_class,
 )
 from boundprop.norms import norm_of_variant, parse_norm, require_same_norm
-from boundprop.propagate import Annotations, find_node, load_annotations, theorem_bound
+from boundprop.propagate import Annotations, BoundTable, LayerModel, RowFlag, find_node, load_annotations, theorem_bound
 from boundprop.rangespec import parse_range, parse_value
 from boundprop.statement import exact_bound
-from boundprop.verdict import Status
+from boundprop.verdict import CheckResult, Status
 
 __all__ = [
     "Axis",
@@ -256,6 +256,7 @@ def build_problem(
     annotations: Annotations | None = None,
     ancestors: bool = True,
     vacuity: bool = True,
+    known: Mapping[str, CheckResult] | None = None,
 ) -> Problem:
     """Compile the regime question for ``theorem`` over ``axes`` with ``fixed`` values.
 
@@ -263,7 +264,9 @@ def build_problem(
     mention must be an axis or fixed. With ``vacuity``, the paper's vacuity
     theorems about ``theorem`` are checked (:func:`boundprop.vacuity.check_vacuity`,
     deterministic limits) and the proved ones become covers: a cell where one
-    applies is classed vacuous without further splitting.
+    applies is classed vacuous without further splitting. ``known`` gives the
+    results of an earlier check of the paper; a vacuity theorem found there is
+    not checked again.
 
     Examples
     --------
@@ -327,8 +330,8 @@ def build_problem(
     regime_list: list[Regime] = []
     for rid in regimes:
         if rid not in ann.regimes:
-            known = ", ".join(ann.regimes) or "none declared"
-            raise InputError(f"unknown regime {rid!r} for {paper.id} (known: {known})")
+            declared = ", ".join(ann.regimes) or "none declared"
+            raise InputError(f"unknown regime {rid!r} for {paper.id} (known: {declared})")
         rdecl = ann.regimes[rid]
         rwhere = str(ann.source)
         qexpr = sp.sympify(space.parse(rdecl.bound_for(node.variant), rwhere, extra_names))
@@ -370,7 +373,7 @@ def build_problem(
 
         return sp.sympify(expand_finite_sums(sp.sympify(e).xreplace(sub)))
 
-    covers = _covers(paper, node, baselines, allowed, sub, dropped) if vacuity else []
+    covers = _covers(paper, node, baselines, allowed, sub, dropped, known) if vacuity else []
     return Problem(
         paper=paper.id,
         theorem=node.id,
@@ -397,7 +400,7 @@ def build_problem(
 
 def _covers(
     paper: Paper, node: Node, baselines: Sequence[Baseline], allowed: set[sp.Symbol],
-    sub: Mapping[sp.Symbol, sp.Expr], dropped: list[str],
+    sub: Mapping[sp.Symbol, sp.Expr], dropped: list[str], known: Mapping[str, CheckResult] | None = None,
 ) -> list[Cover]:
     """The proved vacuity theorems about ``node`` as covers (fixed values substituted);
     an unproved one is never used, and is named in ``dropped``."""
@@ -405,7 +408,7 @@ def _covers(
 
     by_id = {b.id: b for b in baselines}
     out = []
-    for claim, result in proved_claims(paper, node.id):
+    for claim, result in proved_claims(paper, node.id, known=known):
         if result.status is not Status.PROVED:
             dropped.append(f"{claim.node}: vacuity theorem {result.status.value}, not used")
             continue
@@ -1235,18 +1238,15 @@ def pave(
 
 # ---------------------------------------------------------------------------
 # what the report and `boundprop table` render, computed here (renderers only format it)
-# (imported here, not at the top, so this block stays one addition to the file)
-
-from dataclasses import replace  # noqa: E402
-
-from boundprop.propagate import BoundTable, LayerModel, RowFlag  # noqa: E402
-from boundprop.verdict import CheckResult  # noqa: E402
 
 
-def default_problem(paper: Paper, theorem: str, annotations: Annotations | None = None) -> Problem:
+def default_problem(
+    paper: Paper, theorem: str, annotations: Annotations | None = None, known: Mapping[str, CheckResult] | None = None,
+) -> Problem:
     """The regime question the annotation file's ``map.THEOREM`` declares (axes, fixed values, regimes).
 
     Raises :class:`~boundprop.errors.InputError` when it declares no map for ``theorem``.
+    ``known``: as in :func:`build_problem`.
     """
     ann = annotations if annotations is not None else load_annotations(paper)
     node = find_node(paper, theorem)
@@ -1255,11 +1255,11 @@ def default_problem(paper: Paper, theorem: str, annotations: Annotations | None 
         raise InputError(f"{node.id}: the annotation file declares no map.{node.id} params", str(ann.source or ""))
     axes = [parse_axis(s, paper, ann) for s in defaults.params]
     fixed = dict(parse_fix(s, paper, ann) for s in defaults.fix)
-    return build_problem(paper, node.id, axes, fixed, list(defaults.regimes), ann)
+    return build_problem(paper, node.id, axes, fixed, list(defaults.regimes), ann, known=known)
 
 
 def row_flags(paper: Paper, table: BoundTable, annotations: Annotations | None = None,
-              depth: int = 8) -> dict[int, RowFlag]:
+              depth: int = 8, known: Mapping[str, CheckResult] | None = None) -> dict[int, RowFlag]:
     """Mark the rows where the theorem, applied to a network of depth L = ℓ, is
     vacuous (certainly no better than one of its baselines), where its premises
     fail, or where this is undetermined. Rows where the bound is informative
@@ -1286,7 +1286,7 @@ def row_flags(paper: Paper, table: BoundTable, annotations: Annotations | None =
     )
     fixed = {k: v for k, v in table.fixed.items() if k != depth_name}
     try:
-        problem = build_problem(paper, table.theorem, [axis], fixed, (), ann)
+        problem = build_problem(paper, table.theorem, [axis], fixed, (), ann, known=known)
         span = max(layers) - min(layers) + 1
         rmap = pave(problem, depth=max(depth, span.bit_length() + 2), backend="scalar")
     except BoundpropError:
@@ -1318,6 +1318,7 @@ def bound_table(
     recurrence: Callable[[LayerModel], CheckResult] | None = None,
     flags: bool = False,
     annotations: Annotations | None = None,
+    known: Mapping[str, CheckResult] | None = None,
 ) -> BoundTable:
     """``theorem``'s per-layer quantities as certified enclosures: the one assembly of a bound table.
 
@@ -1325,7 +1326,7 @@ def bound_table(
     ``table.THEOREM.fix`` and then ``map.THEOREM.fix`` (the first value of a
     name wins); only the values the quantities use are kept. ``recurrence``
     checks the declared recurrence (its outcome goes in the caption);
-    ``flags`` marks the rows (:func:`row_flags`).
+    ``flags`` marks the rows (:func:`row_flags`; ``known`` as in :func:`build_problem`).
     """
     from boundprop.propagate import layer_model, layer_rows, table_columns
 
@@ -1360,5 +1361,5 @@ def bound_table(
     index, columns = table_columns(paper, node.id, ann)
     table = BoundTable(paper.id, node.id, node.label, fixed, tuple(rows), digits, columns, note, index)
     if flags:
-        table = replace(table, flags=row_flags(paper, table, ann))
+        table = replace(table, flags=row_flags(paper, table, ann, known=known))
     return table

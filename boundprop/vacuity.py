@@ -26,7 +26,7 @@ monotonicity: ``base >= 1`` is proved, and ``base**l`` becomes a fresh variable
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import sympy as sp
@@ -222,10 +222,18 @@ def _unknown(why: str) -> CheckResult:
 
 def proved_claims(
     paper: Paper, theorem: str, budget: Budget | None = None, decide: Decide | None = None,
+    known: Mapping[str, CheckResult] | None = None,
 ) -> tuple[tuple[VacuityClaim, CheckResult], ...]:
-    """Every vacuity node about ``theorem`` with its check; the caller keeps the proved ones."""
+    """Every vacuity node about ``theorem`` with its check; the caller keeps the proved ones.
+
+    ``known`` holds results of an earlier check of this very paper (the
+    results cache is keyed by its files and the engine): a node found there
+    is not checked again, which is most of the time of a report after ``check``.
+    """
     out = []
     for node in paper.nodes.values():
         if node.vacuity is not None and node.vacuity["theorem"] == theorem:
-            out.append((vacuity_claim(paper, node), check_vacuity(paper, node, budget or Budget(), decide)))
+            found = (known or {}).get(node.id)
+            result = found if found is not None else check_vacuity(paper, node, budget or Budget(), decide)
+            out.append((vacuity_claim(paper, node), result))
     return tuple(out)

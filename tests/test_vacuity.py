@@ -157,3 +157,52 @@ def test_recurrence_may_only_use_the_claims_parameters(tmp_path: Path) -> None:
     paper = _paper(tmp_path, stray)
     with pytest.raises(InputError, match="mentions beta"):
         check_vacuity(paper, paper.nodes["R1-VAC-STRAY"], Budget())
+
+
+def test_map_reuses_the_checks_vacuity_results_and_never_an_unproved_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``known`` (a check's results): a proved vacuity theorem becomes a cover without being
+    proved again; one the check left unproved is never a cover, whatever the statement."""
+    from boundprop import vacuity
+    from boundprop.verdict import CheckResult
+
+    paper = _paper(tmp_path, TRUE_R1)
+    axes = [parse_axis("eta=1/100:1", paper), parse_axis("L=1:64", paper)]
+    fix = {"H": Fraction(8), "phi0": Fraction(1)}
+
+    def never(*args: object, **kwargs: object) -> CheckResult:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(vacuity, "check_vacuity", never)
+    proved = {"R1-VAC": CheckResult(Status.PROVED, "vacuity-induction", "from the check")}
+    rmap = pave(build_problem(paper, "R1", axes, fix, known=proved), depth=8)
+    assert [c.vacuity for c in rmap.cells] == [("R1-VAC",)]
+    unknown = {"R1-VAC": CheckResult(Status.UNKNOWN, "vacuity-induction", "left open")}
+    problem = build_problem(paper, "R1", axes, fix, known=unknown)
+    assert problem.covers == () and any("R1-VAC: vacuity theorem unknown" in d for d in problem.dropped)
+
+
+def test_report_after_check_proves_no_vacuity_theorem_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first report after ``check`` reads the vacuity theorems' statuses from the
+    cached check (it used to prove them again for every map and table)."""
+    from boundprop import api, vacuity
+
+    monkeypatch.setenv("BOUNDPROP_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "toy_vacuity.toml"
+    path.write_text(TOY.read_text() + TRUE_R1)
+    (tmp_path / "toy_vacuity.regimes.toml").write_text((TOY.parent / "toy_collapse.regimes.toml").read_text())
+    checked = api.check(str(path))
+    assert checked.report.nodes["R1-VAC"].status is Status.PROVED
+    calls: list[str] = []
+    real = vacuity.check_vacuity
+    monkeypatch.setattr(vacuity, "check_vacuity", lambda p, n, *a, **k: calls.append(n.id) or real(p, n, *a, **k))
+    content = api.report_content(str(path), depth=4)
+    assert content.maps and calls == []
+    r1 = next(m for m in content.maps if m.problem.theorem == "R1")
+    assert [c.node for c in r1.problem.covers] == ["R1-VAC"]
+    # without a cached check there is nothing to reuse: the map proves it itself
+    api.regimes("R1", paper=load_paper(path), depth=2)
+    assert calls == ["R1-VAC"]
