@@ -398,8 +398,9 @@ def _cited_sizes(
     names = matrices_of(paper, texts)
     for definition in definitions_of(paper, texts):
         expr = paper.definitions[definition].expr
-        if expr:
-            names += [m for m in matrices_of(paper, [expr]) if m not in names]
+        if expr:  # its formal arguments are not the matrices of the same name
+            args = set(paper.definitions[definition].args)
+            names += [m for m in matrices_of(paper, [expr]) if m not in names and m not in args]
     if not names:
         return {}
     fixed: dict[str, int] = {}  # dimensions the citation context gives explicitly

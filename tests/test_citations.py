@@ -381,3 +381,35 @@ def test_citation_with_an_undefined_substitution_carries_its_guard(lemma_file: L
     assert step.status is Status.ILL_DEFINED, step.evidence
     assert step.counterexample is not None and float(step.counterexample["t"]) < 0
     assert report.nodes["T"].proof_status is not Status.PROVED
+
+
+def test_citing_a_node_whose_definition_argument_shares_a_matrix_name(lemma_file: LemmaFile) -> None:
+    """A definition's formal argument is not the matrix of the same name: citing a scalar
+    node that calls ``g(u)`` (args ["u"]) in a paper that also declares a matrix ``u`` once
+    failed with "matrix 'u' of cited node ... has no entries at these sizes"."""
+    matrix_b = 'B = { shape = ["m", "m"] }'
+    header = MATRIX_HEADER.replace(matrix_b, matrix_b + '\nu = { shape = ["n", "n"] }')
+    header += 'g = { args = ["u"], expr = "exp(u) - 1" }\n'
+    body = """
+[[node]]
+id = "G"
+provenance = "paper"
+conclusion = "g(x) >= x"
+
+[[node]]
+id = "S"
+provenance = "paper"
+conclusion = "exp(x) >= 1 + x"
+"""
+    proofs = """
+[[proof]]
+of = "S"
+[[proof.step]]
+claim = "exp(x) - 1 >= x"
+using = [{ node = "G" }]
+"""
+    paper = load_paper(lemma_file(body, header=header, proofs=proofs))
+    report = check_paper(paper, BUDGET, decide=give_up_on("exp(x) >= x + 1"))
+    step = report.nodes["S"].steps[0].result
+    assert "has no entries" not in step.evidence, step.evidence
+    assert step.status is Status.PROVED, step
