@@ -1,0 +1,495 @@
+"""Touching points: close a neighbourhood where the gap is exactly 0, leave the rest to bnb.
+
+Interval branch and bound (:mod:`boundprop.backends.bnb`, which already uses
+second-order Taylor forms ``h(c) + grad h(c).t + 1/2 t' Hess h(box) t``)
+cannot finish a goal ``h >= 0`` that is *tight* at a point ``p``: every box
+containing ``p`` has a lower bound below 0 (the float enclosure of
+``h(p) = 0`` is ``[-eps, eps]`` at best, and ``log 2 - log 2`` evaluates to a
+padded interval around 0). This backend proves the goal near ``p`` from a
+certified second-order expansion and gives bnb the rest of the box, where
+the gap is bounded away from 0.
+
+The method, per goal ``h >= 0`` of the conclusion (each relation alone):
+
+1. *Candidates.* ``h`` is evaluated (as degenerate intervals of the batched
+   walker) at seeded sample points of the box that the hypotheses do not
+   exclude, plus the corners; the lowest few are polished by a compass
+   search in floats and rounded to simple rationals (range endpoints first,
+   then small denominators). A candidate ``p`` is kept only if ``h(p) = 0``
+   *exactly* (sympy's exact evaluation at the rational point, simplified).
+2. *Closure* of a neighbourhood box ``B = box ∩ [p - d, p + d]`` (radii
+   shrinking by 4 until one works). Let ``B`` be evaluated with outward
+   rounded float enclosures (the batched interval path of the walker):
+
+   a. ``h``, every ``d h / d x_i`` and the Hessian entries used have
+      finite enclosures on their boxes (so the expression and its first two
+      derivatives are defined, hence analytic, on them — only + * powers
+      exp log are admitted, see :func:`supports`);
+   b. *fixed* coordinates ``F``: ``p_i`` is the lower end of ``B_i`` and
+      the enclosure of ``d h / d x_i`` on ``B`` is ``>= 0`` (or the upper end
+      and ``<= 0``);
+   c. the other coordinates ``R``: the exact partial ``d h / d x_i (p)`` is 0,
+      or ``p_i`` is the lower end of ``B_i`` and the partial is ``> 0``
+      (upper end: ``< 0``), decided at the exact point (exact 0, or an
+      interval enclosure of one sign);
+   d. the enclosure ``[M]`` of the Hessian block ``R x R`` on
+      ``B' = {x in B : x_F = p_F}`` is diagonally dominant with a
+      nonnegative diagonal in the worst case (Gershgorin, in exact
+      rationals): ``lo(M_ii) >= sum_{j != i} max|M_ij|``.
+
+   *Soundness.* Take ``x`` in ``B``. By (b) and the mean-value theorem
+   along each fixed coordinate in turn (each segment lies in the box
+   ``B``), ``h(x) >= h(x')`` with ``x' = x`` but ``x'_F = p_F``; ``x'`` is in
+   ``B'``. ``phi(s) = h(p + s (x' - p))`` is C^2 on [0, 1] (the segment lies
+   in the convex ``B'``, where (a) holds), so by Taylor with Lagrange
+   remainder ``h(x') = h(p) + grad h(p).t + 1/2 t' Hess h(xi) t`` with
+   ``t = x' - p`` (zero on ``F``) and ``xi`` on the segment. ``h(p) = 0``
+   exactly; each term ``d_i h(p) t_i`` is ``>= 0`` by (c), since ``t_i >= 0``
+   when ``p_i`` is the lower end of ``B_i`` and ``<= 0`` at the upper end;
+   the symmetric matrix ``Hess h(xi)`` restricted to ``R`` lies entrywise in
+   ``[M]``, so by (d) it is diagonally dominant with a nonnegative diagonal,
+   hence positive semidefinite (Gershgorin), and ``t' Hess t >= 0``. So
+   ``h(x) >= 0`` on all of ``B`` (hypotheses are not even needed there).
+3. *The rest.* ``box \\ B`` is cut into at most ``2 n`` boxes with exact
+   rational ends (together with ``B`` they cover the box), each decided by
+   ``interval-bnb`` as a statement of its own (same hypotheses, guards and
+   the one goal); a piece bnb leaves open is searched for touching points
+   again (at most :data:`MAX_DEPTH` levels). The goal is proved when ``B``
+   is closed and every piece is proved.
+
+A strict goal ``h > 0`` with ``h(p) = 0`` is false at ``p``: ``p`` is
+returned as a counterexample if :func:`boundprop.interval.refutes` confirms
+it (hypotheses true, conclusion false, statement defined). Counterexamples
+from bnb on a piece are re-verified on the original statement.
+
+Goals tight along a curve (``x = y``) have no isolated touching point; they
+are left to bnb's substitutions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from sympy.core.relational import Relational
+
+from boundprop.backends import bnb
+from boundprop.backends.base import Support
+from boundprop.errors import BoundpropError, UnsupportedError
+from boundprop.expr import relations_of
+from boundprop.interval import enclose, refutes
+from boundprop.interval.batched import FALSE, IV, IVFn, compile_batched_truth, compile_iv
+from boundprop.interval.scalar import endpoint_bounds, relation_gap
+from boundprop.statement import Budget, Statement
+from boundprop.verdict import CheckResult, Status
+
+__all__ = [
+    "DENOMINATORS",
+    "MAX_DEPTH",
+    "MAX_VARS",
+    "METHOD",
+    "RADII",
+    "SEARCH_POINTS",
+    "Touch",
+    "close_at",
+    "decide",
+    "supports",
+    "touching_points",
+]
+
+METHOD = "taylor"
+name = METHOD  # the backend protocol (boundprop.backends.base)
+
+MAX_VARS = 6  # Hessians grow quadratically (bnb's limit too)
+MAX_DEPTH = 2  # levels of touching-point search inside pieces bnb leaves open
+SEARCH_POINTS = 2048
+POLISHED = 8  # lowest sample points polished by compass search
+COMPASS_STEPS = 120
+# neighbourhood radii, as fractions of the box width (largest first)
+RADII = tuple(Fraction(1, 4**k) for k in range(1, 14))
+DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100)
+_SNAP = 1e-5  # rounding tolerance, relative to the box width
+_MAX_OPS = 400  # larger exact values are not simplified (sympy could take long)
+_SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Symbol, sp.Number, sp.NumberSymbol)
+
+Rat = sp.Rational
+Box = tuple[tuple[sp.Expr, sp.Expr], ...]
+
+
+def supports(statement: Statement) -> Support:
+    """Bounded continuous ranges, at most :data:`MAX_VARS` variables, and a
+    conclusion of inequalities built from + * powers exp log."""
+    if not 0 < len(statement.variables) <= MAX_VARS:
+        return Support(False)
+    if any(v.integer or not v.bounded for v in statement.variables):
+        return Support(False)
+    for rel in relations_of(statement.conclusion):
+        if not isinstance(rel, Relational) or isinstance(rel, (sp.Eq, sp.Ne)):
+            return Support(False)
+        if not all(isinstance(n, _SMOOTH) for n in sp.preorder_traversal(rel.lhs - rel.rhs)):
+            return Support(False)
+    return Support(True)
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A closed neighbourhood: ``h >= 0`` on ``box`` (exact ends) around the exact
+    point ``point`` where ``h = 0``; ``fixed`` are the coordinates settled by
+    monotonicity, the others by the second-order expansion."""
+
+    point: tuple[sp.Rational, ...]
+    box: Box
+    fixed: tuple[int, ...]
+
+
+class _Gap:
+    """The goal ``h >= 0`` (or ``> 0``) with its derivatives, compiled by the
+    batched walker; Hessian entries compiled on first use."""
+
+    def __init__(self, h: sp.Expr, strict: bool, symbols: Sequence[sp.Symbol]) -> None:
+        self.h = h
+        self.strict = strict
+        self.symbols = tuple(symbols)
+        self.value = compile_iv(h, self.symbols)
+        self.dexprs = [sp.diff(h, s) for s in self.symbols]
+        self.grad = [compile_iv(d, self.symbols) for d in self.dexprs]
+        self._hess: dict[tuple[int, int], IVFn] = {}
+
+    def hess(self, i: int, j: int) -> IVFn:
+        key = (min(i, j), max(i, j))
+        if key not in self._hess:
+            self._hess[key] = compile_iv(sp.diff(self.dexprs[key[0]], self.symbols[key[1]]), self.symbols)
+        return self._hess[key]
+
+
+# ---------------------------------------------------------------------------
+# exact facts at a rational point
+
+
+def _exact(expr: sp.Expr, point: Sequence[sp.Rational], symbols: Sequence[sp.Symbol]) -> sp.Expr | None:
+    """The exact value of ``expr`` at ``point``, simplified; None if too large."""
+    v = sp.sympify(expr.xreplace(dict(zip(symbols, point, strict=True))))
+    if v.is_Rational or v.is_zero is True:
+        return v
+    if sp.count_ops(v) > _MAX_OPS or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    return sp.simplify(v)
+
+
+def _sign_at(expr: sp.Expr, point: Sequence[sp.Rational], symbols: Sequence[sp.Symbol]) -> int | None:
+    """-1, 0 or 1: the certified sign of ``expr`` at an exact point (None: undecided)."""
+    v = _exact(expr, point, symbols)
+    if v is not None and v == 0:
+        return 0
+    try:
+        iv = enclose(expr, {s: (c, c) for s, c in zip(symbols, point, strict=True)})[0]
+    except BoundpropError:
+        return None
+    if iv.inf > 0:
+        return 1
+    if iv.sup < 0:
+        return -1
+    return None
+
+
+# ---------------------------------------------------------------------------
+# float boxes
+
+
+def _floats(box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """Outward float bounds of an exact box, as a batch of one."""
+    ends = [endpoint_bounds(a, b) for a, b in box]
+    return np.array([[e[0] for e in ends]]), np.array([[e[1] for e in ends]])
+
+
+def _point_floats(point: Sequence[sp.Rational]) -> tuple[np.ndarray, np.ndarray]:
+    return _floats(tuple((c, c) for c in point))
+
+
+def _usable(iv: IV) -> bool:
+    return not bool(iv.bad[0]) and bool(np.isfinite(iv.lo[0])) and bool(np.isfinite(iv.hi[0]))
+
+
+# ---------------------------------------------------------------------------
+# step 2: closing a neighbourhood
+
+
+def close_at(gap: _Gap, point: Sequence[sp.Rational], box: Box) -> Touch | None:
+    """The largest neighbourhood of ``point`` in ``box`` closed by the expansion
+    (see the module notes, step 2), or None. ``h(point) = 0`` must hold exactly."""
+    n = len(point)
+    symbols = gap.symbols
+    if _sign_at(gap.h, point, symbols) != 0:
+        return None
+    partial = [_sign_at(d, point, symbols) for d in gap.dexprs]
+    for radius in RADII:
+        nb = tuple(
+            (max(a, c - (b - a) * Rat(radius.numerator, radius.denominator)),
+             min(b, c + (b - a) * Rat(radius.numerator, radius.denominator)))
+            for (a, b), c in zip(box, point, strict=True)
+        )
+        L, H = _floats(nb)
+        if not _usable(gap.value(L, H)):
+            continue
+        grads = [g(L, H) for g in gap.grad]
+        if not all(_usable(g) for g in grads):
+            continue
+        fixed = []
+        for i, ((a, b), c) in enumerate(zip(nb, point, strict=True)):
+            if a == b or (c == a and grads[i].lo[0] >= 0) or (c == b and grads[i].hi[0] <= 0):
+                fixed.append(i)
+        rest = [i for i in range(n) if i not in fixed]
+        if not all(
+            partial[i] == 0 or (partial[i] == 1 and point[i] == nb[i][0])
+            or (partial[i] == -1 and point[i] == nb[i][1])
+            for i in rest
+        ):
+            continue
+        if rest and not _psd(gap, rest, _face(nb, point, fixed)):
+            continue
+        return Touch(tuple(point), nb, tuple(fixed))
+    return None
+
+
+def _face(nb: Box, point: Sequence[sp.Rational], fixed: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    return _floats(tuple((c, c) if i in fixed else e for i, (e, c) in enumerate(zip(nb, point, strict=True))))
+
+
+def _psd(gap: _Gap, rest: Sequence[int], face: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Every symmetric matrix in the Hessian enclosure (block ``rest``) on the
+    face is diagonally dominant with a nonnegative diagonal (exact rationals)."""
+    L, H = face
+    block: dict[tuple[int, int], IV] = {}
+    for i in rest:
+        for j in rest:
+            if (min(i, j), max(i, j)) not in block:
+                iv = gap.hess(i, j)(L, H)
+                if not _usable(iv):
+                    return False
+                block[min(i, j), max(i, j)] = iv
+    for i in rest:
+        diag = Fraction(float(block[i, i].lo[0]))
+        off = sum(
+            (max(abs(Fraction(float(block[min(i, j), max(i, j)].lo[0]))),
+                 abs(Fraction(float(block[min(i, j), max(i, j)].hi[0]))))
+             for j in rest if j != i),
+            Fraction(0),
+        )
+        if diag < off:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# step 1: candidates
+
+
+def touching_points(
+    gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0
+) -> list[tuple[sp.Rational, ...]]:
+    """Simple rational points of ``box`` where ``h`` is exactly 0, found from the
+    lowest float values of ``h`` (see the module notes, step 1)."""
+    n = len(box)
+    lo, hi = (np.array(x[0]) for x in _floats(box))
+    rng = np.random.default_rng(seed)
+    corners = np.array([[hi[i] if (k >> i) & 1 else lo[i] for i in range(n)] for k in range(2**n)])
+    P = np.vstack([lo + (hi - lo) * rng.random((SEARCH_POINTS, n)), corners, (lo + hi)[None, :] / 2])
+    P = np.clip(P, lo, hi)
+    values = _values(gap, P)
+    for hyp in hypotheses:
+        try:
+            values = np.where(compile_batched_truth(hyp, gap.symbols)(P, P) == FALSE, np.inf, values)
+        except UnsupportedError:
+            continue
+    order = [i for i in np.argsort(values, kind="stable")[:POLISHED] if np.isfinite(values[i])]
+    found: list[tuple[sp.Rational, ...]] = []
+    for i in order:
+        p = _polish(gap, P[i], values[i], lo, hi)
+        q = _rationalize(p, box)
+        if q is not None and q not in found and _sign_at(gap.h, q, gap.symbols) == 0:
+            found.append(q)
+    return found
+
+
+def _values(gap: _Gap, P: np.ndarray) -> np.ndarray:
+    v = gap.value(P, P)
+    return np.where(v.bad | ~np.isfinite(v.lo), np.inf, (v.lo + v.hi) / 2)
+
+
+def _polish(gap: _Gap, p: np.ndarray, value: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Compass search from ``p`` (floats, inside the box)."""
+    n = p.size
+    step = (hi - lo) / 8
+    dirs = np.vstack([np.eye(n), -np.eye(n)])
+    for _ in range(COMPASS_STEPS):
+        trial = np.clip(p[None, :] + dirs * step[None, :], lo, hi)
+        v = _values(gap, trial)
+        k = int(np.argmin(v))
+        if v[k] < value:
+            p, value = trial[k], float(v[k])
+        else:
+            step = step / 2
+            if np.all(step <= (hi - lo) * 2.0**-60):
+                break
+    return p
+
+
+def _rationalize(p: np.ndarray, box: Box) -> tuple[sp.Rational, ...] | None:
+    out = []
+    for x, (a, b) in zip(p.tolist(), box, strict=True):
+        tol = _SNAP * max(float(b - a), 1e-300)
+        chosen = None
+        for end in (a, b):
+            if abs(float(end) - x) <= tol:
+                chosen = end
+                break
+        if chosen is None:
+            for den in DENOMINATORS:
+                f = Fraction(x).limit_denominator(den)
+                if abs(float(f) - x) <= tol and a <= Rat(f.numerator, f.denominator) <= b:
+                    chosen = Rat(f.numerator, f.denominator)
+                    break
+        if chosen is None:
+            return None
+        out.append(sp.Rational(chosen))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# step 3: the search
+
+
+def _without(box: Box, nb: Box) -> list[Box]:
+    """Boxes with exact ends that, with ``nb`` (inside ``box``), cover ``box``."""
+    pieces = []
+    current = list(box)
+    for i, ((a, b), (c, d)) in enumerate(zip(box, nb, strict=True)):
+        if a < c:
+            pieces.append(tuple(current[:i] + [(a, c)] + current[i + 1:]))
+        if d < b:
+            pieces.append(tuple(current[:i] + [(d, b)] + current[i + 1:]))
+        current[i] = (c, d)
+    return pieces
+
+
+def _on_box(statement: Statement, goal: Relational, box: Box) -> Statement:
+    variables = tuple(replace(v, lo=a, hi=b) for v, (a, b) in zip(statement.variables, box, strict=True))
+    return replace(statement, variables=variables, conclusion=goal)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    status: Status
+    evidence: str
+    boxes: int = 0
+    touches: tuple[Touch, ...] = ()
+    counterexample: dict[str, str] | None = None
+
+
+def _prove(
+    statement: Statement, goal: Relational, gap: _Gap, box: Box, budget: Budget, depth: int, t0: float
+) -> _Outcome:
+    """``h >= 0`` on ``box``: a touching neighbourhood, then bnb on the rest."""
+    points = touching_points(gap, box, statement.hypotheses, budget.seed)
+    touch = None
+    for p in points:
+        if gap.strict:
+            if refutes(statement, dict(zip(statement.symbols, p, strict=True))):
+                return _Outcome(Status.REFUTED, f"the strict goal is 0 at {_fmt(statement, p)}",
+                                counterexample={v.name: str(c) for v, c in zip(statement.variables, p, strict=True)})
+            continue
+        touch = close_at(gap, p, box)
+        if touch is not None:
+            break
+    if touch is None:
+        found = f"touching points {', '.join(_fmt(statement, p) for p in points)} not closed" if points else (
+            "no touching point found")
+        return _Outcome(Status.UNKNOWN, found)
+    pieces = _without(box, touch.box)
+    share = replace(budget, max_boxes=max(1, budget.max_boxes // max(1, 2 * len(box))))
+    boxes = 0
+    touches = [touch]
+    for piece in pieces:
+        left = budget.seconds - (time.monotonic() - t0)
+        if left <= 0:
+            return _Outcome(Status.UNKNOWN, "stopped by the time cap (not reproducible)", boxes, tuple(touches))
+        sub = _on_box(statement, goal, piece)
+        r = bnb.decide(sub, replace(share, seconds=left))
+        boxes += int(r.details.get("boxes", 0))
+        if r.status is Status.PROVED:
+            continue
+        if r.status is Status.REFUTED and r.counterexample is not None:
+            if refutes(statement, r.counterexample):
+                return _Outcome(Status.REFUTED, f"interval-bnb on a piece: {r.evidence}", boxes,
+                                counterexample={str(k): str(v) for k, v in r.counterexample.items()})
+        if depth >= MAX_DEPTH:
+            return _Outcome(Status.UNKNOWN, f"piece {_fmt_box(statement, piece)} left open: {r.evidence}",
+                            boxes, tuple(touches))
+        inner = _prove(statement, goal, gap, piece, share, depth + 1, t0)
+        boxes += inner.boxes
+        touches += inner.touches
+        if inner.status is not Status.PROVED:
+            return replace(inner, boxes=boxes, touches=tuple(touches))
+    return _Outcome(Status.PROVED, "", boxes, tuple(touches))
+
+
+def _fmt(statement: Statement, p: Sequence[sp.Rational]) -> str:
+    return "(" + ", ".join(f"{v.name}={c}" for v, c in zip(statement.variables, p, strict=True)) + ")"
+
+
+def _fmt_box(statement: Statement, box: Box) -> str:
+    return ", ".join(f"{v.name} in [{a}, {b}]" for v, (a, b) in zip(statement.variables, box, strict=True))
+
+
+def decide(statement: Statement, budget: Budget) -> CheckResult:
+    """Prove each goal by a touching-point neighbourhood plus bnb on the rest.
+
+    Returns PROVED when every goal is, REFUTED with a re-verified exact
+    counterexample, else UNKNOWN saying what was missing.
+
+    Examples
+    --------
+    >>> from boundprop.statement import make_variable
+    >>> x = make_variable("x", -1, 1)
+    >>> r = decide(Statement((x,), (), sp.log(2 + x.symbol) <= sp.log(2) + x.symbol / 2), Budget())
+    >>> r.status.value, r.details["touching"]
+    ('proved', ['(x=0)'])
+    >>> r = decide(Statement((x,), (), sp.log(2 + x.symbol) < sp.log(2) + x.symbol / 2), Budget())
+    >>> r.status.value, r.counterexample
+    ('refuted', {'x': '0'})
+    """
+    t0 = time.monotonic()
+    if not supports(statement):
+        raise UnsupportedError("taylor takes bounded continuous ranges and smooth inequalities only")
+    box: Box = tuple((v.lo, v.hi) for v in statement.variables)
+    parts: list[str] = []
+    boxes = 0
+    touching: list[str] = []
+    status = Status.PROVED
+    with np.errstate(all="ignore"):
+        for rel in relations_of(statement.conclusion):
+            h, strict = relation_gap(rel)
+            gap = _Gap(sp.sympify(h), strict, statement.symbols)
+            out = _prove(statement, rel, gap, box, budget, 0, t0)
+            boxes += out.boxes
+            touching += [_fmt(statement, t.point) for t in out.touches]
+            if out.status is Status.REFUTED:
+                return CheckResult(Status.REFUTED, METHOD, f"{rel}: {out.evidence}, re-verified exactly",
+                                   seconds=time.monotonic() - t0, counterexample=out.counterexample,
+                                   details={"boxes": boxes, "touching": touching})
+            if out.status is Status.PROVED:
+                parts.append(f"{rel}: closed at {', '.join(_fmt(statement, t.point) for t in out.touches)}")
+            else:
+                status = Status.UNKNOWN
+                parts.append(f"{rel}: {out.evidence}")
+    what = (
+        "touching neighbourhoods closed by a certified second-order expansion, the rest by interval-bnb"
+        if status is Status.PROVED else "not proved"
+    )
+    return CheckResult(status, METHOD, f"{what} ({boxes} bnb boxes): {'; '.join(parts)}",
+                       seconds=time.monotonic() - t0, details={"boxes": boxes, "touching": touching})
