@@ -143,3 +143,52 @@ def test_indefinite_curvature_is_not_closed() -> None:
     X, Y = x.symbol, y.symbol
     gap = taylor._Gap(sp.sympify(X**2 - Y**2 + X**3), False, (X, Y))
     assert taylor.close_at(gap, (R(0), R(0)), ((x.lo, x.hi), (y.lo, y.hi))) is None
+
+
+# -- tight along a diagonal: a substitution makes it a face ---------------------------
+
+
+def test_tight_along_an_antidiagonal_is_proved() -> None:
+    # exp(x + y) >= 1 + x + y is tight on the whole line x + y = 0
+    st_ = two_var(-2, 2, lambda x, y: sp.exp(x) * sp.exp(y) >= x + y + 1)
+    r = taylor.decide(st_, BUDGET)
+    assert r.status is Status.PROVED, r.evidence
+    assert "after substituting y = -x + y_diag" in r.evidence
+    assert bnb.decide(st_, BUDGET).status is Status.UNKNOWN
+
+
+def test_tilted_along_the_antidiagonal_is_never_proved() -> None:
+    # on x + y = 0 the gap is (y - x) / 1000: negative where x > y
+    st_ = two_var(-2, 2, lambda x, y: sp.exp(x) * sp.exp(y) >= x + y + 1 + (x - y) / 1000)
+    r = taylor.decide(st_, BUDGET)
+    assert r.status is not Status.PROVED, r.evidence
+    p = portfolio.decide(st_, BUDGET)
+    assert p.status is Status.REFUTED and refutes(st_, p.counterexample)
+
+
+def test_a_face_of_zero_curvature_is_not_closed() -> None:
+    # x y (x - y)**2 vanishes to second order on x = y and changes sign across x = 0
+    x, y = make_variable("x", -1, 1), make_variable("y", -1, 1)
+    X, Y = x.symbol, y.symbol
+    gap = taylor._Gap(sp.sympify(X * Y * (X - Y) ** 2), False, (X, Y))
+    assert taylor.close_at(gap, (R(0), None), ((x.lo, x.hi), (y.lo, y.hi))) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=coef, b=coef, c=coef, p=centre,
+       fx=st.lists(st.fractions(min_value=0, max_value=1, max_denominator=16), min_size=6, max_size=6))
+def test_closed_face_is_nonnegative_at_exact_points(a, b, c, p, fx) -> None:  # type: ignore[no-untyped-def]
+    # h = 0 on the face x = p for every y; the curvature across it depends on y
+    x, y = make_variable("x", -2, 2), make_variable("y", -2, 2)
+    X, Y = x.symbol, y.symbol
+    u = X - R(p.numerator, p.denominator)
+    h = u**2 * (c + b * Y) + a * (sp.exp(u) - 1 - u) * (3 + Y)
+    gap = taylor._Gap(sp.sympify(h), False, (X, Y))
+    touch = taylor.close_at(gap, (R(p.numerator, p.denominator), None), ((x.lo, x.hi), (y.lo, y.hi)))
+    if touch is None:
+        return
+    assert touch.box[1] == (y.lo, y.hi)
+    (x0, x1), (y0, y1) = touch.box
+    for s, t in zip(fx[:3], fx[3:], strict=True):
+        pt = {X: x0 + (x1 - x0) * R(s.numerator, s.denominator), Y: y0 + (y1 - y0) * R(t.numerator, t.denominator)}
+        assert sign_of(h, pt) >= 0, (h, pt)

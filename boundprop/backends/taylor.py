@@ -62,14 +62,34 @@ returned as a counterexample if :func:`boundprop.interval.refutes` confirms
 it (hypotheses true, conclusion false, statement defined). Counterexamples
 from bnb on a piece are re-verified on the original statement.
 
-Goals tight along a curve (``x = y``) have no isolated touching point; they
-are left to bnb's substitutions.
+*Faces.* The same argument holds with some coordinates *free*: the touching
+set is then ``{x_Z = z}`` with the other coordinates ``y`` ranging over the
+whole box. ``h = 0`` on it must be an exact identity (the substituted
+expression simplifies to 0); conditions (c) are checked as identities or as
+interval signs over all ``y``; the segments of the argument move only the
+pinned coordinates, so nothing else changes. Because an enclosure over the
+whole range of ``y`` loses dependency, the neighbourhood may be checked in
+cells (the free ranges cut into equal parts, each cell closed on its own:
+their union is the neighbourhood).
+
+*Diagonals.* A goal tight along ``x_j = x_i`` (or ``x_j = -x_i``), seen
+as float minima near 0 with equal (opposite) coordinates, is retried after
+substituting ``x_j = ±x_i + s_j`` with a new variable ``s_j`` over
+``[lo_j ∓ ..., ...]`` (the exact range of ``x_j ∓ x_i``) and the hypotheses
+``lo_j <= ±x_i + s_j <= hi_j`` appended: a bijection between the two
+feasible sets, so proving the new statement proves the old one. The
+touching set is then the face ``s = 0``. Counterexamples are mapped back
+and re-verified on the original statement.
+
+Goals tight to third order or more (``log(x/y) >= 2(x - y)/(x + y)`` on
+``x = y``, where the Hessian vanishes on the touching set) are not closed:
+a Gershgorin check on an enclosure of width > 0 around a zero Hessian fails.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -85,7 +105,7 @@ from boundprop.expr import relations_of
 from boundprop.interval import enclose, refutes
 from boundprop.interval.batched import FALSE, IV, IVFn, compile_batched_truth, compile_iv
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.statement import Budget, Statement
+from boundprop.statement import Budget, Statement, make_variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -93,6 +113,8 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_VARS",
     "METHOD",
+    "CELLS",
+    "MAX_CELLS",
     "RADII",
     "SEARCH_POINTS",
     "Touch",
@@ -112,8 +134,11 @@ POLISHED = 8  # lowest sample points polished by compass search
 COMPASS_STEPS = 120
 # neighbourhood radii, as fractions of the box width (largest first)
 RADII = tuple(Fraction(1, 4**k) for k in range(1, 14))
+CELLS = (1, 4, 16, 64)  # parts each free coordinate of a touching face is cut into
+MAX_CELLS = 256
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100)
 _SNAP = 1e-5  # rounding tolerance, relative to the box width
+_NEAR_ZERO = 1e-7  # a float minimum this low may be a touching set
 _MAX_OPS = 400  # larger exact values are not simplified (sympy could take long)
 _SMOOTH = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Symbol, sp.Number, sp.NumberSymbol)
 
@@ -171,9 +196,13 @@ class _Gap:
 # exact facts at a rational point
 
 
-def _exact(expr: sp.Expr, point: Sequence[sp.Rational], symbols: Sequence[sp.Symbol]) -> sp.Expr | None:
-    """The exact value of ``expr`` at ``point``, simplified; None if too large."""
-    v = sp.sympify(expr.xreplace(dict(zip(symbols, point, strict=True))))
+Point = tuple[sp.Rational | None, ...]  # None: a free coordinate (the touching set is a face)
+
+
+def _exact(expr: sp.Expr, point: Point, symbols: Sequence[sp.Symbol]) -> sp.Expr | None:
+    """``expr`` with the fixed coordinates of ``point`` substituted exactly,
+    simplified; None if too large to simplify."""
+    v = sp.sympify(expr.xreplace({s: c for s, c in zip(symbols, point, strict=True) if c is not None}))
     if v.is_Rational or v.is_zero is True:
         return v
     if sp.count_ops(v) > _MAX_OPS or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
@@ -181,13 +210,16 @@ def _exact(expr: sp.Expr, point: Sequence[sp.Rational], symbols: Sequence[sp.Sym
     return sp.simplify(v)
 
 
-def _sign_at(expr: sp.Expr, point: Sequence[sp.Rational], symbols: Sequence[sp.Symbol]) -> int | None:
-    """-1, 0 or 1: the certified sign of ``expr`` at an exact point (None: undecided)."""
+def _sign_on(expr: sp.Expr, point: Point, nb: Box, symbols: Sequence[sp.Symbol]) -> int | None:
+    """-1, 0 or 1: the certified sign of ``expr`` on the set of ``point`` (its
+    free coordinates ranging over ``nb``); 0 only for an exact identity."""
     v = _exact(expr, point, symbols)
     if v is not None and v == 0:
         return 0
+    target = v if v is not None else expr
+    box = {s: ((c, c) if c is not None else e) for s, c, e in zip(symbols, point, nb, strict=True)}
     try:
-        iv = enclose(expr, {s: (c, c) for s, c in zip(symbols, point, strict=True)})[0]
+        iv = enclose(target, {s: box[s] for s in sp.sympify(target).free_symbols if s in box})[0]
     except BoundpropError:
         return None
     if iv.inf > 0:
@@ -207,10 +239,6 @@ def _floats(box: Box) -> tuple[np.ndarray, np.ndarray]:
     return np.array([[e[0] for e in ends]]), np.array([[e[1] for e in ends]])
 
 
-def _point_floats(point: Sequence[sp.Rational]) -> tuple[np.ndarray, np.ndarray]:
-    return _floats(tuple((c, c) for c in point))
-
-
 def _usable(iv: IV) -> bool:
     return not bool(iv.bad[0]) and bool(np.isfinite(iv.lo[0])) and bool(np.isfinite(iv.hi[0]))
 
@@ -219,45 +247,78 @@ def _usable(iv: IV) -> bool:
 # step 2: closing a neighbourhood
 
 
-def close_at(gap: _Gap, point: Sequence[sp.Rational], box: Box) -> Touch | None:
+def close_at(gap: _Gap, point: Point, box: Box) -> Touch | None:
     """The largest neighbourhood of ``point`` in ``box`` closed by the expansion
-    (see the module notes, step 2), or None. ``h(point) = 0`` must hold exactly."""
+    (see the module notes, step 2), or None. Free coordinates (None) keep their
+    whole range: the touching set is then a face, ``h = 0`` on it must be an
+    exact identity, and the neighbourhood is checked in cells (the free ranges
+    cut into equal parts, each cell closed by the argument on its own)."""
     n = len(point)
     symbols = gap.symbols
-    if _sign_at(gap.h, point, symbols) != 0:
+    whole = tuple(box)
+    if _sign_on(gap.h, point, whole, symbols) != 0:
         return None
-    partial = [_sign_at(d, point, symbols) for d in gap.dexprs]
+    pinned = [i for i in range(n) if point[i] is not None]
+    free = [i for i in range(n) if point[i] is None]
+    partial = {i: _sign_on(gap.dexprs[i], point, whole, symbols) for i in pinned}
     for radius in RADII:
+        r = Rat(radius.numerator, radius.denominator)
         nb = tuple(
-            (max(a, c - (b - a) * Rat(radius.numerator, radius.denominator)),
-             min(b, c + (b - a) * Rat(radius.numerator, radius.denominator)))
-            for (a, b), c in zip(box, point, strict=True)
+            e if c is None else (max(e[0], c - (e[1] - e[0]) * r), min(e[1], c + (e[1] - e[0]) * r))
+            for e, c in zip(box, point, strict=True)
         )
-        L, H = _floats(nb)
-        if not _usable(gap.value(L, H)):
-            continue
-        grads = [g(L, H) for g in gap.grad]
-        if not all(_usable(g) for g in grads):
-            continue
-        fixed = []
-        for i, ((a, b), c) in enumerate(zip(nb, point, strict=True)):
-            if a == b or (c == a and grads[i].lo[0] >= 0) or (c == b and grads[i].hi[0] <= 0):
-                fixed.append(i)
-        rest = [i for i in range(n) if i not in fixed]
-        if not all(
-            partial[i] == 0 or (partial[i] == 1 and point[i] == nb[i][0])
-            or (partial[i] == -1 and point[i] == nb[i][1])
-            for i in rest
-        ):
-            continue
-        if rest and not _psd(gap, rest, _face(nb, point, fixed)):
-            continue
-        return Touch(tuple(point), nb, tuple(fixed))
+        for parts in CELLS:
+            if parts**len(free) > MAX_CELLS:
+                break
+            cells = _cells(nb, free, parts)
+            fixed_sets = [_closes(gap, point, cell, pinned, partial) for cell in cells]
+            if all(f is not None for f in fixed_sets):
+                common = set(pinned).intersection(*[set(f) for f in fixed_sets if f is not None])
+                return Touch(tuple(point), nb, tuple(sorted(common)))
+            if not free:
+                break
     return None
 
 
-def _face(nb: Box, point: Sequence[sp.Rational], fixed: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    return _floats(tuple((c, c) if i in fixed else e for i, (e, c) in enumerate(zip(nb, point, strict=True))))
+def _cells(nb: Box, free: Sequence[int], parts: int) -> list[Box]:
+    cells: list[list[tuple[sp.Expr, sp.Expr]]] = [list(nb)]
+    for i in free:
+        a, b = nb[i]
+        cuts = [a + (b - a) * Rat(k, parts) for k in range(parts + 1)]
+        cells = [c[:i] + [(cuts[k], cuts[k + 1])] + c[i + 1:] for c in cells for k in range(parts)]
+    return [tuple(c) for c in cells]
+
+
+def _closes(
+    gap: _Gap, point: Point, nb: Box, pinned: Sequence[int], partial: dict[int, int | None]
+) -> list[int] | None:
+    """The fixed coordinates if conditions (a)-(d) of the module notes hold on ``nb``, else None."""
+    L, H = _floats(nb)
+    if not _usable(gap.value(L, H)):
+        return None
+    grads = [g(L, H) for g in gap.grad]
+    if not all(_usable(g) for g in grads):
+        return None
+    fixed = []
+    for i in pinned:
+        (a, b), c = nb[i], point[i]
+        if a == b or (c == a and grads[i].lo[0] >= 0) or (c == b and grads[i].hi[0] <= 0):
+            fixed.append(i)
+    rest = [i for i in pinned if i not in fixed]
+    if not all(
+        partial[i] == 0 or (partial[i] == 1 and point[i] == nb[i][0]) or (partial[i] == -1 and point[i] == nb[i][1])
+        for i in rest
+    ):
+        return None
+    if rest and not _psd(gap, rest, _face(nb, point, fixed)):
+        return None
+    return fixed
+
+
+def _face(nb: Box, point: Point, fixed: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    return _floats(tuple(
+        (c, c) if i in fixed and c is not None else e for i, (e, c) in enumerate(zip(nb, point, strict=True))
+    ))
 
 
 def _psd(gap: _Gap, rest: Sequence[int], face: tuple[np.ndarray, np.ndarray]) -> bool:
@@ -289,46 +350,58 @@ def _psd(gap: _Gap, rest: Sequence[int], face: tuple[np.ndarray, np.ndarray]) ->
 # step 1: candidates
 
 
-def touching_points(
-    gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0
-) -> list[tuple[sp.Rational, ...]]:
-    """Simple rational points of ``box`` where ``h`` is exactly 0, found from the
-    lowest float values of ``h`` (see the module notes, step 1)."""
+def _minima(gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0) -> list[tuple[np.ndarray, float]]:
+    """The lowest float values of ``h`` at seeded sample points and corners of
+    ``box`` not excluded by the hypotheses, each polished by compass search
+    (which stays where the hypotheses are not false)."""
     n = len(box)
     lo, hi = (np.array(x[0]) for x in _floats(box))
     rng = np.random.default_rng(seed)
     corners = np.array([[hi[i] if (k >> i) & 1 else lo[i] for i in range(n)] for k in range(2**n)])
     P = np.vstack([lo + (hi - lo) * rng.random((SEARCH_POINTS, n)), corners, (lo + hi)[None, :] / 2])
     P = np.clip(P, lo, hi)
-    values = _values(gap, P)
+    hyps = []
     for hyp in hypotheses:
         try:
-            values = np.where(compile_batched_truth(hyp, gap.symbols)(P, P) == FALSE, np.inf, values)
+            hyps.append(compile_batched_truth(hyp, gap.symbols))
         except UnsupportedError:
             continue
-    order = [i for i in np.argsort(values, kind="stable")[:POLISHED] if np.isfinite(values[i])]
+
+    def values(Q: np.ndarray) -> np.ndarray:
+        v = gap.value(Q, Q)
+        out = np.where(v.bad | ~np.isfinite(v.lo), np.inf, (v.lo + v.hi) / 2)
+        for t in hyps:
+            out = np.where(t(Q, Q) == FALSE, np.inf, out)
+        return out
+
+    first = values(P)
+    order = [i for i in np.argsort(first, kind="stable")[:POLISHED] if np.isfinite(first[i])]
+    return [_polish(values, P[i], float(first[i]), lo, hi) for i in order]
+
+
+def touching_points(
+    gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0
+) -> list[tuple[sp.Rational, ...]]:
+    """Simple rational points of ``box`` where ``h`` is exactly 0, found from the
+    lowest float values of ``h`` (see the module notes, step 1)."""
     found: list[tuple[sp.Rational, ...]] = []
-    for i in order:
-        p = _polish(gap, P[i], values[i], lo, hi)
+    for p, _ in _minima(gap, box, hypotheses, seed):
         q = _rationalize(p, box)
-        if q is not None and q not in found and _sign_at(gap.h, q, gap.symbols) == 0:
+        if q is not None and q not in found and _sign_on(gap.h, q, box, gap.symbols) == 0:
             found.append(q)
     return found
 
 
-def _values(gap: _Gap, P: np.ndarray) -> np.ndarray:
-    v = gap.value(P, P)
-    return np.where(v.bad | ~np.isfinite(v.lo), np.inf, (v.lo + v.hi) / 2)
-
-
-def _polish(gap: _Gap, p: np.ndarray, value: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Compass search from ``p`` (floats, inside the box)."""
+def _polish(
+    values: Callable[[np.ndarray], np.ndarray], p: np.ndarray, value: float, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Compass search from ``p`` (floats, inside the box): the point and its value."""
     n = p.size
     step = (hi - lo) / 8
     dirs = np.vstack([np.eye(n), -np.eye(n)])
     for _ in range(COMPASS_STEPS):
         trial = np.clip(p[None, :] + dirs * step[None, :], lo, hi)
-        v = _values(gap, trial)
+        v = values(trial)
         k = int(np.argmin(v))
         if v[k] < value:
             p, value = trial[k], float(v[k])
@@ -336,7 +409,7 @@ def _polish(gap: _Gap, p: np.ndarray, value: float, lo: np.ndarray, hi: np.ndarr
             step = step / 2
             if np.all(step <= (hi - lo) * 2.0**-60):
                 break
-    return p
+    return p, value
 
 
 def _rationalize(p: np.ndarray, box: Box) -> tuple[sp.Rational, ...] | None:
@@ -387,21 +460,52 @@ class _Outcome:
     status: Status
     evidence: str
     boxes: int = 0
-    touches: tuple[Touch, ...] = ()
+    touches: tuple[str, ...] = ()  # the touching sets closed, described
     counterexample: dict[str, str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """The statement being decided and the map of its points back to the
+    original statement's (identity, or undoing a diagonal substitution)."""
+
+    original: Statement
+    image: dict[sp.Symbol, sp.Expr]  # original symbol -> expression in this frame's symbols
+
+    def verified(self, point: Any) -> dict[str, str] | None:
+        """``point`` (this frame's names) mapped back, if it refutes the original."""
+        try:
+            values = {sp.Symbol(str(k), real=True): sp.Rational(str(v)) for k, v in point.items()}
+            by_name = {str(k): v for k, v in values.items()}
+            back = {}
+            for s_, e in self.image.items():
+                val = sp.sympify(e.xreplace({f: by_name[str(f)] for f in e.free_symbols}))
+                if not val.is_Rational:
+                    return None
+                back[s_] = val
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not refutes(self.original, back):
+            return None
+        return {str(k): str(v) for k, v in back.items()}
+
+
 def _prove(
-    statement: Statement, goal: Relational, gap: _Gap, box: Box, budget: Budget, depth: int, t0: float
+    frame: _Frame, statement: Statement, goal: Relational, gap: _Gap, box: Box, budget: Budget,
+    depth: int, t0: float, face: Point | None = None,
 ) -> _Outcome:
-    """``h >= 0`` on ``box``: a touching neighbourhood, then bnb on the rest."""
-    points = touching_points(gap, box, statement.hypotheses, budget.seed)
+    """``h >= 0`` on ``box``: a touching neighbourhood (``face``, or points
+    searched for), then bnb on the rest."""
+    points: list[Point] = [face] if face is not None else list(
+        touching_points(gap, box, statement.hypotheses, budget.seed))
     touch = None
     for p in points:
         if gap.strict:
-            if refutes(statement, dict(zip(statement.symbols, p, strict=True))):
-                return _Outcome(Status.REFUTED, f"the strict goal is 0 at {_fmt(statement, p)}",
-                                counterexample={v.name: str(c) for v, c in zip(statement.variables, p, strict=True)})
+            if None not in p:
+                cex = frame.verified({v.name: c for v, c in zip(statement.variables, p, strict=True)})
+                if cex is not None:
+                    return _Outcome(Status.REFUTED, f"the strict goal is 0 at {_fmt(statement, p)}",
+                                    counterexample=cex)
             continue
         touch = close_at(gap, p, box)
         if touch is not None:
@@ -413,7 +517,7 @@ def _prove(
     pieces = _without(box, touch.box)
     share = replace(budget, max_boxes=max(1, budget.max_boxes // max(1, 2 * len(box))))
     boxes = 0
-    touches = [touch]
+    touches = [_fmt(statement, touch.point)]
     for piece in pieces:
         left = budget.seconds - (time.monotonic() - t0)
         if left <= 0:
@@ -424,26 +528,111 @@ def _prove(
         if r.status is Status.PROVED:
             continue
         if r.status is Status.REFUTED and r.counterexample is not None:
-            if refutes(statement, r.counterexample):
+            cex = frame.verified(r.counterexample)
+            if cex is not None:
                 return _Outcome(Status.REFUTED, f"interval-bnb on a piece: {r.evidence}", boxes,
-                                counterexample={str(k): str(v) for k, v in r.counterexample.items()})
+                                counterexample=cex)
         if depth >= MAX_DEPTH:
             return _Outcome(Status.UNKNOWN, f"piece {_fmt_box(statement, piece)} left open: {r.evidence}",
                             boxes, tuple(touches))
-        inner = _prove(statement, goal, gap, piece, share, depth + 1, t0)
+        inner = _prove(frame, statement, goal, gap, piece, share, depth + 1, t0)
         boxes += inner.boxes
         touches += inner.touches
         if inner.status is not Status.PROVED:
-            return replace(inner, boxes=boxes, touches=tuple(touches))
+            return replace(inner, evidence=f"piece {_fmt_box(statement, piece)}: {inner.evidence}",
+                           boxes=boxes, touches=tuple(touches))
     return _Outcome(Status.PROVED, "", boxes, tuple(touches))
 
 
-def _fmt(statement: Statement, p: Sequence[sp.Rational]) -> str:
-    return "(" + ", ".join(f"{v.name}={c}" for v, c in zip(statement.variables, p, strict=True)) + ")"
+# ---------------------------------------------------------------------------
+# goals tight along a diagonal: x_j = x_i + s (or -x_i + s) makes it the face s = 0
+
+
+def _diagonals(gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int) -> list[tuple[tuple[int, int, int], ...]]:
+    """Groups ``(j, i, sign)``: at a near-zero float minimum, x_j = sign * x_i."""
+    out: list[tuple[tuple[int, int, int], ...]] = []
+    widths = [float(b - a) for a, b in box]
+    for p, value in _minima(gap, box, hypotheses, seed):
+        if not abs(value) <= _NEAR_ZERO:
+            continue
+        group = []
+        roots: set[int] = set()
+        for j in range(len(box)):
+            for i in sorted(roots):
+                tol = _SNAP * max(widths[i], widths[j])
+                if abs(p[j] - p[i]) <= tol:
+                    group.append((j, i, 1))
+                    break
+                if abs(p[j] + p[i]) <= tol and abs(p[i]) > tol:
+                    group.append((j, i, -1))
+                    break
+            else:
+                roots.add(j)
+        if group and tuple(group) not in out:
+            out.append(tuple(group))
+    return out
+
+
+def _substituted(
+    statement: Statement, goal: Relational, group: tuple[tuple[int, int, int], ...]
+) -> tuple[Statement, Relational, dict[sp.Symbol, sp.Expr], Point]:
+    """The statement with x_j = sign * x_i + s_j (s_j a new variable) for the
+    group, the hypotheses saying x_j stays in its range, and the face s = 0."""
+    variables = list(statement.variables)
+    names = {v.name for v in variables}
+    image: dict[sp.Symbol, sp.Expr] = {v.symbol: v.symbol for v in variables}
+    face: list[sp.Rational | None] = [None] * len(variables)
+    extra = []
+    for j, i, sign in group:
+        vj, vi = statement.variables[j], statement.variables[i]
+        label = f"{vj.name}_diag"
+        while label in names:
+            label += "_"
+        names.add(label)
+        lo, hi = (vj.lo - vi.hi, vj.hi - vi.lo) if sign == 1 else (vj.lo + vi.lo, vj.hi + vi.hi)
+        slack = make_variable(label, lo, hi)
+        variables[j] = slack
+        image[vj.symbol] = sign * vi.symbol + slack.symbol
+        face[j] = sp.Integer(0)
+        extra += [image[vj.symbol] >= vj.lo, image[vj.symbol] <= vj.hi]
+    sub = {k: e for k, e in image.items() if e != k}
+    new = replace(
+        statement,
+        variables=tuple(variables),
+        hypotheses=tuple(h.xreplace(sub) for h in statement.hypotheses) + tuple(extra),
+        conclusion=goal.xreplace(sub),
+        # hypotheses are only appended: each guard still assumes the same ones
+        guards=tuple(replace(g, condition=g.condition.xreplace(sub)) for g in statement.guards),
+    )
+    new_goal = new.conclusion
+    assert isinstance(new_goal, Relational)
+    return new, new_goal, image, tuple(face)
+
+
+def _fmt(statement: Statement, p: Point) -> str:
+    return "(" + ", ".join(f"{v.name}={c}" for v, c in zip(statement.variables, p, strict=True) if c is not None) + ")"
 
 
 def _fmt_box(statement: Statement, box: Box) -> str:
     return ", ".join(f"{v.name} in [{a}, {b}]" for v, (a, b) in zip(statement.variables, box, strict=True))
+
+
+def _along_diagonals(
+    statement: Statement, rel: Relational, gap: _Gap, box: Box, budget: Budget, t0: float, first: _Outcome
+) -> _Outcome:
+    """Retry a goal that looks tight along x_j = ±x_i as a face after substituting."""
+    for group in _diagonals(gap, box, statement.hypotheses, budget.seed):
+        new, goal, image, face = _substituted(statement, rel, group)
+        h, strict = relation_gap(goal)
+        sub_gap = _Gap(sp.sympify(h), strict, new.symbols)
+        out = _prove(_Frame(statement, image), new, goal, sub_gap, tuple((v.lo, v.hi) for v in new.variables),
+                     budget, 1, t0, face)
+        how = ", ".join(f"{statement.variables[j].name} = {image[statement.variables[j].symbol]}" for j, _, _ in group)
+        if out.status is not Status.UNKNOWN:
+            return replace(out, evidence=f"after substituting {how}{': ' + out.evidence if out.evidence else ''}")
+        first = replace(first, evidence=f"{first.evidence}; after substituting {how}: {out.evidence}",
+                        boxes=first.boxes + out.boxes)
+    return first
 
 
 def decide(statement: Statement, budget: Budget) -> CheckResult:
@@ -475,15 +664,18 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         for rel in relations_of(statement.conclusion):
             h, strict = relation_gap(rel)
             gap = _Gap(sp.sympify(h), strict, statement.symbols)
-            out = _prove(statement, rel, gap, box, budget, 0, t0)
+            frame = _Frame(statement, {v.symbol: v.symbol for v in statement.variables})
+            out = _prove(frame, statement, rel, gap, box, budget, 0, t0)
+            if out.status is Status.UNKNOWN and not strict:
+                out = _along_diagonals(statement, rel, gap, box, budget, t0, out)
             boxes += out.boxes
-            touching += [_fmt(statement, t.point) for t in out.touches]
+            touching += list(out.touches)
             if out.status is Status.REFUTED:
                 return CheckResult(Status.REFUTED, METHOD, f"{rel}: {out.evidence}, re-verified exactly",
                                    seconds=time.monotonic() - t0, counterexample=out.counterexample,
                                    details={"boxes": boxes, "touching": touching})
             if out.status is Status.PROVED:
-                parts.append(f"{rel}: closed at {', '.join(_fmt(statement, t.point) for t in out.touches)}")
+                parts.append(f"{rel}: {out.evidence + ', ' if out.evidence else ''}closed at {', '.join(out.touches)}")
             else:
                 status = Status.UNKNOWN
                 parts.append(f"{rel}: {out.evidence}")
