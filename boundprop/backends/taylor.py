@@ -74,8 +74,8 @@ their union is the neighbourhood).
 
 *Diagonals.* A goal tight along ``x_j = x_i`` (or ``x_j = -x_i``), seen
 as float minima near 0 with equal (opposite) coordinates, is retried after
-substituting ``x_j = ±x_i + s_j`` with a new variable ``s_j`` over
-``[lo_j ∓ ..., ...]`` (the exact range of ``x_j ∓ x_i``) and the hypotheses
+substituting ``x_j = ±x_i + s_j`` with a new variable ``s_j`` over the
+exact range of ``x_j ∓ x_i`` (``[lo_j - hi_i, hi_j - lo_i]`` for ``+``) and the hypotheses
 ``lo_j <= ±x_i + s_j <= hi_j`` appended: a bijection between the two
 feasible sets, so proving the new statement proves the old one. The
 touching set is then the face ``s = 0``. Counterexamples are mapped back
@@ -239,10 +239,6 @@ def _floats(box: Box) -> tuple[np.ndarray, np.ndarray]:
     return np.array([[e[0] for e in ends]]), np.array([[e[1] for e in ends]])
 
 
-def _usable(iv: IV) -> bool:
-    return not bool(iv.bad[0]) and bool(np.isfinite(iv.lo[0])) and bool(np.isfinite(iv.hi[0]))
-
-
 # ---------------------------------------------------------------------------
 # step 2: closing a neighbourhood
 
@@ -270,11 +266,9 @@ def close_at(gap: _Gap, point: Point, box: Box) -> Touch | None:
         for parts in CELLS:
             if parts**len(free) > MAX_CELLS:
                 break
-            cells = _cells(nb, free, parts)
-            fixed_sets = [_closes(gap, point, cell, pinned, partial) for cell in cells]
-            if all(f is not None for f in fixed_sets):
-                common = set(pinned).intersection(*[set(f) for f in fixed_sets if f is not None])
-                return Touch(tuple(point), nb, tuple(sorted(common)))
+            fixed = _closes(gap, point, _cells(nb, free, parts), pinned, partial)
+            if fixed is not None:
+                return Touch(tuple(point), nb, tuple(fixed))
             if not free:
                 break
     return None
@@ -290,60 +284,56 @@ def _cells(nb: Box, free: Sequence[int], parts: int) -> list[Box]:
 
 
 def _closes(
-    gap: _Gap, point: Point, nb: Box, pinned: Sequence[int], partial: dict[int, int | None]
+    gap: _Gap, point: Point, cells: Sequence[Box], pinned: Sequence[int], partial: dict[int, int | None]
 ) -> list[int] | None:
-    """The fixed coordinates if conditions (a)-(d) of the module notes hold on ``nb``, else None."""
-    L, H = _floats(nb)
-    if not _usable(gap.value(L, H)):
+    """If conditions (a)-(d) of the module notes hold on every cell (evaluated
+    as one batch), the coordinates fixed by monotonicity on all of them; else None."""
+    bounds = [_floats(c) for c in cells]
+    L, H = np.vstack([b[0] for b in bounds]), np.vstack([b[1] for b in bounds])
+    if not _all_usable(gap.value(L, H)):
         return None
     grads = [g(L, H) for g in gap.grad]
-    if not all(_usable(g) for g in grads):
+    if not all(_all_usable(g) for g in grads):
         return None
-    fixed = []
+    nb = cells[0]  # the pinned coordinates are not cut: same ends in every cell
+    k = L.shape[0]
+    fixed = np.zeros((k, len(point)), dtype=bool)
+    LF, HF = L.copy(), H.copy()
     for i in pinned:
         (a, b), c = nb[i], point[i]
-        if a == b or (c == a and grads[i].lo[0] >= 0) or (c == b and grads[i].hi[0] <= 0):
-            fixed.append(i)
-    rest = [i for i in pinned if i not in fixed]
-    if not all(
-        partial[i] == 0 or (partial[i] == 1 and point[i] == nb[i][0]) or (partial[i] == -1 and point[i] == nb[i][1])
-        for i in rest
-    ):
-        return None
-    if rest and not _psd(gap, rest, _face(nb, point, fixed)):
-        return None
-    return fixed
-
-
-def _face(nb: Box, point: Point, fixed: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    return _floats(tuple(
-        (c, c) if i in fixed and c is not None else e for i, (e, c) in enumerate(zip(nb, point, strict=True))
-    ))
-
-
-def _psd(gap: _Gap, rest: Sequence[int], face: tuple[np.ndarray, np.ndarray]) -> bool:
-    """Every symmetric matrix in the Hessian enclosure (block ``rest``) on the
-    face is diagonally dominant with a nonnegative diagonal (exact rationals)."""
-    L, H = face
+        assert c is not None
+        fixed[:, i] = (a == b) | ((c == a) & (grads[i].lo >= 0)) | ((c == b) & (grads[i].hi <= 0))
+        pl, ph = endpoint_bounds(c, c)
+        LF[:, i] = np.where(fixed[:, i], pl, LF[:, i])
+        HF[:, i] = np.where(fixed[:, i], ph, HF[:, i])
+        inward = partial[i] == 0 or (partial[i] == 1 and c == a) or (partial[i] == -1 and c == b)
+        if not inward and not fixed[:, i].all():
+            return None  # (c) fails on a cell where x_i is not fixed
+    rest = [i for i in pinned if not fixed[:, i].all()]
     block: dict[tuple[int, int], IV] = {}
-    for i in rest:
-        for j in rest:
-            if (min(i, j), max(i, j)) not in block:
-                iv = gap.hess(i, j)(L, H)
-                if not _usable(iv):
-                    return False
-                block[min(i, j), max(i, j)] = iv
-    for i in rest:
-        diag = Fraction(float(block[i, i].lo[0]))
-        off = sum(
-            (max(abs(Fraction(float(block[min(i, j), max(i, j)].lo[0]))),
-                 abs(Fraction(float(block[min(i, j), max(i, j)].hi[0]))))
-             for j in rest if j != i),
-            Fraction(0),
-        )
-        if diag < off:
-            return False
-    return True
+    for x, i in enumerate(rest):
+        for j in rest[x:]:
+            iv = gap.hess(i, j)(LF, HF)
+            if not _all_usable(iv):
+                return None
+            block[i, j] = iv
+    for row in range(k):
+        free_here = [i for i in rest if not fixed[row, i]]
+        for i in free_here:
+            diag = Fraction(float(block[i, i].lo[row]))
+            off = sum(
+                (max(abs(Fraction(float(block[min(i, j), max(i, j)].lo[row]))),
+                     abs(Fraction(float(block[min(i, j), max(i, j)].hi[row]))))
+                 for j in free_here if j != i),
+                Fraction(0),
+            )
+            if diag < off:
+                return None
+    return [i for i in pinned if fixed[:, i].all()]
+
+
+def _all_usable(iv: IV) -> bool:
+    return not bool(iv.bad.any()) and bool(np.isfinite(iv.lo).all()) and bool(np.isfinite(iv.hi).all())
 
 
 # ---------------------------------------------------------------------------
@@ -376,7 +366,10 @@ def _minima(gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0) -> li
 
     first = values(P)
     order = [i for i in np.argsort(first, kind="stable")[:POLISHED] if np.isfinite(first[i])]
-    return [_polish(values, P[i], float(first[i]), lo, hi) for i in order]
+    if not order:
+        return []
+    Q, v = _polish(values, P[order], first[order], lo, hi)
+    return [(Q[k], float(v[k])) for k in range(len(order))]
 
 
 def touching_points(
@@ -393,23 +386,26 @@ def touching_points(
 
 
 def _polish(
-    values: Callable[[np.ndarray], np.ndarray], p: np.ndarray, value: float, lo: np.ndarray, hi: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """Compass search from ``p`` (floats, inside the box): the point and its value."""
-    n = p.size
-    step = (hi - lo) / 8
+    values: Callable[[np.ndarray], np.ndarray], P: np.ndarray, v: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Compass search from each row of ``P`` (floats, inside the box), all rows
+    in one batch: the points reached and their values."""
+    k, n = P.shape
+    P, v = P.copy(), v.copy()
+    step = np.tile((hi - lo) / 8, (k, 1))
     dirs = np.vstack([np.eye(n), -np.eye(n)])
     for _ in range(COMPASS_STEPS):
-        trial = np.clip(p[None, :] + dirs * step[None, :], lo, hi)
-        v = values(trial)
-        k = int(np.argmin(v))
-        if v[k] < value:
-            p, value = trial[k], float(v[k])
-        else:
-            step = step / 2
-            if np.all(step <= (hi - lo) * 2.0**-60):
-                break
-    return p, value
+        trial = np.clip(P[:, None, :] + dirs[None, :, :] * step[:, None, :], lo, hi)
+        tv = values(trial.reshape(-1, n)).reshape(k, 2 * n)
+        best = np.argmin(tv, axis=1)
+        bv = tv[np.arange(k), best]
+        better = bv < v
+        P = np.where(better[:, None], trial[np.arange(k), best], P)
+        v = np.where(better, bv, v)
+        step = np.where(better[:, None], step, step / 2)
+        if np.all(step <= (hi - lo) * 2.0**-60):
+            break
+    return P, v
 
 
 def _rationalize(p: np.ndarray, box: Box) -> tuple[sp.Rational, ...] | None:
