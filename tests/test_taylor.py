@@ -131,7 +131,7 @@ def test_closed_neighbourhood_is_nonnegative_at_exact_points(a, b, c, d, edge, p
     u, v = X - R(p.numerator, p.denominator), Y - R(q.numerator, q.denominator)
     # zero value at (p, q), zero gradient unless at the edge; curvature of any sign
     h = a * (sp.exp(u) - 1 - u) + b * u * v + c * v**2 + (sp.log(1 + u**2) if a > 0 else 0) + (d * u if edge else 0)
-    gap = taylor._Gap(sp.sympify(h), False, (X, Y))
+    gap = taylor.Gap(sp.sympify(h), False, (X, Y))
     box = ((x.lo, x.hi), (y.lo, y.hi))
     point = (R(p.numerator, p.denominator), R(q.numerator, q.denominator))
     touch = taylor.close_at(gap, point, box)
@@ -148,7 +148,7 @@ def test_closed_neighbourhood_is_nonnegative_at_exact_points(a, b, c, d, edge, p
 def test_indefinite_curvature_is_not_closed() -> None:
     x, y = make_variable("x", -1, 1), make_variable("y", -1, 1)
     X, Y = x.symbol, y.symbol
-    gap = taylor._Gap(sp.sympify(X**2 - Y**2 + X**3), False, (X, Y))
+    gap = taylor.Gap(sp.sympify(X**2 - Y**2 + X**3), False, (X, Y))
     assert taylor.close_at(gap, (R(0), R(0)), ((x.lo, x.hi), (y.lo, y.hi))) is None
 
 
@@ -177,7 +177,7 @@ def test_a_face_of_zero_curvature_is_not_closed() -> None:
     # x y (x - y)**2 vanishes to second order on x = y and changes sign across x = 0
     x, y = make_variable("x", -1, 1), make_variable("y", -1, 1)
     X, Y = x.symbol, y.symbol
-    gap = taylor._Gap(sp.sympify(X * Y * (X - Y) ** 2), False, (X, Y))
+    gap = taylor.Gap(sp.sympify(X * Y * (X - Y) ** 2), False, (X, Y))
     assert taylor.close_at(gap, (R(0), None), ((x.lo, x.hi), (y.lo, y.hi))) is None
 
 
@@ -190,7 +190,7 @@ def test_closed_face_is_nonnegative_at_exact_points(a, b, c, p, fx) -> None:  # 
     X, Y = x.symbol, y.symbol
     u = X - R(p.numerator, p.denominator)
     h = u**2 * (c + b * Y) + a * (sp.exp(u) - 1 - u) * (3 + Y)
-    gap = taylor._Gap(sp.sympify(h), False, (X, Y))
+    gap = taylor.Gap(sp.sympify(h), False, (X, Y))
     touch = taylor.close_at(gap, (R(p.numerator, p.denominator), None), ((x.lo, x.hi), (y.lo, y.hi)))
     if touch is None:
         return

@@ -110,6 +110,7 @@ from boundprop.verdict import CheckResult, Status
 
 __all__ = [
     "DENOMINATORS",
+    "Gap",
     "MAX_DEPTH",
     "MAX_VARS",
     "METHOD",
@@ -172,7 +173,7 @@ class Touch:
     fixed: tuple[int, ...]
 
 
-class _Gap:
+class Gap:
     """The goal ``h >= 0`` (or ``> 0``) with its derivatives, compiled by the
     batched walker; Hessian entries compiled on first use."""
 
@@ -243,7 +244,7 @@ def _floats(box: Box) -> tuple[np.ndarray, np.ndarray]:
 # step 2: closing a neighbourhood
 
 
-def close_at(gap: _Gap, point: Point, box: Box) -> Touch | None:
+def close_at(gap: Gap, point: Point, box: Box) -> Touch | None:
     """The largest neighbourhood of ``point`` in ``box`` closed by the expansion
     (see the module notes, step 2), or None. Free coordinates (None) keep their
     whole range: the touching set is then a face, ``h = 0`` on it must be an
@@ -284,7 +285,7 @@ def _cells(nb: Box, free: Sequence[int], parts: int) -> list[Box]:
 
 
 def _closes(
-    gap: _Gap, point: Point, cells: Sequence[Box], pinned: Sequence[int], partial: dict[int, int | None]
+    gap: Gap, point: Point, cells: Sequence[Box], pinned: Sequence[int], partial: dict[int, int | None]
 ) -> list[int] | None:
     """If conditions (a)-(d) of the module notes hold on every cell (evaluated
     as one batch), the coordinates fixed by monotonicity on all of them; else None."""
@@ -340,7 +341,7 @@ def _all_usable(iv: IV) -> bool:
 # step 1: candidates
 
 
-def _minima(gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0) -> list[tuple[np.ndarray, float]]:
+def _minima(gap: Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0) -> list[tuple[np.ndarray, float]]:
     """The lowest float values of ``h`` at seeded sample points and corners of
     ``box`` not excluded by the hypotheses, each polished by compass search
     (which stays where the hypotheses are not false)."""
@@ -373,7 +374,7 @@ def _minima(gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0) -> li
 
 
 def touching_points(
-    gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0
+    gap: Gap, box: Box, hypotheses: Sequence[Any], seed: int = 0
 ) -> list[tuple[sp.Rational, ...]]:
     """Simple rational points of ``box`` where ``h`` is exactly 0, found from the
     lowest float values of ``h`` (see the module notes, step 1)."""
@@ -487,7 +488,7 @@ class _Frame:
 
 
 def _prove(
-    frame: _Frame, statement: Statement, goal: Relational, gap: _Gap, box: Box, budget: Budget,
+    frame: _Frame, statement: Statement, goal: Relational, gap: Gap, box: Box, budget: Budget,
     depth: int, t0: float, face: Point | None = None,
 ) -> _Outcome:
     """``h >= 0`` on ``box``: a touching neighbourhood (``face``, or points
@@ -544,7 +545,7 @@ def _prove(
 # goals tight along a diagonal: x_j = x_i + s (or -x_i + s) makes it the face s = 0
 
 
-def _diagonals(gap: _Gap, box: Box, hypotheses: Sequence[Any], seed: int) -> list[tuple[tuple[int, int, int], ...]]:
+def _diagonals(gap: Gap, box: Box, hypotheses: Sequence[Any], seed: int) -> list[tuple[tuple[int, int, int], ...]]:
     """Groups ``(j, i, sign)``: at a near-zero float minimum, x_j = sign * x_i."""
     out: list[tuple[tuple[int, int, int], ...]] = []
     widths = [float(b - a) for a, b in box]
@@ -614,13 +615,13 @@ def _fmt_box(statement: Statement, box: Box) -> str:
 
 
 def _along_diagonals(
-    statement: Statement, rel: Relational, gap: _Gap, box: Box, budget: Budget, t0: float, first: _Outcome
+    statement: Statement, rel: Relational, gap: Gap, box: Box, budget: Budget, t0: float, first: _Outcome
 ) -> _Outcome:
     """Retry a goal that looks tight along x_j = ±x_i as a face after substituting."""
     for group in _diagonals(gap, box, statement.hypotheses, budget.seed):
         new, goal, image, face = _substituted(statement, rel, group)
         h, strict = relation_gap(goal)
-        sub_gap = _Gap(sp.sympify(h), strict, new.symbols)
+        sub_gap = Gap(sp.sympify(h), strict, new.symbols)
         out = _prove(_Frame(statement, image), new, goal, sub_gap, tuple((v.lo, v.hi) for v in new.variables),
                      budget, 1, t0, face)
         how = ", ".join(f"{statement.variables[j].name} = {image[statement.variables[j].symbol]}" for j, _, _ in group)
@@ -659,7 +660,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     with np.errstate(all="ignore"):
         for rel in relations_of(statement.conclusion):
             h, strict = relation_gap(rel)
-            gap = _Gap(sp.sympify(h), strict, statement.symbols)
+            gap = Gap(sp.sympify(h), strict, statement.symbols)
             frame = _Frame(statement, {v.symbol: v.symbol for v in statement.variables})
             out = _prove(frame, statement, rel, gap, box, budget, 0, t0)
             if out.status is Status.UNKNOWN and not strict:
