@@ -53,7 +53,7 @@ def test_touching_point_is_exact_and_its_neighbourhood_inside_the_box() -> None:
     st_ = TIGHT["log-sum-at-(1,1)"]
     r = taylor.decide(st_, BUDGET)
     assert r.details["touching"] == ["(x=1, y=1)"]
-    assert "second-order expansion" in r.evidence
+    assert "certified Taylor expansion" in r.evidence
 
 
 FALSE_TIGHT = {
@@ -199,3 +199,40 @@ def test_closed_face_is_nonnegative_at_exact_points(a, b, c, p, fx) -> None:  # 
     for s, t in zip(fx[:3], fx[3:], strict=True):
         pt = {X: x0 + (x1 - x0) * R(s.numerator, s.denominator), Y: y0 + (y1 - y0) * R(t.numerator, t.denominator)}
         assert _nonnegative(h, pt), (h, pt)
+
+
+# -- tight to third order along the diagonal, one-sided ------------------------------
+
+
+def log_ratio(hyp: bool) -> Statement:
+    x, y = make_variable("x", 1, 2), make_variable("y", 1, 2)
+    X, Y = x.symbol, y.symbol
+    return Statement((x, y), (Y <= X,) if hyp else (), sp.log(X) - sp.log(Y) >= 2 * (X - Y) / (X + Y))
+
+
+def test_third_order_touching_on_one_side_is_proved() -> None:
+    # log(x/y) - 2(x - y)/(x + y) = -(y - x)**3 / (12 x**3) + ...: >= 0 only where y <= x
+    r = taylor.decide(log_ratio(True), BUDGET)
+    assert r.status is Status.PROVED, r.evidence
+    assert "after substituting y = x + y_diag" in r.evidence
+
+
+def test_third_order_touching_on_the_wrong_side_is_never_proved() -> None:
+    st_ = log_ratio(False)
+    r = taylor.decide(st_, BUDGET)
+    assert r.status is not Status.PROVED, r.evidence
+    p = portfolio.decide(st_, BUDGET)
+    assert p.status is Status.REFUTED and refutes(st_, p.counterexample)
+
+
+def test_odd_order_is_closed_at_a_range_end_only() -> None:
+    # s**3 (2 + x) vanishes to third order on s = 0: >= 0 for s >= 0, not across
+    x, s = make_variable("x", -1, 1), make_variable("s", -1, 1)
+    X, S = x.symbol, s.symbol
+    gap = taylor.Gap(sp.sympify(S**3 * (2 + X)), False, (X, S))
+    assert taylor.close_at(gap, (None, R(0)), ((x.lo, x.hi), (R(-1), R(1)))) is None
+    assert taylor.close_at(gap, (None, R(0)), ((x.lo, x.hi), (R(0), R(1)))) is not None
+    # at the upper end t <= 0 and t**3 <= 0: closed only for the opposite sign
+    assert taylor.close_at(gap, (None, R(0)), ((x.lo, x.hi), (R(-1), R(0)))) is None
+    minus = taylor.Gap(sp.sympify(-(S**3) * (2 + X)), False, (X, S))
+    assert taylor.close_at(minus, (None, R(0)), ((x.lo, x.hi), (R(-1), R(0)))) is not None

@@ -81,9 +81,17 @@ feasible sets, so proving the new statement proves the old one. The
 touching set is then the face ``s = 0``. Counterexamples are mapped back
 and re-verified on the original statement.
 
-Goals tight to third order or more (``log(x/y) >= 2(x - y)/(x + y)`` on
-``x = y``, where the Hessian vanishes on the touching set) are not closed:
-a Gershgorin check on an enclosure of width > 0 around a zero Hessian fails.
+*Higher order.* With one pinned coordinate ``x_i`` whose derivatives of
+order 1 to ``k - 1`` (k = 3 or 4) vanish identically on the touching set
+(``log(x/y) >= 2(x - y)/(x + y)`` on ``x = y``: order 3), Taylor in ``x_i``
+alone gives ``h(x) = D^k h(xi) t^k / k!`` (``t = x_i - p_i``, the segment in
+the cell); it is ``>= 0`` when the enclosure of ``D^k h`` on every cell has
+the sign of ``t^k``: ``>= 0`` if ``p_i`` is the lower end (t >= 0), the sign
+of ``(-1)^k`` at the upper end, ``>= 0`` with k even inside.
+
+Goals whose Hessian vanishes at isolated points of a touching face
+(Pinsker's inequality at x = y = 1/2) are not closed: no cell containing
+that point passes a test on an enclosure of width > 0.
 """
 
 from __future__ import annotations
@@ -105,13 +113,14 @@ from boundprop.expr import relations_of
 from boundprop.interval import enclose, refutes
 from boundprop.interval.batched import FALSE, IV, IVFn, compile_batched_truth, compile_iv
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.statement import Budget, Statement, make_variable
+from boundprop.statement import Budget, Statement, make_variable, tighten_ranges
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
     "DENOMINATORS",
     "Gap",
     "MAX_DEPTH",
+    "MAX_ORDER",
     "MAX_VARS",
     "METHOD",
     "CELLS",
@@ -135,8 +144,9 @@ POLISHED = 8  # lowest sample points polished by compass search
 COMPASS_STEPS = 120
 # neighbourhood radii, as fractions of the box width (largest first)
 RADII = tuple(Fraction(1, 4**k) for k in range(1, 14))
-CELLS = (1, 4, 16, 64)  # parts each free coordinate of a touching face is cut into
-MAX_CELLS = 256
+CELLS = (1, 4, 16, 64, 256, 1024)  # parts each free coordinate of a touching face is cut into
+MAX_CELLS = 1024
+MAX_ORDER = 4  # highest derivative tried for a one-coordinate touching set
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100)
 _SNAP = 1e-5  # rounding tolerance, relative to the box width
 _NEAR_ZERO = 1e-7  # a float minimum this low may be a touching set
@@ -185,6 +195,15 @@ class Gap:
         self.dexprs = [sp.diff(h, s) for s in self.symbols]
         self.grad = [compile_iv(d, self.symbols) for d in self.dexprs]
         self._hess: dict[tuple[int, int], IVFn] = {}
+        self._nth: dict[tuple[int, int], tuple[sp.Expr, IVFn]] = {}
+
+    def nth(self, i: int, k: int) -> tuple[sp.Expr, IVFn]:
+        """The k-th partial derivative in x_i, and its compiled form."""
+        key = (i, -k)
+        if key not in self._nth:
+            e = sp.diff(self.h, self.symbols[i], k)
+            self._nth[key] = (e, compile_iv(e, self.symbols))
+        return self._nth[key]
 
     def hess(self, i: int, j: int) -> IVFn:
         key = (min(i, j), max(i, j))
@@ -258,6 +277,7 @@ def close_at(gap: Gap, point: Point, box: Box) -> Touch | None:
     pinned = [i for i in range(n) if point[i] is not None]
     free = [i for i in range(n) if point[i] is None]
     partial = {i: _sign_on(gap.dexprs[i], point, whole, symbols) for i in pinned}
+    order = _order(gap, point, whole, pinned[0]) if len(pinned) == 1 and partial[pinned[0]] == 0 else None
     for radius in RADII:
         r = Rat(radius.numerator, radius.denominator)
         nb = tuple(
@@ -267,12 +287,45 @@ def close_at(gap: Gap, point: Point, box: Box) -> Touch | None:
         for parts in CELLS:
             if parts**len(free) > MAX_CELLS:
                 break
-            fixed = _closes(gap, point, _cells(nb, free, parts), pinned, partial)
+            cells = _cells(nb, free, parts)
+            fixed = _closes(gap, point, cells, pinned, partial)
             if fixed is not None:
                 return Touch(tuple(point), nb, tuple(fixed))
+            if order is not None and _closes_in_order(gap, point, cells, pinned[0], order):
+                return Touch(tuple(point), nb, ())
             if not free:
                 break
     return None
+
+
+def _order(gap: Gap, point: Point, whole: Box, i: int) -> int | None:
+    """The order k (3 to MAX_ORDER) of the first derivative in x_i that is not
+    identically 0 on the touching set, when the lower ones all are."""
+    for k in range(2, MAX_ORDER + 1):
+        if _sign_on(gap.nth(i, k)[0], point, whole, gap.symbols) != 0:
+            return k if k > 2 else None  # order 2 is the Hessian test's
+    return None
+
+
+def _closes_in_order(gap: Gap, point: Point, cells: Sequence[Box], i: int, k: int) -> bool:
+    """One pinned coordinate, h and its first k-1 derivatives in x_i identically 0
+    on the touching set: Taylor in x_i alone leaves ``D^k h(xi) t^k / k!``, which
+    is >= 0 if ``D^k h`` has the sign of ``t^k`` on every cell (t >= 0 at a lower
+    end, t <= 0 at an upper end, either sign inside: then k must be even)."""
+    bounds = [_floats(c) for c in cells]
+    L, H = np.vstack([b[0] for b in bounds]), np.vstack([b[1] for b in bounds])
+    if not _all_usable(gap.value(L, H)):
+        return False
+    derivs = [gap.nth(i, m)[1](L, H) for m in range(1, k + 1)]
+    if not all(_all_usable(d) for d in derivs):
+        return False
+    (a, b), c = cells[0][i], point[i]
+    top = derivs[-1]
+    if c == a and a < b:
+        return bool((top.lo >= 0).all())
+    if c == b and a < b:
+        return bool(((top.hi <= 0) if k % 2 else (top.lo >= 0)).all())
+    return k % 2 == 0 and bool((top.lo >= 0).all())
 
 
 def _cells(nb: Box, free: Sequence[int], parts: int) -> list[Box]:
@@ -601,6 +654,7 @@ def _substituted(
         # hypotheses are only appended: each guard still assumes the same ones
         guards=tuple(replace(g, condition=g.condition.xreplace(sub)) for g in statement.guards),
     )
+    new = tighten_ranges(new)  # x_j <= x_i, say, becomes the range s_j <= 0
     new_goal = new.conclusion
     assert isinstance(new_goal, Relational)
     return new, new_goal, image, tuple(face)
@@ -677,7 +731,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
                 status = Status.UNKNOWN
                 parts.append(f"{rel}: {out.evidence}")
     what = (
-        "touching neighbourhoods closed by a certified second-order expansion, the rest by interval-bnb"
+        "touching neighbourhoods closed by a certified Taylor expansion, the rest by interval-bnb"
         if status is Status.PROVED else "not proved"
     )
     return CheckResult(status, METHOD, f"{what} ({boxes} bnb boxes): {'; '.join(parts)}",
