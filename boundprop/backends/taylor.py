@@ -540,9 +540,17 @@ class _Frame:
         return {str(k): str(v) for k, v in back.items()}
 
 
+class _Allowance:
+    """The boxes bnb may still spend on one goal (all pieces, all attempts):
+    the work stays within ``budget.max_boxes`` however many pieces there are."""
+
+    def __init__(self, boxes: int) -> None:
+        self.left = boxes
+
+
 def _prove(
     frame: _Frame, statement: Statement, goal: Relational, gap: Gap, box: Box, budget: Budget,
-    depth: int, t0: float, face: Point | None = None,
+    depth: int, t0: float, allowance: _Allowance, face: Point | None = None,
 ) -> _Outcome:
     """``h >= 0`` on ``box``: a touching neighbourhood (``face``, or points
     searched for), then bnb on the rest."""
@@ -572,9 +580,14 @@ def _prove(
         left = budget.seconds - (time.monotonic() - t0)
         if left <= 0:
             return _Outcome(Status.UNKNOWN, "stopped by the time cap (not reproducible)", boxes, tuple(touches))
+        if allowance.left <= 0:
+            return _Outcome(Status.UNKNOWN, f"budget of {budget.max_boxes} boxes exhausted; raise max_boxes",
+                            boxes, tuple(touches))
         sub = _on_box(statement, goal, piece)
-        r = bnb.decide(sub, replace(share, seconds=left))
-        boxes += int(r.details.get("boxes", 0))
+        r = bnb.decide(sub, replace(share, seconds=left, max_boxes=min(share.max_boxes, allowance.left)))
+        used = int(r.details.get("boxes", 0))
+        boxes += used
+        allowance.left -= max(1, used)
         if r.status is Status.PROVED:
             continue
         if r.status is Status.REFUTED and r.counterexample is not None:
@@ -585,7 +598,7 @@ def _prove(
         if depth >= MAX_DEPTH:
             return _Outcome(Status.UNKNOWN, f"piece {_fmt_box(statement, piece)} left open: {r.evidence}",
                             boxes, tuple(touches))
-        inner = _prove(frame, statement, goal, gap, piece, share, depth + 1, t0)
+        inner = _prove(frame, statement, goal, gap, piece, share, depth + 1, t0, allowance)
         boxes += inner.boxes
         touches += inner.touches
         if inner.status is not Status.PROVED:
@@ -669,7 +682,8 @@ def _fmt_box(statement: Statement, box: Box) -> str:
 
 
 def _along_diagonals(
-    statement: Statement, rel: Relational, gap: Gap, box: Box, budget: Budget, t0: float, first: _Outcome
+    statement: Statement, rel: Relational, gap: Gap, box: Box, budget: Budget, t0: float, first: _Outcome,
+    allowance: _Allowance,
 ) -> _Outcome:
     """Retry a goal that looks tight along x_j = ±x_i as a face after substituting."""
     for group in _diagonals(gap, box, statement.hypotheses, budget.seed):
@@ -677,7 +691,7 @@ def _along_diagonals(
         h, strict = relation_gap(goal)
         sub_gap = Gap(sp.sympify(h), strict, new.symbols)
         out = _prove(_Frame(statement, image), new, goal, sub_gap, tuple((v.lo, v.hi) for v in new.variables),
-                     budget, 1, t0, face)
+                     budget, 1, t0, allowance, face)
         how = ", ".join(f"{statement.variables[j].name} = {image[statement.variables[j].symbol]}" for j, _, _ in group)
         if out.status is not Status.UNKNOWN:
             return replace(out, evidence=f"after substituting {how}{': ' + out.evidence if out.evidence else ''}")
@@ -716,9 +730,10 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
             h, strict = relation_gap(rel)
             gap = Gap(sp.sympify(h), strict, statement.symbols)
             frame = _Frame(statement, {v.symbol: v.symbol for v in statement.variables})
-            out = _prove(frame, statement, rel, gap, box, budget, 0, t0)
+            allowance = _Allowance(budget.max_boxes)
+            out = _prove(frame, statement, rel, gap, box, budget, 0, t0, allowance)
             if out.status is Status.UNKNOWN and not strict:
-                out = _along_diagonals(statement, rel, gap, box, budget, t0, out)
+                out = _along_diagonals(statement, rel, gap, box, budget, t0, out, allowance)
             boxes += out.boxes
             touching += list(out.touches)
             if out.status is Status.REFUTED:
