@@ -66,6 +66,7 @@ def test_the_default_preference_list_is_the_portfolios_order() -> None:
         "metitarski",
         "interval-bnb",
         "metitarski",
+        "taylor",
         "falsifier",
     ]
 

@@ -122,6 +122,8 @@ PREFERENCE: tuple[Slot, ...] = (
     Slot("metitarski", when=_unbounded_only),
     Slot("interval-bnb", when=_bounded_or_z3_open),
     Slot("metitarski", when=_bounded_only),
+    # goals tight at a point: a certified expansion there, bnb on the rest
+    Slot("taylor", when=_bounded_only),
     # a counterexample beats "unknown"; finding none, the statement is TESTED
     Slot("falsifier", frozenset({Status.REFUTED, Status.TESTED})),
 )
@@ -178,6 +180,7 @@ DEFAULT = Registry(
         "z3": "boundprop.backends.z3backend",
         "metitarski": "boundprop.backends.metitarski",
         "interval-bnb": "boundprop.backends.bnb",
+        "taylor": "boundprop.backends.taylor",
         "falsifier": "boundprop.backends.falsifier",
     },
     preference=PREFERENCE,
