@@ -181,7 +181,8 @@ def test_one_layer_proof_rests_on_its_citations(paper: Paper) -> None:
     # the two-point softmax step on its own
     weak = replace(paper.nodes["D-SIG-ALG"], conclusion="Abs(Y3/(Y3 + Y4) - Y1/(Y1 + Y2)) <= Abs(m - 1)")
     broken = replace(paper, nodes={**paper.nodes, "D-SIG-ALG": weak})
-    steps, result = check_proof(broken, broken.nodes["D-1L-N1"], broken.proofs["D-1L-N1"], Budget(), default_decide, None)
+    node, proof = broken.nodes["D-1L-N1"], broken.proofs["D-1L-N1"]
+    steps, result = check_proof(broken, node, proof, Budget(), default_decide, None)
     assert result.status not in (Status.PROVED, Status.PROVED_BOUNDED)
     assert steps[2].result.status not in (Status.PROVED, Status.PROVED_BOUNDED)  # the first D-SIG-ALG step
 
