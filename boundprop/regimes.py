@@ -833,7 +833,7 @@ def _axis_bound(relation: sp.Basic, syms: Sequence[sp.Symbol]) -> tuple[int, str
     return list(syms).index(lhs), op, Fraction(int(rhs.p), int(rhs.q))
 
 
-def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Fraction, Fraction], ...]) -> int:
+def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Num, Num], ...]) -> int:
     """1 if ``axis OP c`` holds on the whole exact box, 0 if nowhere, -1 otherwise."""
     index, op, c = bound
     lo, hi = box[index]
@@ -856,24 +856,63 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
 # splitting
 
 
-def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction, float | None]:
+# An end of a tree node is kept as a float when that float is its exact value
+# (log midpoints are floats by construction, halving dyadic ends stays dyadic),
+# as an int on integer axes, and as a Fraction only otherwise; Python compares
+# the three exactly, and a cell's Fraction box is made once per node, on demand.
+Num = float | int | Fraction
+
+
+def _ratio(x: Num) -> tuple[int, int]:
+    """The exact value of ``x`` as (numerator, denominator), lowest terms."""
+    if isinstance(x, float):
+        return x.as_integer_ratio()
+    if isinstance(x, int):
+        return x, 1
+    return x.numerator, x.denominator
+
+
+def _lean(x: Fraction) -> Num:
+    """``x`` as a float when that float is exact, else itself."""
+    try:
+        f = float(x)  # int/int true division: correctly rounded
+    except OverflowError:
+        return x
+    return f if math.isfinite(f) and f.as_integer_ratio() == (x.numerator, x.denominator) else x
+
+
+def _integral(x: Fraction) -> Num:
+    """An integral Fraction as an int (the ends of integer axes)."""
+    return x.numerator if x.denominator == 1 else x
+
+
+def _half_sum(lo: Num, hi: Num) -> Num:
+    """(lo + hi) / 2 exactly: a float when both ends are floats and it is one."""
+    if isinstance(lo, float) and isinstance(hi, float):
+        s = lo + hi
+        bb = s - lo
+        m = s * 0.5
+        # TwoSum's error is 0: s is exact; doubling m back is exact unless m lost a bit
+        if math.isfinite(s) and (lo - (s - bb)) + (hi - bb) == 0 and m + m == s:
+            return m
+    return _lean((Fraction(*_ratio(lo)) + Fraction(*_ratio(hi))) / 2)
+
+
+def _midpoint(axis: Axis, lo: Num, hi: Num) -> tuple[Num, Num, float | None]:
     """(end of the left half, start of the right half, the float equal to a log
     axis's real midpoint or None)."""
     if axis.integer:
-        # integral ends as ints (the same floors, without Fraction arithmetic)
-        a = lo.numerator if lo.denominator == 1 else lo
-        b = hi.numerator if hi.denominator == 1 else hi
+        a, b = lo, hi  # ints: integer axes have integral ends (parse_axis rounds inward)
         if axis.log and lo > 0:
             k = min(max(math.floor(math.sqrt(a * b)), a), b - 1)
         else:
             k = (a + b) // 2
-        return Fraction(k), Fraction(k + 1), None
+        return k, k + 1, None
     if axis.log and lo > 0:
         fm = math.sqrt(float(lo) * float(hi))
-        m = Fraction(fm)
-        if lo < m < hi:
-            return m, m, fm
-    m = (lo + hi) / 2
+        if lo < fm < hi:
+            return fm, fm, fm
+    m = _half_sum(lo, hi)
     return m, m, None
 
 
@@ -901,8 +940,10 @@ class _AxisTree:
         log_axis = axis.log and b > a > 0
         self.total = math.log(b.numerator * a.denominator / (b.denominator * a.numerator)) if log_axis else 1.0
         self.span = b - a
-        self.round = rational_bounds
-        self.ends: list[tuple[Fraction, Fraction]] = []
+        self.rational_bounds = rational_bounds
+        self.ends: list[tuple[Num, Num]] = []  # exact, lean (see Num)
+        self.boxes: list[tuple[Fraction, Fraction] | None] = []  # the Fraction ends, made on demand
+        self.fractions: dict[Num, Fraction] = {}
         self.flo: list[float] = []
         self.fhi: list[float] = []
         self.width: list[float] = []
@@ -910,13 +951,39 @@ class _AxisTree:
         self.left: list[int] = []  # child ids, -1 until the node is split
         self.right: list[int] = []
         self._arrays: tuple[int, tuple[Arr, ...]] | None = None
-        self.add(axis.lo, axis.hi)
+        lean = _integral if axis.integer else _lean
+        self.add(lean(axis.lo), lean(axis.hi))
+        self.boxes[0] = (axis.lo, axis.hi)
 
-    def add(self, lo: Fraction, hi: Fraction, flo: float | None = None, fhi: float | None = None,
+    def round(self, x: Num) -> tuple[float, float]:
+        """The tightest floats around ``x``."""
+        if isinstance(x, float):
+            return x, x
+        return self.rational_bounds(Fraction(x) if isinstance(x, int) else x)
+
+    def box(self, node: int) -> tuple[Fraction, Fraction]:
+        """The exact ends of ``node`` as Fractions."""
+        got = self.boxes[node]
+        if got is None:
+            lo, hi = self.ends[node]
+            got = self.boxes[node] = (self._fraction(lo), self._fraction(hi))
+        return got
+
+    def _fraction(self, x: Num) -> Fraction:
+        # a midpoint ends two siblings and their descendants: one Fraction for all
+        if isinstance(x, Fraction):
+            return x
+        got = self.fractions.get(x)
+        if got is None:
+            got = self.fractions[x] = Fraction(x)  # from a float or an int: exact, no gcd
+        return got
+
+    def add(self, lo: Num, hi: Num, flo: float | None = None, fhi: float | None = None,
             width: float | None = None, parent: int = -1) -> int:
         """A new node; ``flo``, ``fhi``, ``width`` when the caller already knows them. A
         premise decided on the ``parent`` node is decided the same on its halves."""
         self.ends.append((lo, hi))
+        self.boxes.append(None)
         self.flo.append(self.round(lo)[0] if flo is None else flo)
         self.fhi.append(self.round(hi)[1] if fhi is None else fhi)
         self.width.append(self.width_of(lo, hi) if width is None else width)
@@ -931,37 +998,37 @@ class _AxisTree:
                 codes.append(_exact_code((0, *bound), ((lo, hi),)))
         return len(self.ends) - 1
 
-    def width_of(self, lo: Fraction, hi: Fraction) -> float:
+    def width_of(self, lo: Num, hi: Num) -> float:
         """The share of the axis that [lo, hi] spans (log measure on log axes), -1 if it
-        cannot be split. The floats of the Fraction quotients, each by one integer true
+        cannot be split. The floats of the exact quotients, each by one integer true
         division (correctly rounded, as ``float(Fraction)``), without normalising."""
         axis = self.axis
         if not axis.split or lo == hi:
             return -1.0
+        (ln, ld), (hn, hd) = _ratio(lo), _ratio(hi)
         if axis.log:
             if lo <= 0:
                 return float("inf")
-            return math.log(hi.numerator * lo.denominator / (hi.denominator * lo.numerator)) / self.total
-        w, ld, hd = self.span, lo.denominator, hi.denominator
-        return (hi.numerator * ld - lo.numerator * hd) * w.denominator / (hd * ld * w.numerator)
+            return math.log(hn * ld / (hd * ln)) / self.total
+        w = self.span
+        return (hn * ld - ln * hd) * w.denominator / (hd * ld * w.numerator)
 
-    def _int_width(self, lo: Fraction | int, hi: Fraction | int) -> float:
+    def _int_width(self, lo: int, hi: int) -> float:
         """:meth:`width_of` of an interval with integer ends on a linear axis (the same float)."""
         if not self.axis.split or lo == hi:
             return -1.0
-        a = lo if isinstance(lo, int) else lo.numerator
-        b = hi if isinstance(hi, int) else hi.numerator
         w = self.span
-        return (b - a) * w.denominator / w.numerator
+        return (hi - lo) * w.denominator / w.numerator
 
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
         axis = self.axis
         # halving a linear real axis halves the relative width exactly (a power of two)
         linear = not (axis.integer or axis.log)
+        left_of, ends = self.left, self.ends
         for node in np.unique(nodes).tolist():
-            if self.left[node] < 0:
-                lo, hi = self.ends[node]
+            if left_of[node] < 0:
+                lo, hi = ends[node]
                 left_hi, right_lo, fm = _midpoint(axis, lo, hi)
                 lw = rw = self.width[node] * 0.5 if linear else None
                 mlo = mhi = None
@@ -969,14 +1036,14 @@ class _AxisTree:
                     mlo = mhi = fm
                 elif left_hi == right_lo:
                     mlo, mhi = self.round(left_hi)
-                elif axis.integer and left_hi.denominator == 1 and abs(left_hi.numerator) < 2**53:
+                elif isinstance(left_hi, int) and abs(left_hi) < 2**53:
                     # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
                     # linear width of an integer interval is one int true division
-                    k = left_hi.numerator
+                    k = left_hi
                     mlo, mhi = float(k + 1), float(k)
-                    if not axis.log and lo.denominator == 1 and hi.denominator == 1:
+                    if not axis.log and isinstance(lo, int) and isinstance(hi, int):
                         lw = self._int_width(lo, k)
-                        rw = self._int_width(right_lo, hi)
+                        rw = self._int_width(k + 1, hi)
                 self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, lw, node)
                 self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], rw, node)
         _, _, _, _, left, right = self.arrays()
@@ -1207,7 +1274,6 @@ def pave(
         best = here.best[sel]
         split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
         final = np.flatnonzero(~split)
-        ends = [t.ends for t in trees]
         for row, k, vm, cm, reason, key in zip(
             ids[final].tolist(), gen.klass[final].tolist(), gen.vac_mask[final].tolist(),
             gen.cover_mask[final].tolist(), gen.reason[final].tolist(), gen.regime_key[final].tolist(),
@@ -1215,7 +1281,7 @@ def pave(
         ):
             names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
             cells.append(Cell(
-                tuple([e[i] for e, i in zip(ends, row, strict=True)]),
+                tuple([t.box(i) for t, i in zip(trees, row, strict=True)]),
                 _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
                 problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
             ))

@@ -290,8 +290,27 @@ def test_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fractio
     L, eta, pos = sp.Symbol("L", integer=True), sp.Symbol("eta"), abs(lo) + Fraction(1, 10**4)
     ilo, ipos = Fraction(math.ceil(lo)), Fraction(math.ceil(pos))
     for axis in (Axis("L", L, ilo, hi, integer=True), Axis("L", L, ipos, hi, integer=True, log=True),
-                 Axis("eta", eta, pos, hi, log=True)):
-        _check_tree_floats(_AxisTree(axis, []), rational_bounds, np)
+                 Axis("eta", eta, pos, hi, log=True), Axis("eta", eta, lo, hi), Axis("eta", eta, pos, hi)):
+        tree = _AxisTree(axis, [])
+        _check_tree_floats(tree, rational_bounds, np)
+        _check_tree_bisects(tree, axis)
+
+
+def _check_tree_bisects(tree, axis) -> None:  # type: ignore[no-untyped-def]
+    # the ends a tree keeps as floats or ints (see regimes.Num) are the exact
+    # bisection points, worked out here in Fractions only
+    for node, left in enumerate(tree.left):
+        if left < 0:
+            continue
+        (a, b), (la, lb), (ra, rb) = tree.box(node), tree.box(left), tree.box(tree.right[node])
+        if axis.integer:
+            k = min(max(math.floor(math.sqrt(a * b)), a), b - 1) if axis.log else (a + b) // 2
+            assert (la, lb, ra, rb) == (a, k, k + 1, b), node
+            continue
+        m = (a + b) / 2
+        if axis.log and Fraction(math.sqrt(float(a) * float(b))) not in (a, b):
+            m = Fraction(math.sqrt(float(a) * float(b)))
+        assert (la, lb, ra, rb) == (a, m, m, b) and all(type(e) is Fraction for e in (la, lb, ra, rb)), node
 
 
 def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-untyped-def]
