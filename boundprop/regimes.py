@@ -54,6 +54,7 @@ import sympy as sp
 
 from boundprop.encode import Namespace, citation_facts, param_symbol, relations
 from boundprop.errors import BoundpropError, InputError, RangeError
+from boundprop.executor import Executor
 from boundprop.lemma import Node, Paper, Param
 from boundprop.maps import (
     UNDETERMINED,
@@ -82,6 +83,7 @@ __all__ = [
     "CellClass",
     "DEFAULT_DEPTH",
     "Problem",
+    "Question",
     "RegimeMap",
     "build_problem",
     "combined_class",
@@ -930,7 +932,8 @@ def _midpoint(axis: Axis, lo: Num, hi: Num) -> tuple[Num, Num, float | None]:
 class _AxisTree:
     """The exact intervals of one axis, by node id, with per-node look-ups."""
 
-    def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None]) -> None:
+    def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None],
+                 root: tuple[Fraction, Fraction] | None = None) -> None:
         from boundprop.interval.scalar import rational_bounds
 
         self.axis = axis
@@ -951,9 +954,12 @@ class _AxisTree:
         self.left: list[int] = []  # child ids, -1 until the node is split
         self.right: list[int] = []
         self._arrays: tuple[int, tuple[Arr, ...]] | None = None
+        # ``root``: a part of the axis (a tile of a distributed paving); the widths stay
+        # relative to the whole axis, so it splits as the whole axis's tree does there
+        lo, hi = root if root is not None else (axis.lo, axis.hi)
         lean = _integral if axis.integer else _lean
-        self.add(lean(axis.lo), lean(axis.hi))
-        self.boxes[0] = (axis.lo, axis.hi)
+        self.add(lean(lo), lean(hi))
+        self.boxes[0] = (lo, hi)
 
     def round(self, x: Num) -> tuple[float, float]:
         """The tightest floats around ``x``."""
@@ -1211,46 +1217,28 @@ def _speculate(trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, leve
     return out
 
 
-def pave(
-    problem: Problem,
-    depth: int = DEFAULT_DEPTH,
-    backend: Backend | str = Backend.BATCH,
-    progress: Progress | None = None,
-    max_cells: int = 2_000_000,
-) -> RegimeMap:
-    """Pave the problem's box into classed cells, splitting undecided cells up
-    to ``depth`` bisections.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> from boundprop.loader import load_paper
-    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
-    >>> axes = [parse_axis("eta=1/100:1/2", p), parse_axis("L=1:4", p)]
-    >>> prob = build_problem(p, "R1", axes, {"H": Fraction(2), "phi0": Fraction(1)})
-    >>> m = pave(prob, depth=6, backend="scalar")
-    >>> m.fractions()["informative"], m.fractions()["vacuous"] > 0.9
-    (0.0, True)
-    """
-    backend = Backend(backend)
-    if depth < 0:
-        raise InputError("`depth` must be >= 0")
-    if max(len(problem.baselines), len(problem.covers)) > 62 or len(problem.regimes) > 39:
-        # the per-cell masks and regime keys are int64 (see _decide_all)
-        raise InputError("a map takes at most 62 baselines, 62 vacuity theorems and 39 regimes")
-    compile_started = time.perf_counter()
-    evaluator = _Evaluator(problem, backend)
-    started = time.perf_counter()
-    compile_seconds = started - compile_started
-    trees = [
-        _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact])
+def _trees(problem: Problem, evaluator: _Evaluator,
+           box: Sequence[tuple[Fraction, Fraction]] | None = None) -> list[_AxisTree]:
+    return [
+        _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact],
+                  None if box is None else box[k])
         for k, axis in enumerate(problem.axes)
     ]
+
+
+def _levels(
+    problem: Problem, evaluator: _Evaluator, trees: Sequence[_AxisTree], depth: int,
+    progress: Progress | None, max_cells: int, offset: int = 0, handoff: int | None = None,
+) -> tuple[list[Cell], int, int, Arr]:
+    """Pave from the trees' roots, one generation per level, down to ``depth``
+    bisections; cells record ``offset`` + their level. With ``handoff``, stop at the
+    first generation of at least that many cells. Returns (final cells, cells
+    evaluated, levels, the generation not evaluated: node ids, empty when done)."""
     # the batch backend evaluates a generation with its descendants a few levels
     # down (only the box decides how a cell splits), in one call while it stays
     # small: a small batch costs numpy's per-call overhead, not its size (not
     # so with finite sums, whose cost grows with the cells' integer values)
-    lookahead = LOOKAHEAD_BOXES if backend is Backend.BATCH and not evaluator.sums else 0
+    lookahead = LOOKAHEAD_BOXES if evaluator.backend is Backend.BATCH and not evaluator.sums else 0
     labels = _Labels(problem)
     ids = np.zeros((1, len(problem.axes)), dtype=np.int64)  # the generation: one node id per axis per cell
     ahead: list[_Speculated] = []  # this and the next generations' supersets, evaluated
@@ -1260,7 +1248,7 @@ def pave(
     levels = 0
     for d in range(depth + 1):
         n = ids.shape[0]
-        if not n:
+        if not n or (handoff is not None and n >= handoff):
             break
         levels += 1
         if not ahead:
@@ -1282,7 +1270,7 @@ def pave(
             names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
             cells.append(Cell(
                 tuple([t.box(i) for t, i in zip(trees, row, strict=True)]),
-                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
+                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, offset + d, names,
                 problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
             ))
         rows = np.flatnonzero(split)
@@ -1294,7 +1282,124 @@ def pave(
             raise InputError(f"the paving would exceed {max_cells} cells: lower `depth`")
         ids = nxt
         if progress is not None:
-            progress(d, evaluated, ids.shape[0])
+            progress(offset + d, evaluated, ids.shape[0])
+    return cells, evaluated, levels, ids
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A regime question as picklable inputs (the paper's id or lemma file path,
+    the theorem, axes, fixed values, regimes): what a worker rebuilds the
+    compiled :class:`Problem` from, once per process."""
+
+    paper: str
+    theorem: str
+    axes: tuple[Axis, ...]
+    fixed: tuple[tuple[str, Fraction], ...]
+    regimes: tuple[str, ...] = ()
+
+    def problem(self) -> Problem:
+        got = _PROBLEMS.get(self)
+        if got is None:
+            from boundprop.loader import load_paper
+
+            got = _PROBLEMS[self] = build_problem(load_paper(self.paper), self.theorem, self.axes,
+                                                  dict(self.fixed), self.regimes)
+        return got
+
+
+_PROBLEMS: dict[Question, Problem] = {}  # per worker process
+_EVALUATORS: dict[tuple[Question, Backend], _Evaluator] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tile:
+    """One job of a distributed paving: a cell of generation ``offset``, paved ``depth`` levels further."""
+
+    question: Question
+    box: tuple[tuple[Fraction, Fraction], ...]
+    depth: int
+    offset: int
+    backend: Backend
+    max_cells: int
+
+
+def _pave_tile(tile: _Tile) -> tuple[list[Cell], int, int]:
+    problem = tile.question.problem()
+    key = (tile.question, tile.backend)
+    evaluator = _EVALUATORS.get(key)
+    if evaluator is None:
+        evaluator = _EVALUATORS[key] = _Evaluator(problem, tile.backend)
+    cells, evaluated, levels, _ = _levels(problem, evaluator, _trees(problem, evaluator, tile.box), tile.depth,
+                                          None, tile.max_cells, tile.offset)
+    return cells, evaluated, levels
+
+
+# tiles per worker of a distributed paving (a few each, so that one slow tile does not idle the rest)
+TILES_PER_WORKER = 4
+
+
+def pave(
+    problem: Problem,
+    depth: int = DEFAULT_DEPTH,
+    backend: Backend | str = Backend.BATCH,
+    progress: Progress | None = None,
+    max_cells: int = 2_000_000,
+    executor: Executor | None = None,
+    question: Question | None = None,
+) -> RegimeMap:
+    """Pave the problem's box into classed cells, splitting undecided cells up
+    to ``depth`` bisections.
+
+    With an ``executor`` (:mod:`boundprop.executor`: local processes or a Dask
+    cluster) and the ``question`` the problem was built from, the first levels
+    are paved here until a generation has a few cells per worker; each of its
+    cells is then paved on a worker, which rebuilds the problem from
+    ``question``. The cells are the same, in the same order, as without.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from boundprop.loader import load_paper
+    >>> p = load_paper(Path("tests/data/toy_collapse.toml"))
+    >>> axes = [parse_axis("eta=1/100:1/2", p), parse_axis("L=1:4", p)]
+    >>> prob = build_problem(p, "R1", axes, {"H": Fraction(2), "phi0": Fraction(1)})
+    >>> m = pave(prob, depth=6, backend="scalar")
+    >>> m.fractions()["informative"], m.fractions()["vacuous"] > 0.9
+    (0.0, True)
+    """
+    backend = Backend(backend)
+    if depth < 0:
+        raise InputError("`depth` must be >= 0")
+    if max(len(problem.baselines), len(problem.covers)) > 62 or len(problem.regimes) > 39:
+        # the per-cell masks and regime keys are int64 (see _decide_all)
+        raise InputError("a map takes at most 62 baselines, 62 vacuity theorems and 39 regimes")
+    if executor is not None and question is None:
+        raise ValueError("a paving on an executor needs the question the problem was built from")
+    compile_started = time.perf_counter()
+    evaluator = _Evaluator(problem, backend)
+    started = time.perf_counter()
+    compile_seconds = started - compile_started
+    trees = _trees(problem, evaluator)
+    workers = executor.workers if executor is not None else 1
+    handoff = TILES_PER_WORKER * workers if workers > 1 else None
+    cells, evaluated, levels, pending = _levels(problem, evaluator, trees, depth, progress, max_cells, 0, handoff)
+    if pending.shape[0] and handoff is not None and executor is not None and question is not None:
+        offset = levels
+        tiles = [_Tile(question, tuple([t.box(i) for t, i in zip(trees, row, strict=True)]), depth - offset,
+                       offset, backend, max_cells) for row in pending.tolist()]
+        parts = executor.map(_pave_tile, tiles)
+        # a generation lists the halves of its parents in the parents' order: level by level,
+        # the tiles' cells in tile order are the cells a local paving lists
+        tiled = sorted(((c.depth, t, i, c) for t, (part, _, _) in enumerate(parts) for i, c in enumerate(part)),
+                       key=lambda x: x[:3])
+        cells += [c for *_, c in tiled]
+        evaluated += sum(e for _, e, _ in parts)
+        levels = offset + max(lv for _, _, lv in parts)
+        if evaluated > max_cells:
+            raise InputError(f"the paving would exceed {max_cells} cells: lower `depth`")
+        if progress is not None:
+            progress(levels - 1, evaluated, 0)
     seconds = time.perf_counter() - started
     return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels, compile_seconds)
 
