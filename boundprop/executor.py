@@ -86,7 +86,7 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError:
-            raise InputError("--executor dask needs Dask: pip install 'boundprop[dask]'") from None
+            raise InputError("the dask executor needs Dask: pip install 'boundprop[dask]'") from None
         try:
             client = Client(self.address, timeout=30)  # type: ignore[no-untyped-call]
         except OSError as exc:
@@ -117,15 +117,16 @@ _CLIENTS: dict[str, Any] = {}
 
 def make_executor(kind: str = "local", scheduler: str | None = None, workers: int = 1,
                   preload: Sequence[str] = ()) -> Executor:
-    """The executor a command's ``--executor`` / ``--scheduler`` / ``--jobs`` name."""
+    """The executor of ``kind`` (local or dask), a Dask ``scheduler`` address and
+    local ``workers`` (processes that preload ``preload`` modules)."""
     if kind == "dask":
         if not scheduler:
-            raise InputError("--executor dask needs --scheduler ADDRESS (such as tcp://127.0.0.1:8786)")
+            raise InputError("the dask executor needs a scheduler address (such as tcp://127.0.0.1:8786)")
         return DaskExecutor(scheduler)
     if kind != "local":
         raise InputError(f"unknown executor {kind!r} (known: {', '.join(EXECUTORS)})")
     if scheduler:
-        raise InputError("--scheduler needs --executor dask")
+        raise InputError("a scheduler address needs the dask executor")
     if workers < 1:
-        raise InputError("--jobs must be at least 1")
+        raise InputError(f"jobs must be at least 1, not {workers}")
     return SerialExecutor() if workers == 1 else ProcessExecutor(workers, tuple(preload))

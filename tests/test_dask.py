@@ -50,3 +50,22 @@ def test_witness_sampling_on_dask_equals_the_local_run(executor: DaskExecutor) -
     local = measure_random(cfg, 40, seed=3, chunk=8)
     remote = measure_random(cfg, 40, seed=3, chunk=8, executor=executor)
     assert remote.maxima == local.maxima and remote.samples == 40
+
+
+def test_cli_regimes_and_witness_on_dask(executor: DaskExecutor, run_cli: Any) -> None:
+    import json
+
+    args = ("regimes", "R1", "--paper", TOY, "--param", "eta=1/1000:1:log", "--param", "L=1:64",
+            "--fix", "H=2", "--fix", "phi0=1", "--depth", "8", "--json")
+    code1, out1, err1 = run_cli(*args)
+    code2, out2, err2 = run_cli(*args, "--executor", "dask", "--scheduler", executor.address)
+    assert code1 == code2 == 0, err1 + err2
+    assert json.loads(out1)["cells"] == json.loads(out2)["cells"]
+    wargs = ("witness", "R1", "--param", "eta=0.1", "--param", "L=2", "--samples", "24", "--json")
+    code1, out1, err1 = run_cli(*wargs)
+    code2, out2, err2 = run_cli(*wargs, "--executor", "dask", "--scheduler", executor.address)
+    assert code1 == code2 == 0, err1 + err2
+    strip = ("seconds",)
+    one, two = (json.loads(o) for o in (out1, out2))
+    assert [{k: v for k, v in c.items() if k not in strip} for c in one["configurations"]] == \
+        [{k: v for k, v in c.items() if k not in strip} for c in two["configurations"]]

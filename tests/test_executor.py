@@ -89,8 +89,8 @@ def test_make_executor() -> None:
     assert isinstance(make_executor("local", None, 1), SerialExecutor)
     assert make_executor("local", None, 3).workers == 3
     assert make_executor("dask", "tcp://127.0.0.1:1").address == "tcp://127.0.0.1:1"  # type: ignore[attr-defined]
-    for kind, scheduler, workers, message in [("dask", None, 1, "--scheduler"), ("local", "tcp://x:1", 1, "--executor"),
-                                              ("ray", None, 1, "unknown"), ("local", None, 0, "--jobs")]:
+    for kind, scheduler, workers, message in [("dask", None, 1, "scheduler address"), ("local", "tcp://x:1", 1, "dask"),
+                                              ("ray", None, 1, "unknown"), ("local", None, 0, "at least 1")]:
         with pytest.raises(InputError, match=message):
             make_executor(kind, scheduler, workers)
 
@@ -98,3 +98,26 @@ def test_make_executor() -> None:
 def test_fractions_survive_the_question() -> None:
     q = _question(TOY, "R1", ["eta=1/3:1/2"], ["H=2", "phi0=1", "L=3"])
     assert q.axes[0].lo == Fraction(1, 3) and dict(q.fixed)["phi0"] == 1
+
+
+def test_cli_regimes_jobs_give_the_same_map(run_cli: Callable[..., tuple[int, str, str]]) -> None:
+    import json
+
+    args = ("regimes", "R1", "--paper", TOY, "--param", "eta=1/1000:1:log", "--param", "L=1:64",
+            "--fix", "H=2", "--fix", "phi0=1", "--depth", "9", "--json")
+    code1, out1, err1 = run_cli(*args)
+    code2, out2, err2 = run_cli(*args, "--jobs", "2")
+    assert code1 == code2 == 0, err1 + err2
+    one, two = json.loads(out1), json.loads(out2)
+    assert one["cells"] == two["cells"] and len(one["cells"]) > 20
+
+
+@pytest.mark.parametrize("extra, message", [
+    (("--executor", "dask"), "scheduler address"),
+    (("--scheduler", "tcp://127.0.0.1:1"), "dask executor"),
+    (("--jobs", "0"), "at least 1"),
+])
+def test_cli_executor_errors(run_cli: Callable[..., tuple[int, str, str]], extra: tuple[str, ...],
+                             message: str) -> None:
+    code, _, err = run_cli("regimes", "R1", "--paper", TOY, "--depth", "2", *extra)
+    assert code == 3 and message in err and len(err.strip().splitlines()) == 1

@@ -614,6 +614,7 @@ def run_witness(
     workers: int = 1,
     progress: Callable[[str, int], None] | None = None,
     bound: Callable[[str, Mapping[str, float]], BoundValue] = bound_of,
+    executor: Executor | None = None,
 ) -> WitnessReport:
     """Measure the collapse error against ``theorem``'s bound on every grid configuration.
 
@@ -633,6 +634,8 @@ def run_witness(
         Called as ``progress(label, draws_done)``.
     bound : callable
         ``bound(theorem, params) -> BoundValue``; :func:`bound_of` by default.
+    executor : Executor, optional
+        Runs the chunks of draws (:func:`measure_random`), instead of ``workers`` threads.
 
     Examples
     --------
@@ -659,7 +662,7 @@ def run_witness(
             if progress is not None:
                 progress(label, done)
 
-        stats = measure_random(cfg, samples, seed=seed + index, workers=workers, progress=tick)
+        stats = measure_random(cfg, samples, seed=seed + index, workers=workers, progress=tick, executor=executor)
         key = f"collapse_{which.value}"
         measured_random = stats[key]
         magnitude = stats["magnitude"]
