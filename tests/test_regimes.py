@@ -325,3 +325,25 @@ def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-un
     for node, (a, b) in enumerate(tree.ends):
         assert tree.flo[node] == rational_bounds(a)[0] and tree.fhi[node] == rational_bounds(b)[1], node
         assert tree.width[node] == tree.width_of(a, b), node
+
+
+def test_constant_subexpressions_fold_to_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the batched context evaluates box-independent nodes (sqrt(log(65536)), exp(2)/3) once at
+    # compile time; the enclosures must be bit for bit those of evaluating them on every box
+    import numpy as np
+
+    import boundprop.interval.batched as batched
+
+    x, L = sp.Symbol("x"), sp.Symbol("L", integer=True)
+    exprs = [x * sp.sqrt(sp.log(65536)) - sp.exp(2) / 3, (x + sp.log(3)) ** L - sp.Min(sp.pi, sp.sqrt(2)) * x,
+             sp.Abs(sp.log(sp.Rational(1, 7))) * x ** 3 + sp.floor(sp.exp(sp.Rational(5, 2)))]
+    rng = np.random.default_rng(4)
+    lo = np.column_stack([rng.uniform(-2, 2, 200), rng.integers(0, 9, 200).astype(float)])
+    hi = lo + np.column_stack([rng.uniform(0, 0.5, 200), np.zeros(200)])
+    folded = [batched.compile_batched(e, [x, L])(lo, hi) for e in exprs]
+    assert isinstance(batched.BatchedContext().rational_pow(batched.BatchedContext().const(sp.Integer(2)),
+                                                            sp.Rational(1, 2)), batched._Const)
+    monkeypatch.setattr(batched, "_folded", lambda f, parts: f)
+    plain = [batched.compile_batched(e, [x, L])(lo, hi) for e in exprs]
+    for (a, b), (c, d) in zip(folded, plain, strict=True):
+        assert np.array_equal(a, c, equal_nan=True) and np.array_equal(b, d, equal_nan=True)
