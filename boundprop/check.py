@@ -164,24 +164,42 @@ def _check_task(
     return checked, found
 
 
+def _faithful_text(value: Any) -> Any:
+    """``value`` as nested tuples of text that determine it: sympy parts by ``srepr``
+    (which names every symbol's assumptions and evaluates back to the same
+    expression), dataclasses field by field, other values by ``repr``."""
+    import dataclasses
+
+    if isinstance(value, sp.Basic):
+        return sp.srepr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__,
+                tuple((f.name, _faithful_text(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(_faithful_text(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), _faithful_text(v)) for k, v in value.items())))
+    return repr(value)
+
+
 def _memoized(memo: Any) -> Decide:
     """:func:`default_decide`, once per distinct (statement, budget) in ``memo`` (a dict,
     or a manager's dict shared by the workers): nodes often pose the same statement
     (the N1 and N2 variants of a lemma, a step that is also a cited node), and a
-    decision depends on nothing else (deterministic limits). A key is the SHA-256 of
-    the pair's text (the same in every process, unlike a pickle, which carries a
-    symbol's cached assumptions); a hit is used only if its stored statement and
-    budget are equal to the asked ones (sympy equality is structural, assumptions
-    included), so two statements that print alike never share a verdict."""
+    decision depends on nothing else (deterministic limits). The key is the SHA-256
+    of the pair's faithful text (:func:`_faithful_text`): the same in every process,
+    and different for statements that merely print alike (``x`` and a positive
+    ``x``). Not the objects themselves: sympy re-evaluates an unpickled expression,
+    which may then differ structurally from the one the worker built."""
     import hashlib
 
     def decide(statement: Statement, budget: Budget) -> CheckResult:
-        key = hashlib.sha256(repr((statement, budget)).encode()).hexdigest()
+        key = hashlib.sha256(repr(_faithful_text((statement, budget))).encode()).hexdigest()
         got = memo.get(key)
-        if got is not None and got[0] == statement and got[1] == budget:
-            return got[2]  # type: ignore[no-any-return]
+        if got is not None:
+            return got  # type: ignore[no-any-return]
         result = default_decide(statement, budget)
-        memo[key] = (statement, budget, result)
+        memo[key] = result
         return result
 
     return decide
