@@ -834,6 +834,13 @@ def _fix_specs(fix: Mapping[str, Number] | Sequence[str] | None) -> list[str]:
     return [fix] if isinstance(fix, str) else list(fix)
 
 
+def _executor(kind: str, scheduler: str | None, jobs: int, *preload: str) -> Any:
+    """The :mod:`boundprop.executor` of ``executor``, ``scheduler`` and ``jobs``."""
+    from boundprop.executor import make_executor
+
+    return make_executor(kind, scheduler, jobs, preload)
+
+
 def _paper_of(theorem: str, paper: str | Path | Paper | None) -> Paper:
     """The paper holding ``theorem``: ``paper`` if given, else the one bundled paper that has it."""
     from boundprop.loader import bundled_papers, load_paper
@@ -921,6 +928,9 @@ def regimes(
     progress: Callable[[int, int, int], None] | None = None,
     model: str | Path | None = None,
     model_heads: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    jobs: int = 1,
 ) -> RegimeResult:
     """Pave a theorem's parameter box into rigorously classed cells, as ``boundprop regimes``.
 
@@ -937,6 +947,10 @@ def regimes(
     ``model`` (a checkpoint, with ``model_heads`` for GPT-2 names) places a
     model on the map: its H, d and k are fixed from it (unless they are
     axes) and ``.placement`` says in which class its point falls.
+
+    ``jobs`` local worker processes, or with ``executor="dask"`` the Dask
+    cluster at ``scheduler``, pave parts of the map (:mod:`boundprop.executor`);
+    the cells are the same as in one process.
 
     >>> rmap = regimes("R1", depth=2)  # the annotation file's default map
     >>> sorted(rmap.fractions())
@@ -969,7 +983,20 @@ def regimes(
         fixed.update({n: Fraction(v) for n, v in sizes.items() if n in chosen_paper.params and n not in on_axes})
     known = _checked_vacuity(chosen_paper) if not isinstance(paper, Paper) else None
     problem = build_problem(chosen_paper, theorem, axes, fixed, chosen, ann, known=known)  # type: ignore[arg-type]
-    rmap = pave(problem, depth=depth, backend=backend, progress=progress)
+    runner = _executor(executor, scheduler, jobs, "boundprop.regimes")
+    question = None
+    if runner.workers > 1 or executor == "dask":
+        from boundprop.loader import BUNDLED_LEMMAS
+        from boundprop.regimes import Question
+
+        # workers load the paper again: by its bundled id, or its lemma file; they use the
+        # same vacuity statuses as this process (never prove them again, never differently)
+        bundled = chosen_paper.source.resolve().parent == BUNDLED_LEMMAS.resolve()
+        question = Question(chosen_paper.id if bundled else str(chosen_paper.source), problem.theorem,
+                            tuple(axes), tuple(problem.fixed.items()), tuple(r.id for r in problem.regimes),
+                            tuple(sorted((k, v.status.value) for k, v in (known or {}).items())))
+    rmap = pave(problem, depth=depth, backend=backend, progress=progress,
+                executor=runner if question is not None else None, question=question)
     if weights is None:
         return RegimeResult(rmap, paper=chosen_paper)
     from boundprop.weights import place
@@ -1288,6 +1315,8 @@ def witness(
     norm: str | None = None,
     workers: int = 1,
     progress: Callable[[str, int], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> WitnessResult:
     """Measure simulated attention networks against a bound (R1, R2 or
     ``"Theorem 5.3"`` of Alman & Song 2025), as ``boundprop witness``.
@@ -1296,7 +1325,8 @@ def witness(
     to the values of a grid (floats are fine here: this is a float64
     simulation, not a proof); missing names take the command's defaults.
     The draws are seeded, so the same call gives the same numbers (for any
-    number of ``workers``, threads over chunks of draws). A configuration
+    number of ``workers``, threads over chunks of draws, or with
+    ``executor="dask"`` on the Dask cluster at ``scheduler``). A configuration
     where the float64 simulation overflows is an input error.
 
     >>> w = witness("R1", params={"eta": [0.1], "L": [2]}, samples=12)
@@ -1317,6 +1347,7 @@ def witness(
             theorem, {k: list(v) for k, v in (params or {}).items()}, samples=samples, seed=seed,
             adversarial=adversarial, norm_override=Norm.parse(norm) if norm else None,
             adversarial_options={"generations": generations}, workers=workers, progress=progress,
+            executor=_executor(executor, scheduler, 1) if executor == "dask" else None,
         )
     for conf in result.configurations:
         # float64 overflow (eta = 1e308, or a bound past 1.8e308) gives nan/inf:

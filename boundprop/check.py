@@ -102,10 +102,11 @@ def check_paper(
     if workers > 1 and len(order) > 1:
         _check_in_workers(paper, graph, order, budget, workers, progress, results, premises)
     else:
+        memo_decide = _memoized({})
         for index, node_id in enumerate(order):
             if progress:
                 progress(node_id, index, len(order))
-            results[node_id], found = _check_task(paper, graph, node_id, budget, decide or default_decide, results)
+            results[node_id], found = _check_task(paper, graph, node_id, budget, decide or memo_decide, results)
             if found is not None:
                 premises[node_id] = found
     statuses = {nid: r[0].status for nid, r in results.items()}
@@ -163,15 +164,56 @@ def _check_task(
     return checked, found
 
 
+def _faithful_text(value: Any) -> Any:
+    """``value`` as nested tuples of text that determine it: sympy parts by ``srepr``
+    (which names every symbol's assumptions and evaluates back to the same
+    expression), dataclasses field by field, other values by ``repr``."""
+    import dataclasses
+
+    if isinstance(value, sp.Basic):
+        return sp.srepr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__,
+                tuple((f.name, _faithful_text(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(_faithful_text(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), _faithful_text(v)) for k, v in value.items())))
+    return repr(value)
+
+
+def _memoized(memo: Any) -> Decide:
+    """:func:`default_decide`, once per distinct (statement, budget) in ``memo`` (a dict,
+    or a manager's dict shared by the workers): nodes often pose the same statement
+    (the N1 and N2 variants of a lemma, a step that is also a cited node), and a
+    decision depends on nothing else (deterministic limits). The key is the SHA-256
+    of the pair's faithful text (:func:`_faithful_text`): the same in every process,
+    and different for statements that merely print alike (``x`` and a positive
+    ``x``). Not the objects themselves: sympy re-evaluates an unpickled expression,
+    which may then differ structurally from the one the worker built."""
+    import hashlib
+
+    def decide(statement: Statement, budget: Budget) -> CheckResult:
+        key = hashlib.sha256(repr(_faithful_text((statement, budget))).encode()).hexdigest()
+        got = memo.get(key)
+        if got is not None:
+            return got  # type: ignore[no-any-return]
+        result = default_decide(statement, budget)
+        memo[key] = result
+        return result
+
+    return decide
+
+
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(paper: Paper, graph: nx.DiGraph, budget: Budget) -> None:
-    _WORKER.update(paper=paper, graph=graph, budget=budget)
+def _worker_init(paper: Paper, graph: nx.DiGraph, budget: Budget, memo: Any) -> None:
+    _WORKER.update(paper=paper, graph=graph, budget=budget, decide=_memoized(memo))
 
 
 def _worker_check(node_id: str, done: dict[str, _Checked]) -> tuple[_Checked, Premises | None]:
-    return _check_task(_WORKER["paper"], _WORKER["graph"], node_id, _WORKER["budget"], default_decide, done)
+    return _check_task(_WORKER["paper"], _WORKER["graph"], node_id, _WORKER["budget"], _WORKER["decide"], done)
 
 
 def _check_in_workers(
@@ -198,8 +240,10 @@ def _check_in_workers(
     waiting = list(order)
     running: dict[Future[tuple[_Checked, Premises | None]], str] = {}
     submitted = 0
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                             initargs=(paper, graph, budget)) as pool:
+    # the decisions memo every worker reads and fills (see _memoized)
+    with context.Manager() as manager, ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(paper, graph, budget, manager.dict())
+    ) as pool:
         while waiting or running:
             for node_id in [n for n in waiting if needs[n] <= results.keys()]:
                 if len(running) >= workers:

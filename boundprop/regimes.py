@@ -54,6 +54,7 @@ import sympy as sp
 
 from boundprop.encode import Namespace, citation_facts, param_symbol, relations
 from boundprop.errors import BoundpropError, InputError, RangeError
+from boundprop.executor import Executor
 from boundprop.lemma import Node, Paper, Param
 from boundprop.maps import (
     UNDETERMINED,
@@ -82,6 +83,7 @@ __all__ = [
     "CellClass",
     "DEFAULT_DEPTH",
     "Problem",
+    "Question",
     "RegimeMap",
     "build_problem",
     "combined_class",
@@ -836,7 +838,7 @@ def _axis_bound(relation: sp.Basic, syms: Sequence[sp.Symbol]) -> tuple[int, str
     return list(syms).index(lhs), op, Fraction(int(rhs.p), int(rhs.q))
 
 
-def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Fraction, Fraction], ...]) -> int:
+def _exact_code(bound: tuple[int, str, Fraction], box: tuple[tuple[Num, Num], ...]) -> int:
     """1 if ``axis OP c`` holds on the whole exact box, 0 if nowhere, -1 otherwise."""
     index, op, c = bound
     lo, hi = box[index]
@@ -859,24 +861,63 @@ def _stack(rows: Sequence[Arr], n: int) -> Arr:
 # splitting
 
 
-def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction, float | None]:
+# An end of a tree node is kept as a float when that float is its exact value
+# (log midpoints are floats by construction, halving dyadic ends stays dyadic),
+# as an int on integer axes, and as a Fraction only otherwise; Python compares
+# the three exactly, and a cell's Fraction box is made once per node, on demand.
+Num = float | int | Fraction
+
+
+def _ratio(x: Num) -> tuple[int, int]:
+    """The exact value of ``x`` as (numerator, denominator), lowest terms."""
+    if isinstance(x, float):
+        return x.as_integer_ratio()
+    if isinstance(x, int):
+        return x, 1
+    return x.numerator, x.denominator
+
+
+def _lean(x: Fraction) -> Num:
+    """``x`` as a float when that float is exact, else itself."""
+    try:
+        f = float(x)  # int/int true division: correctly rounded
+    except OverflowError:
+        return x
+    return f if math.isfinite(f) and f.as_integer_ratio() == (x.numerator, x.denominator) else x
+
+
+def _integral(x: Fraction) -> Num:
+    """An integral Fraction as an int (the ends of integer axes)."""
+    return x.numerator if x.denominator == 1 else x
+
+
+def _half_sum(lo: Num, hi: Num) -> Num:
+    """(lo + hi) / 2 exactly: a float when both ends are floats and it is one."""
+    if isinstance(lo, float) and isinstance(hi, float):
+        s = lo + hi
+        bb = s - lo
+        m = s * 0.5
+        # TwoSum's error is 0: s is exact; doubling m back is exact unless m lost a bit
+        if math.isfinite(s) and (lo - (s - bb)) + (hi - bb) == 0 and m + m == s:
+            return m
+    return _lean((Fraction(*_ratio(lo)) + Fraction(*_ratio(hi))) / 2)
+
+
+def _midpoint(axis: Axis, lo: Num, hi: Num) -> tuple[Num, Num, float | None]:
     """(end of the left half, start of the right half, the float equal to a log
     axis's real midpoint or None)."""
     if axis.integer:
-        # integral ends as ints (the same floors, without Fraction arithmetic)
-        a = lo.numerator if lo.denominator == 1 else lo
-        b = hi.numerator if hi.denominator == 1 else hi
+        a, b = lo, hi  # ints: integer axes have integral ends (parse_axis rounds inward)
         if axis.log and lo > 0:
             k = min(max(math.floor(math.sqrt(a * b)), a), b - 1)
         else:
             k = (a + b) // 2
-        return Fraction(k), Fraction(k + 1), None
+        return k, k + 1, None
     if axis.log and lo > 0:
         fm = math.sqrt(float(lo) * float(hi))
-        m = Fraction(fm)
-        if lo < m < hi:
-            return m, m, fm
-    m = (lo + hi) / 2
+        if lo < fm < hi:
+            return fm, fm, fm
+    m = _half_sum(lo, hi)
     return m, m, None
 
 
@@ -894,7 +935,8 @@ def _midpoint(axis: Axis, lo: Fraction, hi: Fraction) -> tuple[Fraction, Fractio
 class _AxisTree:
     """The exact intervals of one axis, by node id, with per-node look-ups."""
 
-    def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None]) -> None:
+    def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None],
+                 root: tuple[Fraction, Fraction] | None = None) -> None:
         from boundprop.interval.scalar import rational_bounds
 
         self.axis = axis
@@ -904,8 +946,10 @@ class _AxisTree:
         log_axis = axis.log and b > a > 0
         self.total = math.log(b.numerator * a.denominator / (b.denominator * a.numerator)) if log_axis else 1.0
         self.span = b - a
-        self.round = rational_bounds
-        self.ends: list[tuple[Fraction, Fraction]] = []
+        self.rational_bounds = rational_bounds
+        self.ends: list[tuple[Num, Num]] = []  # exact, lean (see Num)
+        self.boxes: list[tuple[Fraction, Fraction] | None] = []  # the Fraction ends, made on demand
+        self.fractions: dict[Num, Fraction] = {}
         self.flo: list[float] = []
         self.fhi: list[float] = []
         self.width: list[float] = []
@@ -913,13 +957,42 @@ class _AxisTree:
         self.left: list[int] = []  # child ids, -1 until the node is split
         self.right: list[int] = []
         self._arrays: tuple[int, tuple[Arr, ...]] | None = None
-        self.add(axis.lo, axis.hi)
+        # ``root``: a part of the axis (a tile of a distributed paving); the widths stay
+        # relative to the whole axis, so it splits as the whole axis's tree does there
+        lo, hi = root if root is not None else (axis.lo, axis.hi)
+        lean = _integral if axis.integer else _lean
+        self.add(lean(lo), lean(hi))
+        self.boxes[0] = (lo, hi)
 
-    def add(self, lo: Fraction, hi: Fraction, flo: float | None = None, fhi: float | None = None,
+    def round(self, x: Num) -> tuple[float, float]:
+        """The tightest floats around ``x``."""
+        if isinstance(x, float):
+            return x, x
+        return self.rational_bounds(Fraction(x) if isinstance(x, int) else x)
+
+    def box(self, node: int) -> tuple[Fraction, Fraction]:
+        """The exact ends of ``node`` as Fractions."""
+        got = self.boxes[node]
+        if got is None:
+            lo, hi = self.ends[node]
+            got = self.boxes[node] = (self._fraction(lo), self._fraction(hi))
+        return got
+
+    def _fraction(self, x: Num) -> Fraction:
+        # a midpoint ends two siblings and their descendants: one Fraction for all
+        if isinstance(x, Fraction):
+            return x
+        got = self.fractions.get(x)
+        if got is None:
+            got = self.fractions[x] = Fraction(x)  # from a float or an int: exact, no gcd
+        return got
+
+    def add(self, lo: Num, hi: Num, flo: float | None = None, fhi: float | None = None,
             width: float | None = None, parent: int = -1) -> int:
         """A new node; ``flo``, ``fhi``, ``width`` when the caller already knows them. A
         premise decided on the ``parent`` node is decided the same on its halves."""
         self.ends.append((lo, hi))
+        self.boxes.append(None)
         self.flo.append(self.round(lo)[0] if flo is None else flo)
         self.fhi.append(self.round(hi)[1] if fhi is None else fhi)
         self.width.append(self.width_of(lo, hi) if width is None else width)
@@ -934,37 +1007,37 @@ class _AxisTree:
                 codes.append(_exact_code((0, *bound), ((lo, hi),)))
         return len(self.ends) - 1
 
-    def width_of(self, lo: Fraction, hi: Fraction) -> float:
+    def width_of(self, lo: Num, hi: Num) -> float:
         """The share of the axis that [lo, hi] spans (log measure on log axes), -1 if it
-        cannot be split. The floats of the Fraction quotients, each by one integer true
+        cannot be split. The floats of the exact quotients, each by one integer true
         division (correctly rounded, as ``float(Fraction)``), without normalising."""
         axis = self.axis
         if not axis.split or lo == hi:
             return -1.0
+        (ln, ld), (hn, hd) = _ratio(lo), _ratio(hi)
         if axis.log:
             if lo <= 0:
                 return float("inf")
-            return math.log(hi.numerator * lo.denominator / (hi.denominator * lo.numerator)) / self.total
-        w, ld, hd = self.span, lo.denominator, hi.denominator
-        return (hi.numerator * ld - lo.numerator * hd) * w.denominator / (hd * ld * w.numerator)
+            return math.log(hn * ld / (hd * ln)) / self.total
+        w = self.span
+        return (hn * ld - ln * hd) * w.denominator / (hd * ld * w.numerator)
 
-    def _int_width(self, lo: Fraction | int, hi: Fraction | int) -> float:
+    def _int_width(self, lo: int, hi: int) -> float:
         """:meth:`width_of` of an interval with integer ends on a linear axis (the same float)."""
         if not self.axis.split or lo == hi:
             return -1.0
-        a = lo if isinstance(lo, int) else lo.numerator
-        b = hi if isinstance(hi, int) else hi.numerator
         w = self.span
-        return (b - a) * w.denominator / w.numerator
+        return (hi - lo) * w.denominator / w.numerator
 
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
         axis = self.axis
         # halving a linear real axis halves the relative width exactly (a power of two)
         linear = not (axis.integer or axis.log)
+        left_of, ends = self.left, self.ends
         for node in np.unique(nodes).tolist():
-            if self.left[node] < 0:
-                lo, hi = self.ends[node]
+            if left_of[node] < 0:
+                lo, hi = ends[node]
                 left_hi, right_lo, fm = _midpoint(axis, lo, hi)
                 lw = rw = self.width[node] * 0.5 if linear else None
                 mlo = mhi = None
@@ -972,14 +1045,14 @@ class _AxisTree:
                     mlo = mhi = fm
                 elif left_hi == right_lo:
                     mlo, mhi = self.round(left_hi)
-                elif axis.integer and left_hi.denominator == 1 and abs(left_hi.numerator) < 2**53:
+                elif isinstance(left_hi, int) and abs(left_hi) < 2**53:
                     # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
                     # linear width of an integer interval is one int true division
-                    k = left_hi.numerator
+                    k = left_hi
                     mlo, mhi = float(k + 1), float(k)
-                    if not axis.log and lo.denominator == 1 and hi.denominator == 1:
+                    if not axis.log and isinstance(lo, int) and isinstance(hi, int):
                         lw = self._int_width(lo, k)
-                        rw = self._int_width(right_lo, hi)
+                        rw = self._int_width(k + 1, hi)
                 self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, lw, node)
                 self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], rw, node)
         _, _, _, _, left, right = self.arrays()
@@ -1147,15 +1220,148 @@ def _speculate(trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, leve
     return out
 
 
+def _trees(problem: Problem, evaluator: _Evaluator,
+           box: Sequence[tuple[Fraction, Fraction]] | None = None) -> list[_AxisTree]:
+    return [
+        _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact],
+                  None if box is None else box[k])
+        for k, axis in enumerate(problem.axes)
+    ]
+
+
+def _levels(
+    problem: Problem, evaluator: _Evaluator, trees: Sequence[_AxisTree], depth: int,
+    progress: Progress | None, max_cells: int, offset: int = 0, handoff: int | None = None,
+) -> tuple[list[Cell], int, int, Arr]:
+    """Pave from the trees' roots, one generation per level, down to ``depth``
+    bisections; cells record ``offset`` + their level. With ``handoff``, stop at the
+    first generation of at least that many cells. Returns (final cells, cells
+    evaluated, levels, the generation not evaluated: node ids, empty when done)."""
+    # the batch backend evaluates a generation with its descendants a few levels
+    # down (only the box decides how a cell splits), in one call while it stays
+    # small: a small batch costs numpy's per-call overhead, not its size (not
+    # so with finite sums, whose cost grows with the cells' integer values)
+    lookahead = LOOKAHEAD_BOXES if evaluator.backend is Backend.BATCH and not evaluator.sums else 0
+    labels = _Labels(problem)
+    ids = np.zeros((1, len(problem.axes)), dtype=np.int64)  # the generation: one node id per axis per cell
+    ahead: list[_Speculated] = []  # this and the next generations' supersets, evaluated
+    sel = np.zeros(1, dtype=np.int64)  # the generation's rows in ahead[0]
+    cells: list[Cell] = []
+    evaluated = 0
+    levels = 0
+    for d in range(depth + 1):
+        n = ids.shape[0]
+        if not n or (handoff is not None and n >= handoff):
+            break
+        levels += 1
+        if not ahead:
+            ahead = _speculate(trees, evaluator, ids, depth - d, lookahead)
+            sel = np.arange(n)
+        here = ahead.pop(0)
+        codes = Codes(*(c[:, sel] for c in (here.codes.premises, here.codes.vacuous, here.codes.beats,
+                                            here.codes.regimes)))
+        gen = _decide_all(problem, codes, n)
+        evaluated += n
+        best = here.best[sel]
+        split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
+        final = np.flatnonzero(~split)
+        for row, k, vm, cm, reason, key in zip(
+            ids[final].tolist(), gen.klass[final].tolist(), gen.vac_mask[final].tolist(),
+            gen.cover_mask[final].tolist(), gen.reason[final].tolist(), gen.regime_key[final].tolist(),
+            strict=True,
+        ):
+            names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
+            cells.append(Cell(
+                tuple([t.box(i) for t, i in zip(trees, row, strict=True)]),
+                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, offset + d, names,
+                problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
+            ))
+        rows = np.flatnonzero(split)
+        nxt = _children(trees, ids, best, rows)
+        if ahead:  # the halves' rows in the next speculated generation
+            first = 2 * (np.cumsum(here.can) - 1)[sel[rows]]
+            sel = np.stack([first, first + 1], axis=1).reshape(-1)
+        if evaluated + nxt.shape[0] > max_cells:
+            raise InputError(f"the paving would exceed {max_cells} cells: lower `depth`")
+        ids = nxt
+        if progress is not None:
+            progress(offset + d, evaluated, ids.shape[0])
+    return cells, evaluated, levels, ids
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A regime question as picklable inputs (the paper's id or lemma file path,
+    the theorem, axes, fixed values, regimes): what a worker rebuilds the
+    compiled :class:`Problem` from, once per process."""
+
+    paper: str
+    theorem: str
+    axes: tuple[Axis, ...]
+    fixed: tuple[tuple[str, Fraction], ...]
+    regimes: tuple[str, ...] = ()
+    known: tuple[tuple[str, str], ...] = ()  # vacuity statuses the caller's problem used (node id, status)
+
+    def problem(self) -> Problem:
+        got = _PROBLEMS.get(self)
+        if got is None:
+            from boundprop.loader import load_paper
+
+            known = {node: CheckResult(Status(status), "vacuity-induction", "the caller's check")
+                     for node, status in self.known}
+            got = _PROBLEMS[self] = build_problem(load_paper(self.paper), self.theorem, self.axes,
+                                                  dict(self.fixed), self.regimes, known=known or None)
+        return got
+
+
+_PROBLEMS: dict[Question, Problem] = {}  # per worker process
+_EVALUATORS: dict[tuple[Question, Backend], _Evaluator] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tile:
+    """One job of a distributed paving: a cell of generation ``offset``, paved ``depth`` levels further."""
+
+    question: Question
+    box: tuple[tuple[Fraction, Fraction], ...]
+    depth: int
+    offset: int
+    backend: Backend
+    max_cells: int
+
+
+def _pave_tile(tile: _Tile) -> tuple[list[Cell], int, int]:
+    problem = tile.question.problem()
+    key = (tile.question, tile.backend)
+    evaluator = _EVALUATORS.get(key)
+    if evaluator is None:
+        evaluator = _EVALUATORS[key] = _Evaluator(problem, tile.backend)
+    cells, evaluated, levels, _ = _levels(problem, evaluator, _trees(problem, evaluator, tile.box), tile.depth,
+                                          None, tile.max_cells, tile.offset)
+    return cells, evaluated, levels
+
+
+# tiles per worker of a distributed paving (a few each, so that one slow tile does not idle the rest)
+TILES_PER_WORKER = 4
+
+
 def pave(
     problem: Problem,
     depth: int = DEFAULT_DEPTH,
     backend: Backend | str = Backend.BATCH,
     progress: Progress | None = None,
     max_cells: int = 2_000_000,
+    executor: Executor | None = None,
+    question: Question | None = None,
 ) -> RegimeMap:
     """Pave the problem's box into classed cells, splitting undecided cells up
     to ``depth`` bisections.
+
+    With an ``executor`` (:mod:`boundprop.executor`: local processes or a Dask
+    cluster) and the ``question`` the problem was built from, the first levels
+    are paved here until a generation has a few cells per worker; each of its
+    cells is then paved on a worker, which rebuilds the problem from
+    ``question``. The cells are the same, in the same order, as without.
 
     Examples
     --------
@@ -1174,64 +1380,32 @@ def pave(
     if max(len(problem.baselines), len(problem.covers)) > 62 or len(problem.regimes) > 39:
         # the per-cell masks and regime keys are int64 (see _decide_all)
         raise InputError("a map takes at most 62 baselines, 62 vacuity theorems and 39 regimes")
+    if executor is not None and question is None:
+        raise ValueError("a paving on an executor needs the question the problem was built from")
     compile_started = time.perf_counter()
     evaluator = _Evaluator(problem, backend)
     started = time.perf_counter()
     compile_seconds = started - compile_started
-    trees = [
-        _AxisTree(axis, [(b[1], b[2]) if b is not None and b[0] == k else None for b in evaluator.exact])
-        for k, axis in enumerate(problem.axes)
-    ]
-    # the batch backend evaluates a generation with its descendants a few levels
-    # down (only the box decides how a cell splits), in one call while it stays
-    # small: a small batch costs numpy's per-call overhead, not its size (not
-    # so with finite sums, whose cost grows with the cells' integer values)
-    lookahead = LOOKAHEAD_BOXES if backend is Backend.BATCH and not evaluator.sums else 0
-    labels = _Labels(problem)
-    ids = np.zeros((1, len(problem.axes)), dtype=np.int64)  # the generation: one node id per axis per cell
-    ahead: list[_Speculated] = []  # this and the next generations' supersets, evaluated
-    sel = np.zeros(1, dtype=np.int64)  # the generation's rows in ahead[0]
-    cells: list[Cell] = []
-    evaluated = 0
-    levels = 0
-    for d in range(depth + 1):
-        n = ids.shape[0]
-        if not n:
-            break
-        levels += 1
-        if not ahead:
-            ahead = _speculate(trees, evaluator, ids, depth - d, lookahead)
-            sel = np.arange(n)
-        here = ahead.pop(0)
-        codes = Codes(*(c[:, sel] for c in (here.codes.premises, here.codes.vacuous, here.codes.beats,
-                                            here.codes.regimes)))
-        gen = _decide_all(problem, codes, n)
-        evaluated += n
-        best = here.best[sel]
-        split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
-        final = np.flatnonzero(~split)
-        ends = [t.ends for t in trees]
-        for row, k, vm, cm, reason, key in zip(
-            ids[final].tolist(), gen.klass[final].tolist(), gen.vac_mask[final].tolist(),
-            gen.cover_mask[final].tolist(), gen.reason[final].tolist(), gen.regime_key[final].tolist(),
-            strict=True,
-        ):
-            names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
-            cells.append(Cell(
-                tuple([e[i] for e, i in zip(ends, row, strict=True)]),
-                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, d, names,
-                problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
-            ))
-        rows = np.flatnonzero(split)
-        nxt = _children(trees, ids, best, rows)
-        if ahead:  # the halves' rows in the next speculated generation
-            first = 2 * (np.cumsum(here.can) - 1)[sel[rows]]
-            sel = np.stack([first, first + 1], axis=1).reshape(-1)
-        if evaluated + nxt.shape[0] > max_cells:
+    trees = _trees(problem, evaluator)
+    workers = executor.workers if executor is not None else 1
+    handoff = TILES_PER_WORKER * workers if workers > 1 else None
+    cells, evaluated, levels, pending = _levels(problem, evaluator, trees, depth, progress, max_cells, 0, handoff)
+    if pending.shape[0] and handoff is not None and executor is not None and question is not None:
+        offset = levels
+        tiles = [_Tile(question, tuple([t.box(i) for t, i in zip(trees, row, strict=True)]), depth - offset,
+                       offset, backend, max_cells) for row in pending.tolist()]
+        parts = executor.map(_pave_tile, tiles)
+        # a generation lists the halves of its parents in the parents' order: level by level,
+        # the tiles' cells in tile order are the cells a local paving lists
+        tiled = sorted(((c.depth, t, i, c) for t, (part, _, _) in enumerate(parts) for i, c in enumerate(part)),
+                       key=lambda x: x[:3])
+        cells += [c for *_, c in tiled]
+        evaluated += sum(e for _, e, _ in parts)
+        levels = offset + max(lv for _, _, lv in parts)
+        if evaluated > max_cells:
             raise InputError(f"the paving would exceed {max_cells} cells: lower `depth`")
-        ids = nxt
         if progress is not None:
-            progress(d, evaluated, ids.shape[0])
+            progress(levels - 1, evaluated, 0)
     seconds = time.perf_counter() - started
     return RegimeMap(problem, tuple(cells), depth, backend, seconds, evaluated, levels, compile_seconds)
 

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "rangespec": 0,  # the NAME=LO:HI / NAME=VALUE notation (pure text)
     "verdict": 1,
     "norms": 1,  # typed norms and their conversions (errors only)
+    "executor": 1,  # where independent jobs run: here, local processes, Dask (errors only)
     "expr": 2,
     "matrix": 2,  # matrix built-ins: part of the expression vocabulary (the registry in expr/)
     "statement": 3,

@@ -290,8 +290,27 @@ def test_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fractio
     L, eta, pos = sp.Symbol("L", integer=True), sp.Symbol("eta"), abs(lo) + Fraction(1, 10**4)
     ilo, ipos = Fraction(math.ceil(lo)), Fraction(math.ceil(pos))
     for axis in (Axis("L", L, ilo, hi, integer=True), Axis("L", L, ipos, hi, integer=True, log=True),
-                 Axis("eta", eta, pos, hi, log=True)):
-        _check_tree_floats(_AxisTree(axis, []), rational_bounds, np)
+                 Axis("eta", eta, pos, hi, log=True), Axis("eta", eta, lo, hi), Axis("eta", eta, pos, hi)):
+        tree = _AxisTree(axis, [])
+        _check_tree_floats(tree, rational_bounds, np)
+        _check_tree_bisects(tree, axis)
+
+
+def _check_tree_bisects(tree, axis) -> None:  # type: ignore[no-untyped-def]
+    # the ends a tree keeps as floats or ints (see regimes.Num) are the exact
+    # bisection points, worked out here in Fractions only
+    for node, left in enumerate(tree.left):
+        if left < 0:
+            continue
+        (a, b), (la, lb), (ra, rb) = tree.box(node), tree.box(left), tree.box(tree.right[node])
+        if axis.integer:
+            k = min(max(math.floor(math.sqrt(a * b)), a), b - 1) if axis.log else (a + b) // 2
+            assert (la, lb, ra, rb) == (a, k, k + 1, b), node
+            continue
+        m = (a + b) / 2
+        if axis.log and Fraction(math.sqrt(float(a) * float(b))) not in (a, b):
+            m = Fraction(math.sqrt(float(a) * float(b)))
+        assert (la, lb, ra, rb) == (a, m, m, b) and all(type(e) is Fraction for e in (la, lb, ra, rb)), node
 
 
 def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-untyped-def]
@@ -306,3 +325,25 @@ def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-un
     for node, (a, b) in enumerate(tree.ends):
         assert tree.flo[node] == rational_bounds(a)[0] and tree.fhi[node] == rational_bounds(b)[1], node
         assert tree.width[node] == tree.width_of(a, b), node
+
+
+def test_constant_subexpressions_fold_to_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the batched context evaluates box-independent nodes (sqrt(log(65536)), exp(2)/3) once at
+    # compile time; the enclosures must be bit for bit those of evaluating them on every box
+    import numpy as np
+
+    import boundprop.interval.batched as batched
+
+    x, L = sp.Symbol("x"), sp.Symbol("L", integer=True)
+    exprs = [x * sp.sqrt(sp.log(65536)) - sp.exp(2) / 3, (x + sp.log(3)) ** L - sp.Min(sp.pi, sp.sqrt(2)) * x,
+             sp.Abs(sp.log(sp.Rational(1, 7))) * x ** 3 + sp.floor(sp.exp(sp.Rational(5, 2)))]
+    rng = np.random.default_rng(4)
+    lo = np.column_stack([rng.uniform(-2, 2, 200), rng.integers(0, 9, 200).astype(float)])
+    hi = lo + np.column_stack([rng.uniform(0, 0.5, 200), np.zeros(200)])
+    folded = [batched.compile_batched(e, [x, L])(lo, hi) for e in exprs]
+    assert isinstance(batched.BatchedContext().rational_pow(batched.BatchedContext().const(sp.Integer(2)),
+                                                            sp.Rational(1, 2)), batched._Const)
+    monkeypatch.setattr(batched, "_folded", lambda f, parts: f)
+    plain = [batched.compile_batched(e, [x, L])(lo, hi) for e in exprs]
+    for (a, b), (c, d) in zip(folded, plain, strict=True):
+        assert np.array_equal(a, c, equal_nan=True) and np.array_equal(b, d, equal_nan=True)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "add_budget_arguments",
+    "add_executor_arguments",
     "budget_of",
     "flag",
     "parse_layers",
@@ -108,6 +109,16 @@ def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
         help="check again instead of reusing the result of the last check with the same files, "
         "engine and budget (see docs/api.md)",
     )
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser, jobs: str) -> None:
+    """``--executor local|dask`` and ``--scheduler ADDRESS`` (boundprop.executor); ``jobs``
+    says what runs on it."""
+    parser.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help=f"where {jobs} run: local (this machine), dask (the cluster of --scheduler; "
+                        "pip install 'boundprop[dask]')")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --executor dask: the Dask scheduler, such as tcp://10.0.0.5:8786")
 
 
 def budget_of(args: argparse.Namespace) -> Budget:

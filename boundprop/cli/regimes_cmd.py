@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from boundprop.cli.args import flag
+from boundprop.cli.args import add_executor_arguments, flag
 from boundprop.errors import InputError
 from boundprop.regimes import DEFAULT_DEPTH, Backend, RegimeMap
 from boundprop.report.text import plural
@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth", type=int, default=DEFAULT_DEPTH, metavar="N", help="maximum bisections per cell")
     parser.add_argument("--backend", choices=[b.value for b in Backend], default="batch",
                         help="batch: numpy over all cells of a level; scalar: pyinterval cell by cell")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="local worker processes that pave parts of the map (same cells as 1)")
+    add_executor_arguments(parser, "the parts of the map")
     parser.add_argument("--plot", metavar="FILE", help="draw the 2-D map to FILE.png, .svg or .pdf")
     parser.add_argument("--json", action="store_true", help="print the map as JSON on stdout")
     parser.add_argument("--format", choices=("text", "latex"), default="text",
@@ -70,6 +73,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
                 args.theorem, paper=args.paper, params=args.param, fix=args.fix, project=args.project,
                 overlay=args.regime, depth=args.depth, backend=args.backend, progress=step,
                 model=args.model, model_heads=args.model_heads,
+                executor=args.executor, scheduler=args.scheduler, jobs=args.jobs,
             )
     rmap, model, placement = result.map, result.model, result.placement
     if args.plot:

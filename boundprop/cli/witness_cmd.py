@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from boundprop.cli.args import add_executor_arguments
 from boundprop.errors import InputError, RangeError
 from boundprop.witness.measure import WitnessReport, canonical_theorem, default_grid, expand_grid
 
@@ -62,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generations", type=int, default=60, help="generations of the adversarial search")
     parser.add_argument("--norm", choices=["N1", "N2"], help="override the bound's norm")
     parser.add_argument("--workers", type=int, default=1, help="threads over draw chunks")
+    add_executor_arguments(parser, "the chunks of draws")
     parser.add_argument("--plot", metavar="FILE", help="write a log-log plot (.png/.svg/.pdf)")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
 
@@ -161,6 +163,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         result = witness(
             theorem, params=grid, samples=args.samples, seed=args.seed, adversarial=args.adversarial,
             generations=args.generations, norm=args.norm, workers=args.workers, progress=progress,
+            executor=args.executor, scheduler=args.scheduler,
         )
     report = result.report
     if args.plot is not None:

@@ -652,6 +652,34 @@ def not_arr(t: Arr) -> Arr:
 IVFn = Callable[[Arr, Arr], IV]
 
 
+class _Const:
+    """A compiled node whose value does not depend on the box (a number, or an
+    operation on numbers only, such as sqrt(log(65536))): its IV on one box,
+    computed once at compile time by the same outward rounded operations, and
+    given to every box of a batch (elementwise operations on equal inputs give
+    equal bits, and a batch-wide test such as a sign sees the same value)."""
+
+    __slots__ = ("lo", "hi", "bad")
+
+    def __init__(self, v: IV) -> None:
+        self.lo, self.hi, self.bad = float(v.lo[0]), float(v.hi[0]), bool(v.bad[0])
+
+    def __call__(self, L: Arr, H: Arr) -> IV:
+        n = L.shape[0]
+        return IV(np.full(n, self.lo), np.full(n, self.hi), np.full(n, self.bad))
+
+
+_ONE_BOX = np.zeros((1, 1))
+
+
+def _folded(f: IVFn, parts: Sequence[IVFn]) -> IVFn:
+    """``f`` evaluated now when every part is a constant (see :class:`_Const`)."""
+    if parts and all(isinstance(p, _Const) for p in parts):
+        with np.errstate(all="ignore"):
+            return _Const(f(_ONE_BOX, _ONE_BOX))
+    return f
+
+
 class BatchedContext:
     """The numpy context of :class:`~boundprop.interval.walker.Walker`: a compiled
     node is ``f(lo, hi) -> IV`` over the boxes' arrays (or an int8 truth array);
@@ -667,6 +695,8 @@ class BatchedContext:
         self.epoch = 0
 
     def shared(self, f: IVFn) -> IVFn:
+        if isinstance(f, _Const):
+            return f
         last: list[Any] = [-1, None, None, None]  # epoch, L, H, value
 
         def once(L: Arr, H: Arr) -> IV:
@@ -710,9 +740,7 @@ class BatchedContext:
         return lambda L, H: IV(L[:, i], H[:, i], np.zeros(L.shape[0], dtype=bool))
 
     def const(self, node: sp.Expr) -> IVFn:
-        one = const_iv(node, (1,))  # the exact bounds, rounded once at compile time
-        lo, hi = float(one.lo[0]), float(one.hi[0])
-        return lambda L, H: IV(np.full(L.shape[0], lo), np.full(L.shape[0], hi), np.zeros(L.shape[0], dtype=bool))
+        return _Const(const_iv(node, (1,)))  # the exact bounds, rounded once at compile time
 
     def _fold(self, parts: Sequence[IVFn], op: Callable[[IV, IV], IV]) -> IVFn:
         def fold(L: Arr, H: Arr) -> IV:
@@ -724,12 +752,12 @@ class BatchedContext:
         return fold
 
     def add(self, parts: Sequence[IVFn]) -> IVFn:
-        return self._fold(parts, iv_add)
+        return _folded(self._fold(parts, iv_add), parts)
 
     def mul(self, parts: Sequence[IVFn], first: sp.Expr | None = None) -> IVFn:
         c = _exact_float(first) if first is not None and len(parts) > 1 else None
         if c is None:
-            return self._fold(parts, iv_mul)
+            return _folded(self._fold(parts, iv_mul), parts)
         # a leading float-exact number scales (the four-product rule's bounds, bit for bit)
         head, rest = parts[1], parts[2:]
 
@@ -739,16 +767,16 @@ class BatchedContext:
                 acc = iv_mul(acc, p(L, H))
             return acc
 
-        return scaled
+        return _folded(scaled, parts)
 
     def exp(self, a: IVFn) -> IVFn:
-        return lambda L, H: iv_exp(a(L, H))
+        return _folded(lambda L, H: iv_exp(a(L, H)), [a])
 
     def log(self, a: IVFn) -> IVFn:
-        return lambda L, H: iv_log(a(L, H))
+        return _folded(lambda L, H: iv_log(a(L, H)), [a])
 
     def abs(self, a: IVFn) -> IVFn:
-        return lambda L, H: iv_abs(a(L, H))
+        return _folded(lambda L, H: iv_abs(a(L, H)), [a])
 
     def minmax(self, parts: Sequence[IVFn], is_min: bool) -> IVFn:
         red = np.minimum if is_min else np.maximum
@@ -761,7 +789,7 @@ class BatchedContext:
                 np.logical_or.reduce([v.bad for v in vals]),
             )
 
-        return minmax
+        return _folded(minmax, parts)
 
     def rounding(self, a: IVFn, floor: bool) -> IVFn:
         rnd = np.floor if floor else np.ceil
@@ -770,7 +798,7 @@ class BatchedContext:
             v = a(L, H)
             return IV(rnd(v.lo), rnd(v.hi), v.bad)
 
-        return fc
+        return _folded(fc, [a])
 
     def piecewise(self, branches: Sequence[tuple[IVFn, TruthArrFn]]) -> IVFn:
         def piecewise(L: Arr, H: Arr) -> IV:
@@ -790,16 +818,16 @@ class BatchedContext:
     def int_pow(self, a: IVFn, n: int) -> IVFn:
         if abs(n) > MAX_INTEGER_POWER:
             e = self.const(sp.Integer(n))
-            return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=False)
-        return lambda L, H: iv_int_pow(a(L, H), n)
+            return _folded(lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=False), [a])
+        return _folded(lambda L, H: iv_int_pow(a(L, H), n), [a])
 
     def rational_pow(self, a: IVFn, r: sp.Rational) -> IVFn:
         if r == sp.Rational(1, 2):
-            return lambda L, H: iv_sqrt(a(L, H))
+            return _folded(lambda L, H: iv_sqrt(a(L, H)), [a])
         e = self.const(r)
         # exp(r*log 0) = exp(-inf) = 0 is right for r > 0
         positive = bool(r > 0)
-        return lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=positive)
+        return _folded(lambda L, H: iv_exp_log_pow(a(L, H), e(L, H), allow_zero=positive), [a])
 
     def symbolic_pow(self, a: IVFn, b: IVFn, integer_valued: bool) -> IVFn:
         def symbolic_pow(L: Arr, H: Arr) -> IV:
@@ -820,7 +848,7 @@ class BatchedContext:
                 _put(out, rest, iv_exp_log_pow(_take(av, rest), _take(bv, rest), allow_zero=False))
             return out
 
-        return symbolic_pow
+        return _folded(symbolic_pow, [a, b])
 
 
 T = TypeVar("T")

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import functools
 import math
-import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,7 @@ import numpy as np
 import sympy as sp
 
 from boundprop.errors import InputError, RangeError
+from boundprop.executor import Executor, ProcessExecutor
 from boundprop.witness.networks import (
     Array,
     NetworkConfig,
@@ -276,6 +276,11 @@ def _measure_chunk(cfg: NetworkConfig, batch: int, child: np.random.SeedSequence
     return {key: float(v.max()) for key, v in per_draw(cfg, x, weights).items()}
 
 
+def _chunk_job(job: tuple[NetworkConfig, int, np.random.SeedSequence]) -> dict[str, float]:
+    """One chunk as an executor job: picklable inputs only (the configuration and a seed)."""
+    return _measure_chunk(*job)
+
+
 def measure_random(
     cfg: NetworkConfig,
     samples: int,
@@ -284,15 +289,17 @@ def measure_random(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     processes: bool = False,
+    executor: Executor | None = None,
 ) -> Stats:
     """Maxima of :func:`per_draw` over ``samples`` random draws of weights and inputs.
 
     Draws are processed in chunks (bounded memory); chunk ``i`` uses the ``i``-th child of
     ``SeedSequence(seed)``, so results do not depend on ``workers``. ``progress`` is called
     with the number of draws finished in each chunk. With ``workers > 1`` the chunks run on
-    that many threads, or, with ``processes``, worker processes (forked where possible),
-    which do not share a GIL: the simulation makes many short numpy calls (cache-sized
-    blocks), between which threads contend for it. Results are the same either way.
+    that many threads, or, with ``processes``, worker processes, which do not share a GIL:
+    the simulation makes many short numpy calls (cache-sized blocks), between which threads
+    contend for it. An ``executor`` (:mod:`boundprop.executor`: local processes, a Dask
+    cluster) runs the chunks instead. Results are the same either way.
 
     Examples
     --------
@@ -316,16 +323,13 @@ def measure_random(
         return vals
 
     tasks = list(zip(sizes, seeds, strict=True))
-    if workers > 1 and processes:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as procs:
-            futures = [procs.submit(_measure_chunk, cfg, batch, child) for batch, child in tasks]
-            results = []
-            for (batch, _), future in zip(tasks, futures, strict=True):
-                results.append(future.result())
-                if progress is not None:
-                    progress(batch)
+    if executor is None and workers > 1 and processes:
+        executor = ProcessExecutor(workers, ("boundprop.witness.measure",))
+    if executor is not None:
+        results = executor.map(_chunk_job, [(cfg, batch, child) for batch, child in tasks])
+        if progress is not None:
+            for batch, _ in tasks:
+                progress(batch)
     elif workers > 1:
         with ThreadPoolExecutor(workers) as pool:
             results = list(pool.map(job, tasks))
@@ -610,6 +614,7 @@ def run_witness(
     workers: int = 1,
     progress: Callable[[str, int], None] | None = None,
     bound: Callable[[str, Mapping[str, float]], BoundValue] = bound_of,
+    executor: Executor | None = None,
 ) -> WitnessReport:
     """Measure the collapse error against ``theorem``'s bound on every grid configuration.
 
@@ -629,6 +634,8 @@ def run_witness(
         Called as ``progress(label, draws_done)``.
     bound : callable
         ``bound(theorem, params) -> BoundValue``; :func:`bound_of` by default.
+    executor : Executor, optional
+        Runs the chunks of draws (:func:`measure_random`), instead of ``workers`` threads.
 
     Examples
     --------
@@ -655,7 +662,7 @@ def run_witness(
             if progress is not None:
                 progress(label, done)
 
-        stats = measure_random(cfg, samples, seed=seed + index, workers=workers, progress=tick)
+        stats = measure_random(cfg, samples, seed=seed + index, workers=workers, progress=tick, executor=executor)
         key = f"collapse_{which.value}"
         measured_random = stats[key]
         magnitude = stats["magnitude"]
