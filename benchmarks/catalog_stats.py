@@ -3,11 +3,12 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/catalog_stats.py [--seconds S] [--only-method NAME ...]
+        [--only-class CLASS ...] [--only-catalog NAME ...] [--verbose]
 
 The statements: every catalog of tests/ in one list (tests/catalog.py, the
-MetiTarski sample tests/data/metitarski_sample.py and the published catalog
-tests/data/catalog_published.py). Every backend runs alone on every statement
-whose shape it supports (the backend protocol's ``supports``), the portfolio
+MetiTarski sample tests/data/metitarski_sample.py, the published catalog
+tests/data/catalog_published.py and Polya's problems tests/data/catalog_polya.py).
+Every backend runs alone on every statement whose shape it supports (the backend protocol's ``supports``), the portfolio
 on every statement, all in this one process and at the same budget: default
 deterministic limits (z3 rlimit, boxes, samples) and a wall-clock cap of
 ``--seconds`` per call (20 s by default), which only stops runaways.
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "data"))
 
 import catalog  # noqa: E402
+import catalog_polya  # noqa: E402
 import catalog_published  # noqa: E402
 import metitarski_sample  # noqa: E402
 
@@ -78,12 +80,12 @@ def _classes(st: Statement) -> tuple[str, ...]:
 
 
 def items() -> list[Item]:
-    """Every statement of the three catalogs, with its truth."""
+    """Every statement of the four catalogs, with its truth."""
     out = []
     for e in catalog.CATALOG:
         st = e.statement()
         out.append(Item(f"catalog:{e.name}", e.truth, st, _classes(st)))
-    for module in (metitarski_sample, catalog_published):
+    for module in (metitarski_sample, catalog_published, catalog_polya):
         entries: list[dict[str, Any]] = module.ENTRIES
         for d in entries:
             st = module.statement(d)
@@ -113,9 +115,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="wall-clock cap per call")
     parser.add_argument("--only-method", nargs="*", default=None, help="methods to run")
     parser.add_argument("--verbose", action="store_true", help="one line per call")
+    parser.add_argument("--only-class", nargs="*", default=None,
+                        help="statements of these classes only (log, exp, sqrt, ...)")
+    parser.add_argument("--only-catalog", nargs="*", default=None,
+                        help="statements of these catalogs only (catalog, catalog_polya, ...)")
     args = parser.parse_args(argv)
     budget = Budget(seconds=args.seconds)
-    every = items()
+    every = [
+        i for i in items()
+        if (not args.only_class or set(args.only_class) & set(i.classes))
+        and (not args.only_catalog or i.name.split(":")[0] in args.only_catalog)
+    ]
     n_true = sum(i.truth for i in every)
     print(f"statements: {len(every)} ({n_true} true, {len(every) - n_true} false); "
           f"cap {args.seconds:g} s per call, default deterministic limits", flush=True)
