@@ -116,6 +116,12 @@ LINK_QUERY_RLIMIT = 300_000
 # is dropped (each such miss costs LINK_QUERY_RLIMIT).
 LINK_MISS_LIMIT = 6
 
+# The root family of log (see _Relaxation._log_bound): n at levels 0..MAX_LEVEL.
+ROOT_ORDERS = (2, 4, 8, 16)
+# Logs are combined into one log of a ratio only while no power above this
+# appears in the ratio (see _Relaxation._combine_logs).
+COMBINE_POWER_LIMIT = 4
+
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
 # ---------------------------------------------------------------------------
@@ -430,22 +436,29 @@ def _exp_bound(u: sp.Expr, rng: Range, direction: str, level: int, used: set[str
     return bound if c == 0 else _q(exp_enclosure(c)[1]) * bound
 
 
+def _log_centre(rng: Range) -> Fraction:
+    """The centre ``c > 0`` of the log bounds on ``rng``: 1 near 1, else a
+    simple rational at the lower end (unbounded range) or the geometric mean."""
+    a, b = rng
+    low = a if a is not None and a > 0 else None
+    near_one = low is None or (b is None and low <= 2) or (
+        b is not None and Fraction(1, 4) <= b and low <= 4 and b / low <= 16
+    )
+    if low is None or near_one:
+        return _ONE
+    if b is None:
+        c = _simple(low, up=False, denominator=64)
+        return c if c > 0 else low
+    g = Fraction(math.sqrt(float(low) * float(b))).limit_denominator(64)
+    return g if g > 0 else low
+
+
 def _log_bound(u: sp.Expr, rng: Range, direction: str, level: int, used: set[str]) -> sp.Expr:
     """A certified bound of log(u) valid wherever ``u > 0`` in ``rng``
     (a lower end ``<= 0`` or None is read as "just above 0")."""
     a, b = rng
     low = a if a is not None and a > 0 else None
-    c = _ONE
-    near_one = low is None or (b is None and low <= 2) or (
-        b is not None and Fraction(1, 4) <= b and low <= 4 and b / low <= 16
-    )
-    if low is not None and not near_one:
-        if b is None:
-            c = _simple(low, up=False, denominator=64)
-            c = c if c > 0 else low
-        else:
-            g = Fraction(math.sqrt(float(low) * float(b))).limit_denominator(64)
-            c = g if g > 0 else low
+    c = _log_centre(rng)
     if low is not None and low >= c:
         name = f"log-atanh-{direction}-ge1"
     elif b is not None and b <= c:
@@ -735,20 +748,106 @@ class _Relaxation:
         exact = self._domain(u, strict=True)
         rng = self.range_of(u)
         positive = rng[0] is not None and rng[0] > 0
-        if want != 0 and positive:
-            return _log_bound(exact, rng, "upper" if want > 0 else "lower", self.level, self.used)
+        a, b = rng
+        low = a if a is not None and a > 0 else None
+        c = _log_centre(rng)
+        # a range across the centre (or unknown) takes the sign-split form:
+        # one bound pair for u >= c, one for u <= c, each under its guard, so
+        # both stay exact at u = c and z3 picks the side from the hypotheses
+        # (the enclosure does not see "y >= x" in log(y/x))
+        straddles = not ((low is not None and low >= c) or (b is not None and b <= c))
+        if want != 0 and positive and not straddles:
+            return self._log_bound(exact, rng, "upper" if want > 0 else "lower", positive)
         y = self._symbol()
-        if positive:
-            self.constraints += [
-                y >= _log_bound(exact, rng, "lower", self.level, self.used),
-                y <= _log_bound(exact, rng, "upper", self.level, self.used),
-            ]
-        else:  # the argument may leave the domain: guard the bounds by u > 0
-            self.constraints.append(sp.Implies(exact > 0, sp.And(
-                y >= _log_bound(exact, rng, "lower", self.level, self.used),
-                y <= _log_bound(exact, rng, "upper", self.level, self.used),
-            )))
+        if straddles:
+            self.used.add("log-sign-split")
+            both: Any = sp.And(*[
+                sp.Implies(guard, sp.And(
+                    y >= self._log_bound(exact, side, "lower", positive),
+                    y <= self._log_bound(exact, side, "upper", positive),
+                ))
+                for side, guard in (((c, b), exact >= _q(c)), ((a, c), exact <= _q(c)))
+            ])
+        else:
+            both = sp.And(
+                y >= self._log_bound(exact, rng, "lower", positive),
+                y <= self._log_bound(exact, rng, "upper", positive),
+            )
+        # the argument may leave the domain: then the bounds are guarded by u > 0
+        self.constraints.append(both if positive else sp.Implies(exact > 0, both))
         return y
+
+    def _log_bound(self, exact: sp.Expr, rng: Range, direction: str, positive: bool) -> sp.Expr:
+        """A bound of ``log(exact)`` (valid where ``exact > 0``): the atanh
+        families of :func:`_log_bound`, or, where they grow wrongly (upper
+        bounds on ``[a, oo)``, any bound on ``[a, oo)`` or down to 0), the
+        root family: ``log u = log c + n log y`` with ``y = (u/c)**(1/n) > 0``
+        (the exact algebraic encoding ``c y**n = u``) and ``log y`` bounded by
+        an atanh family on the range of ``y``, so the bound grows like
+        ``u**(1/n)`` and is exact at ``u = c`` (family ``log-root``)."""
+        a, b = rng
+        low = a if a is not None and a > 0 else None
+        if (low is not None and b is not None) or (low is None and b is None):
+            return _log_bound(exact, rng, direction, self.level, self.used)
+        if b is None and low is not None:
+            c = _simple(low, up=False, denominator=64)
+            c = c if c > 0 else low
+            y_rng: Range = (_ONE, None)  # u >= low >= c
+        elif b is not None and direction == "lower":
+            c = _simple(b, up=True, denominator=64)
+            y_rng = (None, _ONE)  # 0 < u <= b <= c
+        else:
+            return _log_bound(exact, rng, direction, self.level, self.used)
+        n = ROOT_ORDERS[self.level]
+        y = self._log_root(exact, c, n, positive)
+        self.used.add("log-root")
+        lo, hi = log_enclosure(c)
+        inner = _log_bound(y, y_rng, direction, self.level, self.used)
+        return _q(lo if direction == "lower" else hi) + n * inner
+
+    def _log_root(self, exact: sp.Expr, c: Fraction, n: int, positive: bool) -> sp.Symbol:
+        """A fresh ``y > 0`` with ``c y**n = exact`` (guarded by ``exact > 0``
+        unless the enclosure shows it): ``y = (exact/c)**(1/n)``."""
+        key = sp.Pow(exact / _q(c), sp.Rational(1, n), evaluate=False)
+        y = self.memo.get(key)
+        if not isinstance(y, sp.Symbol):
+            y = self._symbol()
+            self.memo[key] = y
+            self.constraints.append(y > 0)
+        equation = sp.Eq(_q(c) * y**n, exact)
+        self.constraints.append(equation if positive else sp.Implies(exact > 0, equation))
+        return y
+
+    def _combine_logs(self, e: sp.Expr) -> sp.Expr:
+        """``e`` with each sum ``c_1 log a_1 + ... + c_k log a_k + rest`` whose
+        rational coefficients have both signs written ``q log(prod a_i**(c_i/q))
+        + rest`` (``q`` their gcd; exact where every ``a_i > 0``, each ``a_i``
+        kept in the domain check): one log of a ratio, which a one-sided bound
+        keeps tight where the ``a_i`` are large but their ratio is not."""
+        def combine(add: sp.Add) -> sp.Expr:
+            logs: list[tuple[sp.Rational, sp.Expr]] = []
+            rest: list[sp.Expr] = []
+            for term in add.args:
+                c, f = term.as_coeff_Mul()
+                if isinstance(f, sp.log) and c.is_Rational and c != 0:
+                    logs.append((sp.Rational(c), f.args[0]))
+                else:
+                    rest.append(term)
+            if not (any(c > 0 for c, _ in logs) and any(c < 0 for c, _ in logs)):
+                return add
+            q = sp.Rational(math.gcd(*[int(c.p) for c, _ in logs]), math.lcm(*[int(c.q) for c, _ in logs]))
+            if any(abs(c / q) > COMBINE_POWER_LIMIT for c, _ in logs):
+                return add
+            for _, arg in logs:
+                self._domain(arg, strict=True)
+            num = sp.Mul(*[arg ** int(c / q) for c, arg in logs if c > 0])
+            den = sp.Mul(*[arg ** int(-c / q) for c, arg in logs if c < 0])
+            return sp.Add(*rest) + q * sp.log(num / den, evaluate=False)
+
+        if not e.has(sp.log):
+            return e
+        return e.replace(lambda t: isinstance(t, sp.Add) and sum(isinstance(a.as_coeff_Mul()[1], sp.log)
+                                                               for a in t.args) >= 2, combine)
 
     # -- formulas ----------------------------------------------------------
     def atom(self, rel: sp.Basic) -> sp.Basic:
@@ -762,7 +861,7 @@ class _Relaxation:
             return rel.func(self.relax(lhs - rhs, 0), 0)
         else:
             raise UnsupportedError(f"relation {type(rel).__name__}")
-        g = self._cleared(self.relax(gap, 1))
+        g = self._cleared(self.relax(self._combine_logs(gap), 1))
         strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
         return sp.Gt(g, 0) if strict else sp.Ge(g, 0)
 
