@@ -513,3 +513,18 @@ def test_false_log_goals_are_not_proved() -> None:
     ]
     for st in cases:
         assert mt.decide(st, BUDGET).status is not Status.PROVED, st
+
+
+def test_exact_root_encodings_get_the_larger_query_cap() -> None:
+    # power mean M1 <= M3 and the l3 <= l2 norm on the whole quadrant: the
+    # relaxation is exact (y**3 = ...), and nlsat needs about 10**5 units
+    x, y = make_variable("x", "0", "oo"), make_variable("y", "0", "oo")
+    X_, Y_ = x.symbol, y.symbol
+    for conclusion in (((X_**3 + Y_**3) / 2) ** sp.Rational(1, 3) >= (X_ + Y_) / 2,
+                       (X_**3 + Y_**3) ** sp.Rational(1, 3) <= sp.sqrt(X_**2 + Y_**2)):
+        r = mt.decide(Statement((x, y), (), conclusion), BUDGET)
+        assert r.status is Status.PROVED, r.evidence
+        assert "exact algebraic encodings" in r.evidence and r.details["queries"] == 1
+    # the l2 <= l3 direction is false (x = y = 1: 2**(1/2) > 2**(1/3)): never proved
+    r = mt.decide(Statement((x, y), (), sp.sqrt(X_**2 + Y_**2) <= (X_**3 + Y_**3) ** sp.Rational(1, 3)), BUDGET)
+    assert r.status is not Status.PROVED

@@ -112,6 +112,10 @@ PAIR_QUERY_RLIMIT = 500_000
 # pairs (links plus the tangent pair axioms).
 PLAIN, LINKS, PAIRS = 0, 1, 2
 LINK_QUERY_RLIMIT = 300_000
+# A plain query whose relaxation is exact (only the algebraic encodings of
+# roots, no bound family) gets this cap: power means and p-norms need about
+# 10**5 units of nlsat on the whole range and are not helped by splitting.
+EXACT_QUERY_RLIMIT = 1_500_000
 # Links queries that may run out of resources in one call before links mode
 # is dropped (each such miss costs LINK_QUERY_RLIMIT).
 LINK_MISS_LIMIT = 6
@@ -1107,6 +1111,8 @@ class _Search:
         goal = tr.formula(sp.Or(negated, *relax.bad)) if relax.bad else tr.formula(negated)
         solver = z3.Solver(ctx=ctx)
         cap = {PLAIN: QUERY_RLIMIT, LINKS: LINK_QUERY_RLIMIT, PAIRS: PAIR_QUERY_RLIMIT}[mode]
+        if mode == PLAIN and not relax.used:
+            cap = EXACT_QUERY_RLIMIT  # no approximation: neither a higher order nor a split sharpens it
         per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, cap))
         limit = min(per_query, self.budget.z3_rlimit - self.spent)
         solver.set("rlimit", max(1, limit))
