@@ -451,15 +451,16 @@ LOG_BOXES = [("0", "oo"), ("1", "oo"), ("3", "oo"), ("0", "1/2"), ("0", "5"), ("
 def test_log_relaxation_holds_at_high_precision(box: tuple[str, str]) -> None:
     lo, hi = sp.sympify(box[0]), sp.sympify(box[1])
     points = [p for p in _points(None, None, False, False) if p > 0 and lo <= p <= hi]
-    for level in range(mt.MAX_LEVEL + 1):
+    for level, roots in itertools.product(range(mt.MAX_LEVEL + 1), (None, {X: 2}, {X: 3})):
         for want in (1, -1, 0):
-            relax = mt._Relaxation({X: (lo, hi)}, level, frozenset())
+            # roots: the goal also has x**(1/q) (the root family then links to it)
+            relax = mt._Relaxation({X: (lo, hi)}, level, frozenset(), roots=roots)
             bound = relax.relax(sp.log(X), want)
             for at in points[::3]:
                 point = {X: _mpf(at)}
                 values = _fresh_values(relax, point)
                 for c in relax.constraints:
-                    assert _holds(c, values), (box, level, want, at, c)
+                    assert _holds(c, values), (box, level, roots, want, at, c)
                 if want != 0:
                     b, f = _eval(bound, values), mpmath.log(_mpf(at))
                     assert (b >= f - TOL) if want > 0 else (b <= f + TOL), (box, level, want, at)

@@ -125,6 +125,8 @@ ROOT_ORDERS = (2, 4, 8, 16)
 # Logs are combined into one log of a ratio only while no power above this
 # appears in the ratio (see _Relaxation._combine_logs).
 COMBINE_POWER_LIMIT = 4
+# ... and matches the goal's roots of the same base up to this index.
+MAX_ROOT_INDEX = 6
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
@@ -440,6 +442,17 @@ def _exp_bound(u: sp.Expr, rng: Range, direction: str, level: int, used: set[str
     return bound if c == 0 else _q(exp_enclosure(c)[1]) * bound
 
 
+def _nth_root(c: Fraction, n: int, up: bool) -> Fraction | None:
+    """A simple rational ``r > 0`` with ``r**n >= c`` (up) or ``r**n <= c``,
+    near ``c**(1/n)``; None if there is none with denominator 64."""
+    r = _simple(Fraction(float(c) ** (1 / n)), up=up, denominator=64)
+    for _ in range(4):  # float rounding: step outward until exact
+        if r > 0 and ((r**n >= c) if up else (r**n <= c)):
+            return r
+        r += Fraction(1, 64) if up else -Fraction(1, 64)
+    return None
+
+
 def _log_centre(rng: Range) -> Fraction:
     """The centre ``c > 0`` of the log bounds on ``rng``: 1 near 1, else a
     simple rational at the lower end (unbounded range) or the geometric mean."""
@@ -504,7 +517,7 @@ class _Relaxation:
 
     def __init__(
         self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic],
-        pairs: bool = False,
+        pairs: bool = False, roots: dict[sp.Expr, int] | None = None,
     ) -> None:
         self.box = box
         self.level = level
@@ -515,6 +528,10 @@ class _Relaxation:
         # bound does (the one-sided bounds are left out: they slow nlsat down
         # and the plain relaxation has tried them already)
         self.pairs = pairs
+        # base -> lcm of the root indices q of base**(p/q) in the goal: the
+        # root family of log(base) then takes n a multiple of it, so its root
+        # is a power of the goal's own (see _log_bound)
+        self.roots = roots or {}
         self.exp_fresh: list[tuple[sp.Expr, sp.Symbol]] = []
         self.fresh: list[sp.Symbol] = []
         self.constraints: list[sp.Basic] = []
@@ -783,27 +800,51 @@ class _Relaxation:
 
     def _log_bound(self, exact: sp.Expr, rng: Range, direction: str, positive: bool) -> sp.Expr:
         """A bound of ``log(exact)`` (valid where ``exact > 0``): the atanh
-        families of :func:`_log_bound`, or, where they grow wrongly (upper
-        bounds on ``[a, oo)``, any bound on ``[a, oo)`` or down to 0), the
-        root family: ``log u = log c + n log y`` with ``y = (u/c)**(1/n) > 0``
-        (the exact algebraic encoding ``c y**n = u``) and ``log y`` bounded by
-        an atanh family on the range of ``y``, so the bound grows like
-        ``u**(1/n)`` and is exact at ``u = c`` (family ``log-root``)."""
+        families of :func:`_log_bound`, or the root family where they grow
+        wrongly (upper bounds on ``[a, oo)``, lower bounds down to 0) or where
+        the goal has a root ``exact**(1/q)`` itself: ``log u = log c + n log y``
+        with ``y = (u/c)**(1/n) > 0`` (the exact algebraic encoding
+        ``c y**n = u``) and ``log y`` bounded by an atanh family on the range
+        of ``y``; the bound grows like ``u**(1/n)`` and is exact at ``u = c``
+        (family ``log-root``). With a goal root, ``n`` is a multiple of ``q``
+        and ``c = r**n`` (``r`` rational), so ``u**(1/q) = r**(n/q) y**(n/q)``:
+        one polynomial link to the goal's own root variable."""
         a, b = rng
         low = a if a is not None and a > 0 else None
-        if (low is not None and b is not None) or (low is None and b is None):
+        q = self.roots.get(exact)
+        if q is None and ((low is not None and b is not None) or (low is None and b is None)):
             return _log_bound(exact, rng, direction, self.level, self.used)
-        if b is None and low is not None:
+        if q is None and low is None and direction == "upper":
+            return _log_bound(exact, rng, direction, self.level, self.used)
+        n = ROOT_ORDERS[self.level] if q is None else q << self.level
+        r: Fraction | None = None
+        if low is not None:  # u >= low >= c: y >= 1
             c = _simple(low, up=False, denominator=64)
             c = c if c > 0 else low
-            y_rng: Range = (_ONE, None)  # u >= low >= c
-        elif b is not None and direction == "lower":
+            if q is not None:
+                r = _nth_root(c, n, up=False)
+        elif b is not None:  # 0 < u <= b <= c: y <= 1
             c = _simple(b, up=True, denominator=64)
-            y_rng = (None, _ONE)  # 0 < u <= b <= c
+            if q is not None:
+                r = _nth_root(c, n, up=True)
         else:
+            c, r = _ONE, _ONE
+        if q is not None and r is None:
             return _log_bound(exact, rng, direction, self.level, self.used)
-        n = ROOT_ORDERS[self.level]
+        if r is not None:
+            c = r**n
+        if low is not None:
+            top = None if b is None else _nth_root(b / c, n, up=True)
+            y_rng: Range = (_ONE, top if top is not None and top >= 1 else None)
+        elif b is not None:
+            y_rng = (None, _ONE)
+        else:
+            y_rng = (None, None)
         y = self._log_root(exact, c, n, positive)
+        if q is not None and r is not None:
+            # exact**(1/q) = (c y**n)**(1/q) = r**(n/q) y**(n/q), both sides >= 0
+            z = self.relax(sp.Pow(exact, sp.Rational(1, q)), 0)
+            self.constraints.append(sp.Eq(z, _q(r) ** (n // q) * y ** (n // q)))
         self.used.add("log-root")
         lo, hi = log_enclosure(c)
         inner = _log_bound(y, y_rng, direction, self.level, self.used)
@@ -1074,6 +1115,14 @@ class _Search:
             f.args[0] for part in (*self.hyps, self.negated) if isinstance(part, sp.Basic)
             for f in part.atoms(sp.exp)
         )
+        self.roots: dict[sp.Expr, int] = {}
+        for part in (*self.hyps, self.negated):
+            if isinstance(part, sp.Basic):
+                for p in part.atoms(sp.Pow):
+                    if p.exp.is_Rational and not p.exp.is_Integer and not _special(p.base):
+                        q = math.lcm(self.roots.get(p.base, 1), int(p.exp.q))
+                        if q <= MAX_ROOT_INDEX:
+                            self.roots[p.base] = q
         self.denominators = {
             p.base
             for part in (*self.hyps, self.negated) if isinstance(part, sp.Basic)
@@ -1086,7 +1135,7 @@ class _Search:
     def query(
         self, box: Box, level: int, mode: int = PLAIN, goal: int = 0
     ) -> tuple[Any, dict[sp.Symbol, Any] | None]:
-        relax = _Relaxation(box, level, self.exp_args, pairs=mode != PLAIN)
+        relax = _Relaxation(box, level, self.exp_args, pairs=mode != PLAIN, roots=self.roots)
         hyps = [relax.formula(h) for h in self.hyps]
         negated = relax.formula(self.goals[goal])
         if mode == LINKS:
