@@ -8,15 +8,16 @@ Run from the repository root::
 The statements: every catalog of tests/ in one list (tests/catalog.py, the
 MetiTarski sample tests/data/metitarski_sample.py, the published catalog
 tests/data/catalog_published.py and Polya's problems tests/data/catalog_polya.py).
-Every backend runs alone on every statement whose shape it supports (the backend protocol's ``supports``), the portfolio
-on every statement, all in this one process and at the same budget: default
+Every backend runs alone on every statement whose shape it supports (the
+backend protocol's ``supports``), the portfolio on every statement, all in
+this one process and at the same budget: default
 deterministic limits (z3 rlimit, boxes, samples) and a wall-clock cap of
 ``--seconds`` per call (20 s by default), which only stops runaways.
 
 Printed per method: statements taken, true ones proved (share of the true
 statements of the whole list, and of those the method takes), false ones
 refuted, wrong verdicts (proved-false or refuted-true: must be 0), and the
-median and 90th percentile wall time per call. Then the portfolio's proved
+median and 90th percentile wall time per call. Then each method's proved
 share by function class and for one variable on an unbounded range.
 """
 
@@ -157,13 +158,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{100 * proved / max(true_taken, 1):5.1f} % of taken)  refuted {refuted:3d}/{false_taken:<3d} "
               f"wrong {wrong}  median {statistics.median(times) if times else 0:6.2f} s  "
               f"p90 {_p90(times):6.2f} s", flush=True)
-    if "portfolio" in rows:
-        print("portfolio proved by class (true statements):")
-        classes = sorted({c for i in every for c in i.classes})
+    classes = sorted({c for i in every for c in i.classes})
+    for name, out in rows.items():
+        # per class: true statements of the class proved, of all in the class
+        print(f"{name} proved by class (true statements):")
         for c in classes:
-            members = [r for r in rows["portfolio"] if c in r[0].classes and r[0].truth]
-            got = sum(1 for r in members if r[1] == "proved")
-            print(f"  {c:20s} {got:3d}/{len(members)}")
+            got = sum(1 for r in out if c in r[0].classes and r[0].truth and r[1] == "proved")
+            print(f"  {c:20s} {got:3d}/{sum(1 for i in every if c in i.classes and i.truth)}")
+    if "portfolio" in rows:
         for item, outcome, _ in rows["portfolio"]:
             if item.truth and outcome != "proved":
                 print(f"  not proved: {item.name}")
