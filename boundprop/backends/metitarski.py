@@ -21,7 +21,16 @@ does (a *relaxation*: if the relaxation is unsat, so is the negated goal):
 
 A bound is used only where its validity range contains the enclosure of its
 argument on the box (log bounds whose argument may reach 0 are guarded by
-``u > 0``). Definedness is kept conservative as in the z3 backend: the
+``u > 0``). Logs are bounded by sub-range: the atanh families on a range on
+one side of their centre ``c``; across ``c`` a *sign split* (one guarded bound
+pair for ``u >= c``, one for ``u <= c``, so z3 takes the side from the
+hypotheses); on ``[a, oo)``, down to 0, or where the goal has a root of the
+same base, the *root family* ``log u = log c + n log (u/c)**(1/n)`` (an exact
+algebraic root, an atanh bound of the log of the root; see
+_Relaxation._log_bound). Logs of both signs in one sum are first combined into
+one log of a ratio (exact where the arguments are positive; their domains
+stay checked). A plain query whose relaxation is exact (roots only) gets the
+larger ``EXACT_QUERY_RLIMIT``. Definedness is kept conservative as in the z3 backend: the
 negated conclusion is widened by "some log/root argument is out of its
 domain, or some denominator vanishes", so an unsat answer also shows that
 everything is defined on the admissible set.
