@@ -529,3 +529,15 @@ def test_exact_root_encodings_get_the_larger_query_cap() -> None:
     # the l2 <= l3 direction is false (x = y = 1: 2**(1/2) > 2**(1/3)): never proved
     r = mt.decide(Statement((x, y), (), sp.sqrt(X_**2 + Y_**2) <= (X_**3 + Y_**3) ** sp.Rational(1, 3)), BUDGET)
     assert r.status is not Status.PROVED
+
+
+def test_log_of_an_argument_negative_on_the_whole_box_is_left_unbounded() -> None:
+    # regression: the bound choice raised (no family covers (0, -1]) and the
+    # call ended as an internal error; the goal is undefined there, never proved
+    relax = mt._Relaxation({X: (sp.Integer(-2), sp.Integer(-1))}, 0, frozenset())
+    for want in (1, -1, 0):
+        assert isinstance(relax.relax(sp.log(X), want), sp.Symbol)
+    assert relax.bad
+    st = _st("-2", "-1", lambda x: sp.log(x) <= 0)
+    r = mt.decide(st, BUDGET)
+    assert r.status is not Status.PROVED and "internal error" not in r.evidence

@@ -777,6 +777,8 @@ class _Relaxation:
         u = e.args[0]
         exact = self._domain(u, strict=True)
         rng = self.range_of(u)
+        if rng[1] is not None and rng[1] <= 0:
+            return self._symbol()  # undefined on the whole box (domain check added): nothing to bound
         positive = rng[0] is not None and rng[0] > 0
         a, b = rng
         low = a if a is not None and a > 0 else None
