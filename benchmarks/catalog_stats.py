@@ -3,19 +3,21 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/catalog_stats.py [--seconds S] [--only-method NAME ...]
+        [--only-class CLASS ...] [--only-catalog NAME ...] [--verbose]
 
 The statements: every catalog of tests/ in one list (tests/catalog.py, the
-MetiTarski sample tests/data/metitarski_sample.py and the published catalog
-tests/data/catalog_published.py). Every backend runs alone on every statement
-whose shape it supports (the backend protocol's ``supports``), the portfolio
-on every statement, all in this one process and at the same budget: default
+MetiTarski sample tests/data/metitarski_sample.py, the published catalog
+tests/data/catalog_published.py and Polya's problems tests/data/catalog_polya.py).
+Every backend runs alone on every statement whose shape it supports (the
+backend protocol's ``supports``), the portfolio on every statement, all in
+this one process and at the same budget: default
 deterministic limits (z3 rlimit, boxes, samples) and a wall-clock cap of
 ``--seconds`` per call (20 s by default), which only stops runaways.
 
 Printed per method: statements taken, true ones proved (share of the true
 statements of the whole list, and of those the method takes), false ones
 refuted, wrong verdicts (proved-false or refuted-true: must be 0), and the
-median and 90th percentile wall time per call. Then the portfolio's proved
+median and 90th percentile wall time per call. Then each method's proved
 share by function class and for one variable on an unbounded range.
 """
 
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "data"))
 
 import catalog  # noqa: E402
+import catalog_polya  # noqa: E402
 import catalog_published  # noqa: E402
 import metitarski_sample  # noqa: E402
 
@@ -78,12 +81,12 @@ def _classes(st: Statement) -> tuple[str, ...]:
 
 
 def items() -> list[Item]:
-    """Every statement of the three catalogs, with its truth."""
+    """Every statement of the four catalogs, with its truth."""
     out = []
     for e in catalog.CATALOG:
         st = e.statement()
         out.append(Item(f"catalog:{e.name}", e.truth, st, _classes(st)))
-    for module in (metitarski_sample, catalog_published):
+    for module in (metitarski_sample, catalog_published, catalog_polya):
         entries: list[dict[str, Any]] = module.ENTRIES
         for d in entries:
             st = module.statement(d)
@@ -113,9 +116,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="wall-clock cap per call")
     parser.add_argument("--only-method", nargs="*", default=None, help="methods to run")
     parser.add_argument("--verbose", action="store_true", help="one line per call")
+    parser.add_argument("--only-class", nargs="*", default=None,
+                        help="statements of these classes only (log, exp, sqrt, ...)")
+    parser.add_argument("--only-catalog", nargs="*", default=None,
+                        help="statements of these catalogs only (catalog, catalog_polya, ...)")
     args = parser.parse_args(argv)
     budget = Budget(seconds=args.seconds)
-    every = items()
+    every = [
+        i for i in items()
+        if (not args.only_class or set(args.only_class) & set(i.classes))
+        and (not args.only_catalog or i.name.split(":")[0] in args.only_catalog)
+    ]
     n_true = sum(i.truth for i in every)
     print(f"statements: {len(every)} ({n_true} true, {len(every) - n_true} false); "
           f"cap {args.seconds:g} s per call, default deterministic limits", flush=True)
@@ -147,13 +158,14 @@ def main(argv: list[str] | None = None) -> int:
               f"{100 * proved / max(true_taken, 1):5.1f} % of taken)  refuted {refuted:3d}/{false_taken:<3d} "
               f"wrong {wrong}  median {statistics.median(times) if times else 0:6.2f} s  "
               f"p90 {_p90(times):6.2f} s", flush=True)
-    if "portfolio" in rows:
-        print("portfolio proved by class (true statements):")
-        classes = sorted({c for i in every for c in i.classes})
+    classes = sorted({c for i in every for c in i.classes})
+    for name, out in rows.items():
+        # per class: true statements of the class proved, of all in the class
+        print(f"{name} proved by class (true statements):")
         for c in classes:
-            members = [r for r in rows["portfolio"] if c in r[0].classes and r[0].truth]
-            got = sum(1 for r in members if r[1] == "proved")
-            print(f"  {c:20s} {got:3d}/{len(members)}")
+            got = sum(1 for r in out if c in r[0].classes and r[0].truth and r[1] == "proved")
+            print(f"  {c:20s} {got:3d}/{sum(1 for i in every if c in i.classes and i.truth)}")
+    if "portfolio" in rows:
         for item, outcome, _ in rows["portfolio"]:
             if item.truth and outcome != "proved":
                 print(f"  not proved: {item.name}")

@@ -21,7 +21,16 @@ does (a *relaxation*: if the relaxation is unsat, so is the negated goal):
 
 A bound is used only where its validity range contains the enclosure of its
 argument on the box (log bounds whose argument may reach 0 are guarded by
-``u > 0``). Definedness is kept conservative as in the z3 backend: the
+``u > 0``). Logs are bounded by sub-range: the atanh families on a range on
+one side of their centre ``c``; across ``c`` a *sign split* (one guarded bound
+pair for ``u >= c``, one for ``u <= c``, so z3 takes the side from the
+hypotheses); on ``[a, oo)``, down to 0, or where the goal has a root of the
+same base, the *root family* ``log u = log c + n log (u/c)**(1/n)`` (an exact
+algebraic root, an atanh bound of the log of the root; see
+_Relaxation._log_bound). Logs of both signs in one sum are first combined into
+one log of a ratio (exact where the arguments are positive; their domains
+stay checked). A plain query whose relaxation is exact (roots only) gets the
+larger ``EXACT_QUERY_RLIMIT``. Definedness is kept conservative as in the z3 backend: the
 negated conclusion is widened by "some log/root argument is out of its
 domain, or some denominator vanishes", so an unsat answer also shows that
 everything is defined on the admissible set.
@@ -112,9 +121,21 @@ PAIR_QUERY_RLIMIT = 500_000
 # pairs (links plus the tangent pair axioms).
 PLAIN, LINKS, PAIRS = 0, 1, 2
 LINK_QUERY_RLIMIT = 300_000
+# A plain query whose relaxation is exact (only the algebraic encodings of
+# roots, no bound family) gets this cap: power means and p-norms need about
+# 10**5 units of nlsat on the whole range and are not helped by splitting.
+EXACT_QUERY_RLIMIT = 1_500_000
 # Links queries that may run out of resources in one call before links mode
 # is dropped (each such miss costs LINK_QUERY_RLIMIT).
 LINK_MISS_LIMIT = 6
+
+# The root family of log (see _Relaxation._log_bound): n at levels 0..MAX_LEVEL.
+ROOT_ORDERS = (2, 4, 8, 16)
+# Logs are combined into one log of a ratio only while no power above this
+# appears in the ratio (see _Relaxation._combine_logs).
+COMBINE_POWER_LIMIT = 4
+# ... and matches the goal's roots of the same base up to this index.
+MAX_ROOT_INDEX = 6
 
 Range = tuple[Fraction | None, Fraction | None]  # None: unbounded on that side
 
@@ -430,22 +451,40 @@ def _exp_bound(u: sp.Expr, rng: Range, direction: str, level: int, used: set[str
     return bound if c == 0 else _q(exp_enclosure(c)[1]) * bound
 
 
+def _nth_root(c: Fraction, n: int, up: bool) -> Fraction | None:
+    """A simple rational ``r > 0`` with ``r**n >= c`` (up) or ``r**n <= c``,
+    near ``c**(1/n)``; None if there is none with denominator 64."""
+    r = _simple(Fraction(float(c) ** (1 / n)), up=up, denominator=64)
+    for _ in range(4):  # float rounding: step outward until exact
+        if r > 0 and ((r**n >= c) if up else (r**n <= c)):
+            return r
+        r += Fraction(1, 64) if up else -Fraction(1, 64)
+    return None
+
+
+def _log_centre(rng: Range) -> Fraction:
+    """The centre ``c > 0`` of the log bounds on ``rng``: 1 near 1, else a
+    simple rational at the lower end (unbounded range) or the geometric mean."""
+    a, b = rng
+    low = a if a is not None and a > 0 else None
+    near_one = low is None or (b is None and low <= 2) or (
+        b is not None and Fraction(1, 4) <= b and low <= 4 and b / low <= 16
+    )
+    if low is None or near_one:
+        return _ONE
+    if b is None:
+        c = _simple(low, up=False, denominator=64)
+        return c if c > 0 else low
+    g = Fraction(math.sqrt(float(low) * float(b))).limit_denominator(64)
+    return g if g > 0 else low
+
+
 def _log_bound(u: sp.Expr, rng: Range, direction: str, level: int, used: set[str]) -> sp.Expr:
     """A certified bound of log(u) valid wherever ``u > 0`` in ``rng``
     (a lower end ``<= 0`` or None is read as "just above 0")."""
     a, b = rng
     low = a if a is not None and a > 0 else None
-    c = _ONE
-    near_one = low is None or (b is None and low <= 2) or (
-        b is not None and Fraction(1, 4) <= b and low <= 4 and b / low <= 16
-    )
-    if low is not None and not near_one:
-        if b is None:
-            c = _simple(low, up=False, denominator=64)
-            c = c if c > 0 else low
-        else:
-            g = Fraction(math.sqrt(float(low) * float(b))).limit_denominator(64)
-            c = g if g > 0 else low
+    c = _log_centre(rng)
     if low is not None and low >= c:
         name = f"log-atanh-{direction}-ge1"
     elif b is not None and b <= c:
@@ -487,7 +526,7 @@ class _Relaxation:
 
     def __init__(
         self, box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]], level: int, exp_args: frozenset[sp.Basic],
-        pairs: bool = False,
+        pairs: bool = False, roots: dict[sp.Expr, int] | None = None,
     ) -> None:
         self.box = box
         self.level = level
@@ -498,6 +537,10 @@ class _Relaxation:
         # bound does (the one-sided bounds are left out: they slow nlsat down
         # and the plain relaxation has tried them already)
         self.pairs = pairs
+        # base -> lcm of the root indices q of base**(p/q) in the goal: the
+        # root family of log(base) then takes n a multiple of it, so its root
+        # is a power of the goal's own (see _log_bound)
+        self.roots = roots or {}
         self.exp_fresh: list[tuple[sp.Expr, sp.Symbol]] = []
         self.fresh: list[sp.Symbol] = []
         self.constraints: list[sp.Basic] = []
@@ -734,21 +777,133 @@ class _Relaxation:
         u = e.args[0]
         exact = self._domain(u, strict=True)
         rng = self.range_of(u)
+        if rng[1] is not None and rng[1] <= 0:
+            return self._symbol()  # undefined on the whole box (domain check added): nothing to bound
         positive = rng[0] is not None and rng[0] > 0
-        if want != 0 and positive:
-            return _log_bound(exact, rng, "upper" if want > 0 else "lower", self.level, self.used)
+        a, b = rng
+        low = a if a is not None and a > 0 else None
+        c = _log_centre(rng)
+        # a range across the centre (or unknown) takes the sign-split form:
+        # one bound pair for u >= c, one for u <= c, each under its guard, so
+        # both stay exact at u = c and z3 picks the side from the hypotheses
+        # (the enclosure does not see "y >= x" in log(y/x))
+        straddles = not ((low is not None and low >= c) or (b is not None and b <= c))
+        if want != 0 and positive and not straddles:
+            return self._log_bound(exact, rng, "upper" if want > 0 else "lower", positive)
         y = self._symbol()
-        if positive:
-            self.constraints += [
-                y >= _log_bound(exact, rng, "lower", self.level, self.used),
-                y <= _log_bound(exact, rng, "upper", self.level, self.used),
-            ]
-        else:  # the argument may leave the domain: guard the bounds by u > 0
-            self.constraints.append(sp.Implies(exact > 0, sp.And(
-                y >= _log_bound(exact, rng, "lower", self.level, self.used),
-                y <= _log_bound(exact, rng, "upper", self.level, self.used),
-            )))
+        if straddles:
+            self.used.add("log-sign-split")
+            both: Any = sp.And(*[
+                sp.Implies(guard, sp.And(
+                    y >= self._log_bound(exact, side, "lower", positive),
+                    y <= self._log_bound(exact, side, "upper", positive),
+                ))
+                for side, guard in (((c, b), exact >= _q(c)), ((a, c), exact <= _q(c)))
+            ])
+        else:
+            both = sp.And(
+                y >= self._log_bound(exact, rng, "lower", positive),
+                y <= self._log_bound(exact, rng, "upper", positive),
+            )
+        # the argument may leave the domain: then the bounds are guarded by u > 0
+        self.constraints.append(both if positive else sp.Implies(exact > 0, both))
         return y
+
+    def _log_bound(self, exact: sp.Expr, rng: Range, direction: str, positive: bool) -> sp.Expr:
+        """A bound of ``log(exact)`` (valid where ``exact > 0``): the atanh
+        families of :func:`_log_bound`, or the root family where they grow
+        wrongly (upper bounds on ``[a, oo)``, lower bounds down to 0) or where
+        the goal has a root ``exact**(1/q)`` itself: ``log u = log c + n log y``
+        with ``y = (u/c)**(1/n) > 0`` (the exact algebraic encoding
+        ``c y**n = u``) and ``log y`` bounded by an atanh family on the range
+        of ``y``; the bound grows like ``u**(1/n)`` and is exact at ``u = c``
+        (family ``log-root``). With a goal root, ``n`` is a multiple of ``q``
+        and ``c = r**n`` (``r`` rational), so ``u**(1/q) = r**(n/q) y**(n/q)``:
+        one polynomial link to the goal's own root variable."""
+        a, b = rng
+        low = a if a is not None and a > 0 else None
+        q = self.roots.get(exact)
+        if q is None and ((low is not None and b is not None) or (low is None and b is None)):
+            return _log_bound(exact, rng, direction, self.level, self.used)
+        if q is None and low is None and direction == "upper":
+            return _log_bound(exact, rng, direction, self.level, self.used)
+        n = ROOT_ORDERS[self.level] if q is None else q << self.level
+        r: Fraction | None = None
+        if low is not None:  # u >= low >= c: y >= 1
+            c = _simple(low, up=False, denominator=64)
+            c = c if c > 0 else low
+            if q is not None:
+                r = _nth_root(c, n, up=False)
+        elif b is not None:  # 0 < u <= b <= c: y <= 1
+            c = _simple(b, up=True, denominator=64)
+            if q is not None:
+                r = _nth_root(c, n, up=True)
+        else:
+            c, r = _ONE, _ONE
+        if q is not None and r is None:
+            return _log_bound(exact, rng, direction, self.level, self.used)
+        if r is not None:
+            c = r**n
+        if low is not None:
+            top = None if b is None else _nth_root(b / c, n, up=True)
+            y_rng: Range = (_ONE, top if top is not None and top >= 1 else None)
+        elif b is not None:
+            y_rng = (None, _ONE)
+        else:
+            y_rng = (None, None)
+        y = self._log_root(exact, c, n, positive)
+        if q is not None and r is not None:
+            # exact**(1/q) = (c y**n)**(1/q) = r**(n/q) y**(n/q), both sides >= 0
+            z = self.relax(sp.Pow(exact, sp.Rational(1, q)), 0)
+            self.constraints.append(sp.Eq(z, _q(r) ** (n // q) * y ** (n // q)))
+        self.used.add("log-root")
+        lo, hi = log_enclosure(c)
+        inner = _log_bound(y, y_rng, direction, self.level, self.used)
+        return _q(lo if direction == "lower" else hi) + n * inner
+
+    def _log_root(self, exact: sp.Expr, c: Fraction, n: int, positive: bool) -> sp.Symbol:
+        """A fresh ``y > 0`` with ``c y**n = exact`` (guarded by ``exact > 0``
+        unless the enclosure shows it): ``y = (exact/c)**(1/n)``."""
+        key = sp.Pow(exact / _q(c), sp.Rational(1, n), evaluate=False)
+        y = self.memo.get(key)
+        if not isinstance(y, sp.Symbol):
+            y = self._symbol()
+            self.memo[key] = y
+            self.constraints.append(y > 0)
+        equation = sp.Eq(_q(c) * y**n, exact)
+        self.constraints.append(equation if positive else sp.Implies(exact > 0, equation))
+        return y
+
+    def _combine_logs(self, e: sp.Expr) -> sp.Expr:
+        """``e`` with each sum ``c_1 log a_1 + ... + c_k log a_k + rest`` whose
+        rational coefficients have both signs written ``q log(prod a_i**(c_i/q))
+        + rest`` (``q`` their gcd; exact where every ``a_i > 0``, each ``a_i``
+        kept in the domain check): one log of a ratio, which a one-sided bound
+        keeps tight where the ``a_i`` are large but their ratio is not."""
+        def combine(add: sp.Add) -> sp.Expr:
+            logs: list[tuple[sp.Rational, sp.Expr]] = []
+            rest: list[sp.Expr] = []
+            for term in add.args:
+                c, f = term.as_coeff_Mul()
+                if isinstance(f, sp.log) and c.is_Rational and c != 0:
+                    logs.append((sp.Rational(c), f.args[0]))
+                else:
+                    rest.append(term)
+            if not (any(c > 0 for c, _ in logs) and any(c < 0 for c, _ in logs)):
+                return add
+            q = sp.Rational(math.gcd(*[int(c.p) for c, _ in logs]), math.lcm(*[int(c.q) for c, _ in logs]))
+            if any(abs(c / q) > COMBINE_POWER_LIMIT for c, _ in logs):
+                return add
+            for _, arg in logs:
+                self._domain(arg, strict=True)
+            num = sp.Mul(*[arg ** int(c / q) for c, arg in logs if c > 0])
+            den = sp.Mul(*[arg ** int(-c / q) for c, arg in logs if c < 0])
+            return sp.Add(*rest) + q * sp.log(num / den, evaluate=False)
+
+        if not e.has(sp.log):
+            return e
+        return e.replace(lambda t: isinstance(t, sp.Add) and sum(isinstance(a.as_coeff_Mul()[1], sp.log)
+                                                               for a in t.args) >= 2, combine)
 
     # -- formulas ----------------------------------------------------------
     def atom(self, rel: sp.Basic) -> sp.Basic:
@@ -762,7 +917,7 @@ class _Relaxation:
             return rel.func(self.relax(lhs - rhs, 0), 0)
         else:
             raise UnsupportedError(f"relation {type(rel).__name__}")
-        g = self._cleared(self.relax(gap, 1))
+        g = self._cleared(self.relax(self._combine_logs(gap), 1))
         strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
         return sp.Gt(g, 0) if strict else sp.Ge(g, 0)
 
@@ -971,6 +1126,14 @@ class _Search:
             f.args[0] for part in (*self.hyps, self.negated) if isinstance(part, sp.Basic)
             for f in part.atoms(sp.exp)
         )
+        self.roots: dict[sp.Expr, int] = {}
+        for part in (*self.hyps, self.negated):
+            if isinstance(part, sp.Basic):
+                for p in part.atoms(sp.Pow):
+                    if p.exp.is_Rational and not p.exp.is_Integer and not _special(p.base):
+                        q = math.lcm(self.roots.get(p.base, 1), int(p.exp.q))
+                        if q <= MAX_ROOT_INDEX:
+                            self.roots[p.base] = q
         self.denominators = {
             p.base
             for part in (*self.hyps, self.negated) if isinstance(part, sp.Basic)
@@ -983,7 +1146,7 @@ class _Search:
     def query(
         self, box: Box, level: int, mode: int = PLAIN, goal: int = 0
     ) -> tuple[Any, dict[sp.Symbol, Any] | None]:
-        relax = _Relaxation(box, level, self.exp_args, pairs=mode != PLAIN)
+        relax = _Relaxation(box, level, self.exp_args, pairs=mode != PLAIN, roots=self.roots)
         hyps = [relax.formula(h) for h in self.hyps]
         negated = relax.formula(self.goals[goal])
         if mode == LINKS:
@@ -1008,6 +1171,8 @@ class _Search:
         goal = tr.formula(sp.Or(negated, *relax.bad)) if relax.bad else tr.formula(negated)
         solver = z3.Solver(ctx=ctx)
         cap = {PLAIN: QUERY_RLIMIT, LINKS: LINK_QUERY_RLIMIT, PAIRS: PAIR_QUERY_RLIMIT}[mode]
+        if mode == PLAIN and not relax.used:
+            cap = EXACT_QUERY_RLIMIT  # no approximation: neither a higher order nor a split sharpens it
         per_query = max(1, min(self.budget.z3_rlimit // QUERY_SHARE, cap))
         limit = min(per_query, self.budget.z3_rlimit - self.spent)
         solver.set("rlimit", max(1, limit))
