@@ -122,6 +122,8 @@ PREFERENCE: tuple[Slot, ...] = (
     Slot("metitarski", when=_unbounded_only),
     Slot("interval-bnb", when=_bounded_or_z3_open),
     Slot("metitarski", when=_bounded_only),
+    # unbounded ranges left undecided: a change of variable to bounded ones
+    Slot("substitute", when=_unbounded_only),
     # a counterexample beats "unknown"; finding none, the statement is TESTED
     Slot("falsifier", frozenset({Status.REFUTED, Status.TESTED})),
 )
@@ -179,6 +181,7 @@ DEFAULT = Registry(
         "metitarski": "boundprop.backends.metitarski",
         "interval-bnb": "boundprop.backends.bnb",
         "falsifier": "boundprop.backends.falsifier",
+        "substitute": "boundprop.backends.substitute",
     },
     preference=PREFERENCE,
 )
