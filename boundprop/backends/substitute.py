@@ -20,7 +20,8 @@ The bounded statement goes to the bounded methods (``metitarski``, then
 ``interval-bnb``, through the portfolio of :data:`INNER`). A proof of it
 proves the statement (every point of the old domain is the image of a point
 of the new one with the same truth); a counterexample is mapped back and
-re-verified on the original statement at a defined point.
+re-verified on the original statement at a defined point. Each bounded form
+gets a quarter of the proving limits (:data:`_EFFORT`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ INNER = Registry(backends=DEFAULT.backends, preference=(Slot("metitarski"), Slot
 
 # Variables on unbounded ranges handled at once (each may double the cases).
 _MAX_UNBOUNDED = 3
+
+# Share of the proving limits (boxes, z3's resource limit) each bounded form
+# gets: the statement's own methods had the full limits already; deterministic.
+_EFFORT = 0.25
 
 
 def _unbounded(statement: Statement) -> list[Variable]:
@@ -133,7 +138,7 @@ def _decide_case(case: Statement, original: Statement, budget: Budget, t0: float
         if left <= 0:
             notes.append(f"{form.why}: skipped (time cap)")
             continue
-        share = replace(budget, seconds=left / (len(forms) - i))
+        share = replace(budget.scaled(_EFFORT), seconds=left / (len(forms) - i))
         inner = portfolio.decide(form.statement, share, guarded=False, registry=INNER)
         if inner.status is Status.PROVED:
             return CheckResult(Status.PROVED, METHOD, f"after {form.why}: {inner.evidence}", details=inner.details)
