@@ -40,6 +40,7 @@ from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import Guard, relations_of
 from boundprop.graph import ancestors, build_graph, check_order, fully_checked, unestablished_ancestors
 from boundprop.lemma import Node, Paper, Proof, Step
+from boundprop.rewrite import guards_last, tighten_ranges
 from boundprop.statement import (
     REFERENCE_SECONDS,
     TIME_CAP,
@@ -47,7 +48,6 @@ from boundprop.statement import (
     Statement,
     affine_bound,
     stopped_by_time_cap,
-    tighten_ranges,
 )
 from boundprop.verdict import CheckResult, NodeReport, PaperReport, Premises, Status, StepOutcome
 
@@ -666,7 +666,9 @@ def _implied_by_range(statement: Statement, goal: sp.Basic) -> bool:
     if bound is None:
         return False
     symbol, side, value, strict = bound
-    var = next((v for v in tighten_ranges(statement).variables if v.symbol == symbol), None)
+    # an implication on the domain: the order of the guards does not matter here
+    narrowed = tighten_ranges(guards_last(statement)).statement
+    var = next((v for v in narrowed.variables if v.symbol == symbol), None)
     if var is None:
         return False
     if side == "lo":

@@ -27,7 +27,6 @@ __all__ = [
     "statement_guards",
     "StatementGuard",
     "stopped_by_time_cap",
-    "tighten_ranges",
     "Variable",
 ]
 
@@ -293,51 +292,3 @@ def affine_bound(relation: sp.Basic) -> tuple[sp.Symbol, str, sp.Expr, bool] | N
         upper = not upper
     strict = isinstance(relation, (sp.StrictLessThan, sp.StrictGreaterThan))
     return symbol, ("hi" if upper else "lo"), -b / a, strict
-
-
-def tighten_ranges(statement: Statement) -> Statement:
-    """Narrow each variable's range by the hypotheses that bound it alone.
-
-    ``0 <= x`` with ``x`` in ``[-2, 2]`` gives ``x`` in ``[0, 2]``. The
-    hypotheses are kept, so strict bounds still exclude their endpoint and
-    nothing outside them is ever claimed; backends just stop splitting
-    towards an edge that the hypotheses already fix. Ranges that would
-    become empty are left alone (the backends then prove the hypotheses
-    contradictory).
-
-    >>> x = make_variable("x", -2, 2)
-    >>> s = Statement((x,), (sp.Le(0, x.symbol),), sp.Le(x.symbol, 3))
-    >>> tighten_ranges(s).variables[0].lo
-    0
-    """
-    lo = {v.symbol: v.lo for v in statement.variables}
-    hi = {v.symbol: v.hi for v in statement.variables}
-    for hypothesis in statement.hypotheses:
-        parts = hypothesis.args if isinstance(hypothesis, sp.And) else (hypothesis,)
-        for part in parts:
-            bound = affine_bound(part)
-            if bound is None or bound[0] not in lo:
-                continue
-            symbol, side, value, _ = bound
-            if side == "lo" and value > lo[symbol]:
-                lo[symbol] = value
-            elif side == "hi" and value < hi[symbol]:
-                hi[symbol] = value
-    variables = []
-    for v in statement.variables:
-        new_lo, new_hi = lo[v.symbol], hi[v.symbol]
-        if v.integer:
-            new_lo = sp.ceiling(new_lo) if new_lo.is_finite else new_lo
-            new_hi = sp.floor(new_hi) if new_hi.is_finite else new_hi
-        if new_lo > new_hi or (new_lo, new_hi) == (v.lo, v.hi):
-            variables.append(v)
-        else:
-            variables.append(Variable(symbol=v.symbol, lo=new_lo, hi=new_hi, integer=v.integer))
-    return Statement(
-        variables=tuple(variables),
-        hypotheses=statement.hypotheses,
-        conclusion=statement.conclusion,
-        matrices=statement.matrices,
-        note=statement.note,
-        guards=statement.guards,
-    )

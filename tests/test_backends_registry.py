@@ -67,6 +67,7 @@ def test_the_default_preference_list_is_the_portfolios_order() -> None:
         "interval-bnb",
         "metitarski",
         "taylor",
+        "substitute",
         "falsifier",
     ]
 
@@ -103,7 +104,8 @@ def test_unbounded_polynomial_skips_bnb_once_z3_settled() -> None:
     starved = replace(BUDGET, z3_rlimit=1)
     r = decide("x*y <= (x^2 + y^2)/2", ("x=0:oo", "y=0:oo"), budget=starved)
     assert r.details["tried"][1].startswith("z3: unknown")
-    assert names(r) == ["exact", "z3", "falsifier"] and r.status is Status.TESTED
+    # (the change of variable to bounded ranges runs instead, and does not prove it either)
+    assert names(r) == ["exact", "z3", "substitute", "falsifier"] and r.status is Status.TESTED
     r = decide("x*y <= (x^2 + y^2)/2 + 1/10", ("x=0:1", "y=0:1"), budget=starved)
     assert names(r) == ["exact", "z3", "interval-bnb"] and r.status is Status.PROVED
 

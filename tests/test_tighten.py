@@ -5,12 +5,17 @@ from __future__ import annotations
 import sympy as sp
 
 from boundprop.backends import portfolio
-from boundprop.statement import Budget, Statement, make_variable, tighten_ranges
+from boundprop.rewrite import tighten_ranges as _tighten
+from boundprop.statement import Budget, Statement, make_variable
 from boundprop.verdict import Status
 
 X = make_variable("x", -2, 2)
 N = make_variable("n", -10, 10, integer=True)
 x, n = X.symbol, N.symbol
+
+
+def tighten_ranges(statement: Statement) -> Statement:
+    return _tighten(statement).statement
 
 
 BUDGET = Budget(z3_rlimit=2_000_000, max_boxes=5_000, samples=1_000)

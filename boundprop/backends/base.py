@@ -124,6 +124,8 @@ PREFERENCE: tuple[Slot, ...] = (
     Slot("metitarski", when=_bounded_only),
     # goals tight at a point: a certified expansion there, bnb on the rest
     Slot("taylor", when=_bounded_only),
+    # unbounded ranges left undecided: a change of variable to bounded ones
+    Slot("substitute", when=_unbounded_only),
     # a counterexample beats "unknown"; finding none, the statement is TESTED
     Slot("falsifier", frozenset({Status.REFUTED, Status.TESTED})),
 )
@@ -182,6 +184,7 @@ DEFAULT = Registry(
         "interval-bnb": "boundprop.backends.bnb",
         "taylor": "boundprop.backends.taylor",
         "falsifier": "boundprop.backends.falsifier",
+        "substitute": "boundprop.backends.substitute",
     },
     preference=PREFERENCE,
 )

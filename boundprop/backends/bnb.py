@@ -62,6 +62,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from boundprop.backends.base import ALWAYS, Support
+from boundprop.counterexample import format_counterexample
 from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.expr import relations_of
 from boundprop.interval import enclose, refutes
@@ -83,7 +84,8 @@ from boundprop.interval.batched import (
     sum_bounds,
 )
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.statement import TIME_CAP, Budget, Statement, Variable, make_variable
+from boundprop.rewrite import boundary_substitution, mapped_counterexample
+from boundprop.statement import TIME_CAP, Budget, Statement, Variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -731,26 +733,25 @@ def _decide_substituted(
 ) -> CheckResult:
     """Try the boundary substitution first (half the budget), then the statement as given."""
     t0 = time.monotonic()
-    sub = _boundary_substitution(statement)
+    sub = boundary_substitution(statement)
     if sub is None:
         return _decide(statement, budget, progress)
-    new, back, how = sub
-    first = _decide(new, _halve(budget), progress)
+    first = _decide(sub.statement, _halve(budget), progress)
     if first.status is Status.PROVED:
         return replace(
             first,
-            evidence=f"{first.evidence}, after substituting {how}",
+            evidence=f"{first.evidence}, after substituting {sub.why}",
             seconds=time.monotonic() - t0,
-            details={**first.details, "substitution": how},
+            details={**first.details, "substitution": sub.why},
         )
     if first.status is Status.REFUTED and first.counterexample is not None:
-        point = back(first.counterexample)
-        if point is not None and refutes(statement, point):
+        point = mapped_counterexample(sub, statement, first.counterexample)
+        if point is not None:
             return replace(
                 first,
-                counterexample={str(k): str(v) for k, v in point.items()},
+                counterexample=format_counterexample(statement, point),
                 seconds=time.monotonic() - t0,
-                details={**first.details, "substitution": how},
+                details={**first.details, "substitution": sub.why},
             )
     rest = replace(
         budget,
@@ -760,100 +761,9 @@ def _decide_substituted(
     second = _decide(statement, rest, progress)
     return replace(
         second,
-        evidence=f"{second.evidence} (also tried substituting {how}: {first.status.value})",
+        evidence=f"{second.evidence} (also tried substituting {sub.why}: {first.status.value})",
         seconds=time.monotonic() - t0,
     )
-
-
-_RATIONAL_OPS = (sp.Add, sp.Mul, sp.Abs, sp.Min, sp.Max, sp.Symbol, sp.Rational)
-
-
-def _boundary_substitution(
-    statement: Statement,
-) -> tuple[Statement, Callable[[Any], dict[sp.Symbol, sp.Rational] | None], str] | None:
-    """Rewrite a hypothesis ``v >= phi(rest)`` (or ``<=``) as ``v = phi ± s``, ``s >= 0``.
-
-    Goals that are tight all along a hypothesis boundary (exp(x) <= exp(t)
-    under x <= t) cannot be settled by boxes straddling that boundary; after
-    the substitution the boundary is the face ``s = 0`` of the box, where
-    monotonicity and symbolic faces apply. The map between the feasible sets
-    is a bijection (the range of v becomes two hypotheses), so a proof of the
-    new statement proves the old one; counterexamples are mapped back and
-    re-verified on the original statement.
-    """
-    names = {v.name for v in statement.variables}
-    for hyp in reversed(statement.hypotheses):  # the newest (a case split) first
-        if not isinstance(hyp, Relational) or isinstance(hyp, (sp.Eq, sp.Ne)):
-            continue
-        gap, strict = relation_gap(hyp)
-        for v in statement.variables:
-            if v.integer or not v.bounded or v.symbol not in gap.free_symbols:
-                continue
-            c = sp.diff(gap, v.symbol)
-            if c not in (sp.Integer(1), sp.Integer(-1)):
-                continue
-            rest = sp.expand(gap - c * v.symbol)
-            if rest.has(v.symbol):
-                continue
-            phi = -rest if c == 1 else rest  # v >= phi (c = 1) or v <= phi (c = -1)
-            if not all(
-                isinstance(n, _RATIONAL_OPS) or (isinstance(n, sp.Pow) and n.exp.is_Integer)
-                for n in sp.preorder_traversal(phi)
-            ):
-                continue
-            others = [w for w in statement.variables if w is not v]
-            if not all(w.bounded for w in others if w.symbol in phi.free_symbols):
-                continue
-            box = {w.symbol: (w.lo, w.hi) for w in others if w.symbol in phi.free_symbols}
-            span = (v.hi - phi) if c == 1 else (phi - v.lo)
-            try:
-                top = float(enclose(span, box)[0].sup)
-            except BoundpropError:
-                continue
-            if not math.isfinite(top) or top < 0:
-                continue
-            name = f"{v.name}_slack"
-            while name in names:
-                name += "_"
-            slack = make_variable(name, 0, sp.Rational(top))
-            image = phi + slack.symbol if c == 1 else phi - slack.symbol
-            hyps = [h.xreplace({v.symbol: image}) for h in statement.hypotheses if h is not hyp]
-            hyps += [image >= v.lo, image <= v.hi]
-            if strict:
-                hyps.append(slack.symbol > 0)
-            index = statement.hypotheses.index(hyp)
-            new = Statement(
-                tuple(others) + (slack,),
-                tuple(hyps),
-                statement.conclusion.xreplace({v.symbol: image}),
-                note=statement.note,
-                # the substitution applies to the guards too; a guard keeps only the
-                # hypotheses it could assume that are still before it (conservative)
-                guards=tuple(
-                    replace(g, condition=g.condition.xreplace({v.symbol: image}), assume=g.assume - (g.assume > index))
-                    for g in statement.guards
-                ),
-            )
-            how = f"{v.name} = {image} with {name} >= 0 (from {hyp})"
-
-            def back(
-                cex: Any, v: Variable = v, image: sp.Expr = image, others: list[Variable] = others,
-                slack: Variable = slack,
-            ) -> dict[sp.Symbol, sp.Rational] | None:
-                try:
-                    vals = {w.symbol: sp.Rational(str(cex[w.name])) for w in others}
-                    vals[slack.symbol] = sp.Rational(str(cex[slack.name]))
-                except (KeyError, TypeError, ValueError):
-                    return None
-                value = sp.sympify(image.xreplace(vals))
-                if not value.is_Rational:
-                    return None
-                out = {w.symbol: vals[w.symbol] for w in others}
-                out[v.symbol] = value
-                return out
-
-            return new, back, how
-    return None
 
 
 def _decide(statement: Statement, budget: Budget, progress: Progress | None) -> CheckResult:

@@ -59,7 +59,8 @@ from boundprop.counterexample import (
     undefined_at,
 )
 from boundprop.errors import UnsupportedError
-from boundprop.statement import Budget, Statement, StatementGuard, tighten_ranges
+from boundprop.rewrite import tighten_ranges
+from boundprop.statement import Budget, Statement, StatementGuard
 from boundprop.verdict import CheckResult, Status, Tri
 
 __all__ = ["decide", "obligations", "VACUOUS"]
@@ -123,7 +124,7 @@ def _box_truth(statement: Statement) -> Tri:
     """Interval truth of the conclusion over the box of the (narrowed) ranges."""
     from boundprop.interval import truth
 
-    narrowed = tighten_ranges(statement)
+    narrowed = tighten_ranges(statement).statement
     box = {v.symbol: (v.lo, v.hi) for v in narrowed.variables}
     free = statement.conclusion.free_symbols if isinstance(statement.conclusion, sp.Basic) else set()
     if not free <= set(box):

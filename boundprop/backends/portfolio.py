@@ -29,8 +29,10 @@ Everything else gives the same result on a busy and on a quiet machine.
 Safety: an exception from a backend is recorded in ``details["tried"]`` (in
 plain words, "internal error, ignored", never the exception's text) and the
 next method runs; it can never become PROVED. Every REFUTED result is
-re-verified here with :func:`boundprop.interval.refutes` before it is
-returned (defence in depth: the backends verify already).
+re-verified here on the original statement (the backends see it with its
+ranges narrowed, :func:`boundprop.rewrite.tighten_ranges`), at a defined
+point, before it is returned (defence in depth: the backends verify
+already).
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ from dataclasses import replace
 from typing import Any
 
 from boundprop.backends.base import DEFAULT, Backend, Registry, Slot, bounded
-from boundprop.counterexample import point_of
+from boundprop.counterexample import format_counterexample, point_of
 from boundprop.errors import UnsupportedError
-from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap, tighten_ranges
+from boundprop.rewrite import Rewrite, guards_last, mapped_counterexample, tighten_ranges
+from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap
 from boundprop.verdict import CheckResult, Status
 
 __all__ = ["decide", "shape_of", "point_of"]
@@ -68,15 +71,15 @@ def shape_of(statement: Statement, registry: Registry = DEFAULT) -> dict[str, An
     }
 
 
-def _reverified(statement: Statement, result: CheckResult) -> bool:
-    from boundprop.interval import refutes
-
+def _reverified(original: Statement, rewrite: Rewrite, result: CheckResult) -> CheckResult | None:
+    """``result`` with its counterexample mapped back to the original
+    statement, if it is a verified counterexample there; else None."""
     if result.counterexample is None:
-        return False
-    try:
-        return bool(refutes(statement, point_of(statement, result.counterexample)))
-    except (KeyError, ValueError, TypeError, ArithmeticError):
-        return False
+        return None
+    point = mapped_counterexample(rewrite, original, result.counterexample)
+    if point is None:
+        return None
+    return replace(result, counterexample=format_counterexample(original, point))
 
 
 def decide(
@@ -130,9 +133,14 @@ def decide(
             statement, budget, lambda s, b: decide(s, b, progress, guarded=False, registry=registry)
         )
     start = time.monotonic()
+    original = statement
     # Ranges narrowed by one-variable hypotheses: an equivalent statement whose
-    # boxes no longer straddle edges the hypotheses already fix.
-    statement = tighten_ranges(statement)
+    # boxes no longer straddle edges the hypotheses already fix. The
+    # definedness layer ran first, so guards only filter points here and may
+    # come after every hypothesis; counterexamples are re-verified on the
+    # original statement.
+    working = tighten_ranges(guards_last(statement))
+    statement = working.statement
     tried: list[str] = []
 
     def left() -> float:
@@ -174,9 +182,12 @@ def decide(
         except Exception:  # a backend bug must never become a verdict, nor its text evidence
             tried.append(f"{name}: internal error, ignored")
             return None
-        if result.status is Status.REFUTED and not _reverified(statement, result):
-            tried.append(f"{name}: counterexample failed re-verification (ignored)")
-            return None
+        if result.status is Status.REFUTED:
+            checked = _reverified(original, working, result)
+            if checked is None:
+                tried.append(f"{name}: counterexample failed re-verification (ignored)")
+                return None
+            result = checked
         outcome = result.status.value
         if result.status in (Status.UNKNOWN, Status.TESTED):
             outcome = f"{outcome} ({result.evidence})"

@@ -113,7 +113,8 @@ from boundprop.expr import relations_of
 from boundprop.interval import enclose, refutes
 from boundprop.interval.batched import FALSE, IV, IVFn, compile_batched_truth, compile_iv
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.statement import Budget, Statement, make_variable, tighten_ranges
+from boundprop.rewrite import tighten_ranges
+from boundprop.statement import Budget, Statement, make_variable
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -667,7 +668,7 @@ def _substituted(
         # hypotheses are only appended: each guard still assumes the same ones
         guards=tuple(replace(g, condition=g.condition.xreplace(sub)) for g in statement.guards),
     )
-    new = tighten_ranges(new)  # x_j <= x_i, say, becomes the range s_j <= 0
+    new = tighten_ranges(new).statement  # x_j <= x_i, say, becomes the range s_j <= 0
     new_goal = new.conclusion
     assert isinstance(new_goal, Relational)
     return new, new_goal, image, tuple(face)
