@@ -59,7 +59,7 @@ METHOD = "bilinear"
 name = METHOD  # the backend protocol (boundprop.backends.base)
 
 MAX_FACTS = 4000  # deterministic cap on the derived facts of one statement
-MAX_BOUNDS = 4  # abs bounds kept per atom (the simplest first)
+MAX_BOUNDS = 2  # abs bounds kept per atom (the tightest and the loosest)
 
 _ZERO = sp.Integer(0)
 
@@ -214,15 +214,17 @@ def facts(statement: Statement) -> Named:
             e.is_number and e >= 0)
 
     def abs_bounds(a: sp.Symbol) -> list[sp.Basic]:
-        # U with -U <= a <= U: simple bounds above a and above -a, and |a| itself
+        # U with -U <= a <= U: the tightest (|a| itself, when named) and the
+        # loosest (the bounds nothing else bounds: a norm, eta), as an N2 and
+        # an N1 argument need
         neg_above = order.above(-a)
-        out = [u for u in above[a] if _simple(u) and u in neg_above]
-        if a in atoms_of.abs_of:
-            out.append(atoms_of.abs_of[a])
+        found = {u for u in above[a] if _simple(u) and u in neg_above}
         if nonneg(a):
-            out.extend(u for u in above[a] if _simple(u))
-        # constants, then the statement's own variables (eta), then names
-        out = sorted(set(out), key=lambda u: (not u.is_number, u.name.startswith("__") if u.is_Symbol else 0, _key(u)))
+            found |= {u for u in above[a] if _simple(u)}
+        tight = [atoms_of.abs_of[a]] if a in atoms_of.abs_of else []
+        top = [u for u in found if not any(v != u and v in above.get(u, ()) for v in found)]
+        top.sort(key=lambda u: (u.is_number, u.name.startswith("__") if u.is_Symbol else 0, _key(u)))
+        out = tight + [u for u in top if u not in tight]
         return out[:MAX_BOUNDS]
 
     derived: list[sp.Basic] = []
@@ -259,36 +261,52 @@ def facts(statement: Statement) -> Named:
     rlt: list[sp.Basic] = []
     derived_set = set(derived)
     equalities = [f for f in linear_facts if sp.expand(-f) in derived_set and f.as_coeff_Add()[0] <= 0]
-    # two rounds: a product that the first round brings in (p·m of p·(m − Σ) ≥ 0)
-    # makes the multiples that mention it relevant (m·(Σp − 1) = 0)
-    candidates = [
-        (q, f, equal)
-        for q in sorted(multipliers, key=_key)
-        for f, equal in [*((f, True) for f in equalities), *((f, False) for f in linear_facts)]
-    ]
-    expanded = [(sp.expand(q * f), equal) for q, f, equal in candidates[: 2 * MAX_FACTS]]
-    taken = [False] * len(expanded)
+    # q·f is worth adding when one of its monomials occurs: for a known
+    # monomial m and a multiplier q dividing it, the facts mentioning m/q
+    # (an atom). Two rounds: a product the first brings in (p·B of
+    # p·(B − Σ) ≥ 0) makes the multiples that mention it relevant (B·(Σp − 1) = 0)
+    by_atom: dict[sp.Symbol, list[tuple[sp.Basic, bool]]] = {}
+    for f, equal in [*((f, True) for f in equalities), *((f, False) for f in linear_facts)]:
+        for a in sorted(f.free_symbols & set(atoms), key=_key):
+            by_atom.setdefault(a, []).append((f, equal))
+    mult = {q: _powers(q, atoms) for q in multipliers}
+    done: set[tuple[str, str]] = set()
     for _round in range(2):
-        new: set[tuple[tuple[sp.Symbol, int], ...]] = set()
-        for i, (p, equal) in enumerate(expanded):
-            if taken[i] or len(rlt) >= MAX_FACTS:
-                continue
-            ms = _monomials(p, atoms)
-            if ms & known:
-                taken[i] = True
-                rlt.append(sp.Eq(p, 0) if equal else p >= 0)
-                new |= ms
-        known |= new
+        new_monoms: set[tuple[tuple[sp.Symbol, int], ...]] = set()
+        for m in sorted(known, key=str):
+            powers = dict(m)
+            for q in sorted(multipliers, key=_key):
+                qp = mult[q]
+                if any(powers.get(a, 0) < k for a, k in qp.items()):
+                    continue
+                rest = {a: k - qp.get(a, 0) for a, k in powers.items() if k - qp.get(a, 0)}
+                if len(rest) != 1 or next(iter(rest.values())) != 1:
+                    continue
+                for f, equal in by_atom.get(next(iter(rest)), ()):
+                    key = (_key(q), _key(f))
+                    if key in done or len(rlt) >= MAX_FACTS:
+                        continue
+                    done.add(key)
+                    p = sp.expand(q * f)
+                    rlt.append(sp.Eq(p, 0) if equal else p >= 0)
+                    new_monoms |= _monomials(p, atoms)
+        known |= new_monoms
     out = [p >= 0 for p in products] + rlt + [f >= 0 for f in derived]
     defs = [sp.Eq(n, d, evaluate=False) for n, d in atoms_of.definitions]
     return hyps, defs, atoms_of.definitions, concl, out[: 3 * MAX_FACTS]
+
+
+def _powers(q: sp.Basic, atoms: list[sp.Symbol]) -> dict[sp.Symbol, int]:
+    """A product of atoms as its exponents."""
+    (monom,) = sp.Poly(q, *atoms).monoms()
+    return {a: k for a, k in zip(atoms, monom, strict=True) if k}
 
 
 def _product_bounds(factors: list[sp.Symbol], abs_bounds) -> list[sp.Basic]:  # type: ignore[no-untyped-def]
     """Nonnegative R with |prod factors| <= R (products of abs bounds)."""
     out: list[sp.Basic] = [sp.Integer(1)]
     for f in factors:
-        out = [r * u for r in out for u in abs_bounds(f)][:MAX_BOUNDS]
+        out = [r * u for r in out for u in abs_bounds(f)][: MAX_BOUNDS**3]
     return out
 
 
