@@ -156,14 +156,28 @@ def _simple(e: sp.Basic) -> bool:
 
 
 def _key(e: sp.Basic) -> str:
-    return str(sp.srepr(e))
+    return str(e)
+
+
+def _term_powers(term: sp.Basic) -> tuple[tuple[sp.Symbol, int], ...]:
+    """A monomial (a product of atoms) as sorted (atom, exponent) pairs."""
+    out: dict[sp.Symbol, int] = {}
+    for factor in sp.Mul.make_args(term):
+        base, exponent = factor.as_base_exp()
+        if base.is_number:
+            continue
+        if not (base.is_Symbol and exponent.is_Integer):
+            raise UnsupportedError(f"not a monomial: {term}")
+        out[base] = out.get(base, 0) + int(exponent)
+    return tuple(sorted(out.items(), key=lambda item: item[0].name))
 
 
 def _monomials(poly: sp.Basic, atoms: list[sp.Symbol]) -> set[tuple[tuple[sp.Symbol, int], ...]]:
     out = set()
-    for monom in sp.Poly(poly, *atoms).monoms():
-        if sum(monom) >= 2:
-            out.add(tuple((a, k) for a, k in zip(atoms, monom, strict=True) if k))
+    for term in sp.expand(poly).as_coefficients_dict():
+        powers = _term_powers(term)
+        if sum(k for _, k in powers) >= 2:
+            out.add(powers)
     return out
 
 
@@ -313,8 +327,7 @@ def _product_bounds(factors: list[sp.Symbol], abs_bounds) -> list[sp.Basic]:  # 
 def abstraction(statement: Statement) -> Statement:
     """The linear statement whose proof proves ``statement`` (module notes)."""
     hyps, defs, definitions, concl, derived = facts(statement)
-    atoms = sorted({*statement.symbols, *(n for n, _ in definitions)}, key=lambda s: s.name)
-    fresh: dict[sp.Basic, sp.Symbol] = {}
+    fresh: dict[tuple[tuple[sp.Symbol, int], ...], sp.Symbol] = {}
 
     def linear(e: sp.Basic) -> sp.Basic:
         if isinstance(e, sp.core.relational.Relational):
@@ -325,16 +338,15 @@ def abstraction(statement: Statement) -> Statement:
             return type(e)(*(linear(a) for a in e.args), evaluate=False)
         if e.is_Boolean:
             return e
-        poly = sp.Poly(sp.expand(e), *atoms)
-        total = sp.Integer(0)
-        for monom, coeff in poly.terms():
-            term = sp.Mul(*(a**k for a, k in zip(atoms, monom, strict=True)))
-            if sum(monom) >= 2:
-                if term not in fresh:
-                    fresh[term] = sp.Symbol(f"__prod{len(fresh) + 1}", real=True)
-                term = fresh[term]
-            total += coeff * term
-        return total
+        total = []
+        for term, coeff in sp.expand(e).as_coefficients_dict().items():
+            powers = _term_powers(term)
+            if sum(k for _, k in powers) >= 2:
+                if powers not in fresh:
+                    fresh[powers] = sp.Symbol(f"__prod{len(fresh) + 1}", real=True)
+                term = fresh[powers]
+            total.append(coeff * term)
+        return sp.Add(*total)
 
     hypotheses = tuple(linear(h) for h in [*hyps, *defs, *derived])
     conclusion = linear(concl)
