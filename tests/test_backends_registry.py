@@ -63,6 +63,7 @@ def test_the_default_preference_list_is_the_portfolios_order() -> None:
     assert [s.backend for s in DEFAULT.preference] == [
         "exact",
         "z3",
+        "bilinear",
         "metitarski",
         "interval-bnb",
         "metitarski",
@@ -105,9 +106,9 @@ def test_unbounded_polynomial_skips_bnb_once_z3_settled() -> None:
     r = decide("x*y <= (x^2 + y^2)/2", ("x=0:oo", "y=0:oo"), budget=starved)
     assert r.details["tried"][1].startswith("z3: unknown")
     # (the change of variable to bounded ranges runs instead, and does not prove it either)
-    assert names(r) == ["exact", "z3", "substitute", "falsifier"] and r.status is Status.TESTED
+    assert names(r) == ["exact", "z3", "bilinear", "substitute", "falsifier"] and r.status is Status.TESTED
     r = decide("x*y <= (x^2 + y^2)/2 + 1/10", ("x=0:1", "y=0:1"), budget=starved)
-    assert names(r) == ["exact", "z3", "interval-bnb"] and r.status is Status.PROVED
+    assert names(r) == ["exact", "z3", "bilinear", "interval-bnb"] and r.status is Status.PROVED
 
 
 # ---------------------------------------------------------------------------

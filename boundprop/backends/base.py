@@ -114,9 +114,15 @@ def _bounded_or_z3_open(statement: Statement, settled: frozenset[str]) -> bool:
     return bounded(statement) or "z3" not in settled
 
 
+def _z3_undecided(_statement: Statement, settled: frozenset[str]) -> bool:
+    # products abstracted, then z3 again: only for what z3 took and left open
+    return "z3" in settled
+
+
 PREFERENCE: tuple[Slot, ...] = (
     Slot("exact", frozenset({Status.PROVED}), brief=True),  # cheap; its refutations are left to the others
     Slot("z3"),
+    Slot("bilinear", frozenset({Status.PROVED}), when=_z3_undecided),
     # exp/log/roots: certified bounds, then z3 — before bnb when a range is
     # unbounded, after it (bnb is quick where it works) when all are bounded
     Slot("metitarski", when=_unbounded_only),
@@ -180,6 +186,7 @@ DEFAULT = Registry(
     backends={
         "exact": "boundprop.backends.exact",
         "z3": "boundprop.backends.z3backend",
+        "bilinear": "boundprop.backends.bilinear",
         "metitarski": "boundprop.backends.metitarski",
         "interval-bnb": "boundprop.backends.bnb",
         "taylor": "boundprop.backends.taylor",
