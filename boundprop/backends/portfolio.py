@@ -8,8 +8,14 @@ The default preference list (:data:`boundprop.backends.base.PREFERENCE`):
    ``metitarski`` when it has exp, log or fractional powers (certified
    bounds, then z3; before bnb if a range is unbounded, else after) — may
    prove or refute.
+   ``bilinear`` right after z3, for what z3 took and left open: products
+   abstracted with derived product facts, then z3 again — may prove only.
 3. ``interval-bnb`` when every range is bounded, or when z3 could not take
    the statement or stayed undecided — may prove or refute.
+   ``taylor`` (bounded ranges): a certified expansion at a touching point,
+   bnb on the rest — may prove or refute.
+   ``substitute`` (unbounded ranges): x = 1/t or x = a + t/(1 − t) to bounded
+   ranges (:mod:`boundprop.rewrite`), then the others — may prove or refute.
 4. ``falsifier`` whenever nothing proved — may refute (a counterexample
    beats "unknown"); if it finds nothing the result is TESTED.
 
