@@ -255,6 +255,21 @@ def test_truth_at_point_uses_exact_arithmetic_for_ties() -> None:
     assert truth_at_point(sp.sqrt(x) >= 0, {x: -1}) is Tri.UNDECIDED
 
 
+def test_truth_at_point_connectives_over_exactly_decided_leaves() -> None:
+    """And/Or/Not through the walker's connectives, each leaf decided at the point
+    (a tie that rounding leaves open is settled exactly inside a formula too)."""
+    third = {x: sp.Rational(1, 3)}
+    assert truth_at_point(sp.And(sp.Eq(3 * x, 1), sp.Not(3 * x > 1)), third) is Tri.TRUE
+    assert truth_at_point(sp.Or(3 * x > 1, 10 * x < 3), third) is Tri.FALSE
+    assert truth_at_point(sp.Or(3 * x > 1, sp.Eq(3 * x, 1)), third) is Tri.TRUE
+    # an undecided leaf stays undecided unless the others settle the formula
+    tie = sp.exp(x) > 1 + x + x**2 / 2
+    tiny = {x: sp.Rational(1, 10**12)}
+    assert truth_at_point(sp.And(tie, x > 0), tiny) is Tri.UNDECIDED
+    assert truth_at_point(sp.And(tie, x < 0), tiny) is Tri.FALSE
+    assert truth_at_point(sp.Or(tie, x > 0), tiny) is Tri.TRUE
+
+
 def test_truth_at_point_requires_every_symbol() -> None:
     with pytest.raises(UnsupportedError):
         truth_at_point(x + y > 0, {x: 1})

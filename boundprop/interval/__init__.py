@@ -19,7 +19,7 @@ or ±oo); they enter the float world rounded outward.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -29,6 +29,7 @@ from sympy.core.relational import Relational
 from boundprop.errors import UnsupportedError
 from boundprop.interval.batched import compile_batched, compile_batched_truth, truth_batched
 from boundprop.interval.scalar import (
+    ScalarContext,
     UndefinedError,
     box_intervals,
     cached_scalar,
@@ -36,7 +37,7 @@ from boundprop.interval.scalar import (
     compile_scalar,
     compile_truth,
 )
-from boundprop.interval.walker import relation_gap
+from boundprop.interval.walker import Walker, relation_gap
 from boundprop.statement import Statement
 from boundprop.verdict import Tri
 
@@ -163,29 +164,6 @@ def _leaf_truth(rel: Relational, values: Mapping[sp.Symbol, sp.Rational]) -> Tri
     return Tri.TRUE if (v > 0 if strict else v >= 0) else Tri.FALSE
 
 
-def _bool_truth(node: Any, values: Mapping[sp.Symbol, sp.Rational]) -> Tri:
-    if isinstance(node, sp.logic.boolalg.BooleanTrue):
-        return Tri.TRUE
-    if isinstance(node, sp.logic.boolalg.BooleanFalse):
-        return Tri.FALSE
-    if isinstance(node, sp.And):
-        t = Tri.TRUE
-        for a in node.args:
-            t = t.and_(_bool_truth(a, values))
-        return t
-    if isinstance(node, sp.Or):
-        t = Tri.FALSE
-        for a in node.args:
-            t = t.or_(_bool_truth(a, values))
-        return t
-    if isinstance(node, sp.Not):
-        return _bool_truth(node.args[0], values).not_()
-    if isinstance(node, Relational):
-        sub = {s: values[s] for s in node.free_symbols}
-        return _leaf_truth(node, sub)
-    raise UnsupportedError(f"unsupported boolean form: {node}")
-
-
 def truth_at_point(relation: Any, point: Mapping[sp.Symbol, Any]) -> Tri:
     """Rigorous truth of a relation at one exact point.
 
@@ -205,7 +183,14 @@ def truth_at_point(relation: Any, point: Mapping[sp.Symbol, Any]) -> Tri:
     """
     rel = sp.sympify(relation)
     values = _point_map(rel, point)
-    return _bool_truth(rel, values)
+
+    def leaf(node: Relational) -> Callable[[Any], Tri]:
+        truth = _leaf_truth(node, {s: values[s] for s in node.free_symbols})
+        return lambda xs: truth
+
+    # the walker's connectives over leaves decided at the point (intervals, then exact)
+    truth: Tri = Walker(ScalarContext(), tuple(values), leaf=leaf).boolean(rel)(())
+    return truth
 
 
 def refutes(statement: Statement, point: Mapping[Any, Any]) -> bool:

@@ -159,10 +159,16 @@ class Walker:
     the context's :meth:`Context.shared` so that it is evaluated once per batch.
     """
 
-    def __init__(self, ctx: Context, symbols: Sequence[sp.Symbol], share: bool = False) -> None:
+    def __init__(
+        self, ctx: Context, symbols: Sequence[sp.Symbol], share: bool = False,
+        leaf: Callable[[Relational], Fn] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.index = symbol_index(symbols)
         self.nodes: dict[Any, Fn] | None = {} if share else None
+        # ``leaf`` compiles each relation itself (truth at an exact point decides a
+        # leaf that rounding leaves open exactly); the connectives stay the context's
+        self.leaf = leaf
 
     def boolean(self, node: Any) -> Fn:
         ctx = self.ctx
@@ -170,6 +176,8 @@ class Walker:
             return ctx.truth_const(True)
         if node is sp.false or isinstance(node, sp.logic.boolalg.BooleanFalse):
             return ctx.truth_const(False)
+        if self.leaf is not None and isinstance(node, Relational):
+            return self.leaf(node)
         if isinstance(node, (sp.Eq, sp.Ne)):
             return ctx.equal(self.expr(sp.sympify(node.lhs - node.rhs)), isinstance(node, sp.Ne))
         if isinstance(node, Relational):
