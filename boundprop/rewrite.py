@@ -45,6 +45,7 @@ __all__ = [
     "boundary_substitution",
     "clear_denominators",
     "compactify",
+    "diagonal",
     "guards_last",
     "identity",
     "mapped_counterexample",
@@ -312,6 +313,60 @@ def _half_line(variable: Variable) -> tuple[sp.Expr, int] | None:
     if variable.hi.is_finite and variable.lo == -sp.oo:
         return variable.hi, -1
     return None
+
+
+def diagonal(statement: Statement, group: tuple[tuple[int, int, int], ...]) -> Rewrite:
+    """``x_j = sign * x_i + s_j`` for each ``(j, i, sign)`` of ``group`` (``s_j`` a new
+    variable in ``x_j``'s place, ranging over the differences of the two ranges), with
+    first hypotheses that keep ``x_j`` in its range (so no guard is evaluated outside
+    the old domain), then the ranges tightened: a goal tight along the diagonal
+    ``x_j = ±x_i`` becomes tight on the face ``s_j = 0``. One-to-one on the domain
+    (``s_j = x_j - sign * x_i``)."""
+    variables = list(statement.variables)
+    names = {v.name for v in variables}
+    image: dict[sp.Symbol, sp.Expr] = {}
+    extra: list[sp.Basic] = []
+    pairs: list[tuple[sp.Symbol, sp.Symbol, sp.Symbol, int]] = []  # x_j, x_i, s_j, sign
+    for j, i, sign in group:
+        vj, vi = statement.variables[j], statement.variables[i]
+        label = f"{vj.name}_diag"
+        while label in names:
+            label += "_"
+        names.add(label)
+        lo, hi = (vj.lo - vi.hi, vj.hi - vi.lo) if sign == 1 else (vj.lo + vi.lo, vj.hi + vi.hi)
+        slack = make_variable(label, lo, hi)
+        variables[j] = slack
+        image[vj.symbol] = sign * vi.symbol + slack.symbol
+        extra += [image[vj.symbol] >= vj.lo, image[vj.symbol] <= vj.hi]
+        pairs.append((vj.symbol, vi.symbol, slack.symbol, sign))
+    new = replace(
+        statement,
+        variables=tuple(variables),
+        hypotheses=tuple(extra) + tuple(h.xreplace(image) for h in statement.hypotheses),
+        conclusion=statement.conclusion.xreplace(image),
+        # the range hypotheses come first: each guard assumes them and the ones it did
+        guards=tuple(replace(g, condition=g.condition.xreplace(image), assume=g.assume + len(extra))
+                     for g in statement.guards),
+    )
+
+    def back(point: Mapping[sp.Symbol, sp.Rational]) -> Point | None:
+        out = dict(point)
+        for xj, xi, sj, sign in pairs:
+            if sj not in out or xi not in point:
+                return None
+            out[xj] = sign * point[xi] + out.pop(sj)
+        return out
+
+    def forth(point: Mapping[sp.Symbol, sp.Rational]) -> Point | None:
+        out = dict(point)
+        for xj, xi, sj, sign in pairs:
+            if xj not in out or xi not in point:
+                return None
+            out[sj] = out.pop(xj) - sign * point[xi]
+        return out
+
+    why = ", ".join(f"{xj} = {e}" for xj, e in image.items())
+    return then(Rewrite(new, back, forth, why), tighten_ranges(new))
 
 
 def reciprocal(statement: Statement, variable: Variable) -> Rewrite | None:

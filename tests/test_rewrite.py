@@ -247,6 +247,12 @@ def _cleared_direct(rng: random.Random) -> tuple[Statement, rewrite.Rewrite | No
     return s, rewrite.clear_denominators(s)
 
 
+def _diagonal(rng: random.Random) -> tuple[Statement, rewrite.Rewrite | None]:
+    hyps = [_relation(rng, ["x", "y"], 1)] if rng.random() < 0.5 else []
+    s = _statement(rng, {"x": "-2:3", "y": "-1:2"}, hyps)
+    return s, rewrite.diagonal(s, ((1, 0, rng.choice((1, -1))),))
+
+
 TRANSFORMATIONS: dict[str, Callable[[random.Random], tuple[Statement, rewrite.Rewrite | None]]] = {
     "tighten_ranges": _tighten,
     "boundary_substitution": _boundary,
@@ -254,6 +260,7 @@ TRANSFORMATIONS: dict[str, Callable[[random.Random], tuple[Statement, rewrite.Re
     "compactify": _compactify,
     "compactify/reciprocal then clear_denominators": _cleared,
     "clear_denominators": _cleared_direct,
+    "diagonal": _diagonal,
 }
 
 

@@ -113,8 +113,8 @@ from boundprop.expr import relations_of
 from boundprop.interval import enclose, refutes
 from boundprop.interval.batched import FALSE, IV, IVFn, compile_batched_truth, compile_iv
 from boundprop.interval.scalar import endpoint_bounds, relation_gap
-from boundprop.rewrite import tighten_ranges
-from boundprop.statement import Budget, Statement, make_variable
+from boundprop.rewrite import diagonal
+from boundprop.statement import Budget, Statement
 from boundprop.verdict import CheckResult, Status
 
 __all__ = [
@@ -640,35 +640,14 @@ def _diagonals(gap: Gap, box: Box, hypotheses: Sequence[Any], seed: int) -> list
 def _substituted(
     statement: Statement, goal: Relational, group: tuple[tuple[int, int, int], ...]
 ) -> tuple[Statement, Relational, dict[sp.Symbol, sp.Expr], Point]:
-    """The statement with x_j = sign * x_i + s_j (s_j a new variable) for the
-    group, the hypotheses saying x_j stays in its range, and the face s = 0."""
-    variables = list(statement.variables)
-    names = {v.name for v in variables}
-    image: dict[sp.Symbol, sp.Expr] = {v.symbol: v.symbol for v in variables}
-    face: list[sp.Rational | None] = [None] * len(variables)
-    extra = []
+    """The statement with x_j = sign * x_i + s_j for the group (:func:`boundprop.rewrite.diagonal`),
+    the image of each old symbol in the new ones, and the face s = 0."""
+    new = diagonal(replace(statement, conclusion=goal), group).statement
+    image: dict[sp.Symbol, sp.Expr] = {v.symbol: v.symbol for v in statement.variables}
+    face: list[sp.Rational | None] = [None] * len(statement.variables)
     for j, i, sign in group:
-        vj, vi = statement.variables[j], statement.variables[i]
-        label = f"{vj.name}_diag"
-        while label in names:
-            label += "_"
-        names.add(label)
-        lo, hi = (vj.lo - vi.hi, vj.hi - vi.lo) if sign == 1 else (vj.lo + vi.lo, vj.hi + vi.hi)
-        slack = make_variable(label, lo, hi)
-        variables[j] = slack
-        image[vj.symbol] = sign * vi.symbol + slack.symbol
+        image[statement.variables[j].symbol] = sign * statement.variables[i].symbol + new.variables[j].symbol
         face[j] = sp.Integer(0)
-        extra += [image[vj.symbol] >= vj.lo, image[vj.symbol] <= vj.hi]
-    sub = {k: e for k, e in image.items() if e != k}
-    new = replace(
-        statement,
-        variables=tuple(variables),
-        hypotheses=tuple(h.xreplace(sub) for h in statement.hypotheses) + tuple(extra),
-        conclusion=goal.xreplace(sub),
-        # hypotheses are only appended: each guard still assumes the same ones
-        guards=tuple(replace(g, condition=g.condition.xreplace(sub)) for g in statement.guards),
-    )
-    new = tighten_ranges(new).statement  # x_j <= x_i, say, becomes the range s_j <= 0
     new_goal = new.conclusion
     assert isinstance(new_goal, Relational)
     return new, new_goal, image, tuple(face)
