@@ -529,11 +529,18 @@ def _mp_enclose(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational], prec: in
     """Enclose ``expr`` with ``mpmath.iv`` (outward rounded, unbounded exponents)."""
     import mpmath
 
+    from boundprop.interval.mpiv import compile_mpiv, iv_range
+
     ctx = mpmath.iv
     saved = ctx.prec
     ctx.prec = prec
     try:
-        value = _mp_eval(sp.sympify(expr), values, ctx)
+        symbols = list(values)
+        inputs = [iv_range(*v) if isinstance(v, tuple) else iv_range(v, v) for v in values.values()]
+        try:
+            value = compile_mpiv(sp.sympify(expr), symbols)(inputs)
+        except BoundpropError as exc:  # UndefinedError included: a domain the box may leave
+            raise InputError(f"cannot enclose {expr} beyond the float range: {exc}") from None
         lo_raw, hi_raw = value._mpi_
         special = (mpmath.libmp.finf, mpmath.libmp.fninf, mpmath.libmp.fnan)
         if lo_raw in special or hi_raw in special:
@@ -551,42 +558,6 @@ def _mp_enclose(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Rational], prec: in
     finally:
         ctx.prec = saved
     return Enclosure(lo, hi)
-
-
-def _mp_eval(node: Any, values: Mapping[sp.Symbol, sp.Rational], ctx: Any) -> Any:
-    if isinstance(node, sp.Symbol):
-        v = values[node]
-        if isinstance(v, tuple):  # a range: the hull of its two exact ends
-            a = ctx.mpf(int(v[0].p)) / ctx.mpf(int(v[0].q))
-            b = ctx.mpf(int(v[1].p)) / ctx.mpf(int(v[1].q))
-            return ctx.mpf([a.a, b.b])
-        return ctx.mpf(int(v.p)) / ctx.mpf(int(v.q))
-    if node.is_Rational:
-        return ctx.mpf(int(node.p)) / ctx.mpf(int(node.q))
-    if node is sp.E:
-        return ctx.e
-    if isinstance(node, (sp.Add, sp.Mul)):
-        parts = [_mp_eval(a, values, ctx) for a in node.args]
-        acc = parts[0]
-        for part in parts[1:]:
-            acc = acc + part if isinstance(node, sp.Add) else acc * part
-        return acc
-    if isinstance(node, sp.Pow):
-        base = _mp_eval(node.base, values, ctx)
-        exponent = node.exp if any(isinstance(v, tuple) for v in values.values()) else \
-            node.exp.xreplace(dict(values))
-        if exponent.is_Integer:
-            return base ** int(exponent)
-        if exponent == sp.Rational(1, 2):
-            return ctx.sqrt(base)
-        return ctx.exp(_mp_eval(exponent, values, ctx) * ctx.log(base))
-    if isinstance(node, sp.exp):
-        return ctx.exp(_mp_eval(node.args[0], values, ctx))
-    if isinstance(node, sp.log):
-        return ctx.log(_mp_eval(node.args[0], values, ctx))
-    if isinstance(node, sp.sqrt):
-        return ctx.sqrt(_mp_eval(node.args[0], values, ctx))
-    raise InputError(f"cannot enclose {node} beyond the float range")
 
 
 def _small_powers(expr: sp.Expr, sub: Mapping[sp.Symbol, sp.Rational]) -> bool:
