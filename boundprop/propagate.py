@@ -43,7 +43,7 @@ from boundprop.loader.annotations import (  # re-exported: the schema moved to t
 )
 from boundprop.statement import Variable
 from boundprop.tables import COLUMNS, BoundTable, Column, Enclosure, LayerRow, RowFlag  # re-exported
-from boundprop.verdict import CheckResult, Status
+from boundprop.verdict import CheckResult, Status, Tri
 
 __all__ = [
     "COLUMNS",
@@ -435,10 +435,14 @@ def _spot_points(model: LayerModel, gap: sp.Expr, samples: int) -> list[dict[sp.
 def _exact_spot_check(
     model: LayerModel, base_gap: sp.Expr, step_gap: sp.Expr, samples: int
 ) -> dict[str, str] | None:
+    from boundprop.interval import truth_at_point
+
     for case, gap in (("base case", base_gap), ("inductive step", step_gap)):
         for point in _spot_points(model, gap, samples):
             value = expand_finite_sums(gap.xreplace(point))
-            wrong = value != 0 if value.is_Rational else abs(sp.N(value, 50)) > sp.Rational(1, 10**40)
+            # decided by the interval layer (exactly where rational), never by a tolerance
+            wrong = value != 0 if value.is_Rational else \
+                truth_at_point(sp.Eq(value, 0, evaluate=False), {}) is Tri.FALSE
             if wrong:
                 found = {str(k): str(v) for k, v in point.items()}
                 if case == "base case":

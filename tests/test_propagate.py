@@ -159,3 +159,17 @@ def test_box_enclosures_contain_every_sampled_point(paper) -> None:  # type: ign
                     lo_r = sp.Rational(enc.lo.numerator, enc.lo.denominator)
                     hi_r = sp.Rational(enc.hi.numerator, enc.hi.denominator)
                     assert sign_of(expr - lo_r, values) >= 0 and sign_of(hi_r - expr, values) >= 0
+
+
+def test_spot_check_decides_irrational_gaps_by_intervals(paper) -> None:  # type: ignore[no-untyped-def]
+    m = layer_model(paper, "R1")
+    eta = next(s for s in m.error.free_symbols if str(s) == "eta")
+    # wrong by exp(eta) - 1 - eta, irrational at every rational eta > 0: refuted
+    off = dataclasses.replace(m, recurrence=m.recurrence + sp.exp(eta) - 1 - eta)  # type: ignore[operator]
+    result = check_recurrence(off)
+    assert result.status is Status.REFUTED and result.counterexample
+    # right, with a zero written as (sqrt(1 + eta) - 1)(sqrt(1 + eta) + 1) - eta: at a
+    # point, an irrational gap no rounding separates from 0 is never a counterexample
+    zero = (sp.sqrt(1 + eta) - 1) * (sp.sqrt(1 + eta) + 1) - eta
+    hidden = dataclasses.replace(m, recurrence=m.recurrence + zero)  # type: ignore[operator]
+    assert check_recurrence(hidden).status is not Status.REFUTED
