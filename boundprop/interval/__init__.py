@@ -76,7 +76,7 @@ def enclose(expr: Any, box: Box) -> Any:
     >>> enclose(sp.log(x), {x: (sp.Integer(-1), sp.Integer(1))})
     Traceback (most recent call last):
     ...
-    boundprop.interval.scalar.UndefinedError: log of an interval that reaches 0 or below
+    boundprop.interval.walker.UndefinedError: log of an interval that reaches 0 or below
     """
     syms, ivs = box_intervals(box)
     return cached_scalar(sp.sympify(expr), syms)(ivs)

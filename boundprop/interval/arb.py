@@ -7,7 +7,7 @@ ball is a poor interval when it is wide (``[-2, -1]**3`` as a ball product
 is ``[+/- 8]``), so the monotone operations (powers, exp, log, sqrt) are
 evaluated at the ball's two exact ends and joined; the rest is arb's own
 arithmetic. As in :mod:`boundprop.interval.scalar`, a box that may leave a
-function's domain raises :class:`~boundprop.interval.scalar.UndefinedError`
+function's domain raises :class:`~boundprop.interval.walker.UndefinedError`
 and relations answer undecided; arb's comparisons are true only when certain.
 
 python-flint is an optional extra (``pip install boundprop[arb]``).
@@ -21,8 +21,8 @@ from typing import Any
 import sympy as sp
 
 from boundprop.errors import UnsupportedError
-from boundprop.interval.scalar import MAX_INTEGER_POWER, UndefinedError, _as_fraction
-from boundprop.interval.walker import Pointwise, Walker
+from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction
+from boundprop.interval.walker import Pointwise, UndefinedError, Walker
 from boundprop.verdict import Tri
 
 __all__ = [
@@ -148,22 +148,11 @@ class ArbContext(Pointwise):
             return lambda xs: a(xs).floor()
         return lambda xs: a(xs).ceil()
 
-    def piecewise(self, branches: Sequence[tuple[ArbFn, ArbTruthFn]]) -> ArbFn:
-        def piecewise(xs: Sequence[Ball]) -> Ball:
-            taken: list[Ball] = []
-            for value, cond in branches:
-                t = cond(xs)
-                if t is Tri.FALSE:
-                    continue
-                taken.append(value(xs))
-                if t is Tri.TRUE:
-                    out = taken[0]
-                    for v in taken[1:]:
-                        out = _join(out, v)
-                    return out
-            raise UndefinedError("Piecewise may be undefined on this box")
-
-        return piecewise
+    def hull(self, values: Sequence[Ball]) -> Ball:
+        out = values[0]
+        for v in values[1:]:
+            out = _join(out, v)
+        return out
 
     def _int_pow(self, v: Ball, n: int) -> Ball:
         if n == 0:

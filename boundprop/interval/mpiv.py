@@ -9,7 +9,7 @@ as R2's ``10**(10**47435)``, where the scalar path overflows.
 mpmath's own ``==`` and ``!=`` on intervals are not three-valued (``[-1, 1] == 0``
 answers False), so every decision here reads the two ends, which are binary
 floats compared exactly. As in the other contexts, a box that may leave a
-function's domain raises :class:`~boundprop.interval.scalar.UndefinedError`.
+function's domain raises :class:`~boundprop.interval.walker.UndefinedError`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import mpmath
 import sympy as sp
 from mpmath import libmp
 
-from boundprop.interval.scalar import MAX_INTEGER_POWER, UndefinedError, _as_fraction
-from boundprop.interval.walker import Pointwise, Walker
+from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction
+from boundprop.interval.walker import Pointwise, UndefinedError, Walker
 from boundprop.verdict import Tri
 
 __all__ = ["IV", "MpivContext", "compile_mpiv", "iv_range"]
@@ -184,22 +184,11 @@ class MpivContext(Pointwise):
 
         return rounding
 
-    def piecewise(self, branches: Sequence[tuple[IvFn, IvTruthFn]]) -> IvFn:
-        def piecewise(xs: Sequence[Iv]) -> Iv:
-            taken: list[Iv] = []
-            for value, cond in branches:
-                t = cond(xs)
-                if t is Tri.FALSE:
-                    continue
-                taken.append(value(xs))
-                if t is Tri.TRUE:
-                    out = taken[0]
-                    for v in taken[1:]:
-                        out = _join(out, v)
-                    return out
-            raise UndefinedError("Piecewise may be undefined on this box")
-
-        return piecewise
+    def hull(self, values: Sequence[Iv]) -> Iv:
+        out = values[0]
+        for v in values[1:]:
+            out = _join(out, v)
+        return out
 
     def _int_pow(self, v: Iv, n: int) -> Iv:
         if n == 0:

@@ -24,8 +24,8 @@ from typing import Any
 import sympy as sp
 from interval import imath, interval
 
-from boundprop.errors import BoundpropError, UnsupportedError
-from boundprop.interval.walker import Pointwise, Walker
+from boundprop.errors import UnsupportedError
+from boundprop.interval.walker import Pointwise, UndefinedError, Walker
 from boundprop.interval.walker import relation_gap as relation_gap  # its old home, still imported from here
 from boundprop.verdict import Tri
 
@@ -64,11 +64,6 @@ TruthFn = Callable[[Sequence[Interval]], Tri]
 _INF = math.inf
 # Integer powers with a larger exponent go through exp(n*log(x)) (positive bases only).
 MAX_INTEGER_POWER = 1 << 20
-
-
-class UndefinedError(BoundpropError):
-    """The expression may be undefined somewhere on the box (log of a
-    non-positive number, division by an interval containing 0, ...)."""
 
 
 # ---------------------------------------------------------------------------
@@ -339,19 +334,8 @@ class ScalarContext(Pointwise):
 
         return fc
 
-    def piecewise(self, branches: Sequence[tuple[ScalarFn, TruthFn]]) -> ScalarFn:
-        def piecewise(xs: Sequence[Interval]) -> Interval:
-            taken: list[Interval] = []
-            for value, cond in branches:
-                t = cond(xs)
-                if t is Tri.FALSE:
-                    continue
-                taken.append(value(xs))
-                if t is Tri.TRUE:
-                    return hull(taken)
-            raise UndefinedError("Piecewise may be undefined on this box")
-
-        return piecewise
+    def hull(self, values: Sequence[Interval]) -> Interval:
+        return hull(values)
 
     def int_pow(self, a: ScalarFn, n: int) -> ScalarFn:
         return lambda xs: i_int_pow(a(xs), n)

@@ -21,19 +21,25 @@ from typing import Any, Protocol
 import sympy as sp
 from sympy.core.relational import Relational
 
-from boundprop.errors import UnsupportedError
+from boundprop.errors import BoundpropError, UnsupportedError
 from boundprop.verdict import Tri
 
 __all__ = [
     "Context",
     "Fn",
     "Pointwise",
+    "UndefinedError",
     "Walker",
     "relation_gap",
     "symbol_index",
 ]
 
 Fn = Callable[..., Any]
+
+
+class UndefinedError(BoundpropError):
+    """The expression may be undefined somewhere on the box (log of a
+    non-positive number, division by an interval containing 0, ...)."""
 
 
 class Context(Protocol):
@@ -149,6 +155,24 @@ class Pointwise:
             return acc
 
         return mul
+
+    def hull(self, values: Sequence[Any]) -> Any:
+        """The smallest value of this number world holding all of ``values``."""
+        raise NotImplementedError
+
+    def piecewise(self, branches: Sequence[tuple[Fn, Fn]]) -> Fn:
+        def piecewise(xs: Sequence[Any]) -> Any:
+            taken: list[Any] = []
+            for value, cond in branches:
+                t = cond(xs)
+                if t is Tri.FALSE:
+                    continue
+                taken.append(value(xs))
+                if t is Tri.TRUE:  # every later branch is unreachable
+                    return self.hull(taken)
+            raise UndefinedError("Piecewise may be undefined on this box")
+
+        return piecewise
 
 
 class Walker:
