@@ -325,11 +325,22 @@ def _check_one(
     proof = paper.proofs.get(node_id)
     if node.informal:
         return _check_informal(paper, node, proof, node_budget, decide, statuses)
-    direct = check_statement(paper, node, node_budget, decide)
     if proof is None:
+        direct = check_statement(paper, node, node_budget, decide)
         return direct, direct, (), None
     steps, proof_result = check_proof(paper, node, proof, node_budget, decide, statuses)
+    if proof_result.status in (Status.PROVED, Status.PROVED_BOUNDED) and not open_ancestors:
+        # The proof decides the node; the direct check stays as the cross-check for
+        # a counterexample or an undefined point (whose search Budget.scaled keeps
+        # whole) with a tenth of the proving limits, which the proof makes moot.
+        direct = check_statement(paper, node, node_budget.scaled(DIRECT_AFTER_PROOF), decide)
+    else:
+        direct = check_statement(paper, node, node_budget, decide)
     return _combine(direct, proof_result, open_ancestors), direct, steps, proof_result.status
+
+
+# The share of the proving limits a node's direct check gets once its proof is proved.
+DIRECT_AFTER_PROOF = 0.1
 
 
 def _check_informal(
