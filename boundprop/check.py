@@ -331,15 +331,22 @@ def _check_one(
     steps, proof_result = check_proof(paper, node, proof, node_budget, decide, statuses)
     if proof_result.status in (Status.PROVED, Status.PROVED_BOUNDED) and not open_ancestors:
         # The proof decides the node; the direct check stays as the cross-check for
-        # a counterexample or an undefined point (whose search Budget.scaled keeps
-        # whole) with a tenth of the proving limits, which the proof makes moot.
-        direct = check_statement(paper, node, node_budget.scaled(DIRECT_AFTER_PROOF), decide)
+        # a counterexample or an undefined point, whose search is kept whole. Where
+        # the direct check cannot better the proof (a proof for every size, or a
+        # matrix statement, which it decides at the bounded sizes only) it is that
+        # search alone; else it keeps a tenth of the proving limits.
+        if proof_result.status is Status.PROVED or list(iter_sizes(paper, node)) != [None]:
+            after = node_budget.search_only()
+        else:
+            after = node_budget.scaled(DIRECT_AFTER_PROOF)
+        direct = check_statement(paper, node, after, decide)
     else:
         direct = check_statement(paper, node, node_budget, decide)
     return _combine(direct, proof_result, open_ancestors), direct, steps, proof_result.status
 
 
-# The share of the proving limits a node's direct check gets once its proof is proved.
+# The share of the proving limits a node's direct check gets once its proof is
+# proved for the bounded sizes only, where the direct check may prove it for all.
 DIRECT_AFTER_PROOF = 0.1
 
 

@@ -216,6 +216,10 @@ class Budget:
     * ``max_boxes``: boxes branch-and-bound may evaluate;
     * ``samples`` and ``seed``: the falsifier's sample count and generator seed.
 
+    ``proving`` False asks for the counterexample search only (the definedness
+    layer, then the methods that can refute but never prove): for a statement
+    whose proof has already decided it, where proving it again is moot.
+
     ``seconds`` is only an outer safety cap on wall-clock time, generous by
     default (several times a normal decision). A result stopped by it says
     "time cap" in its evidence: it depends on the machine's speed and load
@@ -227,6 +231,11 @@ class Budget:
     samples: int = 4_000
     seed: int = 0
     z3_rlimit: int = 20_000_000
+    proving: bool = True
+
+    def search_only(self) -> Budget:
+        """This budget for the counterexample search only (``proving`` False)."""
+        return replace(self, proving=False)
 
     def scaled(self, factor: float) -> Budget:
         """The proving limits (boxes, z3's resource limit) multiplied by
@@ -235,7 +244,7 @@ class Budget:
         counterexamples.
 
         >>> Budget(max_boxes=1000, z3_rlimit=10_000).scaled(0.5)
-        Budget(seconds=120.0, max_boxes=500, samples=4000, seed=0, z3_rlimit=5000)
+        Budget(seconds=120.0, max_boxes=500, samples=4000, seed=0, z3_rlimit=5000, proving=True)
         """
         if not factor > 0:
             raise ValueError(f"a budget scale must be positive, not {factor}")

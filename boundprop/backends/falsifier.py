@@ -9,9 +9,10 @@ The search, all in numpy floats and deterministic for a given ``budget.seed``:
    standard deviation 3 (around the finite end, if any), half have a
    log-uniform magnitude ``10**U(-4, 6)`` with a random sign (one-sided for
    half-bounded ranges). Integer variables are rounded and clipped.
-2. **Local searches** from the best samples: Nelder-Mead (scipy) on the
-   conclusion's margin plus a large penalty for violated hypotheses, over the
-   continuous variables (integer variables stay at their sample values).
+2. **Local searches** from the best samples: Nelder-Mead, all starts at once
+   (:mod:`boundprop.backends.localsearch`), on the conclusion's margin plus a
+   large penalty for violated hypotheses, over the continuous variables
+   (integer variables stay at their sample values).
 
 The *margin* of a relation ``a <= b`` is ``b - a`` (``>= 0`` when it holds);
 ``And`` takes the minimum, ``Or`` the maximum, ``Not`` the negation, ``==``
@@ -54,6 +55,10 @@ FloatArray = npt.NDArray[np.float64]
 
 _LOCAL_SEARCHES = 6
 _MAX_VERIFICATIONS = 40
+# Of those, points where the conclusion's margin is exactly 0 in floats: where a
+# true statement is tight (it often is, at simple points) nearly every snapped
+# candidate is such a tie, and each exact verification costs an interval evaluation.
+_MAX_TIE_VERIFICATIONS = 6
 _DENOMINATORS: tuple[int | None, ...] = (1, 2, 4, 10, 100, 1000, 10**4, 10**6, 10**9, None)
 
 
@@ -326,14 +331,14 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     pts = _sample(variables, max(budget.samples, 1), rng)
     h, c = evaluate(pts)
     undefined_samples = np.flatnonzero(~evaluate.defined) if statement.guards else np.zeros(0, dtype=np.int64)
-    verifications = 0
+    verifications = tie_verifications = 0
     tried: set[tuple[sp.Rational, ...]] = set()
 
     def try_candidates(candidates: FloatArray) -> dict[sp.Symbol, sp.Rational] | None:
         """Snap each float candidate to nearby rationals, keep those that still
         violate in floats, and verify them exactly, simplest first."""
-        nonlocal verifications
-        pool: list[tuple[int, sp.Rational, dict[sp.Symbol, sp.Rational]]] = []
+        nonlocal verifications, tie_verifications
+        pool: list[tuple[bool, int, sp.Rational, dict[sp.Symbol, sp.Rational]]] = []
         for z in candidates:
             if over_cap():
                 break
@@ -345,16 +350,20 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
             for k, point in enumerate(snapped):
                 if sh[k] >= 0 and sc[k] <= 0:
                     values = list(point.values())
-                    pool.append((max(int(r.q) for r in values), max(abs(r) for r in values), point))
-        pool.sort(key=lambda item: (item[0], item[1]))
-        for _, _, point in pool:
+                    tie = bool(sc[k] == 0)
+                    pool.append((tie, max(int(r.q) for r in values), max(abs(r) for r in values), point))
+        pool.sort(key=lambda item: item[:3])  # float violations first, then ties
+        for tie, _, _, point in pool:
             key = tuple(point[v.symbol] for v in variables)
             if key in tried:
                 continue
             if verifications >= _MAX_VERIFICATIONS or over_cap():
                 return None
+            if tie and tie_verifications >= _MAX_TIE_VERIFICATIONS:
+                continue
             tried.add(key)
             verifications += 1
+            tie_verifications += tie
             if _safe_refutes(refutes, statement, point):
                 return point
         return None
@@ -387,49 +396,22 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     starts = pts[np.argsort(np.where(np.isfinite(score), score, np.inf), kind="stable")]
     starts = _distinct(starts, _LOCAL_SEARCHES)
     searches = 0
-    cont = [j for j, v in enumerate(variables) if not v.integer]
-    bounds = [
-        (float(variables[j].lo) if variables[j].lo.is_finite else None,
-         float(variables[j].hi) if variables[j].hi.is_finite else None)
-        for j in cont
-    ]
-    for x0 in starts:
-        if not cont or verifications >= _MAX_VERIFICATIONS or over_cap():
-            break
-        searches += 1
-        base = x0.copy()
+    free = np.array([not v.integer for v in variables])
+    if free.any() and verifications < _MAX_VERIFICATIONS and not over_cap():
+        from boundprop.backends.localsearch import minimize_many
 
-        def objective(zc: FloatArray, base: FloatArray = base) -> float:
-            if over_cap():
-                raise _OutOfTime
-            full = base.copy()
-            full[cont] = zc
-            hh, cc = evaluate(full[None, :])
-            value = float(cc[0]) + 1e6 * float(max(0.0, -hh[0]))
-            return value if np.isfinite(value) else 1e300
+        def objective(points: FloatArray) -> FloatArray:
+            hh, cc = evaluate(points)
+            value = cc + 1e6 * np.maximum(0.0, -hh)
+            return np.where(np.isfinite(value), value, 1e300)
 
-        from scipy import optimize  # here, not at the top: a second of start-up for every command
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                res = optimize.minimize(
-                    objective,
-                    base[cont],
-                    method="Nelder-Mead",
-                    bounds=bounds,
-                    options={
-                        "maxfev": min(150 * len(cont) + 100, 800),
-                        "xatol": 1e-12,
-                        "fatol": 1e-15,
-                    },
-                )
-            except _OutOfTime:
-                break
-        best = base.copy()
-        best[cont] = res.x
-        best = _project(variables, best[None, :])
-        point = try_candidates(best)
+        lower = np.array([float(v.lo) if v.lo.is_finite else -np.inf for v in variables])
+        upper = np.array([float(v.hi) if v.hi.is_finite else np.inf for v in variables])
+        evals = min(150 * int(free.sum()) + 100, 800)
+        best, _ = minimize_many(objective, starts, free, lower, upper, evals, stop=over_cap)
+        searches = len(best)
+        # the candidates of every search pooled: the simplest verified one is reported
+        point = try_candidates(_project(variables, best))
         if point is not None:
             return done(point, searches)
     witness = _ill_defined_witness(statement, variables, pts, undefined_samples)
@@ -477,10 +459,6 @@ def _ill_defined_witness(
             if guard is not None:
                 return point, guard
     return None
-
-
-class _OutOfTime(Exception):
-    """Raised inside a local search when the time budget is spent."""
 
 
 def _distinct(points: FloatArray, k: int) -> FloatArray:

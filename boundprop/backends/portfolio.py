@@ -19,6 +19,10 @@ The default preference list (:data:`boundprop.backends.base.PREFERENCE`):
 4. ``falsifier`` whenever nothing proved — may refute (a counterexample
    beats "unknown"); if it finds nothing the result is TESTED.
 
+A budget with ``proving`` False (:meth:`Budget.search_only`) runs only the
+slots that never end on a proof (the falsifier): the counterexample search
+for a statement whose proof has already decided it.
+
 The portfolio imports no backend by name: each slot's backend comes from the
 registry (:class:`boundprop.backends.base.Registry`), which says "not
 available" for one that fails to load.
@@ -58,6 +62,9 @@ from boundprop.verdict import CheckResult, Status
 __all__ = ["decide", "shape_of", "point_of"]
 
 Progress = Callable[[str], None]
+
+# Evidence of a search-only decision (Budget.proving False) that found nothing.
+SEARCH_ONLY = "counterexample search only (no proving method was run)"
 
 
 def shape_of(statement: Statement, registry: Registry = DEFAULT) -> dict[str, Any]:
@@ -204,7 +211,10 @@ def decide(
 
     settled: set[str] = set()
     unavailable: set[str] = set()
-    for slot in registry.preference:
+    preference = registry.preference
+    if not budget.proving:  # the counterexample search only: the slots that never end on a proof
+        preference = tuple(s for s in preference if Status.PROVED not in s.stops_on)
+    for slot in preference:
         backend, why_not = registry.load(slot.backend)
         if backend is None:
             if slot.backend not in unavailable:
@@ -224,7 +234,8 @@ def decide(
         settled.add(slot.backend)
         if decided.status in slot.stops_on:
             if decided.status is Status.TESTED:
-                return finish(decided, evidence=f"{decided.evidence}; no method proved it")
+                why = "no method proved it" if budget.proving else SEARCH_ONLY
+                return finish(decided, evidence=f"{decided.evidence}; {why}")
             return finish(decided)
     return CheckResult(
         Status.UNKNOWN,
