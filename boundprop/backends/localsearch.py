@@ -67,7 +67,22 @@ def minimize_many(
     -------
     (best points (S, n), their values (S,))
     """
-    starts = np.asarray(starts, dtype=np.float64)
+    with np.errstate(all="ignore"):  # values near the 1e300 penalty overflow when subtracted: harmless
+        return _minimize_many(objective, np.asarray(starts, dtype=np.float64), free, lower, upper,
+                              max_evals, xatol, fatol, stop)
+
+
+def _minimize_many(
+    objective: Callable[[FloatArray], FloatArray],
+    starts: FloatArray,
+    free: BoolArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    max_evals: int,
+    xatol: float,
+    fatol: float,
+    stop: Callable[[], bool] | None,
+) -> tuple[FloatArray, FloatArray]:
     count, n = starts.shape
     axes = np.flatnonzero(free)
     k = len(axes)
