@@ -521,6 +521,8 @@ def _enclose_constant(expr: sp.Expr) -> tuple[sp.Rational, sp.Rational] | None:
     None if undefined (a fractional power of a negative number: not real)."""
     from boundprop.interval import enclose
 
+    if isinstance(expr, sp.CRootOf):
+        return None  # a root is enclosed by its own isolating interval, never here
     box: dict[sp.Symbol, tuple[sp.Expr, sp.Expr]] = {}
     replaced: dict[sp.Basic, sp.Basic] = {}
     for k, root in enumerate(sorted(expr.atoms(sp.CRootOf), key=str)):
