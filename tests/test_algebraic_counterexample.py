@@ -205,3 +205,25 @@ def test_integer_variables_never_take_irrational_values() -> None:
     n = st.variables[0].symbol
     assert evaluate(st, {n: sp.sqrt(2)})[0] is Outcome.OUTSIDE
     assert portfolio.decide(st, BUDGET).status is Status.PROVED
+
+
+@pytest.mark.parametrize("assume,expected", [
+    (("Eq(x, y)",), {"x": "sqrt(6)/2", "y": "sqrt(6)/2"}),
+    (("Eq(x + 2*y, 1)",), {"x": "1/5 - 2*sqrt(14)/5", "y": "2/5 + sqrt(14)/5"}),
+])
+def test_linear_equality_hypotheses_are_eliminated(assume: tuple[str, ...], expected: dict[str, str]) -> None:
+    st = build_statement("Ne(x^2 + y^2, 3)", assume, (), ())
+    result = portfolio.decide(st, BUDGET)
+    assert result.status is Status.REFUTED
+    assert result.counterexample == expected
+    point = point_of(st, result.counterexample)
+    assert refutes(st, point)
+    x, y = (v.symbol for v in st.variables)
+    assert sp.simplify(point[x] ** 2 + point[y] ** 2 - 3) == 0
+
+
+def test_equality_hypothesis_that_excludes_the_circle_is_not_refuted() -> None:
+    # x = y + 3 meets x^2 + y^2 = 3 nowhere (2y^2 + 6y + 6 has no real root)
+    st = build_statement("Ne(x^2 + y^2, 3)", ("Eq(x, y + 3)",), (), ())
+    assert algebraic.search(st) is None
+    assert portfolio.decide(st, BUDGET).status is not Status.REFUTED

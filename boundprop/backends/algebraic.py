@@ -27,15 +27,21 @@ The search, deterministic and bounded by counts:
    algebraic point. At most :data:`MAX_CHECKS` candidates are checked; only a
    verified point is returned.
 
-What it does not do: solve systems (a hypothesis ``Eq(x, y)`` together with a
-conclusion on a circle needs both at once), nor polynomials with irrational
-coefficients or transcendental relations.
+4. **Equality hypotheses.** A hypothesis ``Eq(a, b)`` linear in a real
+   variable (``Eq(x, y)``, ``Eq(x + 2*y, 1)``) eliminates it: the
+   conclusion's factors are solved with it substituted, and its value is
+   computed from the others (``x = y = sqrt(6)/2`` on the circle
+   ``x**2 + y**2 = 3``).
+
+What it does not do: solve general systems (two nonlinear equalities at
+once), nor polynomials with irrational coefficients, nor transcendental
+relations.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sympy as sp
@@ -71,26 +77,16 @@ def factors(statement: Statement) -> list[sp.Poly]:
     for condition in (statement.conclusion, *statement.hypotheses):
         for rel in _relations(condition):
             try:
-                h = sp.sympify(rel.lhs - rel.rhs)
-                if not h.free_symbols or not h.is_rational_function(*symbols):
-                    continue
-                num = sp.together(h).as_numer_denom()[0]
-                gens = sorted(num.free_symbols & set(symbols), key=str)
-                if not gens:
-                    continue
-                poly = sp.Poly(num, *gens)
-                if poly.domain not in (sp.ZZ, sp.QQ):
-                    continue
-                for factor, _ in poly.factor_list()[1]:
-                    expr = factor.as_expr()
-                    if expr in seen or not expr.free_symbols:
-                        continue
-                    seen.add(expr)
-                    out.append(sp.Poly(expr, *sorted(expr.free_symbols, key=str)))
-                    if len(out) >= MAX_FACTORS:
-                        return out
+                found = _factors_of(sp.sympify(rel.lhs - rel.rhs), symbols)
             except Exception:  # sympy beyond its reach: this relation gives no polynomial
                 continue
+            for factor in found:
+                if factor.as_expr() in seen:
+                    continue
+                seen.add(factor.as_expr())
+                out.append(factor)
+                if len(out) >= MAX_FACTORS:
+                    return out
     return out
 
 
@@ -136,36 +132,115 @@ def _assignments(others: Sequence[Variable]) -> Iterator[dict[sp.Symbol, sp.Rati
         yield {v.symbol: choices[k][i] for k, (v, i) in enumerate(zip(others, ix, strict=True))}
 
 
+def _factors_of(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Poly]:
+    """The irreducible factors (rational coefficients) of the numerator of ``expr``."""
+    if not expr.free_symbols or not expr.is_rational_function(*symbols):
+        return []
+    num = sp.together(expr).as_numer_denom()[0]
+    gens = sorted(num.free_symbols & set(symbols), key=str)
+    if not gens:
+        return []
+    poly = sp.Poly(num, *gens)
+    if poly.domain not in (sp.ZZ, sp.QQ):
+        return []
+    out = []
+    for factor, _ in poly.factor_list()[1]:
+        e = factor.as_expr()
+        if e.free_symbols:
+            out.append(sp.Poly(e, *sorted(e.free_symbols, key=str)))
+    return out
+
+
+def eliminations(statement: Statement) -> list[tuple[sp.Symbol, sp.Expr]]:
+    """Hypotheses ``Eq(a, b)`` with ``a - b`` linear in a real variable ``v``
+    with a rational coefficient: ``(v, its value in the other variables)``,
+    at most one per hypothesis."""
+    variables = {v.symbol: v for v in statement.variables}
+    out: list[tuple[sp.Symbol, sp.Expr]] = []
+    for h in statement.hypotheses:
+        if not isinstance(h, sp.Eq):
+            continue
+        try:
+            d = sp.expand(h.lhs - h.rhs)
+            if not d.is_polynomial(*variables):
+                continue
+            for gen in sorted(d.free_symbols & set(variables), key=str):
+                if variables[gen].integer or any(g == gen for g, _ in out):
+                    continue
+                poly = sp.Poly(d, gen)
+                if poly.degree() != 1:
+                    continue
+                a, b = poly.all_coeffs()
+                if isinstance(a, sp.Rational) and a != 0 and sp.Poly(b, *variables).domain in (sp.ZZ, sp.QQ):
+                    out.append((gen, sp.expand(-b / a)))
+                    break
+        except Exception:  # sympy beyond its reach: no elimination from this hypothesis
+            continue
+    return out
+
+
+def _points_on(
+    factor: sp.Poly, variables: Mapping[sp.Symbol, Variable], default: Mapping[sp.Symbol, sp.Rational | None]
+) -> Iterator[dict[sp.Symbol, sp.Expr]]:
+    """Points on the zero set of ``factor``: one variable solved exactly, the
+    others (of the factor: simple assignments; the rest: ``default``) rational."""
+    for gen in factor.gens:
+        var = variables.get(gen)
+        if var is None or var.integer or factor.degree(gen) < 1 or factor.degree(gen) > MAX_DEGREE:
+            continue
+        if any(g not in variables for g in factor.gens):
+            continue
+        others = [variables[g] for g in factor.gens if g != gen]
+        rest = {s: val for s, val in default.items() if s in variables and s != gen and s not in factor.gens}
+        if any(val is None for val in rest.values()):
+            continue
+        for assignment in _assignments(others):
+            try:
+                univariate = sp.Poly(factor.as_expr().xreplace(assignment), gen)
+                if univariate.degree() < 1 or univariate.domain not in (sp.ZZ, sp.QQ):
+                    continue
+                roots = list(dict.fromkeys(univariate.real_roots()))
+            except Exception:  # sympy beyond its reach: no roots from this one
+                continue
+            # the positive roots first (a reader prefers sqrt(2) to -sqrt(2)), then by size
+            roots.sort(key=lambda r: (bool(r.is_negative), abs(float(sp.N(r, 20)))))
+            for root in roots:
+                if _in_range(var, root):
+                    yield {**rest, **assignment, gen: root}  # type: ignore[dict-item]
+
+
 def candidates(statement: Statement) -> Iterator[tuple[dict[sp.Symbol, sp.Expr], sp.Poly]]:
     """Candidate points (every variable given an exact value) and the factor
-    each lies on, in the order of the module notes."""
+    each lies on, in the order of the module notes: the statement's factors,
+    then the conclusion's factors with a variable eliminated by an equality
+    hypothesis (:func:`eliminations`), its value computed from the others."""
     variables = {v.symbol: v for v in statement.variables}
-    default = {}
+    default: dict[sp.Symbol, sp.Rational | None] = {}
     for v in statement.variables:
         simple = _simple_values(v)
         default[v.symbol] = simple[0] if simple else None
     for factor in factors(statement):
-        for gen in factor.gens:
-            var = variables.get(gen)
-            if var is None or var.integer or factor.degree(gen) < 1 or factor.degree(gen) > MAX_DEGREE:
+        for point in _points_on(factor, variables, default):
+            yield point, factor
+    symbols = list(variables)
+    for gen, value in eliminations(statement):
+        rest = {s: v for s, v in variables.items() if s != gen}
+        seen: set[sp.Expr] = set()
+        for rel in _relations(statement.conclusion):
+            try:
+                reduced = _factors_of(sp.sympify(rel.lhs - rel.rhs).xreplace({gen: value}), symbols)
+            except Exception:  # sympy beyond its reach: nothing from this relation
                 continue
-            others = [variables[g] for g in factor.gens if g != gen]
-            rest = {s: val for s, val in default.items() if s != gen and s not in factor.gens}
-            if any(val is None for val in rest.values()):
-                continue
-            for assignment in _assignments(others):
-                try:
-                    univariate = sp.Poly(factor.as_expr().xreplace(assignment), gen)
-                    if univariate.degree() < 1 or univariate.domain not in (sp.ZZ, sp.QQ):
-                        continue
-                    roots = list(dict.fromkeys(univariate.real_roots()))
-                except Exception:  # sympy beyond its reach: no roots from this one
+            for factor in reduced:
+                if factor.as_expr() in seen:
                     continue
-                # the positive roots first (a reader prefers sqrt(2) to -sqrt(2)), then by size
-                roots.sort(key=lambda r: (bool(r.is_negative), abs(float(sp.N(r, 20)))))
-                for root in roots:
-                    if _in_range(var, root):
-                        yield {**rest, **assignment, gen: root}, factor
+                seen.add(factor.as_expr())
+                for point in _points_on(factor, rest, default):
+                    try:
+                        point[gen] = sp.sympify(value.xreplace(point))
+                    except Exception:  # not computable exactly: not a candidate
+                        continue
+                    yield point, factor
 
 
 def search(
