@@ -206,7 +206,7 @@ def _points_on(
             roots.sort(key=lambda r: (bool(r.is_negative), abs(float(sp.N(r, 20)))))
             for root in roots:
                 if _in_range(var, root):
-                    yield {**rest, **assignment, gen: root}  # type: ignore[dict-item]
+                    yield {**rest, **assignment, gen: root}
 
 
 def candidates(statement: Statement) -> Iterator[tuple[dict[sp.Symbol, sp.Expr], sp.Poly]]:
