@@ -4,13 +4,14 @@ Each :class:`Entry` gives the statement in the ``boundprop prove`` syntax, its
 mathematical truth (``truth``: established by the note, never by running
 the engine), the verdict the portfolio must reach at the entry's budget
 (``expected``: "proved", "refuted" or "open" = tested/unknown), the backends
-that claim its shape, and, for false statements with a rational
-counterexample, one such ``witness`` (checked independently by the tests).
+that claim its shape, and, for false statements, one exact counterexample
+``witness`` (rational, or algebraic such as "sqrt(2)"; checked by the tests).
 
 Zero tolerance: no backend may say "proved" on a false entry or "refuted" on
 a true one. "open" entries are ones that must stay open at a small budget:
-false statements whose counterexamples are all irrational, and true ones
-outside every method's reach (symbolic exponents over unbounded integer ranges).
+true ones outside every method's reach (symbolic exponents over unbounded
+integer ranges). False statements whose counterexamples are all irrational
+are refuted at exact algebraic points (witnesses such as "sqrt(2)").
 """
 
 from __future__ import annotations
@@ -163,13 +164,14 @@ CATALOG: tuple[Entry, ...] = (
           witness={"x": "1/2"}),
     Entry("relu-piecewise", "Eq(Piecewise((x, x > 0), (0, x <= 0)), Max(x, 0))", True, PROVED,
           POLY, "ReLU written two ways"),
-    # --- irrational counterexamples only: must stay open --------------------------------
-    Entry("ne-sqrt2", "Ne(x^2, 2)", False, OPEN, POLY_BOX,
-          "false only at x = sqrt(2): no rational counterexample exists", var=("x=1:2",)),
-    Entry("ne-circle-3", "Ne(x^2 + y^2, 3)", False, OPEN, POLY,
-          "x^2 + y^2 = 3 has real but no rational points"),
-    Entry("ne-cbrt2", "Ne(x^3, 2)", False, OPEN, POLY_BOX,
-          "false only at the cube root of 2", var=("x=1:2",)),
+    # --- irrational counterexamples only: refuted at an exact algebraic point ------------
+    Entry("ne-sqrt2", "Ne(x^2, 2)", False, REFUTED, POLY_BOX,
+          "false only at x = sqrt(2): no rational counterexample exists", var=("x=1:2",),
+          witness={"x": "sqrt(2)"}),
+    Entry("ne-circle-3", "Ne(x^2 + y^2, 3)", False, REFUTED, POLY,
+          "x^2 + y^2 = 3 has real but no rational points", witness={"x": "sqrt(3)", "y": "0"}),
+    Entry("ne-cbrt2", "Ne(x^3, 2)", False, REFUTED, POLY_BOX,
+          "false only at the cube root of 2", var=("x=1:2",), witness={"x": "2**(1/3)"}),
     # --- transcendental over boxes: interval branch-and-bound --------------------------
     Entry("exp-tangent-box", "exp(x) >= 1 + x", True, PROVED, TRANS_BOX,
           "convexity; tight at 0", var=("x=-50:50",)),

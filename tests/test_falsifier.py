@@ -85,8 +85,14 @@ def test_undefined_points_are_not_counterexamples() -> None:
     assert r.status is Status.TESTED
 
 
-def test_no_rational_counterexample_means_tested() -> None:
-    _, r = run("Ne(x^2, 2)", ("x=1:2",))
+def test_no_rational_counterexample_means_an_algebraic_one() -> None:
+    # false only at x = sqrt(2): no rational point refutes it; the algebraic
+    # search solves x^2 - 2 exactly (boundprop.backends.algebraic)
+    st, r = run("Ne(x^2, 2)", ("x=1:2",))
+    assert r.status is Status.REFUTED and r.counterexample == {"x": "sqrt(2)"}
+    assert refutes(st, {st.variables[0].symbol: sp.sqrt(2)})
+    # and where the only root is outside the range, the search finds nothing
+    _, r = run("Ne(x^2, 2)", ("x=3/2:2",))
     assert r.status is Status.TESTED
 
 

@@ -21,6 +21,12 @@ nonpositive conclusion margin and nonnegative hypothesis margins is snapped to
 nearby simple rationals (``Fraction.limit_denominator`` at several
 denominators, clamped into the box) and each is re-verified with
 :func:`boundprop.interval.refutes`; only a verified point is reported.
+
+3. **Algebraic points** (:mod:`boundprop.backends.algebraic`), when no
+   rational point was found: the real roots of the statement's polynomials,
+   solved exactly with the other variables at simple rationals, each
+   re-verified exactly at the algebraic point (``x = sqrt(2)`` refutes
+   ``x**2 != 2``, which no rational point does).
 """
 
 from __future__ import annotations
@@ -414,6 +420,20 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
         point = try_candidates(_project(variables, best))
         if point is not None:
             return done(point, searches)
+    if not over_cap():
+        found = _algebraic(statement, over_cap)
+        if found is not None:
+            point, factor, checked = found
+            return CheckResult(
+                Status.REFUTED,
+                METHOD,
+                f"counterexample at a real algebraic point, a root of {factor.as_expr()} solved exactly "
+                f"(no rational counterexample in {len(pts)} samples and {searches} local searches; "
+                f"algebraic candidate {checked}), re-verified exactly; {_approximately(statement, point)}",
+                seconds=time.monotonic() - start,
+                counterexample=format_counterexample(statement, point),
+                details={"algebraic": True, "polynomial": str(factor.as_expr())},
+            )
     witness = _ill_defined_witness(statement, variables, pts, undefined_samples)
     if witness is not None:
         point, guard = witness
@@ -459,6 +479,28 @@ def _ill_defined_witness(
             if guard is not None:
                 return point, guard
     return None
+
+
+def _algebraic(
+    statement: Statement, over_cap: Callable[[], bool]
+) -> tuple[dict[sp.Symbol, sp.Expr], sp.Poly, int] | None:
+    """The algebraic search (:mod:`boundprop.backends.algebraic`); None if it finds nothing."""
+    from boundprop.backends import algebraic
+
+    try:
+        return algebraic.search(statement, over_cap)
+    except (ArithmeticError, ValueError, TypeError, UnsupportedError):
+        return None
+
+
+def _approximately(statement: Statement, point: dict[sp.Symbol, sp.Expr]) -> str:
+    """``x ~ 1.414213562`` for the irrational coordinates of an algebraic point."""
+    parts = [
+        f"{v.name} ~ {float(sp.N(point[v.symbol], 20)):.10g}"
+        for v in statement.variables
+        if v.symbol in point and not isinstance(point[v.symbol], sp.Rational)
+    ]
+    return "numerically " + ", ".join(parts) if parts else "all coordinates rational"
 
 
 def _distinct(points: FloatArray, k: int) -> FloatArray:
