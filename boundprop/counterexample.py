@@ -652,30 +652,19 @@ def parse_algebraic(text: str) -> sp.Expr:
 
 
 def _parse_bounded(source: str, text: str, allow_x: bool) -> Any:
-    """``source`` (integers, ``sqrt``, operators; ``x`` if ``allow_x``) read
-    first unevaluated, checked by :func:`_bits`, then evaluated."""
-    from sympy.parsing.sympy_parser import parse_expr
+    """``source`` (numbers, ``sqrt``, operators; ``x`` if ``allow_x``) read by
+    the whitelist parser (:func:`boundprop.expr.parse.parse`, never Python's
+    eval, with its own bounds on literal powers), then checked by :func:`_bits`."""
+    from boundprop.errors import ExpressionError
+    from boundprop.expr.parse import parse
 
-    source = source.replace("^", "**")
-    names: dict[str, Any] = {"sqrt": sp.sqrt}
-    if allow_x:
-        names["x"] = _X
-    known = {"__builtins__": {}, "Integer": sp.Integer, "Rational": sp.Rational,
-             "Add": sp.Add, "Mul": sp.Mul, "Pow": sp.Pow, "Symbol": sp.Symbol}
-
-    def parse(evaluate: bool) -> Any:
-        try:
-            if evaluate:
-                return parse_expr(source, local_dict=dict(names), global_dict=dict(known))
-            with sp.evaluate(False):
-                return parse_expr(source, local_dict=dict(names), global_dict=dict(known), evaluate=False)
-        except Exception as exc:  # any failure to read is "not a number", never more
-            raise ValueError(f"not an exact algebraic number: {text!r}") from exc
-
-    shape = parse(False)  # no huge power is ever computed unchecked
-    if not isinstance(shape, sp.Expr) or _bits(shape) is None:
+    try:
+        value = parse(source, {"x": _X} if allow_x else {}, "a counterexample value")
+    except ExpressionError as exc:
+        raise ValueError(f"not an exact algebraic number: {text!r}") from exc
+    if not isinstance(value, sp.Expr) or _bits(value) is None:
         raise ValueError(f"not an exact algebraic number: {text!r}")
-    return parse(True)
+    return value
 
 
 _MAX_BITS = 1 << 16  # of any number an algebraic coordinate's text builds
