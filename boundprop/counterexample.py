@@ -711,11 +711,14 @@ def _algebraic_string(value: sp.Expr) -> str:
         raise TypeError(f"counterexample value {value!r} is not an exact real algebraic number")
     if isinstance(exact, sp.Rational):
         return str(exact)
-    text = str(exact.expr)
-    back = algebraic_value(parse_algebraic(text))
-    if not isinstance(back, AlgebraicValue) or back.poly != exact.poly or back.index != exact.index:
-        text = str(sp.CRootOf(exact.poly.as_expr(_X), exact.index))
-    return text
+    for text in (str(exact.expr), str(sp.CRootOf(exact.poly.as_expr(_X), exact.index))):
+        try:
+            back = algebraic_value(parse_algebraic(text))
+        except (ValueError, TypeError, ArithmeticError, UnsupportedError):
+            continue  # not readable ("1 + CRootOf(...)", too long): the next form
+        if isinstance(back, AlgebraicValue) and back.poly == exact.poly and back.index == exact.index:
+            return text
+    raise TypeError(f"counterexample value {value!r} has no exact text that reads back as the same number")
 
 
 def _algebraic_truth(condition: sp.Basic, values: Mapping[sp.Symbol, Any]) -> Tri:

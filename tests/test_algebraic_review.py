@@ -1,0 +1,37 @@
+"""Review of the algebraic counterexamples (soundness and robustness):
+regressions for issues found by review."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from boundprop.backends import falsifier
+from boundprop.cli.prove_cmd import build_statement
+from boundprop.counterexample import exact_string, parse_algebraic, point_of, point_value, refutes
+from boundprop.statement import Budget
+from boundprop.verdict import Status
+
+BUDGET = Budget(samples=2000, z3_rlimit=2_000_000)
+
+
+def _same_number(text: str, value: sp.Expr) -> bool:
+    return sp.minimal_polynomial(parse_algebraic(text) - value, sp.Symbol("t")) == sp.Symbol("t")
+
+
+def test_exact_string_of_a_sum_with_a_crootof_reads_back() -> None:
+    # "1 + CRootOf(...)" is not a form parse_algebraic reads: the value is
+    # written as a CRootOf of its own minimal polynomial instead (it used to raise)
+    r = sp.CRootOf(sp.Symbol("x") ** 5 - sp.Symbol("x") - 1, 0)
+    for value in (1 + r, r**2, sp.sqrt(2) * r):
+        text = exact_string(value)
+        assert _same_number(text, value), (value, text)
+
+
+def test_algebraic_counterexample_through_an_eliminated_variable_is_reported() -> None:
+    # x = y + 1 with y the real root of y^5 - y - 1: x = 1 + CRootOf(...);
+    # formatting the counterexample used to raise ValueError out of the falsifier
+    st = build_statement("Ne((x-1)^5 - (x-1), 1)", ("Eq(x, y + 1)",), ("x=-3:3", "y=-3:3"), ())
+    result = falsifier.decide(st, BUDGET)
+    assert result.status is Status.REFUTED
+    assert result.counterexample is not None
+    assert refutes(st, point_of(st, result.counterexample))
