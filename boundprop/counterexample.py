@@ -416,6 +416,7 @@ _T = sp.Dummy("t")
 _X = sp.Symbol("x")
 _MAX_DEGREE = 16  # of a coordinate's minimal polynomial
 _MAX_FIELD_DEGREE = 64  # product of the degrees of the algebraic coordinates of one relation
+_MAX_TEXT_DEGREE = 32  # bound (:func:`_degree_bound`) on a coordinate text's field degree
 _MAX_TEXT = 2000  # characters of an algebraic coordinate's text
 _BISECTIONS = 400  # bound on the exact bisections of one refinement
 
@@ -592,6 +593,37 @@ def algebraic_value(expr: sp.Expr) -> sp.Rational | AlgebraicValue | None:
     return None
 
 
+def _degree_bound(expr: sp.Expr) -> int:
+    """An upper bound on the degree over the rationals of the field the
+    algebraic constant ``expr`` lies in: square roots of positive rationals
+    count by the rank of their square classes (``sqrt(2), sqrt(3), sqrt(6)``:
+    4), any other radical by its root's order ``q``, a ``CRootOf`` by its
+    polynomial's degree; all multiplied."""
+    bound = 1
+    basis: dict[int, frozenset[int]] = {}  # square classes over GF(2), by pivot prime
+    for p in expr.atoms(sp.Pow):
+        if not isinstance(p.exp, sp.Rational) or p.exp.is_Integer:
+            continue
+        q, base = int(p.exp.q), p.base
+        if q == 2 and isinstance(base, sp.Rational) and base > 0 and base.p < 2**64 and base.q < 2**64:
+            odd = frozenset(
+                prime for n in (int(base.p), int(base.q)) for prime, e in sp.factorint(n).items() if e % 2
+            )
+            while odd:
+                pivot = max(odd)
+                if pivot not in basis:
+                    basis[pivot] = odd
+                    bound *= 2
+                    break
+                odd = odd ^ basis[pivot]
+        else:
+            bound *= q
+    for r in expr.atoms(sp.CRootOf):
+        gens = r.expr.free_symbols
+        bound *= max(int(sp.degree(r.expr, next(iter(gens)))), 1) if gens else 1
+    return bound
+
+
 def _checked(expr: sp.Expr, poly: sp.Poly, index: int, lo: sp.Rational, hi: sp.Rational) -> AlgebraicValue | None:
     """The value if ``(lo, hi)`` brackets a sign change of ``poly`` exactly, else None."""
     _, primitive = poly.primitive()
@@ -648,6 +680,9 @@ def parse_algebraic(text: str) -> sp.Expr:
         raise ValueError(f"not an exact algebraic number: {text!r}")
     if not isinstance(value, sp.Expr) or not (value.is_Rational or _is_algebraic_constant(value)):
         raise ValueError(f"not an exact algebraic number: {text!r}")
+    if _degree_bound(value) > _MAX_TEXT_DEGREE:
+        # "sqrt(2) + sqrt(3) + ... + sqrt(37)": sympy's minimal_polynomial would run for minutes
+        raise ValueError(f"not an exact algebraic number of small degree: {text[:40]!r}")
     return value
 
 

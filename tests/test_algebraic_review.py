@@ -35,3 +35,28 @@ def test_algebraic_counterexample_through_an_eliminated_variable_is_reported() -
     assert result.status is Status.REFUTED
     assert result.counterexample is not None
     assert refutes(st, point_of(st, result.counterexample))
+
+
+def test_reading_a_sum_of_many_radicals_is_bounded() -> None:
+    # degree 2**12: sympy's minimal_polynomial ran for minutes (unbounded) on this text
+    import time
+
+    text = "+".join(f"sqrt({p})" for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37))
+    start = time.monotonic()
+    try:
+        point_value(text)
+    except Exception:  # rejected: fine
+        pass
+    assert time.monotonic() - start < 20
+    # small sums are still read exactly
+    assert not isinstance(point_value("sqrt(2) + sqrt(3)"), sp.Rational)
+
+
+
+def test_a_tie_among_many_radicals_is_still_decided() -> None:
+    # the degree bound on coordinate texts does not touch the statement's own
+    # constants: (a+...+f)^2 > its expansion fails exactly at the tie
+    ps = (2, 3, 5, 7, 11, 13)
+    c = sp.expand(sum(sp.sqrt(p) for p in ps) ** 2)
+    st = build_statement(f"(a+b+c+d+e+f)^2 > {c}", (), tuple(f"{n}=0:4" for n in "abcdef"), ())
+    assert refutes(st, {v.symbol: sp.sqrt(p) for v, p in zip(st.variables, ps, strict=True)})
