@@ -126,7 +126,20 @@ def format_counterexample(
     return out
 
 
+_DECIMAL_EXPONENT = re.compile(r"[eE]\s*[-+]?\s*(\d+)")
+_MAX_DECIMAL_EXPONENT = 4096
+
+
+def _check_decimal(text: str) -> None:
+    """Reject a decimal exponent so large that reading it builds a huge integer
+    ("1e100000000": minutes and megabytes in ``Rational``)."""
+    for m in _DECIMAL_EXPONENT.finditer(text):
+        if len(m.group(1)) > 6 or int(m.group(1)) > _MAX_DECIMAL_EXPONENT:
+            raise ValueError(f"not an exact number of reasonable size: {text[:40]!r}")
+
+
 def _read(text: str) -> sp.Expr:
+    _check_decimal(text)
     try:
         return sp.Rational(text)
     except (TypeError, ValueError, SyntaxError, sp.SympifyError):
@@ -573,12 +586,15 @@ def algebraic_value(expr: sp.Expr) -> sp.Rational | AlgebraicValue | None:
         poly = sp.Poly(sp.minimal_polynomial(expr, _T), _T)
     except Exception:  # NotAlgebraic, or beyond sympy: not handled exactly
         return None
-    if poly.degree() == 1:
-        c1, c0 = poly.all_coeffs()
-        return sp.Rational(-c0, c1)
     if poly.degree() > _MAX_DEGREE:
         return None
     box = _enclose_constant(expr)
+    if poly.degree() == 1:
+        c1, c0 = poly.all_coeffs()
+        rational = sp.Rational(-c0, c1)
+        if box is not None and not box[0] <= rational <= box[1]:
+            return None  # sympy's (numerical) choice of the factor contradicts the rigorous enclosure
+        return rational
     if box is None:
         return None
     elo, ehi = box
@@ -639,6 +655,11 @@ def point_value(raw: Any) -> sp.Rational | AlgebraicValue:
 
     if isinstance(raw, AlgebraicValue):
         return raw
+    if isinstance(raw, str):
+        try:
+            _check_decimal(raw)
+        except ValueError as exc:
+            raise UnsupportedError(str(exc)) from exc
     try:
         return exact_value(raw)
     except (UnsupportedError, TypeError, ValueError, SyntaxError, sp.SympifyError):

@@ -60,3 +60,29 @@ def test_a_tie_among_many_radicals_is_still_decided() -> None:
     c = sp.expand(sum(sp.sqrt(p) for p in ps) ** 2)
     st = build_statement(f"(a+b+c+d+e+f)^2 > {c}", (), tuple(f"{n}=0:4" for n in "abcdef"), ())
     assert refutes(st, {v.symbol: sp.sqrt(p) for v, p in zip(st.variables, ps, strict=True)})
+
+
+def test_a_huge_decimal_exponent_is_rejected_quickly() -> None:
+    import time
+
+    import pytest
+
+    from boundprop.errors import UnsupportedError
+    from boundprop.statement import Statement, make_variable
+
+    x = make_variable("x", 0, 1)
+    st = Statement((x,), (), sp.true)
+    start = time.monotonic()
+    with pytest.raises(ValueError):
+        point_of(st, {"x": "1e100000000"})
+    with pytest.raises(UnsupportedError):
+        point_value("1e100000000")
+    assert time.monotonic() - start < 5
+    assert point_of(st, {"x": "1e-3"}) == {x.symbol: sp.Rational(1, 1000)}
+
+
+def test_a_rational_minimal_polynomial_agrees_with_the_enclosure() -> None:
+    # the degree-1 case (the value is rational) is cross-checked against the
+    # rigorous enclosure; ordinary rational radicals are still rational
+    assert point_value("(sqrt(2) + sqrt(3))**2 - 2*sqrt(6)") == 5
+    assert point_value("sqrt(8) - 2*sqrt(2)") == 0
