@@ -51,7 +51,14 @@ from typing import Any
 from boundprop.backends.base import DEFAULT, Backend, Registry, Slot, bounded
 from boundprop.counterexample import format_counterexample, point_of
 from boundprop.errors import UnsupportedError
-from boundprop.rewrite import Rewrite, guards_last, mapped_counterexample, tighten_ranges
+from boundprop.rewrite import (
+    Rewrite,
+    guards_last,
+    mapped_counterexample,
+    simplify_exp_log,
+    then,
+    tighten_ranges,
+)
 from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap
 from boundprop.verdict import CheckResult, Status
 
@@ -146,6 +153,14 @@ def decide(
     # come after every hypothesis; counterexamples are re-verified on the
     # original statement.
     working = tighten_ranges(guards_last(statement))
+    # exp and log combined and cancelled (exp(a) <= exp(b) as a <= b, log of
+    # positive factors split, ...): an equivalent statement with fewer
+    # transcendental subterms, side conditions proved on the narrowed ranges;
+    # its hypotheses may narrow the ranges further.
+    simplified = simplify_exp_log(working.statement)
+    if simplified is not None:
+        working = then(working, simplified)
+        working = then(working, tighten_ranges(working.statement))
     statement = working.statement
     tried: list[str] = []
 
