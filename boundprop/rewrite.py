@@ -584,6 +584,15 @@ def _explog_cost(node: sp.Basic) -> int:
     return len({n for n in sp.preorder_traversal(node) if _is_transcendental(n)})
 
 
+def _explog_rank(node: sp.Basic) -> tuple[int, int]:
+    """:func:`_explog_cost`, then how many of those subterms have an argument
+    that is not a polynomial (at the same count, ``x/(1 + x) <= log(1 + x)``
+    before ``exp(x/(1 + x)) <= 1 + x``: the bound families are best on
+    polynomial arguments)."""
+    found = {n for n in sp.preorder_traversal(node) if _is_transcendental(n)}
+    return len(found), sum(1 for n in found if not n.args[0].is_polynomial(*n.args[0].free_symbols))
+
+
 def _enclosure_sign(expr: sp.Expr, bounds: Bounds) -> tuple[bool, bool]:
     """(positive, nonnegative) of ``expr`` on the closed box of ``bounds``, by
     outward-rounded interval enclosure (both False when it cannot tell)."""
@@ -782,8 +791,7 @@ def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
         return rel.func(*[_explog_relation(a, bounds) for a in rel.args])
     if not isinstance(rel, Relational) or not rel.has(sp.exp, sp.log):
         return rel
-    before = _explog_cost(rel)
-    if before == 0:
+    if _explog_cost(rel) == 0:
         return rel
     candidates: list[sp.Basic] = []
     for split in (False, True):
@@ -796,20 +804,21 @@ def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
                     new = _explog_terms(new, bounds, False)
                     # like terms of the two sides cancelled (1 + exp(x) >= exp(x) is 1 >= 0)
                     candidates += [new, _relation_of(type(new), new.lhs - new.rhs, sp.Integer(0))]
-    best, cost = rel, before
+    best, rank = rel, _explog_rank(rel)
     for c in candidates:
         if not isinstance(c, Relational):
             continue
         if sp.count_ops(c) > _MAX_EXPLOG_OPS:
             continue
-        if _explog_cost(c) < cost:
-            best, cost = c, _explog_cost(c)
+        if _explog_rank(c) < rank:
+            best, rank = c, _explog_rank(c)
     return best
 
 
 def simplify_exp_log(statement: Statement) -> Rewrite | None:
     """Each relation with exp or log rewritten to an equivalent one with fewer
-    distinct exp/log subterms, or None if none gets fewer.
+    distinct exp/log subterms (or as many, fewer of them with an argument that
+    is not a polynomial), or None if no relation gets simpler.
 
     The rules (:func:`_explog_terms`, :func:`_log_form`, :func:`_exp_form`):
     products of exps merged, ``log(exp(a)) = a``, exp and log moved inside
