@@ -584,13 +584,26 @@ def _explog_cost(node: sp.Basic) -> int:
     return len({n for n in sp.preorder_traversal(node) if _is_transcendental(n)})
 
 
-def _explog_rank(node: sp.Basic) -> tuple[int, int]:
-    """:func:`_explog_cost`, then how many of those subterms have an argument
+def _explog_rank(node: sp.Basic) -> tuple[int, int, int]:
+    """:func:`_explog_cost`; then how many of those subterms have an argument
     that is not a polynomial (at the same count, ``x/(1 + x) <= log(1 + x)``
     before ``exp(x/(1 + x)) <= 1 + x``: the bound families are best on
-    polynomial arguments)."""
+    polynomial arguments); then, in a relation, the total degree of the
+    polynomial factors multiplying them (``1 - exp(-x) <= x`` before
+    ``exp(x) - 1 <= x exp(x)``)."""
     found = {n for n in sp.preorder_traversal(node) if _is_transcendental(n)}
-    return len(found), sum(1 for n in found if not n.args[0].is_polynomial(*n.args[0].free_symbols))
+    nonpoly = sum(1 for n in found if not n.args[0].is_polynomial(*n.args[0].free_symbols))
+    degree = 0
+    if isinstance(node, Relational):
+        gap = sp.expand(node.lhs - node.rhs, power_base=False, power_exp=False, log=False)
+        for term in sp.Add.make_args(gap):
+            if not any(_is_transcendental(n) for n in sp.preorder_traversal(term)):
+                continue
+            rest = sp.Mul(*[f for f in sp.Mul.make_args(term)
+                            if not any(_is_transcendental(n) for n in sp.preorder_traversal(f))])
+            free = sorted(rest.free_symbols, key=str)
+            degree += (sp.Poly(rest, *free).total_degree() if rest.is_polynomial(*free) else 1) if free else 0
+    return len(found), nonpoly, degree
 
 
 def _enclosure_sign(expr: sp.Expr, bounds: Bounds) -> tuple[bool, bool]:
@@ -786,6 +799,26 @@ def _exp_form(rel: Relational, bounds: Bounds) -> Relational | None:
     return None
 
 
+# Relations with more distinct exps than this are not divided by each of them.
+_MAX_EXP_DIVISORS = 4
+
+
+def _divided_by_exps(rel: Relational, bounds: Bounds) -> list[Relational]:
+    """``lhs exp(-b) ~ rhs exp(-b)`` for each ``exp(b)`` of the relation (exp
+    is positive, so the relations are equivalent), products of exps merged:
+    ``exp(x) - 1 <= x exp(x)`` becomes ``1 - exp(-x) <= x``."""
+    exps = sorted({n for n in sp.preorder_traversal(rel) if isinstance(n, sp.exp) and n.free_symbols},
+                  key=sp.default_sort_key)
+    if len(exps) > _MAX_EXP_DIVISORS:
+        return []
+    out = []
+    for e in exps:
+        sides = [_explog_terms(sp.expand(side * sp.exp(-e.args[0]), power_base=False, power_exp=False, log=False),
+                               bounds, False) for side in (rel.lhs, rel.rhs)]
+        out.append(_relation_of(type(rel), *sides))
+    return out
+
+
 def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
     if isinstance(rel, (sp.And, sp.Or, sp.Not)):
         return rel.func(*[_explog_relation(a, bounds) for a in rel.args])
@@ -797,6 +830,10 @@ def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
     for split in (False, True):
         simple = _explog_terms(rel, bounds, split)
         candidates.append(simple)
+        if isinstance(simple, Relational) and not split:
+            # only to free an exp of its polynomial factors (x exp(x) as x)
+            degree = _explog_rank(simple)[2]
+            candidates += [d for d in _divided_by_exps(simple, bounds) if _explog_rank(d)[2] < degree]
         if isinstance(simple, Relational):
             for form in (_log_form, _exp_form):
                 new = form(simple, bounds)
@@ -817,12 +854,13 @@ def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
 
 def simplify_exp_log(statement: Statement) -> Rewrite | None:
     """Each relation with exp or log rewritten to an equivalent one with fewer
-    distinct exp/log subterms (or as many, fewer of them with an argument that
-    is not a polynomial), or None if no relation gets simpler.
+    distinct exp/log subterms (or as many, simpler by :func:`_explog_rank`), or
+    None if no relation gets simpler.
 
-    The rules (:func:`_explog_terms`, :func:`_log_form`, :func:`_exp_form`):
-    products of exps merged, ``log(exp(a)) = a``, exp and log moved inside
-    Max and Min, logs of products of positive factors split, and a relation
+    The rules (:func:`_explog_terms`, :func:`_log_form`, :func:`_exp_form`,
+    :func:`_divided_by_exps`): products of exps merged, ``log(exp(a)) = a``,
+    exp and log moved inside Max and Min, logs of products of positive
+    factors split, both sides divided by an exp, and a relation
     between logs (or between exps) compared through their arguments since
     exp and log are increasing: ``exp(A) <= exp(B)`` as ``A <= B``,
     ``log(A) <= log(B)`` as ``A <= B``, ``log(A) <= B`` as ``A <= exp(B)``.

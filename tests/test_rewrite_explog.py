@@ -284,12 +284,33 @@ def test_log_of_max_and_exp_of_max() -> None:
     assert new is not None and not new.conclusion.has(sp.log)
 
 
+def test_an_exp_with_a_polynomial_factor_is_divided_out() -> None:
+    s, new = _simplified("exp(x) - 1 <= x*exp(x)", ("x=-oo:oo",))
+    assert new is not None
+    assert rewrite._explog_rank(new.conclusion)[2] < rewrite._explog_rank(s.conclusion)[2]
+    (x,) = s.symbols
+    for q in (-3, -1, 0, 1, 5):  # the same relation, divided by exp(x) > 0
+        old_gap = s.conclusion.lhs - s.conclusion.rhs
+        new_gap = new.conclusion.lhs - new.conclusion.rhs
+        assert abs(float((old_gap * sp.exp(-x) - new_gap).subs(x, q))) < 1e-12
+
+
+def test_an_exp_of_a_rational_function_against_a_positive_level_becomes_a_log() -> None:
+    s, new = _simplified("exp(x/(1 + x)) <= 1 + x", ("x=-1:oo",), ("x > -1",))
+    assert new is not None and new.conclusion.has(sp.log) and not new.conclusion.has(sp.exp)
+    # without the hypothesis, 1 + x is not proved positive at x = -1: no log of it
+    _, new = _simplified("exp(x) <= 1 + x", ("x=-1:oo",))
+    assert new is None
+
+
 @pytest.mark.parametrize(("goal", "ranges", "hyps"), [
     ("log(exp(x) + exp(y)) <= Max(x, y) + log(2)", ("x=-oo:oo", "y=-oo:oo"), ()),
     ("log(exp(x) + exp(y)) >= Max(x, y)", ("x=-oo:oo", "y=-oo:oo"), ()),
     ("log(1 + exp(x)) >= Max(x, 0)", ("x=-oo:oo",), ()),
     ("log(1 + x^2 + exp(x)) > x", ("x=-oo:oo",), ()),
     ("log((x + y + z)/3) >= (log(x) + log(y) + log(z))/3", ("x=1/2:4", "y=1/2:4", "z=1/2:4"), ()),
+    ("exp(x/(1 + x)) <= 1 + x", ("x=-1:oo",), ("x > -1",)),
+    ("exp(x) - 1 <= x*exp(x)", ("x=-oo:oo",), ()),
 ])
 def test_the_portfolio_proves_what_the_rewrite_simplifies(goal: str, ranges: tuple[str, ...],
                                                           hyps: tuple[str, ...]) -> None:
@@ -300,6 +321,9 @@ def test_the_portfolio_proves_what_the_rewrite_simplifies(goal: str, ranges: tup
     ("log(exp(x) + exp(y)) <= Max(x, y) + log(2) - 1/100", ("x=-oo:oo", "y=-oo:oo")),
     ("log(exp(x) + exp(y)) >= Max(x, y) + 1/100", ("x=-oo:oo", "y=-oo:oo")),
     ("log((x + y + z)/3) >= (log(x) + log(y) + log(z))/3 + 1/1000", ("x=1/2:4", "y=1/2:4", "z=1/2:4")),
+    ("exp(x/(1 + x)) >= 1 + x", ("x=0:oo",)),
+    ("exp(x) - 1 <= x*exp(x)/2", ("x=-oo:oo",)),
+    ("exp(4*y - 3*x) > exp(7)", ("x=0:1", "y=2:3")),
 ])
 def test_false_variants_are_refuted(goal: str, ranges: tuple[str, ...]) -> None:
     assert _proved(goal, ranges) is Status.REFUTED
