@@ -22,8 +22,10 @@ one-variable hypotheses), :func:`boundary_substitution` (a variable bounded
 by a hypothesis ``v >= phi`` becomes ``phi + slack``), :func:`reciprocal`
 (``x = 1/t`` for ``x`` in ``[a, oo)``, ``a > 0``), :func:`compactify`
 (``x = a + t/(1 - t)`` for ``x`` in ``[a, oo)``, mirrored for ``(-oo, b]``)
-and :func:`clear_denominators` (``N/D >= 0`` becomes ``N >= 0`` where the
-sign of ``D`` is known). :func:`then` composes two rewrites.
+:func:`clear_denominators` (``N/D >= 0`` becomes ``N >= 0`` where the
+sign of ``D`` is known) and :func:`simplify_exp_log` (exp and log combined
+and cancelled, relations between exps or logs compared through their
+arguments; identity maps, guards kept). :func:`then` composes two rewrites.
 """
 
 from __future__ import annotations
@@ -595,7 +597,7 @@ def _explog_rank(node: sp.Basic) -> tuple[int, int, int]:
     nonpoly = sum(1 for n in found if not n.args[0].is_polynomial(*n.args[0].free_symbols))
     degree = 0
     if isinstance(node, Relational):
-        gap = sp.expand(node.lhs - node.rhs, power_base=False, power_exp=False, log=False)
+        gap = sp.expand(node.lhs - node.rhs, power_base=False, power_exp=False, log=False, multinomial=False)
         for term in sp.Add.make_args(gap):
             if not any(_is_transcendental(n) for n in sp.preorder_traversal(term)):
                 continue
@@ -813,8 +815,8 @@ def _divided_by_exps(rel: Relational, bounds: Bounds) -> list[Relational]:
         return []
     out = []
     for e in exps:
-        sides = [_explog_terms(sp.expand(side * sp.exp(-e.args[0]), power_base=False, power_exp=False, log=False),
-                               bounds, False) for side in (rel.lhs, rel.rhs)]
+        sides = [_explog_terms(sp.expand(side * sp.exp(-e.args[0]), power_base=False, power_exp=False, log=False,
+                                         multinomial=False), bounds, False) for side in (rel.lhs, rel.rhs)]
         out.append(_relation_of(type(rel), *sides))
     return out
 
@@ -824,7 +826,7 @@ def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
         return rel.func(*[_explog_relation(a, bounds) for a in rel.args])
     if not isinstance(rel, Relational) or not rel.has(sp.exp, sp.log):
         return rel
-    if _explog_cost(rel) == 0:
+    if _explog_cost(rel) == 0 or sp.count_ops(rel) > _MAX_EXPLOG_OPS:
         return rel
     candidates: list[sp.Basic] = []
     for split in (False, True):

@@ -36,7 +36,8 @@ Safety: an exception from a backend is recorded in ``details["tried"]`` (in
 plain words, "internal error, ignored", never the exception's text) and the
 next method runs; it can never become PROVED. Every REFUTED result is
 re-verified here on the original statement (the backends see it with its
-ranges narrowed, :func:`boundprop.rewrite.tighten_ranges`), at a defined
+ranges narrowed, :func:`boundprop.rewrite.tighten_ranges`, and exp and log
+simplified, :func:`boundprop.rewrite.simplify_exp_log`), at a defined
 point, before it is returned (defence in depth: the backends verify
 already).
 """
