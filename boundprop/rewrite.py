@@ -844,13 +844,17 @@ def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
                     # like terms of the two sides cancelled (1 + exp(x) >= exp(x) is 1 >= 0)
                     candidates += [new, _relation_of(type(new), new.lhs - new.rhs, sp.Integer(0))]
     best, rank = rel, _explog_rank(rel)
+    start = rank
     for c in candidates:
         if not isinstance(c, Relational):
             continue
         if sp.count_ops(c) > _MAX_EXPLOG_OPS:
             continue
-        if _explog_rank(c) < rank:
-            best, rank = c, _explog_rank(c)
+        r = _explog_rank(c)
+        # never more non-polynomial arguments than at the start (two logs of
+        # polynomials are better bounded than one exp of a quotient)
+        if r < rank and r[1] <= start[1]:
+            best, rank = c, r
     return best
 
 
