@@ -327,3 +327,35 @@ def test_the_portfolio_proves_what_the_rewrite_simplifies(goal: str, ranges: tup
 ])
 def test_false_variants_are_refuted(goal: str, ranges: tuple[str, ...]) -> None:
     assert _proved(goal, ranges) is Status.REFUTED
+
+
+# (goal, hypotheses, ranges, truth, expected status or None): ties, strictness
+# and domains the rewrite must respect; each truth established by hand
+AUDIT: list[tuple[str, tuple[str, ...], tuple[str, ...], bool, str | None]] = [
+    ("exp(x) >= exp(y)", ("x >= y",), ("x=-oo:oo", "y=-oo:oo"), True, "proved"),
+    ("exp(x) > exp(y)", ("x >= y",), ("x=-oo:oo", "y=-oo:oo"), False, "refuted"),  # x = y
+    ("exp(x/(1 + x)) < 1 + x", ("x > -1",), ("x=-1:oo",), False, "refuted"),  # tie at x = 0
+    ("log(exp(x) + exp(y)) > Max(x, y)", (), ("x=-oo:oo", "y=-oo:oo"), True, None),
+    ("log(exp(x) + exp(y)) >= Max(x, y) + log(2)", (), ("x=-oo:oo", "y=-oo:oo"), False, "refuted"),  # x != y
+    ("log(exp(x) + exp(y)) < Max(x, y) + log(2)", (), ("x=-oo:oo", "y=-oo:oo"), False, "refuted"),  # x = y
+    ("Eq(log(x*y), log(x) + log(y))", (), ("x=1/2:2", "y=1/2:2"), True, "proved"),
+    ("Eq(log(x*y), log(x) + log(y))", (), ("x=-2:-1/2", "y=-2:-1/2"), True, "ill-defined"),  # log(x), x < 0
+    ("Eq(log(x**2), 2*log(x))", (), ("x=-2:-1/2",), True, "ill-defined"),
+    ("Eq(log(x**2), 2*log(Abs(x)))", (), ("x=-2:-1/2",), True, None),
+    ("log(x**2) <= 2*x", (), ("x=-2:-1/2",), False, "refuted"),  # log(x^2) >= -log 4 > 2x at x = -2
+    ("3*log((x + y)/2) >= log(x) + log(y) + log((x + y)/2)", (), ("x=1/2:4", "y=1/2:4"), True, "proved"),
+    ("3*log((x + y)/2) > log(x) + log(y) + log((x + y)/2)", (), ("x=1/2:4", "y=1/2:4"), False, "refuted"),  # x = y
+    ("log(x) + log(y) <= log(x + y)", (), ("x=0:2", "y=1:2"), True, "ill-defined"),  # log(0)
+]
+
+
+@pytest.mark.parametrize(("goal", "hyps", "ranges", "truth", "expected"), AUDIT)
+def test_verdict_is_never_wrong(goal: str, hyps: tuple[str, ...], ranges: tuple[str, ...], truth: bool,
+                                expected: str | None) -> None:
+    result = portfolio.decide(build_statement(goal, hyps, ranges), Budget(seconds=30))
+    if truth:
+        assert result.status is not Status.REFUTED, (result.counterexample, result.evidence)
+    else:
+        assert result.status is not Status.PROVED, result.evidence
+    if expected is not None:
+        assert result.status.value == expected, result.evidence
