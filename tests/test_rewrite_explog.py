@@ -359,3 +359,12 @@ def test_verdict_is_never_wrong(goal: str, hyps: tuple[str, ...], ranges: tuple[
         assert result.status is not Status.PROVED, result.evidence
     if expected is not None:
         assert result.status.value == expected, result.evidence
+
+
+def test_a_failing_rewrite_leaves_the_decision_to_the_backends(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_statement: Statement) -> rewrite.Rewrite | None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(portfolio, "simplify_exp_log", broken)
+    assert _proved("exp(x) >= 1 + x", ("x=-1:1",)) is Status.PROVED
+    assert _proved("exp(x) >= 1 + 2*x", ("x=-1:1",)) is Status.REFUTED

@@ -158,7 +158,10 @@ def decide(
     # positive factors split, ...): an equivalent statement with fewer
     # transcendental subterms, side conditions proved on the narrowed ranges;
     # its hypotheses may narrow the ranges further.
-    simplified = simplify_exp_log(working.statement)
+    try:
+        simplified = simplify_exp_log(working.statement)
+    except Exception:  # a rewrite bug must never break a decision: the statement as it is
+        simplified = None
     if simplified is not None:
         working = then(working, simplified)
         working = then(working, tighten_ranges(working.statement))
