@@ -22,8 +22,10 @@ one-variable hypotheses), :func:`boundary_substitution` (a variable bounded
 by a hypothesis ``v >= phi`` becomes ``phi + slack``), :func:`reciprocal`
 (``x = 1/t`` for ``x`` in ``[a, oo)``, ``a > 0``), :func:`compactify`
 (``x = a + t/(1 - t)`` for ``x`` in ``[a, oo)``, mirrored for ``(-oo, b]``)
-and :func:`clear_denominators` (``N/D >= 0`` becomes ``N >= 0`` where the
-sign of ``D`` is known). :func:`then` composes two rewrites.
+:func:`clear_denominators` (``N/D >= 0`` becomes ``N >= 0`` where the
+sign of ``D`` is known) and :func:`simplify_exp_log` (exp and log combined
+and cancelled, relations between exps or logs compared through their
+arguments; identity maps, guards kept). :func:`then` composes two rewrites.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ __all__ = [
     "identity",
     "mapped_counterexample",
     "reciprocal",
+    "simplify_exp_log",
     "then",
     "tighten_ranges",
 ]
@@ -559,3 +562,323 @@ def clear_denominators(statement: Statement) -> Rewrite | None:
         return None
     new = replace(statement, hypotheses=hyps, conclusion=conclusion)
     return Rewrite(new, _same, _same, "denominators of known sign cleared")
+
+
+# ---------------------------------------------------------------------------
+# exp and log combined and cancelled
+# ---------------------------------------------------------------------------
+# The largest integer power an exp/log rewrite may create (log coefficients
+# are cleared of their denominators: (log x)/3 - log y <= 0 gives x <= y**3).
+_MAX_LOG_POWER = 12
+# Relations whose exp/log rewrite is larger than this (sympy's count of
+# operations) are left alone.
+_MAX_EXPLOG_OPS = 400
+
+Bounds = Mapping[sp.Symbol, tuple[sp.Expr, bool, sp.Expr, bool]]
+
+
+def _is_transcendental(node: sp.Basic) -> bool:
+    return isinstance(node, (sp.exp, sp.log)) and bool(node.free_symbols)
+
+
+def _explog_cost(node: sp.Basic) -> int:
+    """The number of distinct exp/log subterms that depend on a variable."""
+    return len({n for n in sp.preorder_traversal(node) if _is_transcendental(n)})
+
+
+def _explog_rank(node: sp.Basic) -> tuple[int, int, int]:
+    """:func:`_explog_cost`; then how many of those subterms have an argument
+    that is not a polynomial (at the same count, ``x/(1 + x) <= log(1 + x)``
+    before ``exp(x/(1 + x)) <= 1 + x``: the bound families are best on
+    polynomial arguments); then, in a relation, the total degree of the
+    polynomial factors multiplying them (``1 - exp(-x) <= x`` before
+    ``exp(x) - 1 <= x exp(x)``)."""
+    found = {n for n in sp.preorder_traversal(node) if _is_transcendental(n)}
+    nonpoly = sum(1 for n in found if not n.args[0].is_polynomial(*n.args[0].free_symbols))
+    degree = 0
+    if isinstance(node, Relational):
+        gap = sp.expand(node.lhs - node.rhs, power_base=False, power_exp=False, log=False, multinomial=False)
+        for term in sp.Add.make_args(gap):
+            if not any(_is_transcendental(n) for n in sp.preorder_traversal(term)):
+                continue
+            rest = sp.Mul(*[f for f in sp.Mul.make_args(term)
+                            if not any(_is_transcendental(n) for n in sp.preorder_traversal(f))])
+            free = sorted(rest.free_symbols, key=str)
+            degree += (sp.Poly(rest, *free).total_degree() if rest.is_polynomial(*free) else 1) if free else 0
+    return len(found), nonpoly, degree
+
+
+def _enclosure_sign(expr: sp.Expr, bounds: Bounds) -> tuple[bool, bool]:
+    """(positive, nonnegative) of ``expr`` on the closed box of ``bounds``, by
+    outward-rounded interval enclosure (both False when it cannot tell)."""
+    from boundprop.interval import enclose
+
+    free = expr.free_symbols
+    if not free <= set(bounds):
+        return False, False
+    box = {s: (bounds[s][0], bounds[s][2]) for s in free}
+    try:
+        iv = enclose(expr, box)[0]
+    except (BoundpropError, ArithmeticError, ValueError, TypeError, OverflowError):
+        return False, False
+    lo = float(iv.inf)
+    if math.isnan(lo):
+        return False, False
+    return lo > 0, lo >= 0
+
+
+def _sign_facts(expr: sp.Expr, bounds: Bounds) -> tuple[bool, bool]:
+    """``(positive, nonnegative)``: proved facts about ``expr`` at every point
+    of ``bounds`` (the ranges narrowed by hypotheses, with open ends) where it
+    is defined; False means "not proved". By structure (exp is positive, a
+    sum of nonnegative terms one of them positive is positive, ...), with
+    polynomial factors signed exactly (:func:`_denominator_sign`) and the
+    rest by interval enclosure."""
+    if expr.is_Number:
+        return bool(expr > 0), bool(expr >= 0)
+    if not expr.free_symbols:
+        return _enclosure_sign(expr, bounds)
+    if isinstance(expr, sp.exp):
+        return True, True
+    if isinstance(expr, sp.Symbol):
+        if expr not in bounds:
+            return False, False
+        lo, lo_open, _, _ = bounds[expr]
+        return bool(lo > 0 or (lo == 0 and lo_open)), bool(lo >= 0)
+    if isinstance(expr, sp.Abs):
+        return _sign_facts(expr.args[0], bounds)[0], True
+    if isinstance(expr, (sp.Add, sp.Mul, sp.Max, sp.Min)):
+        facts = [_sign_facts(a, bounds) for a in expr.args]
+        if isinstance(expr, sp.Add):
+            pos = all(n for _, n in facts) and any(p for p, _ in facts)
+            nonneg = all(n for _, n in facts)
+        elif isinstance(expr, sp.Mul):
+            pos, nonneg = all(p for p, _ in facts), all(n for _, n in facts)
+        elif isinstance(expr, sp.Max):
+            pos, nonneg = any(p for p, _ in facts), any(n for _, n in facts)
+        else:
+            pos, nonneg = all(p for p, _ in facts), all(n for _, n in facts)
+        if pos:
+            return True, True
+    elif isinstance(expr, sp.Pow):
+        base_pos, base_nonneg = _sign_facts(expr.base, bounds)
+        if base_pos:
+            return True, True
+        nonneg = bool(expr.exp.is_Integer and expr.exp.is_even) or (base_nonneg and bool(expr.exp.is_positive))
+    else:
+        nonneg = False
+    if expr.is_polynomial() and all(c.is_Rational for c in sp.Poly(expr, *sorted(expr.free_symbols, key=str)).coeffs()):
+        sign = _denominator_sign(expr, bounds)
+        if sign == 1:
+            return True, True
+        if sign == -1:
+            return False, False
+    pos, enc_nonneg = _enclosure_sign(expr, bounds)
+    return pos, nonneg or enc_nonneg
+
+
+def _positive(expr: sp.Expr, bounds: Bounds) -> bool:
+    return _sign_facts(sp.sympify(expr), bounds)[0]
+
+
+def _merged_exps(expr: sp.Mul) -> sp.Expr:
+    """``c exp(a) exp(b)`` as ``c exp(a + b)`` (an identity on all reals)."""
+    exps = [f for f in expr.args if isinstance(f, sp.exp)]
+    if len(exps) < 2:
+        return expr
+    rest = [f for f in expr.args if not isinstance(f, sp.exp)]
+    return sp.Mul(*rest, sp.exp(sp.Add(*[f.args[0] for f in exps])))
+
+
+def _relation_of(kind: type, lhs: sp.Expr, rhs: sp.Expr) -> Relational:
+    """``lhs ~ rhs`` as written: not decided by sympy's assumptions (the
+    backends decide it)."""
+    return kind(lhs, rhs, evaluate=False)
+
+
+def _explog_terms(expr: sp.Basic, bounds: Bounds, split: bool) -> sp.Basic:
+    """``expr`` with exp and log simplified bottom-up, each step an identity
+    wherever ``expr`` is defined inside ``bounds``:
+
+    * ``exp(a) exp(b) = exp(a + b)``; ``exp(Max(a, b)) = Max(exp(a), exp(b))``
+      (and Min; exp is increasing); ``log(exp(a)) = a``;
+    * ``log(Max(a, b)) = Max(log(a), log(b))`` (and Min) where ``a, b > 0``
+      is proved;
+    * with ``split``: ``log(a b) = log(a) + log(b)`` where every factor is
+      proved positive, ``log(a**p) = p log(a)`` where ``a > 0`` is proved.
+    """
+    if isinstance(expr, Relational):
+        return _relation_of(type(expr), _explog_terms(expr.lhs, bounds, split), _explog_terms(expr.rhs, bounds, split))
+    if expr.is_Atom or not isinstance(expr, sp.Expr):
+        return expr
+    args = [_explog_terms(a, bounds, split) for a in expr.args]
+    out = expr.func(*args) if tuple(args) != expr.args else expr
+    if isinstance(out, sp.Mul):
+        return _merged_exps(out)
+    if isinstance(out, sp.exp) and isinstance(out.args[0], (sp.Max, sp.Min)):
+        inner = out.args[0]
+        return inner.func(*[sp.exp(a) for a in inner.args])
+    if not isinstance(out, sp.log):
+        return out
+    a = out.args[0]
+    if isinstance(a, sp.exp):
+        return a.args[0]
+    if isinstance(a, (sp.Max, sp.Min)) and all(_positive(b, bounds) for b in a.args):
+        return a.func(*[_explog_terms(sp.log(b), bounds, split) for b in a.args])
+    if split and isinstance(a, sp.Mul) and all(_positive(f, bounds) for f in a.args):
+        return sp.Add(*[_explog_terms(sp.log(f), bounds, split) for f in a.args])
+    if split and isinstance(a, sp.Pow) and a.exp.is_Rational and _positive(a.base, bounds):
+        return a.exp * _explog_terms(sp.log(a.base), bounds, split)
+    return out
+
+
+def _log_form(rel: Relational, bounds: Bounds) -> Relational | None:
+    """``sum c_i log(a_i) + R ~ 0`` (rational ``c_i``, ``R`` free of logs, every
+    ``a_i > 0`` proved) as ``prod a_i**(L c_i) ~ prod a_j**(-L c_j) exp(-L R)``
+    (``c_i > 0`` on the left, ``c_j < 0`` on the right, ``L`` the common
+    denominator): exp is increasing and log of a product of positive numbers
+    is the sum of their logs, so the two relations are equivalent."""
+    gap = sp.expand(rel.lhs - rel.rhs, deep=False, power_base=False, power_exp=False, log=False,
+                    multinomial=False)
+    logs: list[tuple[sp.Rational, sp.Expr]] = []
+    rest: list[sp.Expr] = []
+    for term in sp.Add.make_args(gap):
+        c, body = term.as_coeff_Mul()
+        if isinstance(body, sp.log) and c.is_Rational:
+            logs.append((c, body.args[0]))
+        elif any(_is_transcendental(n) and isinstance(n, sp.log) for n in sp.preorder_traversal(term)):
+            return None
+        else:
+            rest.append(term)
+    if not any(a.free_symbols for _, a in logs):
+        return None
+    common = sp.ilcm(*[c.q for c, _ in logs]) if len(logs) > 1 else logs[0][0].q
+    if any(abs(c * common) > _MAX_LOG_POWER for c, _ in logs):
+        return None
+    if not all(_positive(a, bounds) for _, a in logs):
+        return None
+    left = sp.Mul(*[a ** (c * common) for c, a in logs if c > 0])
+    right = sp.Mul(*[a ** (-c * common) for c, a in logs if c < 0])
+    return _relation_of(type(rel), left, right * sp.exp(-common * sp.Add(*rest)))
+
+
+def _exp_form(rel: Relational, bounds: Bounds) -> Relational | None:
+    """``c1 exp(b1) - c2 exp(b2) ~ 0`` (``c1, c2 > 0`` proved) as
+    ``b1 + log(c1) ~ b2 + log(c2)``, and ``c exp(b) + R ~ 0`` (``R`` free of
+    exp, ``-R/c > 0`` proved) as ``b ~ log(-R/c)`` (sides swapped when
+    ``c < 0``): log is increasing on the positive numbers."""
+    gap = sp.expand(rel.lhs - rel.rhs, deep=False, power_base=False, power_exp=False, log=False,
+                    multinomial=False)
+    exps: list[tuple[sp.Expr, sp.Expr]] = []  # (coefficient, exponent)
+    rest: list[sp.Expr] = []
+    for term in sp.Add.make_args(gap):
+        factors = sp.Mul.make_args(term)
+        found = [f for f in factors if isinstance(f, sp.exp)]
+        if len(found) == 1 and found[0].free_symbols:
+            coefficient = sp.Mul(*[f for f in factors if f is not found[0]])
+            if not coefficient.has(sp.exp):
+                exps.append((coefficient, found[0].args[0]))
+                continue
+        if any(isinstance(n, sp.exp) and n.free_symbols for n in sp.preorder_traversal(term)):
+            return None
+        rest.append(term)
+    r = sp.Add(*rest)
+    if len(exps) == 2 and r == 0:
+        (c1, b1), (c2, b2) = exps
+        if _positive(-c1, bounds) and _positive(c2, bounds):
+            (c1, b1), (c2, b2) = (c2, b2), (c1, b1)
+        if not (_positive(c1, bounds) and _positive(-c2, bounds)):
+            return None
+        return _relation_of(type(rel), b1 + sp.log(c1), b2 + sp.log(-c2))
+    if len(exps) == 1:
+        c, b = exps[0]
+        if not c.is_Number or c == 0:
+            return None
+        level = -r / c
+        if not _positive(level, bounds):
+            return None
+        return _relation_of(type(rel), b, sp.log(level)) if c > 0 else _relation_of(type(rel), sp.log(level), b)
+    return None
+
+
+# Relations with more distinct exps than this are not divided by each of them.
+_MAX_EXP_DIVISORS = 4
+
+
+def _divided_by_exps(rel: Relational, bounds: Bounds) -> list[Relational]:
+    """``lhs exp(-b) ~ rhs exp(-b)`` for each ``exp(b)`` of the relation (exp
+    is positive, so the relations are equivalent), products of exps merged:
+    ``exp(x) - 1 <= x exp(x)`` becomes ``1 - exp(-x) <= x``."""
+    exps = sorted({n for n in sp.preorder_traversal(rel) if isinstance(n, sp.exp) and n.free_symbols},
+                  key=sp.default_sort_key)
+    if len(exps) > _MAX_EXP_DIVISORS:
+        return []
+    out = []
+    for e in exps:
+        sides = [_explog_terms(sp.expand(side * sp.exp(-e.args[0]), power_base=False, power_exp=False, log=False,
+                                         multinomial=False), bounds, False) for side in (rel.lhs, rel.rhs)]
+        out.append(_relation_of(type(rel), *sides))
+    return out
+
+
+def _explog_relation(rel: sp.Basic, bounds: Bounds) -> sp.Basic:
+    if isinstance(rel, (sp.And, sp.Or, sp.Not)):
+        return rel.func(*[_explog_relation(a, bounds) for a in rel.args])
+    if not isinstance(rel, Relational) or not rel.has(sp.exp, sp.log):
+        return rel
+    if _explog_cost(rel) == 0 or sp.count_ops(rel) > _MAX_EXPLOG_OPS:
+        return rel
+    candidates: list[sp.Basic] = []
+    for split in (False, True):
+        simple = _explog_terms(rel, bounds, split)
+        candidates.append(simple)
+        if isinstance(simple, Relational) and not split:
+            # only to free an exp of its polynomial factors (x exp(x) as x)
+            degree = _explog_rank(simple)[2]
+            candidates += [d for d in _divided_by_exps(simple, bounds) if _explog_rank(d)[2] < degree]
+        if isinstance(simple, Relational):
+            for form in (_log_form, _exp_form):
+                new = form(simple, bounds)
+                if new is not None:
+                    new = _explog_terms(new, bounds, False)
+                    # like terms of the two sides cancelled (1 + exp(x) >= exp(x) is 1 >= 0)
+                    candidates += [new, _relation_of(type(new), new.lhs - new.rhs, sp.Integer(0))]
+    best, rank = rel, _explog_rank(rel)
+    start = rank
+    for c in candidates:
+        if not isinstance(c, Relational):
+            continue
+        if sp.count_ops(c) > _MAX_EXPLOG_OPS:
+            continue
+        r = _explog_rank(c)
+        # never more non-polynomial arguments than at the start (two logs of
+        # polynomials are better bounded than one exp of a quotient)
+        if r < rank and r[1] <= start[1]:
+            best, rank = c, r
+    return best
+
+
+def simplify_exp_log(statement: Statement) -> Rewrite | None:
+    """Each relation with exp or log rewritten to an equivalent one with fewer
+    distinct exp/log subterms (or as many, simpler by :func:`_explog_rank`), or
+    None if no relation gets simpler.
+
+    The rules (:func:`_explog_terms`, :func:`_log_form`, :func:`_exp_form`,
+    :func:`_divided_by_exps`): products of exps merged, ``log(exp(a)) = a``,
+    exp and log moved inside Max and Min, logs of products of positive
+    factors split, both sides divided by an exp, and a relation
+    between logs (or between exps) compared through their arguments since
+    exp and log are increasing: ``exp(A) <= exp(B)`` as ``A <= B``,
+    ``log(A) <= log(B)`` as ``A <= B``, ``log(A) <= B`` as ``A <= exp(B)``.
+    Every side condition (a log argument positive) is proved on the ranges
+    narrowed by the one-variable hypotheses evaluated before the relation
+    (exact signs of polynomial factors, else outward-rounded intervals), never
+    assumed. The relations are equivalent at every point of the domain and
+    the guards are kept, so the maps are the identity."""
+    n = len(statement.hypotheses)
+    hyps = tuple(_explog_relation(h, _strict_bounds(statement, i)) for i, h in enumerate(statement.hypotheses))
+    conclusion = _explog_relation(statement.conclusion, _strict_bounds(statement, n))
+    if hyps == statement.hypotheses and conclusion == statement.conclusion:
+        return None
+    new = replace(statement, hypotheses=hyps, conclusion=conclusion)
+    return Rewrite(new, _same, _same, "exp and log combined and cancelled")

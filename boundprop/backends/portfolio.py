@@ -40,7 +40,8 @@ Safety: an exception from a backend is recorded in ``details["tried"]`` (in
 plain words, "internal error, ignored", never the exception's text) and the
 next method runs; it can never become PROVED. Every REFUTED result is
 re-verified here on the original statement (the backends see it with its
-ranges narrowed, :func:`boundprop.rewrite.tighten_ranges`), at a defined
+ranges narrowed, :func:`boundprop.rewrite.tighten_ranges`, and exp and log
+simplified, :func:`boundprop.rewrite.simplify_exp_log`), at a defined
 point, before it is returned (defence in depth: the backends verify
 already).
 """
@@ -55,7 +56,14 @@ from typing import Any
 from boundprop.backends.base import DEFAULT, Backend, Registry, Slot, bounded
 from boundprop.counterexample import format_counterexample, point_of
 from boundprop.errors import UnsupportedError
-from boundprop.rewrite import Rewrite, guards_last, mapped_counterexample, tighten_ranges
+from boundprop.rewrite import (
+    Rewrite,
+    guards_last,
+    mapped_counterexample,
+    simplify_exp_log,
+    then,
+    tighten_ranges,
+)
 from boundprop.statement import TIME_CAP, Budget, Statement, stopped_by_time_cap
 from boundprop.verdict import CheckResult, Status
 
@@ -153,6 +161,17 @@ def decide(
     # come after every hypothesis; counterexamples are re-verified on the
     # original statement.
     working = tighten_ranges(guards_last(statement))
+    # exp and log combined and cancelled (exp(a) <= exp(b) as a <= b, log of
+    # positive factors split, ...): an equivalent statement with fewer
+    # transcendental subterms, side conditions proved on the narrowed ranges;
+    # its hypotheses may narrow the ranges further.
+    try:
+        simplified = simplify_exp_log(working.statement)
+    except Exception:  # a rewrite bug must never break a decision: the statement as it is
+        simplified = None
+    if simplified is not None:
+        working = then(working, simplified)
+        working = then(working, tighten_ranges(working.statement))
     statement = working.statement
     tried: list[str] = []
 
