@@ -67,7 +67,8 @@ def test_map_margins_keep_every_label_inside_the_figure(paper: Any) -> None:
         page = fig.bbox
         (ax,) = fig.axes
         texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_legend().get_texts()]
-        texts += _drawn_ticks(ax.get_xticklabels(), ax.get_xlim(), 0) + _drawn_ticks(ax.get_yticklabels(), ax.get_ylim(), 1)
+        texts += _drawn_ticks(ax.get_xticklabels(), ax.get_xlim(), 0)
+        texts += _drawn_ticks(ax.get_yticklabels(), ax.get_ylim(), 1)
         for text in texts:
             box = text.get_window_extent(renderer)
             assert _inside(box, page), (text.get_text(), box, page)
