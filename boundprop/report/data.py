@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,12 +90,14 @@ def other_readings(report: PaperReport, node: NodeReport) -> list[NodeReport]:
             and n.provenance != "correction"]
 
 
-def readings_used(report: PaperReport) -> dict[str, dict[str, str]]:
-    """For every node that cites alternative readings: which reading each chain uses."""
+def readings_used(report: PaperReport, node_ids: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+    """For every node (of ``node_ids``, default all) that cites alternative readings:
+    which reading each chain uses."""
     from boundprop.graph import readings  # networkx is slow to import and `prove` never gets here
 
     statuses = {nid: n.status for nid, n in report.nodes.items()}
-    return {nid: picks for nid in report.nodes if (picks := readings(report.graph, statuses, nid))}
+    wanted = report.nodes if node_ids is None else node_ids
+    return {nid: picks for nid in wanted if (picks := readings(report.graph, statuses, nid))}
 
 
 @dataclass(frozen=True, slots=True)

@@ -359,6 +359,7 @@ def report_document(
             if node.counterexample:
                 line += ", undefined at " + counterexample_latex(node.counterexample, typesetter)
             body.append(line + ".")
+        used = readings_used(report, (node.id for node in theorems))  # once, not once per theorem
         for node in theorems:
             state = "fully checked" if node.fully_checked else "not fully checked"
             line = (
@@ -371,7 +372,7 @@ def report_document(
                 line += "; not established below it: " + ", ".join(
                     _node_link(u, texttt(u), paper) for u in node.unestablished
                 )
-            chosen = readings_used(report).get(node.id)
+            chosen = used.get(node.id)
             if chosen:  # which of the alternative readings its chain uses
                 line += "; reading used: " + ", ".join(
                     escape(label) + ": " + _node_link(pick, texttt(pick), paper) for label, pick in chosen.items()

@@ -105,6 +105,8 @@ _UNICODE["ⱼ"] = r"\ensuremath{_j}"
 
 _BREAK_AFTER = set("/_=,;:.-)]+*|")
 _LONG_TOKEN = 16
+# what makes ASCII text change: a special character, ``!=``, or a token long enough to break
+_PLAIN = re.compile("[" + re.escape("".join(_SPECIAL)) + "]|!=|\\S{" + str(_LONG_TOKEN) + "}")
 
 
 def escape(text: str) -> str:
@@ -126,6 +128,8 @@ def escape(text: str) -> str:
     >>> print(escape("a_very_long_identifier_name"))
     a\\_very\\_long\\_identifier\\_\\allowbreak{}name
     """
+    if text.isascii() and _PLAIN.search(text) is None:
+        return text  # nothing to escape, no token long enough to break (most of a report's text)
     text = text.replace("<=", "≤").replace(">=", "≥").replace("!=", "≠")
     out: list[str] = []
     run = 0

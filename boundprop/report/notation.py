@@ -230,6 +230,7 @@ class Typesetter:
     def __init__(self, paper: Paper) -> None:
         self.paper = paper
         self._checker = Namespace(paper, expand=False)
+        self._parsed: dict[Any, tuple[bool, Any]] = {}
         names: dict[str, Any] = {}
         symbol_names: dict[sp.Symbol, str] = {}
         templates: dict[str, str] = {}
@@ -282,6 +283,27 @@ class Typesetter:
         boundprop.errors.ExpressionError
             When ``text`` does not parse with the paper's names.
         """
+        # A report parses the same text more than once (a hypothesis shared by nodes, a
+        # step citing a conclusion): both parsers are pure and sympy values immutable, so
+        # each text is parsed once per typesetter, its error kept to raise again.
+        try:
+            key: Any = (text, tuple(sorted((extra or {}).items())))
+            hash(key)
+        except TypeError:
+            return self._parse(text, extra)
+        found = self._parsed.get(key)
+        if found is None:
+            try:
+                found = (True, self._parse(text, extra))
+            except (BoundpropError, SyntaxError, TypeError, ValueError, AttributeError) as exc:
+                found = (False, exc)
+            self._parsed[key] = found
+        ok, value = found
+        if not ok:
+            raise value
+        return value
+
+    def _parse(self, text: str, extra: Mapping[str, Any] | None) -> Any:
         text = _rewrite_transpose(text)
         self._checker.parse(text, "display", {**self._names, **(extra or {})})
         try:

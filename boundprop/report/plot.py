@@ -15,6 +15,7 @@ file) and are logarithmic where the axis was asked as ``:log``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -147,9 +148,76 @@ def map_figure(
               hatch="///" if k == "undetermined" else None, label=colours[k][1])
         for k in colours if k in patches
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    fig.tight_layout()
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _fixed_margins(fig, ax, legend)
     return fig
+
+
+def _text_width(text: str, size: float) -> float:
+    """The width in points of one line of plain ``text`` at ``size`` points, from the
+    font's metrics (no drawing; mathtext markup is dropped first, its superscripts
+    counted at full size, so a label in ``$...$`` is over-estimated, never under)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    plain = re.sub(r"\\mathdefault|\\[A-Za-z]+|[${}^_]", "", text)
+    if not plain:
+        return 0.0
+    width, _, _ = text_to_path.get_text_width_height_descent(plain, FontProperties(size=size), ismath=False)
+    return float(width)
+
+
+def _tick_labels(axis: Any, lo: float, hi: float) -> list[str]:
+    """The major tick labels the axis will draw over ``[lo, hi]`` (the locator and
+    formatter need limits, not a renderer)."""
+    locs = [v for v in axis.get_majorticklocs() if min(lo, hi) <= v <= max(lo, hi)]
+    return [str(t) for t in axis.get_major_formatter().format_ticks(locs) if t]
+
+
+def _fixed_margins(fig: Any, ax: Any, legend: Any) -> None:
+    """Margins computed from what sits around the axes (tick labels, axis labels, the
+    title and the legend on the right), instead of ``tight_layout``, which draws the
+    whole figure once to measure its text and then draws it again to save it.
+
+    Every width is measured from the font's metrics or over-estimated; heights are
+    counted in lines of the text's font size, with room for a superscript on a log
+    axis. The figure keeps its size: the axes get what is left."""
+    import matplotlib as mpl
+
+    rc = mpl.rcParams
+    width_in, height_in = fig.get_size_inches()
+    pad = 6.0  # points around the outermost text (tight_layout's pad: 1.08 of the 10pt font)
+    tick_size = float(mpl.font_manager.FontProperties(size=rc["xtick.labelsize"]).get_size_in_points())
+    label_size = float(mpl.font_manager.FontProperties(size=rc["axes.labelsize"]).get_size_in_points())
+    line = 1.2  # a line of text, in font sizes
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    y_ticks = max((_text_width(t, tick_size) for t in _tick_labels(ax.yaxis, y0, y1)), default=0.0)
+    x_ticks = _tick_labels(ax.xaxis, x0, x1)
+    x_tick_height = tick_size * (1.6 if any("^" in t for t in x_ticks) else line)
+    tick_room = rc["ytick.major.size"] + rc["ytick.major.pad"]
+    # the first and last x tick labels are centred on the axes' edges: half of each hangs outside
+    x_first, x_last = (_text_width(x_ticks[i], tick_size) / 2 if x_ticks else 0.0 for i in (0, -1))
+    left = pad + max(label_size * line + rc["axes.labelpad"] + y_ticks + tick_room, x_first)
+    bottom = pad + label_size * line + rc["axes.labelpad"] + x_tick_height + rc["xtick.major.size"] + rc[
+        "xtick.major.pad"]
+    title = ax.title
+    title_size = float(title.get_fontsize())
+    title_lines = title.get_text().split("\n")
+    # a line with mathtext may carry sub- and superscripts: a taller line
+    top = pad + title_size * sum(1.45 if "$" in t else line for t in title_lines) + rc["axes.titlepad"]
+    # the legend: its offset from the axes (1% of their width, about 0.06 in), its
+    # border padding, the colour key and the longest label
+    size = float(legend.prop.get_size_in_points())
+    texts = [t.get_text() for t in legend.get_texts()]
+    key = (2 * legend.borderpad + legend.handlelength + legend.handletextpad + legend.borderaxespad) * size
+    right = pad + max(key + max((_text_width(t, size) for t in texts), default=0.0), x_last)
+    axes_width_in = width_in - (left + right) / 72
+    right += 0.01 * axes_width_in * 72
+    # a legend or title too large for the figure still leaves the axes a fifth of it
+    left_f, bottom_f = left / 72 / width_in, bottom / 72 / height_in
+    fig.subplots_adjust(left=left_f, right=max(1 - right / 72 / width_in, left_f + 0.2),
+                        bottom=bottom_f, top=max(1 - top / 72 / height_in, bottom_f + 0.2))
 
 
 def _key(cell: Cell, rmap: RegimeMap, with_regime: bool, vacuous_names: list[str]) -> str:
