@@ -800,7 +800,7 @@ def _algebraic_leaf(rel: Any, values: Mapping[sp.Symbol, Any]) -> Tri:
     FALSE on the whole box holds at the point); where that cannot decide, the
     exact zero test of the difference (:func:`_exact_sign`)."""
     from boundprop.interval import truth
-    from boundprop.interval.walker import relation_gap
+    from boundprop.interval.walker import relation_gap, truth_from_sign
 
     box = {
         s: (v, v) if isinstance(v, sp.Rational) else v.enclosure(sp.Rational(1, 2**80))
@@ -822,11 +822,7 @@ def _algebraic_leaf(rel: Any, values: Mapping[sp.Symbol, Any]) -> Tri:
     sign = _exact_sign(h, values, need_sign=not isinstance(rel, (sp.Eq, sp.Ne)))
     if sign is None:
         return Tri.UNDECIDED
-    if isinstance(rel, sp.Eq):
-        return Tri.TRUE if sign == 0 else Tri.FALSE
-    if isinstance(rel, sp.Ne):
-        return Tri.FALSE if sign == 0 else Tri.TRUE
-    return Tri.TRUE if (sign > 0 if strict else sign >= 0) else Tri.FALSE
+    return truth_from_sign(rel, strict, sign)
 
 
 def _polynomial_shape(e: sp.Basic) -> bool:

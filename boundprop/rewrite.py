@@ -555,13 +555,23 @@ def clear_denominators(statement: Statement) -> Rewrite | None:
     under a first hypothesis ``t > 0``). The relations are equivalent at
     every point of the domain, so the maps are the identity; the new form is
     defined where ``D = 0`` too, which lets boxes reach an open end."""
+    return _relationwise(statement, _cleared, "denominators of known sign cleared")
+
+
+def _relationwise(
+    statement: Statement,
+    rule: Callable[[sp.Basic, dict[sp.Symbol, tuple[sp.Expr, bool, sp.Expr, bool]]], sp.Basic],
+    why: str,
+) -> Rewrite | None:
+    """Each relation replaced by ``rule(relation, bounds)``, with the ranges
+    narrowed by the hypotheses before it; an equivalence at every point of the
+    domain, so the maps are the identity. None if nothing changed."""
     n = len(statement.hypotheses)
-    hyps = tuple(_cleared(h, _strict_bounds(statement, i)) for i, h in enumerate(statement.hypotheses))
-    conclusion = _cleared(statement.conclusion, _strict_bounds(statement, n))
+    hyps = tuple(rule(h, _strict_bounds(statement, i)) for i, h in enumerate(statement.hypotheses))
+    conclusion = rule(statement.conclusion, _strict_bounds(statement, n))
     if hyps == statement.hypotheses and conclusion == statement.conclusion:
         return None
-    new = replace(statement, hypotheses=hyps, conclusion=conclusion)
-    return Rewrite(new, _same, _same, "denominators of known sign cleared")
+    return Rewrite(replace(statement, hypotheses=hyps, conclusion=conclusion), _same, _same, why)
 
 
 # ---------------------------------------------------------------------------
@@ -875,10 +885,4 @@ def simplify_exp_log(statement: Statement) -> Rewrite | None:
     (exact signs of polynomial factors, else outward-rounded intervals), never
     assumed. The relations are equivalent at every point of the domain and
     the guards are kept, so the maps are the identity."""
-    n = len(statement.hypotheses)
-    hyps = tuple(_explog_relation(h, _strict_bounds(statement, i)) for i, h in enumerate(statement.hypotheses))
-    conclusion = _explog_relation(statement.conclusion, _strict_bounds(statement, n))
-    if hyps == statement.hypotheses and conclusion == statement.conclusion:
-        return None
-    new = replace(statement, hypotheses=hyps, conclusion=conclusion)
-    return Rewrite(new, _same, _same, "exp and log combined and cancelled")
+    return _relationwise(statement, _explog_relation, "exp and log combined and cancelled")

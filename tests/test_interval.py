@@ -304,3 +304,22 @@ def test_batched_sqrt_brackets_exactly_even_when_the_rounded_square_matches() ->
     sq = np.array([4.0, 0.25, 0.0])
     r = iv_sqrt(IV(sq, sq, np.zeros(3, dtype=bool)))
     assert r.lo.tolist() == r.hi.tolist() == [2.0, 0.5, 0.0]  # exact squares stay exact
+
+
+def test_exact_ties_at_a_rational_point_decide_every_relation() -> None:
+    # x*(x + 1) and x**2 + x agree exactly: rounding cannot decide, exact arithmetic must
+    from boundprop.interval import truth_at_point
+    from boundprop.verdict import Tri
+
+    x = sp.Symbol("x", real=True)
+    a, b = x * (x + 1), x**2 + x
+    point = {x: sp.Rational(1, 3)}
+    expected = {
+        sp.StrictLessThan(a, b, evaluate=False): Tri.FALSE,
+        sp.LessThan(a, b, evaluate=False): Tri.TRUE,
+        sp.StrictGreaterThan(a, b, evaluate=False): Tri.FALSE,
+        sp.Eq(a, b, evaluate=False): Tri.TRUE,
+        sp.Ne(a, b, evaluate=False): Tri.FALSE,
+    }
+    for relation, truth in expected.items():
+        assert truth_at_point(relation, point) is truth, relation

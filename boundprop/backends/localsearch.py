@@ -67,81 +67,68 @@ def minimize_many(
     -------
     (best points (S, n), their values (S,))
     """
-    with np.errstate(all="ignore"):  # values near the 1e300 penalty overflow when subtracted: harmless
-        return _minimize_many(objective, np.asarray(starts, dtype=np.float64), free, lower, upper,
-                              max_evals, xatol, fatol, stop)
+    starts = np.asarray(starts, dtype=np.float64)
+    # values near the 1e300 penalty overflow when subtracted: harmless, and the library never prints
+    with np.errstate(all="ignore"):
+        count, n = starts.shape
+        axes = np.flatnonzero(free)
+        k = len(axes)
+        if count == 0 or k == 0:
+            return starts.copy(), objective(starts) if count else np.zeros(0)
 
+        def clip(points: FloatArray) -> FloatArray:
+            return np.clip(points, lower, upper)
 
-def _minimize_many(
-    objective: Callable[[FloatArray], FloatArray],
-    starts: FloatArray,
-    free: BoolArray,
-    lower: FloatArray,
-    upper: FloatArray,
-    max_evals: int,
-    xatol: float,
-    fatol: float,
-    stop: Callable[[], bool] | None,
-) -> tuple[FloatArray, FloatArray]:
-    count, n = starts.shape
-    axes = np.flatnonzero(free)
-    k = len(axes)
-    if count == 0 or k == 0:
-        return starts.copy(), objective(starts) if count else np.zeros(0)
-
-    def clip(points: FloatArray) -> FloatArray:
-        return np.clip(points, lower, upper)
-
-    # simplices (S, k + 1, n): the start, then one step along each free axis
-    simplex = np.repeat(starts[:, None, :], k + 1, axis=1)
-    for j, axis in enumerate(axes):
-        x = starts[:, axis]
-        simplex[:, j + 1, axis] = np.where(x != 0, (1 + _STEP) * x, _ZERO_STEP)
-    # a step past an upper bound goes the other way (as scipy does), not onto the start
-    simplex = clip(np.where(simplex > upper, 2 * upper - simplex, simplex))
-    values = objective(simplex.reshape(-1, n)).reshape(count, k + 1)
-    evals = np.full(count, k + 1)
-    running = np.ones(count, dtype=bool)
-    while True:
-        order = np.argsort(values, axis=1, kind="stable")
-        simplex = np.take_along_axis(simplex, order[:, :, None], axis=1)
-        values = np.take_along_axis(values, order, axis=1)
-        spread_x = np.max(np.abs(simplex[:, 1:, :] - simplex[:, :1, :]), axis=(1, 2))
-        spread_f = np.max(np.abs(values[:, 1:] - values[:, :1]), axis=1)
-        running &= ~((spread_x <= xatol) & (spread_f <= fatol)) & (evals < max_evals)
-        if not running.any() or (stop is not None and stop()):
-            break
-        rows = np.flatnonzero(running)
-        s, f = simplex[rows], values[rows]
-        centroid = s[:, :-1, :].mean(axis=1)
-        worst = s[:, -1, :]
-        towards = centroid - worst
-        tried = clip(np.concatenate([centroid + towards, centroid + 2 * towards,
-                                     centroid + 0.5 * towards, centroid - 0.5 * towards]))
-        fr, fe, foc, fic = objective(tried).reshape(4, len(rows))
-        xr, xe, xoc, xic = tried.reshape(4, len(rows), n)
-        best, second, last = f[:, 0], f[:, -2], f[:, -1]
-        expand = (fr < best) & (fe < fr)
-        reflect = ((fr < best) & ~expand) | ((fr >= best) & (fr < second))
-        outside = (fr >= second) & (fr < last)
-        inside = fr >= last
-        take_oc = outside & (foc <= fr)
-        take_ic = inside & (fic < last)
-        shrink = (outside & ~take_oc) | (inside & ~take_ic)
-        new_x = np.where(expand[:, None], xe, np.where(reflect[:, None], xr, np.where(take_oc[:, None], xoc, xic)))
-        new_f = np.where(expand, fe, np.where(reflect, fr, np.where(take_oc, foc, fic)))
-        replaced = ~shrink
-        s[replaced, -1, :] = new_x[replaced]
-        f[replaced, -1] = new_f[replaced]
-        # the sequential method's count: the reflection, plus the point its rule used
-        evals[rows] += 1 + (expand | (fr < best) | outside | inside).astype(int)
-        if shrink.any():
-            which = np.flatnonzero(shrink)
-            kept = s[which, :1, :]
-            shrunk = clip(kept + 0.5 * (s[which, 1:, :] - kept))
-            s[which, 1:, :] = shrunk
-            f[which, 1:] = objective(shrunk.reshape(-1, n)).reshape(len(which), k)
-            evals[rows[which]] += k
-        simplex[rows], values[rows] = s, f
-    best_at = np.argmin(values, axis=1)
-    return simplex[np.arange(count), best_at], values[np.arange(count), best_at]
+        # simplices (S, k + 1, n): the start, then one step along each free axis
+        simplex = np.repeat(starts[:, None, :], k + 1, axis=1)
+        for j, axis in enumerate(axes):
+            x = starts[:, axis]
+            simplex[:, j + 1, axis] = np.where(x != 0, (1 + _STEP) * x, _ZERO_STEP)
+        # a step past an upper bound goes the other way (as scipy does), not onto the start
+        simplex = clip(np.where(simplex > upper, 2 * upper - simplex, simplex))
+        values = objective(simplex.reshape(-1, n)).reshape(count, k + 1)
+        evals = np.full(count, k + 1)
+        running = np.ones(count, dtype=bool)
+        while True:
+            order = np.argsort(values, axis=1, kind="stable")
+            simplex = np.take_along_axis(simplex, order[:, :, None], axis=1)
+            values = np.take_along_axis(values, order, axis=1)
+            spread_x = np.max(np.abs(simplex[:, 1:, :] - simplex[:, :1, :]), axis=(1, 2))
+            spread_f = np.max(np.abs(values[:, 1:] - values[:, :1]), axis=1)
+            running &= ~((spread_x <= xatol) & (spread_f <= fatol)) & (evals < max_evals)
+            if not running.any() or (stop is not None and stop()):
+                break
+            rows = np.flatnonzero(running)
+            s, f = simplex[rows], values[rows]
+            centroid = s[:, :-1, :].mean(axis=1)
+            worst = s[:, -1, :]
+            towards = centroid - worst
+            tried = clip(np.concatenate([centroid + towards, centroid + 2 * towards,
+                                         centroid + 0.5 * towards, centroid - 0.5 * towards]))
+            fr, fe, foc, fic = objective(tried).reshape(4, len(rows))
+            xr, xe, xoc, xic = tried.reshape(4, len(rows), n)
+            best, second, last = f[:, 0], f[:, -2], f[:, -1]
+            expand = (fr < best) & (fe < fr)
+            reflect = ((fr < best) & ~expand) | ((fr >= best) & (fr < second))
+            outside = (fr >= second) & (fr < last)
+            inside = fr >= last
+            take_oc = outside & (foc <= fr)
+            take_ic = inside & (fic < last)
+            shrink = (outside & ~take_oc) | (inside & ~take_ic)
+            new_x = np.where(expand[:, None], xe, np.where(reflect[:, None], xr, np.where(take_oc[:, None], xoc, xic)))
+            new_f = np.where(expand, fe, np.where(reflect, fr, np.where(take_oc, foc, fic)))
+            replaced = ~shrink
+            s[replaced, -1, :] = new_x[replaced]
+            f[replaced, -1] = new_f[replaced]
+            # the sequential method's count: the reflection, plus the point its rule used
+            evals[rows] += 1 + (expand | (fr < best) | outside | inside).astype(int)
+            if shrink.any():
+                which = np.flatnonzero(shrink)
+                kept = s[which, :1, :]
+                shrunk = clip(kept + 0.5 * (s[which, 1:, :] - kept))
+                s[which, 1:, :] = shrunk
+                f[which, 1:] = objective(shrunk.reshape(-1, n)).reshape(len(which), k)
+                evals[rows[which]] += k
+            simplex[rows], values[rows] = s, f
+        best_at = np.argmin(values, axis=1)
+        return simplex[np.arange(count), best_at], values[np.arange(count), best_at]

@@ -37,7 +37,7 @@ from boundprop.interval.scalar import (
     compile_scalar,
     compile_truth,
 )
-from boundprop.interval.walker import Walker, relation_gap
+from boundprop.interval.walker import Walker, relation_gap, truth_from_sign
 from boundprop.statement import Statement
 from boundprop.verdict import Tri
 
@@ -157,11 +157,7 @@ def _leaf_truth(rel: Relational, values: Mapping[sp.Symbol, sp.Rational]) -> Tri
     v = h.xreplace(dict(values))
     if not v.is_Rational:
         return Tri.UNDECIDED
-    if isinstance(rel, sp.Eq):
-        return Tri.TRUE if v == 0 else Tri.FALSE
-    if isinstance(rel, sp.Ne):
-        return Tri.FALSE if v == 0 else Tri.TRUE
-    return Tri.TRUE if (v > 0 if strict else v >= 0) else Tri.FALSE
+    return truth_from_sign(rel, strict, int(bool(v > 0)) - int(bool(v < 0)))
 
 
 def truth_at_point(relation: Any, point: Mapping[sp.Symbol, Any]) -> Tri:

@@ -97,6 +97,15 @@ def relation_gap(rel: Relational) -> tuple[sp.Expr, bool]:
     raise UnsupportedError(f"not an inequality: {rel}")
 
 
+def truth_from_sign(rel: sp.Basic, strict: bool, sign: int) -> Tri:
+    """The truth of ``rel`` from the exact sign (-1, 0, 1) of its gap
+    (:func:`relation_gap`, ``lhs - rhs`` for ``==`` and ``!=``)."""
+    if isinstance(rel, sp.Eq):
+        return Tri.TRUE if sign == 0 else Tri.FALSE
+    if isinstance(rel, sp.Ne):
+        return Tri.FALSE if sign == 0 else Tri.TRUE
+    return Tri.TRUE if (sign > 0 if strict else sign >= 0) else Tri.FALSE
+
 
 class Pointwise:
     """The parts of a context that evaluates one box per call (scalar, arb): the
