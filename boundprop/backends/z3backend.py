@@ -30,7 +30,6 @@ raises :class:`~boundprop.errors.UnsupportedError`.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Mapping
 from fractions import Fraction
@@ -41,6 +40,7 @@ import z3
 
 from boundprop.backends import format_counterexample
 from boundprop.backends.base import Support
+from boundprop.backends.forked import decide_forked
 from boundprop.errors import UnsupportedError
 from boundprop.statement import TIME_CAP, Budget, Statement
 from boundprop.verdict import CheckResult, Status
@@ -317,58 +317,7 @@ def decide(statement: Statement, budget: Budget) -> CheckResult:
     reason = unsupported_reason(statement)
     if reason is not None:
         raise UnsupportedError(reason)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _decide_here(statement, budget)
-    start = time.monotonic()
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(statement, budget, sender), daemon=True)
-    child.start()
-    sender.close()
-    limit = 1.1 * budget.seconds + 0.2
-    message: Any = None
-    try:
-        if receiver.poll(limit):
-            message = receiver.recv()
-    except (EOFError, OSError):
-        message = None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
-    elapsed = time.monotonic() - start
-    if message is None:
-        why = (
-            f"stopped by the {TIME_CAP} of {budget.seconds:g} s (killed after {limit:.1f} s; "
-            "not reproducible)"
-            if elapsed >= limit
-            else f"the z3 process died (exit code {child.exitcode})"
-        )
-        return CheckResult(Status.UNKNOWN, METHOD, f"z3: {why}", seconds=elapsed)
-    kind, payload = message
-    if kind == "unsupported":
-        raise UnsupportedError(payload)
-    if kind == "error":
-        return CheckResult(Status.UNKNOWN, METHOD, f"z3 failed: {payload}", seconds=elapsed)
-    status, evidence, counterexample = payload
-    return CheckResult(
-        Status(status), METHOD, evidence, seconds=elapsed, counterexample=counterexample
-    )
-
-
-def _child(statement: Statement, budget: Budget, sender: Any) -> None:
-    try:
-        r = _decide_here(statement, budget)
-        message: Any = ("ok", (r.status.value, r.evidence, r.counterexample))
-    except UnsupportedError as exc:
-        message = ("unsupported", str(exc))
-    except z3.Z3Exception:  # reported as UNKNOWN by the parent
-        message = ("error", "z3 raised an internal error on this statement")
-    except Exception as exc:  # a bug here must not kill the caller
-        message = ("error", f"internal error in the z3 backend ({type(exc).__name__})")
-    sender.send(message)
-    sender.close()
+    return decide_forked(_decide_here, statement, budget, METHOD)
 
 
 class _Queries:
