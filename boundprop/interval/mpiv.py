@@ -21,7 +21,7 @@ import mpmath
 import sympy as sp
 from mpmath import libmp
 
-from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction
+from boundprop.interval.scalar import MAX_INTEGER_POWER, _as_fraction, gap_truth, zero_truth
 from boundprop.interval.walker import Pointwise, UndefinedError, Walker
 from boundprop.verdict import Tri
 
@@ -104,15 +104,9 @@ class MpivContext(Pointwise):
         def eq(xs: Sequence[Iv]) -> Tri:
             try:
                 v = h(xs)
-                lo, hi = _sign_lo(v), _sign_hi(v)
+                t = zero_truth(_sign_lo(v), _sign_hi(v))
             except UndefinedError:
                 return Tri.UNDECIDED
-            if lo == 0 and hi == 0:
-                t = Tri.TRUE
-            elif lo > 0 or hi < 0:
-                t = Tri.FALSE
-            else:
-                t = Tri.UNDECIDED
             return t.not_() if negate else t
 
         return eq
@@ -121,12 +115,9 @@ class MpivContext(Pointwise):
         def rel(xs: Sequence[Iv]) -> Tri:
             try:
                 v = g(xs)
-                lo, hi = _sign_lo(v), _sign_hi(v)
+                return gap_truth(_sign_lo(v), _sign_hi(v), strict)
             except UndefinedError:
                 return Tri.UNDECIDED
-            if strict:
-                return Tri.TRUE if lo > 0 else Tri.FALSE if hi <= 0 else Tri.UNDECIDED
-            return Tri.TRUE if lo >= 0 else Tri.FALSE if hi < 0 else Tri.UNDECIDED
 
         return rel
 

@@ -55,6 +55,7 @@ __all__ = [
     "i_sqrt",
     "lo_of",
     "rational_bounds",
+    "zero_truth",
 ]
 
 Interval = Any  # pyinterval's class has no type information
@@ -271,6 +272,13 @@ def gap_truth(lo: float, hi: float, strict: bool) -> Tri:
     return Tri.UNDECIDED
 
 
+def zero_truth(lo: float, hi: float) -> Tri:
+    """Truth of ``h == 0`` from an enclosure ``[lo, hi]`` of h."""
+    if lo == hi == 0:
+        return Tri.TRUE
+    return Tri.FALSE if lo > 0 or hi < 0 else Tri.UNDECIDED
+
+
 class ScalarContext(Pointwise):
     """The pyinterval context of :class:`~boundprop.interval.walker.Walker`: a
     compiled node is ``f(intervals) -> interval``, raising :class:`UndefinedError`
@@ -283,11 +291,7 @@ class ScalarContext(Pointwise):
                 v = h(xs)
             except UndefinedError:
                 return Tri.UNDECIDED
-            lo, hi = lo_of(v), hi_of(v)
-            if lo == hi == 0.0:
-                t = Tri.TRUE
-            else:
-                t = Tri.FALSE if lo > 0 or hi < 0 else Tri.UNDECIDED
+            t = zero_truth(lo_of(v), hi_of(v))
             return t.not_() if negate else t
 
         return eq
