@@ -106,3 +106,22 @@ def relation_holds(rel: Any, values: Mapping[sp.Symbol, sp.Rational]) -> bool:
         raise NotImplementedError(str(rel))
     strict = isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
     return s > 0 if strict else s >= 0
+
+
+def outcome_in_order(statement: Any, truth: Any) -> str:
+    """"out", "undefined", "holds" or "fails": the written semantics' order at
+    one point (docs/semantics.md), with ``truth(condition) -> bool`` the
+    caller's reference evaluation at that point (its exceptions pass through).
+    Each guard is checked once the hypotheses it may assume hold, all that are
+    left before the conclusion; a failing hypothesis puts the point outside."""
+    n = len(statement.hypotheses)
+    guards = sorted(statement.guards, key=lambda g: min(g.assume, n))
+    g = 0
+    for i in range(n + 1):
+        while g < len(guards) and (guards[g].assume <= i or i == n):
+            if not truth(guards[g].condition):
+                return "undefined"
+            g += 1
+        if i < n and not truth(statement.hypotheses[i]):
+            return "out"
+    return "holds" if truth(statement.conclusion) else "fails"

@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
+from exact_eval import outcome_in_order
 from sympy.core.relational import Relational
 
 from boundprop import rewrite
@@ -97,18 +98,8 @@ def outcome(statement: Statement, point: Mapping[sp.Symbol, sp.Rational] | None)
         if (v.lo.is_finite and q < v.lo) or (v.hi.is_finite and q > v.hi) or (v.integer and q.denominator != 1):
             return OUT
         values[v.symbol] = q
-    n = len(statement.hypotheses)
-    guards = sorted(statement.guards, key=lambda g: min(g.assume, n))
-    g = 0
     try:
-        for i in range(n + 1):
-            while g < len(guards) and (guards[g].assume <= i or i == n):
-                if not _truth(guards[g].condition, values):
-                    return UNDEFINED
-                g += 1
-            if i < n and not _truth(statement.hypotheses[i], values):
-                return OUT
-        return HOLDS if _truth(statement.conclusion, values) else FAILS
+        return outcome_in_order(statement, lambda condition: _truth(condition, values))
     except _Undefined:
         return UNDEFINED
 

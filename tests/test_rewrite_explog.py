@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import mpmath
 import pytest
 import sympy as sp
+from exact_eval import outcome_in_order
 from sympy.core.relational import Relational
 
 from boundprop import rewrite
@@ -105,18 +106,8 @@ def _truth(node: sp.Basic, point: Mapping[sp.Symbol, sp.Rational]) -> bool:
 
 def outcome(statement: Statement, point: Mapping[sp.Symbol, sp.Rational]) -> str:
     """What the statement is at ``point`` (inside the ranges), by the written semantics."""
-    n = len(statement.hypotheses)
-    guards = sorted(statement.guards, key=lambda g: min(g.assume, n))
-    g = 0
     try:
-        for i in range(n + 1):
-            while g < len(guards) and (guards[g].assume <= i or i == n):
-                if not _truth(guards[g].condition, point):
-                    return UNDEFINED
-                g += 1
-            if i < n and not _truth(statement.hypotheses[i], point):
-                return OUT
-        return HOLDS if _truth(statement.conclusion, point) else FAILS
+        return outcome_in_order(statement, lambda condition: _truth(condition, point))
     except _Undefined:
         return UNDEFINED
     except _Tie:
