@@ -64,6 +64,7 @@ def test_the_default_preference_list_is_the_portfolios_order() -> None:
         "exact",
         "z3",
         "bilinear",
+        "z3",
         "metitarski",
         "interval-bnb",
         "metitarski",
@@ -71,6 +72,8 @@ def test_the_default_preference_list_is_the_portfolios_order() -> None:
         "substitute",
         "falsifier",
     ]
+    # z3 first with a tenth of its limit, the whole limit after the abstraction
+    assert [s.effort for s in DEFAULT.preference if s.backend == "z3"] == [0.1, 1.0]
 
 
 def test_supports_says_why_not() -> None:
@@ -106,9 +109,9 @@ def test_unbounded_polynomial_skips_bnb_once_z3_settled() -> None:
     r = decide("x*y <= (x^2 + y^2)/2", ("x=0:oo", "y=0:oo"), budget=starved)
     assert r.details["tried"][1].startswith("z3: unknown")
     # (the change of variable to bounded ranges runs instead, and does not prove it either)
-    assert names(r) == ["exact", "z3", "bilinear", "substitute", "falsifier"] and r.status is Status.TESTED
+    assert names(r) == ["exact", "z3", "bilinear", "z3", "substitute", "falsifier"] and r.status is Status.TESTED
     r = decide("x*y <= (x^2 + y^2)/2 + 1/10", ("x=0:1", "y=0:1"), budget=starved)
-    assert names(r) == ["exact", "z3", "bilinear", "interval-bnb"] and r.status is Status.PROVED
+    assert names(r) == ["exact", "z3", "bilinear", "z3", "interval-bnb"] and r.status is Status.PROVED
 
 
 # ---------------------------------------------------------------------------

@@ -199,3 +199,35 @@ def test_counterexample_leaves_out_matrices_the_statement_does_not_quantify() ->
     assert point_of(stmt, cex) == point
     r = portfolio.decide(stmt, B)
     assert r.status is Status.REFUTED and "error" not in " ".join(r.details["tried"])
+
+
+# ---------------------------------------------------------------------------
+# z3's quick attempt, the product abstraction, then z3's whole limit
+
+
+def test_z3_quick_attempt_then_the_whole_limit_after_the_abstraction() -> None:
+    # z3 needs about 1,000-3,000 of its resource units for this one: a tenth of
+    # 5,000 does not prove it, the abstraction does not either, the whole limit does
+    s = build_statement("x*y + y*z + z*x <= x^2 + y^2 + z^2", (), ("x=-2:2", "y=-2:2", "z=-2:2"), ())
+    r = portfolio.decide(s, Budget(samples=1000, z3_rlimit=5_000))
+    assert (r.status, r.method) == (Status.PROVED, "z3")
+    tried = r.details["tried"]
+    assert tried[1] == "z3: unknown (z3: resource limit of 500 reached (rlimit))"
+    assert tried[2].startswith("bilinear: unknown") and tried[3] == "z3: proved"
+    # a false statement the quick attempt leaves open is refuted by the whole limit or later
+    f = build_statement("x*y + y*z + z*x <= x^2 + y^2 + z^2 - 1/100", (), ("x=-2:2", "y=-2:2", "z=-2:2"), ())
+    assert portfolio.decide(f, Budget(samples=1000, z3_rlimit=5_000)).status is Status.REFUTED
+
+
+def test_matrix_norm_statement_is_proved_by_the_abstraction_without_z3s_whole_limit() -> None:
+    # ||P X||_inf <= t ||P||_inf at d = 2 (Lemma 5.1's shape): z3 alone spends its
+    # whole limit without deciding; after its quick attempt the abstraction proves it
+    names = ("P00", "P01", "P10", "P11", "X00", "X10", "t")
+    s = build_statement(
+        "Max(Abs(P00*X00 + P01*X10), Abs(P10*X00 + P11*X10)) <= t*Max(Abs(P00) + Abs(P01), Abs(P10) + Abs(P11))",
+        ("Max(Abs(X00), Abs(X10)) <= t",), tuple(f"{n}=-oo:oo" for n in names[:-1]) + ("t=0:oo",), (),
+    )
+    r = portfolio.decide(s, Budget(samples=1000))
+    assert (r.status, r.method) == (Status.PROVED, "bilinear")
+    assert [t.split(":", 1)[0] for t in r.details["tried"]] == ["exact", "z3", "bilinear"]
+    assert r.details["tried"][1] == f"z3: unknown (z3: resource limit of {Budget().z3_rlimit // 10} reached (rlimit))"

@@ -4,7 +4,8 @@ The default preference list (:data:`boundprop.backends.base.PREFERENCE`):
 
 1. ``exact`` (sympy, cheap) — may prove.
 2. ``z3`` when the statement is polynomial, rational or piecewise-linear —
-   may prove or refute.
+   may prove or refute; first with a tenth of its resource limit, and with
+   the whole limit after ``bilinear`` if that left the statement open.
    ``metitarski`` when it has exp, log or fractional powers (certified
    bounds, then z3; before bnb if a range is unbounded, else after) — may
    prove or refute.
@@ -207,7 +208,8 @@ def decide(
             tried.append(f"{name}: skipped, the {TIME_CAP} of {budget.seconds:g} s was reached")
             return None
         try:
-            result = backend.decide(statement, replace(budget, seconds=left()))
+            scaled = budget if slot.effort == 1.0 else budget.scaled(slot.effort)
+            result = backend.decide(statement, replace(scaled, seconds=left()))
         except UnsupportedError as exc:
             tried.append(f"{name}: unsupported ({exc})")
             return None
