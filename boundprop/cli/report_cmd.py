@@ -2,8 +2,8 @@
 
 Checks the paper, draws its dependency graph (graphviz), paves the regime
 maps and computes the bound tables its annotation file declares, and writes
-one LaTeX document: ``--out FILE.tex`` writes the source and the figures
-beside it (``FILE-dag.pdf``, ``FILE-regimes-*.pdf``); ``--out FILE.pdf``
+one LaTeX document: ``--out FILE.tex`` writes the source (the maps drawn in
+it) and the graph beside it (``FILE-dag.pdf``); ``--out FILE.pdf``
 compiles it with pdflatex or lualatex; ``--out FILE.html`` writes one
 self-contained web page (the graph and the maps as inline SVG, the formulas as
 MathML) from the same results.
