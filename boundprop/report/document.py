@@ -4,7 +4,8 @@
 both formats start here: the PDF compiles this document, and the HTML page
 (:mod:`boundprop.report.html`) translates the very same document section by
 section, so the two show the same sections, statements, numbers and words.
-Drawings are passed in ready (PDF files for LaTeX, SVG for the web page), and
+Drawings are passed in ready (the graph as a PDF file or an SVG, the maps as
+LaTeX: a picture, or the place of the web page's SVG), and
 every number comes computed (:mod:`boundprop.report.booktabs` only formats).
 :func:`standalone` wraps a fragment in a compilable document.
 """
