@@ -268,3 +268,12 @@ def test_the_page_works_in_chromium(
     assert browser.evaluate("document.getElementById('dependency-graph').classList.contains('dag-wide')")
     browser.screenshot(tmp_path / "toy-after.png")
     assert browser.errors == []
+
+
+def test_text_html_reads_ligatures_and_escapes_as_tex_does() -> None:
+    # dashes and quotes as TeX's ligatures (the longest first, left to right), the rest escaped
+    assert text_html(r"a----b ``q'' --- c -- d----- e' <x> & \& f~g {h}") == (
+        "a—-b “q” — c – d—– e&#x27; &lt;x&gt; &amp; &amp; f\u00a0g h"
+    )
+    assert text_html("x---$y$--z") == "x—<math><mi>y</mi></math>–z"  # math ends a run of text
+    assert text_html("'''") == "”&#x27;"

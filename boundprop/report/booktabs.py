@@ -231,6 +231,7 @@ def regime_summary_latex(
     figure: str | None = None,
     float_env: bool = True,
     placement: str = "htbp",
+    drawing: str | None = None,
 ) -> str:
     r"""The classes of a regime map with their parameter ranges and volume fractions.
 
@@ -251,6 +252,9 @@ def regime_summary_latex(
         Wrap the table in a ``table`` float.
     placement
         Float placement of the table and the figure (``H``: here, package ``float``).
+    drawing
+        The map drawn in LaTeX (:func:`boundprop.report.picture.map_latex`), the
+        figure's body instead of a file.
     """
     problem = rmap.problem
     node = paper.nodes.get(problem.theorem) if paper is not None else None
@@ -352,11 +356,12 @@ def regime_summary_latex(
         ]
     else:
         lines = [*tabular, r"\par\smallskip{\small " + caption + "}"]
-    if figure is not None:
+    if figure is not None or drawing is not None:
         lines += [
             rf"\begin{{figure}}[{placement}]",
             r"\centering",
-            rf"\includegraphics[width=\linewidth,height=0.5\textheight,keepaspectratio]{{{figure}}}",
+            drawing if drawing is not None
+            else rf"\includegraphics[width=\linewidth,height=0.5\textheight,keepaspectratio]{{{figure}}}",
             r"\caption{Regime map of " + label + r" (rigorous cells; hatched: undetermined).}",
             rf"\label{{fig:regimes-{latex_label(problem.theorem)}}}",
             r"\end{figure}",

@@ -4,7 +4,8 @@
 both formats start here: the PDF compiles this document, and the HTML page
 (:mod:`boundprop.report.html`) translates the very same document section by
 section, so the two show the same sections, statements, numbers and words.
-Drawings are passed in ready (PDF files for LaTeX, SVG for the web page), and
+Drawings are passed in ready (the graph as a PDF file or an SVG, the maps as
+LaTeX: a picture, or the place of the web page's SVG), and
 every number comes computed (:mod:`boundprop.report.booktabs` only formats).
 :func:`standalone` wraps a fragment in a compilable document.
 """
@@ -457,29 +458,26 @@ def dag_figure(pdf: bytes, paper: Paper, name: str = "dag.pdf") -> Figure:
 def report_latex(
     content: ReportContent,
     dag: Figure | None,
-    map_figures: Mapping[str, tuple[str, bytes]] | None = None,
+    map_drawings: Mapping[str, str] | None = None,
     notes: tuple[str, ...] | None = None,
     show_seconds: bool = True,
 ) -> LatexDocument:
     """The report as LaTeX.
 
-    ``map_figures`` maps a regime map's theorem to the file name and bytes of
-    its drawing (a map without one gets its table only); ``notes`` replace
-    the content's notes (renderers add what they could not draw).
+    ``map_drawings`` maps a regime map's theorem to the LaTeX of its drawing
+    (:func:`boundprop.report.picture.map_latex`, or an ``\\includegraphics``;
+    a map without one gets its table only); ``notes`` replace the content's
+    notes (renderers add what they could not draw).
     """
     paper = content.report.paper
-    map_figures = map_figures or {}
+    map_drawings = map_drawings or {}
     sections: list[Section] = []
     if content.maps:
         parts = [r"\clearpage"]
-        files: dict[str, bytes] = {}
         for rmap in content.maps:
-            figure = map_figures.get(rmap.problem.theorem)
-            if figure is not None:
-                files[figure[0]] = figure[1]
-            name = figure[0] if figure is not None else None
-            parts.append(regime_summary_latex(rmap, paper, figure=name, placement="H"))
-        sections.append(Section("Regime maps", "\n".join(parts), files))
+            drawing = map_drawings.get(rmap.problem.theorem)
+            parts.append(regime_summary_latex(rmap, paper, placement="H", drawing=drawing))
+        sections.append(Section("Regime maps", "\n".join(parts)))
     if content.tables:
         tables = [bound_table_latex(table, paper, placement="H") for table in content.tables]
         sections.append(Section("Bound tables", "\n".join(tables)))

@@ -7,7 +7,7 @@ the same sections, statements, evidence and numbers. What the web page adds:
 
 * the dependency graph as inline SVG (graphviz) in which every statement is a
   link to its section and its tooltip (``<title>``) says its label and status;
-* the regime maps as inline SVG (matplotlib);
+* the regime maps as inline SVG, their labels and legend in HTML and MathML;
 * a table of contents and a highlighted target section.
 
 Everything is inline (styles, the small script, the drawings): the file
@@ -27,6 +27,7 @@ from boundprop.report.data import ReportContent
 from boundprop.report.document import dag_figure, report_latex
 from boundprop.report.dot import BORDER, FILL, FULLY_CHECKED_BORDER
 from boundprop.report.mathml import UnsupportedLatex
+from boundprop.report.picture import MapPicture, map_svg_html
 from boundprop.report.texhtml import braced, fragment_html, node_anchor, safely, text_html
 from boundprop.verdict import PaperReport, Status
 
@@ -108,15 +109,6 @@ def interactive_dag(svg: str, report: PaperReport) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-def _inline_svg(svg: str) -> str:
-    """A matplotlib SVG without its XML prolog, metadata and fixed size (it scales with the page)."""
-    svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
-    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)  # RDF (creator, date): not content
-    svg = re.sub(r"<svg([^>]*?)\swidth=\"[^\"]*\"\s+height=\"[^\"]*\"", r"<svg\1", svg, count=1)
-    return svg
-
-
 def _split_sections(body: str) -> list[tuple[str, str]]:
     """``\\section*{T}`` pieces of the document body: (title, LaTeX) in order."""
     parts = re.split(r"\\section\*\{([^{}]*)\}", body)
@@ -154,7 +146,7 @@ def _style() -> str:
 def html_document(
     content: ReportContent,
     dag_svg: str | None = None,
-    map_svgs: Mapping[str, str] | None = None,
+    map_pictures: Mapping[str, MapPicture] | None = None,
     show_seconds: bool = True,
 ) -> HtmlDocument:
     """The report as one HTML page.
@@ -165,27 +157,27 @@ def html_document(
         What the report shows (the check, the regime maps, the bound tables).
     dag_svg
         graphviz's SVG of the dependency graph (None: the page says it is not drawn).
-    map_svgs
-        matplotlib's SVG of each regime map, by theorem id.
+    map_pictures
+        What each regime map's drawing shows, by theorem id (drawn here as SVG).
     show_seconds
         Print check times (off for reproducible output).
     """
     report = content.report
     paper = report.paper
-    map_svgs = map_svgs or {}
+    map_pictures = map_pictures or {}
     figures: dict[str, str] = {}
     dag = None
     if dag_svg is not None:
         dag = dag_figure(b"", paper, name=_DAG_NAME)
         figures[_DAG_NAME] = interactive_dag(dag_svg, report)
-    map_figures: dict[str, tuple[str, bytes]] = {}
+    map_drawings: dict[str, str] = {}
     for rmap in content.maps:
-        svg = map_svgs.get(rmap.problem.theorem)
-        if svg is not None:
-            name = f"map-{len(map_figures)}.svg"
-            map_figures[rmap.problem.theorem] = (name, b"")
-            figures[name] = _inline_svg(svg)
-    document = report_latex(content, dag, map_figures, show_seconds=show_seconds)
+        picture = map_pictures.get(rmap.problem.theorem)
+        if picture is not None:
+            name = f"map-{len(map_drawings)}"
+            map_drawings[rmap.problem.theorem] = rf"\includegraphics{{{name}}}"  # where fragment_html puts it
+            figures[name] = map_svg_html(picture, name)
+    document = report_latex(content, dag, map_drawings, show_seconds=show_seconds)
     body = document.tex.split(r"\begin{document}", 1)[1].rsplit(r"\end{document}", 1)[0]
     head, *_ = re.split(r"\\section\*\{", body, maxsplit=1)
     sections = _split_sections(body)
@@ -271,6 +263,15 @@ figcaption { font-size: 0.9em; color: #495057; margin-top: 0.4rem; }
 .dag-drawing g.node[data-node]:hover polygon, .dag-drawing g.node[data-node]:hover ellipse
   { stroke-width: 4; }
 .dag-help { font-size: 0.9em; color: #495057; }
+.map { display: flex; flex-direction: column; align-items: center; gap: 0.4rem; }
+.map-title { text-align: center; font-size: 0.95em; }
+.map-row { display: flex; align-items: center; gap: 0.5rem; max-width: 100%; }
+.map-axes { display: flex; flex-direction: column; align-items: center; width: 32rem; max-width: 100%; flex: 0 1 auto; }
+.map-axes svg { width: 100%; height: auto; }
+.map-legend { list-style: none; margin: 0; padding: 0; font-size: 0.85em; align-self: flex-start; }
+.map-legend li { display: flex; align-items: center; gap: 0.4em; margin: 0.15em 0; }
+.map-legend .swatch { flex: none; width: 1.4em; height: 0.9em; border: 1px solid #000; }
+.map-legend .swatch.hatched { background-image: repeating-linear-gradient(-45deg, #000 0 1px, transparent 1px 5px); }
 dl.fields { display: grid; grid-template-columns: 7.5em 1fr; gap: 0.15rem 0.8rem; margin: 0.3rem 0 0; }
 dl.fields dt { font-size: 0.85em; color: #495057; font-family: system-ui, sans-serif; padding-top: 0.1em; }
 dl.fields dd { margin: 0; overflow-wrap: anywhere; }

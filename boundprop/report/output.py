@@ -1,4 +1,5 @@
-"""The report's files: the document with its drawings (graphviz, matplotlib), from computed content.
+"""The report's files: the document with its drawings, from computed content (the graph
+by graphviz, the maps in the document's own language: LaTeX, or SVG and MathML).
 
 :func:`latex_document` and :func:`html_file` render a
 :class:`~boundprop.report.data.ReportContent` (the check, maps and tables,
@@ -11,7 +12,6 @@ from __future__ import annotations
 import gc
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,14 +22,14 @@ from boundprop.errors import BoundpropError, InputError
 from boundprop.report.data import ReportContent
 from boundprop.report.document import Figure, LatexDocument, dag_figure, report_latex
 from boundprop.report.dot import render, to_dot
-from boundprop.report.plot import plot_map
+from boundprop.report.picture import MapPicture, map_latex, map_picture
 from boundprop.verdict import PaperReport
 
 if TYPE_CHECKING:
     from boundprop.maps import RegimeMap
     from boundprop.report.html import HtmlDocument
 
-__all__ = ["dag_pdf", "file_name", "html_file", "keep_source", "latex_document", "map_drawing"]
+__all__ = ["dag_pdf", "file_name", "html_file", "keep_source", "latex_document", "map_pictures"]
 
 
 def file_name(text: str) -> str:
@@ -49,15 +49,15 @@ def dag_pdf(report: PaperReport, prefix: str, notes: list[str]) -> Figure | None
     return dag_figure(pdf, report.paper, name=f"{prefix}dag.pdf")
 
 
-def map_drawing(rmap: RegimeMap, name: str, notes: list[str]) -> bytes | None:
-    """The map drawn by matplotlib to a file ``name`` (its suffix picks the format), or None with a note."""
-    with tempfile.TemporaryDirectory(prefix="boundprop-map-") as tmp:
+def map_pictures(maps: tuple[RegimeMap, ...], notes: list[str]) -> dict[str, MapPicture]:
+    """What each map's drawing shows, by theorem; a map that cannot be drawn gets a note instead."""
+    pictures = {}
+    for rmap in maps:
         try:
-            plot_map(rmap, Path(tmp) / name)
-            return (Path(tmp) / name).read_bytes()
+            pictures[rmap.problem.theorem] = map_picture(rmap)
         except BoundpropError as exc:
             notes.append(f"the regime map of {rmap.problem.theorem} is not drawn: {exc}")
-            return None
+    return pictures
 
 
 @contextmanager
@@ -91,7 +91,7 @@ def keep_source(document: LatexDocument, directory: Path) -> Path:
 
 
 def latex_document(content: ReportContent, prefix: str = "", show_seconds: bool = True) -> LatexDocument:
-    """The report as LaTeX, its figures (the graph, the maps) drawn as PDF and named with ``prefix``."""
+    """The report as LaTeX: the graph drawn as PDF (a file named with ``prefix``), the maps in LaTeX."""
     with _old_objects_set_aside():
         return _latex_document(content, prefix, show_seconds)
 
@@ -99,17 +99,12 @@ def latex_document(content: ReportContent, prefix: str = "", show_seconds: bool 
 def _latex_document(content: ReportContent, prefix: str, show_seconds: bool) -> LatexDocument:
     notes = list(content.notes)
     dag = dag_pdf(content.report, prefix, notes)
-    figures: dict[str, tuple[str, bytes]] = {}
-    for rmap in content.maps:
-        name = f"{prefix}regimes-{file_name(rmap.problem.theorem)}.pdf"
-        data = map_drawing(rmap, name, notes)
-        if data is not None:
-            figures[rmap.problem.theorem] = (name, data)
-    return report_latex(content, dag, figures, notes=tuple(notes), show_seconds=show_seconds)
+    drawings = {theorem: map_latex(picture) for theorem, picture in map_pictures(content.maps, notes).items()}
+    return report_latex(content, dag, drawings, notes=tuple(notes), show_seconds=show_seconds)
 
 
 def html_file(content: ReportContent, show_seconds: bool = True) -> HtmlDocument:
-    """The report as one self-contained HTML file, its figures drawn as inline SVG."""
+    """The report as one self-contained HTML file, its figures drawn as inline SVG (the maps' labels in MathML)."""
     with _old_objects_set_aside():
         return _html_file(content, show_seconds)
 
@@ -126,11 +121,7 @@ def _html_file(content: ReportContent, show_seconds: bool) -> HtmlDocument:
             dag_svg = render(to_dot(content.report, include_definitions=False), "svg").decode()
         except BoundpropError as exc:
             notes.append(f"the dependency graph is left out: {exc}")
-    map_svgs: dict[str, str] = {}
-    for rmap in content.maps:
-        data = map_drawing(rmap, f"regimes-{file_name(rmap.problem.theorem)}.svg", notes)
-        if data is not None:
-            map_svgs[rmap.problem.theorem] = data.decode()
+    pictures = map_pictures(content.maps, notes)
     return html_document(
-        replace(content, notes=tuple(notes)), dag_svg=dag_svg, map_svgs=map_svgs, show_seconds=show_seconds
+        replace(content, notes=tuple(notes)), dag_svg=dag_svg, map_pictures=pictures, show_seconds=show_seconds
     )

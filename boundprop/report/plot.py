@@ -1,16 +1,11 @@
-"""Regime maps as pictures (matplotlib figures; png, svg or pdf).
+"""Regime maps as pictures (matplotlib figures; png, svg or pdf files).
 
-Each cell of a :class:`~boundprop.maps.RegimeMap` is drawn as a rectangle
-over the map's two split axes (integer axes as ``[lo - 1/2, hi + 1/2]`` so
-that every integer value gets a visible strip). Colours:
-
-* without declared regimes, one colour per class, and vacuous cells shaded
-  by the first baseline they are no better than (the legend names it);
-* with a declared regime (fast attention), the four combinations of "the
-  regime holds" and "the bound is informative" plus undetermined.
-
-Axes carry the parameters' own symbols (their ``latex`` from the lemma
-file) and are logarithmic where the axis was asked as ``:log``.
+What is drawn (the cells by class, their colours and legend labels, the axes,
+the title) is :func:`boundprop.report.picture.map_picture`'s; this module draws
+it with matplotlib, for ``regimes --plot`` and notebooks (the report draws the
+same picture as SVG and as a LaTeX picture, without matplotlib). Axes carry the
+parameters' own symbols (their ``latex`` from the lemma file) and are
+logarithmic where the axis was asked as ``:log``.
 """
 
 from __future__ import annotations
@@ -21,25 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from boundprop.errors import InputError
-from boundprop.maps import Axis, Cell, CellClass, RegimeMap, combined_class
+from boundprop.maps import Axis, RegimeMap
+from boundprop.report.picture import CLASS_COLOURS, COMBINED_COLOURS, map_picture
 
 __all__ = ["CLASS_COLOURS", "COMBINED_COLOURS", "map_figure", "plot_map"]
-
-CLASS_COLOURS = {
-    CellClass.PREMISES_FAIL.value: "#9e9e9e",
-    CellClass.VACUOUS.value: "#e66101",
-    CellClass.INFORMATIVE.value: "#1a9641",
-    CellClass.UNDETERMINED.value: "#ffffff",
-}
-_VACUOUS_SHADES = ("#e66101", "#fdb863", "#b2182b", "#f4a582")
-
-COMBINED_COLOURS = {
-    "both": "#1a9641",
-    "regime-only": "#2c7bb6",
-    "informative-only": "#a6d96a",
-    "neither": "#d7191c",
-    "undetermined": "#ffffff",
-}
 
 _FORMATS = {".png", ".svg", ".pdf"}
 
@@ -47,17 +27,6 @@ _FORMATS = {".png", ".svg", ".pdf"}
 def _symbol(axis: Axis) -> str:
     latex = axis.latex or axis.name
     return f"${latex}$" if "\\" in latex or len(latex) <= 3 else latex
-
-
-def _latex_of(rmap: RegimeMap, name: str) -> str:
-    latex = rmap.problem.latex.get(name, name)
-    return f"${latex}$"
-
-
-def _extent(axis: Axis, lo: float, hi: float) -> tuple[float, float]:
-    if axis.integer:
-        return lo - 0.5, hi + 0.5
-    return lo, hi
 
 
 def plot_map(
@@ -94,59 +63,37 @@ def map_figure(
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
 
-    problem = rmap.problem
-    split = [a for a in problem.axes if a.split and a.lo != a.hi]
-    names = list(axes) if axes else [a.name for a in split[:2]]
-    if len(names) != 2 or len(split) != 2:
-        free = ", ".join(a.name for a in split) or "none"
-        raise InputError(
-            f"a plot needs exactly two free parameters (`params`), others fixed or projected; free: {free}"
-        )
-    index = {a.name: i for i, a in enumerate(problem.axes)}
-    ix, iy = index[names[0]], index[names[1]]
-    ax_x, ax_y = problem.axes[ix], problem.axes[iy]
-
-    with_regime = bool(problem.regimes)
-    vacuous_names: list[str] = []
-    patches: dict[str, list[Any]] = {}
-    for cell in rmap.cells:
-        key = _key(cell, rmap, with_regime, vacuous_names)
-        x0, x1 = _extent(ax_x, float(cell.box[ix][0]), float(cell.box[ix][1]))
-        y0, y1 = _extent(ax_y, float(cell.box[iy][0]), float(cell.box[iy][1]))
-        patches.setdefault(key, []).append(Rectangle((x0, y0), x1 - x0, y1 - y0))
-
-    colours = _colours(rmap, with_regime, vacuous_names)
+    picture = map_picture(rmap, axes, title)
+    ax_x, ax_y = picture.x, picture.y
     fig = Figure(figsize=(7.5, 5.5))
     ax = fig.subplots()
-    for key, rects in patches.items():
-        colour = colours[key][0]
+    for layer in picture.layers:
+        rects = [Rectangle((x0, y0), x1 - x0, y1 - y0) for x0, y0, x1, y1 in layer.boxes]
         ax.add_collection(
-            PatchCollection(rects, facecolor=colour, edgecolor="#00000022" if len(rects) < 4000 else colour,
-                            linewidth=0.2, hatch="///" if key == "undetermined" else None)
+            PatchCollection(rects, facecolor=layer.colour, edgecolor="#00000022" if layer.edges else layer.colour,
+                            linewidth=0.2, hatch="///" if layer.hatched else None)
         )
     for label, point in markers:
         if ax_x.name in point and ax_y.name in point:
             x, y = point[ax_x.name], point[ax_y.name]
             ax.plot([x], [y], marker="*", markersize=14, color="black", markeredgecolor="white", zorder=5)
             ax.annotate(label, (x, y), textcoords="offset points", xytext=(7, 7), fontsize=8, zorder=5)
-    xl = _extent(ax_x, float(ax_x.lo), float(ax_x.hi))
-    yl = _extent(ax_y, float(ax_y.lo), float(ax_y.hi))
-    ax.set_xlim(*xl)
-    ax.set_ylim(*yl)
+    ax.set_xlim(*picture.x_range)
+    ax.set_ylim(*picture.y_range)
     if ax_x.log:
         ax.set_xscale("log")
     if ax_y.log:
         ax.set_yscale("log")
     ax.set_xlabel(_symbol(ax_x))
     ax.set_ylabel(_symbol(ax_y))
-    fixed = ", ".join(f"{_latex_of(rmap, k)}$={v}$" for k, v in problem.fixed.items())
-    projected = ", ".join(f"{a.name}∈[{a.lo}, {a.hi}]" for a in problem.axes if not a.split)
+    fixed = ", ".join(f"${latex}$$={v}$" for _, latex, v in picture.fixed)
+    projected = ", ".join(f"{a.name}∈[{a.lo}, {a.hi}]" for a in picture.projected)
     subtitle = "; ".join(x for x in (fixed, f"for all {projected}" if projected else "") if x)
-    ax.set_title(title or f"{problem.label}: where the bound says something\n{subtitle}", fontsize=10)
+    ax.set_title(picture.heading if title is not None else f"{picture.heading}\n{subtitle}", fontsize=10)
     handles = [
-        Patch(facecolor=colours[k][0], edgecolor="black", linewidth=0.5,
-              hatch="///" if k == "undetermined" else None, label=colours[k][1])
-        for k in colours if k in patches
+        Patch(facecolor=layer.colour, edgecolor="black", linewidth=0.5,
+              hatch="///" if layer.hatched else None, label=layer.label)
+        for layer in picture.layers
     ]
     legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     _fixed_margins(fig, ax, legend)
@@ -218,35 +165,3 @@ def _fixed_margins(fig: Any, ax: Any, legend: Any) -> None:
     left_f, bottom_f = left / 72 / width_in, bottom / 72 / height_in
     fig.subplots_adjust(left=left_f, right=max(1 - right / 72 / width_in, left_f + 0.2),
                         bottom=bottom_f, top=max(1 - top / 72 / height_in, bottom_f + 0.2))
-
-
-def _key(cell: Cell, rmap: RegimeMap, with_regime: bool, vacuous_names: list[str]) -> str:
-    if with_regime:
-        return combined_class(cell, rmap.problem)
-    if cell.klass is CellClass.VACUOUS and cell.baselines:
-        name = cell.baselines[0]
-        if name not in vacuous_names:
-            vacuous_names.append(name)
-        return f"vacuous:{name}"
-    return cell.klass.value
-
-
-def _colours(rmap: RegimeMap, with_regime: bool, vacuous_names: list[str]) -> dict[str, tuple[str, str]]:
-    if with_regime:
-        regime = rmap.problem.regimes[0]
-        yes, no = regime.labels
-        return {
-            "both": (COMBINED_COLOURS["both"], f"{yes} and bound informative"),
-            "regime-only": (COMBINED_COLOURS["regime-only"], f"{yes}, bound not informative"),
-            "informative-only": (COMBINED_COLOURS["informative-only"], f"{no}, bound informative"),
-            "neither": (COMBINED_COLOURS["neither"], f"{no}, bound not informative"),
-            "undetermined": (COMBINED_COLOURS["undetermined"], "undetermined at this depth"),
-        }
-    colours = {
-        CellClass.INFORMATIVE.value: (CLASS_COLOURS["informative"], "informative (beats every baseline)"),
-        CellClass.PREMISES_FAIL.value: (CLASS_COLOURS["premises-fail"], "premises fail"),
-    }
-    for i, name in enumerate(vacuous_names):
-        colours[f"vacuous:{name}"] = (_VACUOUS_SHADES[i % len(_VACUOUS_SHADES)], f"vacuous (no better than {name})")
-    colours[CellClass.UNDETERMINED.value] = (CLASS_COLOURS["undetermined"], "undetermined at this depth")
-    return colours

@@ -36,6 +36,8 @@ _WRAPPERS = {
     "textrm": ("", ""), "mbox": ("", ""),
 }
 _LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
+_PLAIN = re.compile(r"[^$\\{}~]+")  # text_html's characters without a meaning of their own
+_LIST_SPECIAL = re.compile(r"[\\{}]")  # what _items looks at
 
 
 def node_anchor(node_id: str) -> str:
@@ -108,15 +110,14 @@ def text_html(tex: str) -> str:
         elif char == "~":
             out.append("\u00a0")
             i += 1
-        else:
-            for source, target in _LIGATURES:
-                if tex.startswith(source, i):
-                    out.append(target)
-                    i += len(source)
-                    break
-            else:
-                out.append(_html(char))
-                i += 1
+        else:  # a run of plain text (a ligature's characters are all plain: none spans two runs)
+            plain = _PLAIN.match(tex, i)
+            end = plain.end() if plain is not None else i + 1  # (it matches: tex[i] is plain)
+            run = tex[i:end]
+            for source, target in _LIGATURES:  # the longest first, each left to right, as TeX reads them
+                run = run.replace(source, target)
+            out.append(_html(run))
+            i = end
     return "".join(out)
 
 
@@ -259,7 +260,11 @@ def _items(body: str) -> list[str]:
     """The ``\\item`` pieces of a list body, skipping nested environments and braces."""
     items: list[str] = []
     depth, i, start = 0, 0, -1
-    while i < len(body):
+    while True:
+        found = _LIST_SPECIAL.search(body, i)  # other characters change nothing
+        if found is None:
+            break
+        i = found.start()
         if body.startswith("\\begin{", i):
             name, after = braced(body, i + len("\\begin"))
             i = _environment_end(body, name, after) + len(f"\\end{{{name}}}")
