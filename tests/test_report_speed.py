@@ -139,14 +139,14 @@ def test_rendering_hands_the_heap_back_to_the_collector() -> None:
         gc.enable()
 
 
-def test_report_leaves_the_heap_to_the_system_at_exit_once(
+def test_every_command_leaves_the_heap_to_the_system_at_exit_once(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch, run_cli: Any
 ) -> None:
-    """`report` registers one atexit handler that freezes the heap (the final collections
-    then skip it); running it again in the same process does not register a second."""
+    """The CLI registers one atexit handler that freezes the heap (the final collections
+    then skip it); running commands again in the same process does not register a second."""
     import atexit
 
-    from boundprop.cli import report_cmd
+    from boundprop import cli
 
     registered: list[Any] = []
     monkeypatch.setattr(atexit, "register", registered.append)
@@ -156,7 +156,8 @@ def test_report_leaves_the_heap_to_the_system_at_exit_once(
         code, _, err = run_cli("report", "example", "--out", str(tmp_path / name), "--no-maps", "--no-tables")
         assert code == 0, err
         assert (tmp_path / name).read_text(encoding="utf-8").rstrip().endswith("</html>")
-    handler = report_cmd._leave_the_heap_to_the_system
+    assert run_cli("graph", "example", "--format", "dot")[0] == 0
+    handler = cli._leave_the_heap_to_the_system
     assert registered.count(handler) == 1  # (libraries register their own handlers too)
     assert gc.get_freeze_count() == 0
     try:

@@ -9,6 +9,8 @@ stderr and exit 3; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import importlib
 import os
 import re
@@ -102,8 +104,23 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     return args
 
 
+def _leave_the_heap_to_the_system() -> None:
+    """At interpreter exit (registered with ``atexit``, so it runs only when the
+    process ends), move every object to the collector's permanent generation: the
+    final collections then skip the heap of sympy, numpy and the check, which
+    the operating system frees anyway (0.3 s of a report or a graph after a check).
+
+    Nothing is skipped that matters: the other ``atexit`` handlers still run
+    (temporary directories, ``weakref.finalize``), Python still flushes stdout
+    and stderr, and every file a command writes is closed before its ``run``
+    returns. Only cyclic garbage is not finalized, as when any process ends."""
+    gc.freeze()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``boundprop`` console script."""
+    atexit.unregister(_leave_the_heap_to_the_system)  # once, however often main runs in one process
+    atexit.register(_leave_the_heap_to_the_system)
     argv = list(sys.argv[1:] if argv is None else argv)
     word = _command_in(argv)
     parser, modules = build_parser(word)

@@ -12,8 +12,6 @@ MathML) from the same results.
 from __future__ import annotations
 
 import argparse
-import atexit
-import gc
 
 from rich.console import Console
 from rich.progress import Progress
@@ -46,24 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-timings", action="store_true", help="omit check times (reproducible output)")
 
 
-def _leave_the_heap_to_the_system() -> None:
-    """At interpreter exit (registered with ``atexit``, so it runs only when the
-    process ends), move every object to the collector's permanent generation: the
-    final collections then skip the heap of sympy, matplotlib and the check,
-    which the operating system frees anyway, a tenth of the report's time.
-
-    Nothing is skipped that matters: the other ``atexit`` handlers still run
-    (temporary directories, ``weakref.finalize``), Python still flushes stdout
-    and stderr, and every file the report writes is closed before ``run``
-    returns. Only cyclic garbage is not finalized, as when any process ends."""
-    gc.freeze()
-
-
 def run(args: argparse.Namespace, console: Console) -> int:
     from boundprop.api import report  # the one implementation, shared with the Python API
 
-    atexit.unregister(_leave_the_heap_to_the_system)  # once, however often run is called in one process
-    atexit.register(_leave_the_heap_to_the_system)
     budget = budget_of(args)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task(f"checking {args.target}", total=None)
