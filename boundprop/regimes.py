@@ -877,6 +877,12 @@ def _ratio(x: Num) -> tuple[int, int]:
     return x.numerator, x.denominator
 
 
+def _less(a: Num, b: Num) -> bool:
+    """``a < b`` exactly, in ints (a Fraction compared with a float would make a Fraction of it)."""
+    (an, ad), (bn, bd) = _ratio(a), _ratio(b)
+    return an * bd < bn * ad
+
+
 def _lean(x: Fraction) -> Num:
     """``x`` as a float when that float is exact, else itself."""
     try:
@@ -915,7 +921,7 @@ def _midpoint(axis: Axis, lo: Num, hi: Num) -> tuple[Num, Num, float | None]:
         return k, k + 1, None
     if axis.log and lo > 0:
         fm = math.sqrt(float(lo) * float(hi))
-        if lo < fm < hi:
+        if _less(lo, fm) and _less(fm, hi):
             return fm, fm, fm
     m = _half_sum(lo, hi)
     return m, m, None
@@ -928,12 +934,25 @@ def _midpoint(axis: Axis, lo: Num, hi: Num) -> tuple[Num, Num, float | None]:
 # it (an interval always splits the same way, so the tree is shared by every
 # cell); a cell is one node id per axis. A generation is then an (n, axes)
 # int array: its float boxes, exact premise codes and split widths are table
-# look-ups, its classes are decided by array operations, and only the tree's
-# new nodes (few: cells share intervals) do exact Fraction arithmetic.
+# look-ups, its classes are decided by array operations, and the tree's new
+# nodes are made by array operations too, one call per generation, wherever
+# both ends of the node split are floats exactly (see _AxisTree.split); only
+# nodes with another end (a Fraction, such as a range end 1/10000) are split
+# one by one, in exact arithmetic.
+
+# integer ends up to this size are floats exactly, and so are their sums
+_PLAIN_INT = 2**52
 
 
 class _AxisTree:
-    """The exact intervals of one axis, by node id, with per-node look-ups."""
+    """The exact intervals of one axis, by node id: one array entry per node.
+
+    A node is *plain* when both its ends are floats exactly (real axes) or ints
+    of at most :data:`_PLAIN_INT` (integer axes): ``vlo``, ``vhi`` then hold the
+    ends; the ends of the other nodes are kept as :data:`Num` in ``objs``.
+    """
+
+    _FIELDS = ("vlo", "vhi", "plain", "flo", "fhi", "width", "left", "right", "blo", "bhi", "built")
 
     def __init__(self, axis: Axis, exact: Sequence[tuple[str, Fraction] | None],
                  root: tuple[Fraction, Fraction] | None = None) -> None:
@@ -941,28 +960,55 @@ class _AxisTree:
 
         self.axis = axis
         self.exact = exact  # per premise: (op, c) if it bounds this axis exactly, else None
+        # with the tightest floats around c: a float end compares to c as to one of them
+        self.bounds = [None if e is None else (e[0], *rational_bounds(e[1])) for e in exact]
         a, b = axis.lo, axis.hi
         # the axis's measure, for the relative widths (see width_of)
         log_axis = axis.log and b > a > 0
         self.total = math.log(b.numerator * a.denominator / (b.denominator * a.numerator)) if log_axis else 1.0
         self.span = b - a
+        # integer widths (k - lo) / span by one float division: exact operands
+        self.int_widths = self.span.denominator == 1 and self.span.numerator < 2**53
         self.rational_bounds = rational_bounds
-        self.ends: list[tuple[Num, Num]] = []  # exact, lean (see Num)
-        self.boxes: list[tuple[Fraction, Fraction] | None] = []  # the Fraction ends, made on demand
-        self.fractions: dict[Num, Fraction] = {}
-        self.flo: list[float] = []
-        self.fhi: list[float] = []
-        self.width: list[float] = []
-        self.codes: list[list[int]] = [[] for _ in exact]
-        self.left: list[int] = []  # child ids, -1 until the node is split
-        self.right: list[int] = []
-        self._arrays: tuple[int, tuple[Arr, ...]] | None = None
+        self.size = 0
+        self.vlo = self.vhi = self.flo = self.fhi = self.width = np.empty(0)
+        self.plain = self.built = np.empty(0, dtype=bool)
+        self.left = self.right = np.empty(0, dtype=np.int64)
+        self.blo = self.bhi = np.empty(0, dtype=object)  # the Fraction ends, made on demand
+        self.codes = np.empty((len(exact), 0), dtype=np.int8)
+        self.objs: dict[int, tuple[Num, Num]] = {}  # the ends of the nodes that are not plain
         # ``root``: a part of the axis (a tile of a distributed paving); the widths stay
         # relative to the whole axis, so it splits as the whole axis's tree does there
         lo, hi = root if root is not None else (axis.lo, axis.hi)
         lean = _integral if axis.integer else _lean
-        self.add(lean(lo), lean(hi))
-        self.boxes[0] = (lo, hi)
+        self._add_one(lean(lo), lean(hi))
+        self.blo[0], self.bhi[0], self.built[0] = lo, hi, True
+
+    def _reserve(self, extra: int) -> int:
+        """Room for ``extra`` more nodes (capacity doubles, new entries unsplit, plain,
+        without Fractions); the first new id."""
+        first = self.size
+        if first + extra > self.plain.shape[0]:
+            cap = max(2 * self.plain.shape[0], first + extra, 64)
+            for name in self._FIELDS:
+                old = getattr(self, name)
+                new = np.empty(cap, dtype=old.dtype)
+                new[:first] = old[:first]
+                setattr(self, name, new)
+            self.left[first:] = self.right[first:] = -1
+            self.plain[first:] = True
+            self.built[first:] = False
+            codes = np.empty((self.codes.shape[0], cap), dtype=np.int8)
+            codes[:, :first] = self.codes[:, :first]
+            self.codes = codes
+        self.size = first + extra
+        return first
+
+    def _distinct(self, nodes: Arr) -> Arr:
+        """The distinct ids among ``nodes``, in increasing order."""
+        marks = np.zeros(self.size, dtype=bool)
+        marks[nodes] = True
+        return np.flatnonzero(marks)
 
     def round(self, x: Num) -> tuple[float, float]:
         """The tightest floats around ``x``."""
@@ -970,57 +1016,112 @@ class _AxisTree:
             return x, x
         return self.rational_bounds(Fraction(x) if isinstance(x, int) else x)
 
+    def end(self, node: int) -> tuple[Num, Num]:
+        """The exact ends of ``node`` (see :data:`Num`)."""
+        if not self.plain[node]:
+            return self.objs[node]
+        lo, hi = float(self.vlo[node]), float(self.vhi[node])
+        return (int(lo), int(hi)) if self.axis.integer else (lo, hi)
+
     def box(self, node: int) -> tuple[Fraction, Fraction]:
         """The exact ends of ``node`` as Fractions."""
-        got = self.boxes[node]
-        if got is None:
-            lo, hi = self.ends[node]
-            got = self.boxes[node] = (self._fraction(lo), self._fraction(hi))
-        return got
+        if not self.built[node]:
+            lo, hi = self.end(node)
+            self.blo[node], self.bhi[node] = (x if isinstance(x, Fraction) else Fraction(x) for x in (lo, hi))
+            self.built[node] = True
+        return self.blo[node], self.bhi[node]
 
-    def _fraction(self, x: Num) -> Fraction:
-        # a midpoint ends two siblings and their descendants: one Fraction for all
-        if isinstance(x, Fraction):
-            return x
-        got = self.fractions.get(x)
-        if got is None:
-            got = self.fractions[x] = Fraction(x)  # from a float or an int: exact, no gcd
-        return got
+    def fraction_ends(self, nodes: Arr) -> tuple[Arr, Arr]:
+        """The Fraction ends of ``nodes`` (object arrays), each distinct float made a Fraction once."""
+        need = self._distinct(nodes[~self.built[nodes]])
+        plain = need[self.plain[need]]
+        if plain.size:
+            values, where = np.unique(np.concatenate([self.vlo[plain], self.vhi[plain]]), return_inverse=True)
+            exact = (values.astype(np.int64) if self.axis.integer else values).tolist()  # Fraction(int) is quicker
+            fractions = np.fromiter(map(Fraction, exact), dtype=object, count=values.size)
+            self.blo[plain] = fractions[where[:plain.size]]
+            self.bhi[plain] = fractions[where[plain.size:]]
+            self.built[plain] = True
+        for node in need[~self.plain[need]].tolist():  # ends that are not floats
+            self.box(node)
+        return self.blo[nodes], self.bhi[nodes]
 
-    def add(self, lo: Num, hi: Num, flo: float | None = None, fhi: float | None = None,
-            width: float | None = None, parent: int = -1) -> int:
-        """A new node; ``flo``, ``fhi``, ``width`` when the caller already knows them. A
+    def _add_one(self, lo: Num, hi: Num, flo: float | None = None, fhi: float | None = None,
+                 width: float | None = None, parent: int = -1) -> int:
+        """A new node, in exact arithmetic; ``flo``, ``fhi``, ``width`` when the caller already knows them. A
         premise decided on the ``parent`` node is decided the same on its halves."""
-        self.ends.append((lo, hi))
-        self.boxes.append(None)
-        self.flo.append(self.round(lo)[0] if flo is None else flo)
-        self.fhi.append(self.round(hi)[1] if fhi is None else fhi)
-        self.width.append(self.width_of(lo, hi) if width is None else width)
-        self.left.append(-1)
-        self.right.append(-1)
-        for codes, bound in zip(self.codes, self.exact, strict=True):
+        node = self._reserve(1)
+        if self.axis.integer:
+            plain = all(isinstance(x, int) and abs(x) <= _PLAIN_INT for x in (lo, hi))
+        else:
+            plain = isinstance(lo, float) and isinstance(hi, float)
+        self.plain[node] = plain
+        if plain:
+            self.vlo[node], self.vhi[node] = float(lo), float(hi)
+        else:
+            self.vlo[node] = self.vhi[node] = math.nan
+            self.objs[node] = (lo, hi)
+        self.flo[node] = self.round(lo)[0] if flo is None else flo
+        self.fhi[node] = self.round(hi)[1] if fhi is None else fhi
+        self.width[node] = self.width_of(lo, hi) if width is None else width
+        for i, bound in enumerate(self.exact):
+            code = -1 if bound is None or parent < 0 else self.codes[i, parent]
+            self.codes[i, node] = code if bound is None or code != -1 else _exact_code((0, *bound), ((lo, hi),))
+        return node
+
+    def _add_plain(self, lo: Arr, hi: Arr, flo: Arr, fhi: Arr, width: Arr) -> Arr:
+        """New plain nodes with these ends (floats exactly), enclosures and widths; their ids."""
+        first = self._reserve(lo.shape[0])
+        new = slice(first, self.size)
+        self.vlo[new], self.vhi[new], self.flo[new], self.fhi[new], self.width[new] = lo, hi, flo, fhi, width
+        # _exact_code on float ends: x <= c iff x <= clo, x < c iff x < chi (clo, chi the floats around c)
+        for i, bound in enumerate(self.bounds):
             if bound is None:
-                codes.append(-1)
-            elif parent >= 0 and codes[parent] != -1:
-                codes.append(codes[parent])
-            else:
-                codes.append(_exact_code((0, *bound), ((lo, hi),)))
-        return len(self.ends) - 1
+                self.codes[i, new] = -1
+                continue
+            op, clo, chi = bound
+            if op == "<=":
+                yes, no = hi <= clo, lo > clo
+            elif op == "<":
+                yes, no = hi < chi, lo >= chi
+            elif op == ">=":
+                yes, no = lo >= chi, hi < chi
+            else:  # ">"
+                yes, no = lo > clo, hi <= clo
+            self.codes[i, new] = 2 * yes.view(np.int8) + no.view(np.int8) - 1  # never both
+        return np.arange(first, self.size)
 
     def width_of(self, lo: Num, hi: Num) -> float:
         """The share of the axis that [lo, hi] spans (log measure on log axes), -1 if it
         cannot be split. The floats of the exact quotients, each by one integer true
         division (correctly rounded, as ``float(Fraction)``), without normalising."""
         axis = self.axis
-        if not axis.split or lo == hi:
-            return -1.0
         (ln, ld), (hn, hd) = _ratio(lo), _ratio(hi)
+        if not axis.split or ln * hd == hn * ld:
+            return -1.0
         if axis.log:
-            if lo <= 0:
+            if ln <= 0:
                 return float("inf")
             return math.log(hn * ld / (hd * ln)) / self.total
         w = self.span
         return (hn * ld - ln * hd) * w.denominator / (hd * ld * w.numerator)
+
+    def _log_widths(self, lo: Arr, hi: Arr) -> Arr:
+        """:meth:`width_of` of plain nodes on a log axis: hi / lo is the correctly rounded
+        quotient, as the integer true division there; math.log, not numpy's, on each."""
+        if not self.axis.split:
+            return np.full(lo.shape[0], -1.0)
+        pos = (lo > 0) & (lo != hi)
+        if pos.all():
+            q = hi / lo
+        else:
+            q = np.where(pos, hi, 1.0) / np.where(pos, lo, 1.0)
+        if not np.isfinite(q).all():  # too large a quotient: width_of raises, as it would
+            return np.array([self.width_of(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+        out = np.fromiter(map(math.log, q.tolist()), dtype=float, count=q.shape[0]) / self.total
+        if not pos.all():
+            out[~pos] = np.where(lo[~pos] == hi[~pos], -1.0, math.inf)  # lo <= 0 < hi
+        return out
 
     def _int_width(self, lo: int, hi: int) -> float:
         """:meth:`width_of` of an interval with integer ends on a linear axis (the same float)."""
@@ -1031,47 +1132,95 @@ class _AxisTree:
 
     def split(self, nodes: Arr) -> tuple[Arr, Arr]:
         """The two halves of each node (node ids), made once per node."""
-        axis = self.axis
-        # halving a linear real axis halves the relative width exactly (a power of two)
-        linear = not (axis.integer or axis.log)
-        left_of, ends = self.left, self.ends
-        for node in np.unique(nodes).tolist():
-            if left_of[node] < 0:
-                lo, hi = ends[node]
-                left_hi, right_lo, fm = _midpoint(axis, lo, hi)
-                lw = rw = self.width[node] * 0.5 if linear else None
-                mlo = mhi = None
-                if fm is not None:  # the midpoint is this float exactly
-                    mlo = mhi = fm
-                elif left_hi == right_lo:
-                    mlo, mhi = self.round(left_hi)
-                elif isinstance(left_hi, int) and abs(left_hi) < 2**53:
-                    # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
-                    # linear width of an integer interval is one int true division
-                    k = left_hi
-                    mlo, mhi = float(k + 1), float(k)
-                    if not axis.log and isinstance(lo, int) and isinstance(hi, int):
-                        lw = self._int_width(lo, k)
-                        rw = self._int_width(k + 1, hi)
-                self.left[node] = self.add(lo, left_hi, self.flo[node], mhi, lw, node)
-                self.right[node] = self.add(right_lo, hi, mlo, self.fhi[node], rw, node)
-        _, _, _, _, left, right = self.arrays()
-        return left[nodes], right[nodes]
+        todo = nodes[self.left[nodes] < 0]
+        if todo.size:
+            todo = self._distinct(todo)
+            plain = self.plain[todo]
+            rest = todo[~plain]  # split one by one
+            if rest.size < todo.size:
+                with np.errstate(over="ignore", invalid="ignore"):  # a product or sum past the floats
+                    part = todo[plain] if rest.size else todo
+                    left = self._split_ints(part) if self.axis.integer else self._split_reals(part)
+                rest = np.concatenate([rest, left]) if left.size else rest
+            for node in rest.tolist():
+                self._split_one(node)
+        return self.left[nodes], self.right[nodes]
 
-    def arrays(self) -> tuple[Arr, ...]:
-        """(float lo, float hi, relative width, exact codes (premises, nodes), left, right) of every node."""
-        n = len(self.ends)
-        if self._arrays is None:
-            self._arrays = (0, (np.empty(0), np.empty(0), np.empty(0), np.empty((len(self.codes), 0), dtype=np.int8),
-                                np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)))
-        done, (flo, fhi, width, codes, left, right) = self._arrays
-        if done != n:  # append the new nodes; children ids change only on nodes split since
-            new = slice(done, n)
-            tail = np.array([c[new] for c in self.codes], dtype=np.int8).reshape(len(self.codes), n - done)
-            self._arrays = (n, (np.concatenate([flo, self.flo[new]]), np.concatenate([fhi, self.fhi[new]]),
-                                np.concatenate([width, self.width[new]]), np.concatenate([codes, tail], axis=1),
-                                np.array(self.left, dtype=np.int64), np.array(self.right, dtype=np.int64)))
-        return self._arrays[1]
+    def _split_reals(self, nodes: Arr) -> Arr:
+        """:func:`_midpoint` on plain nodes of a real axis, where the midpoint is a float
+        exactly (the geometric one of a log axis, else a TwoSum-exact half sum); the
+        nodes left over."""
+        lo, hi = self.vlo[nodes], self.vhi[nodes]
+        ok = np.zeros(nodes.shape[0], dtype=bool)
+        if self.axis.log:
+            m = np.sqrt(lo * hi)  # correctly rounded, as math.sqrt
+            ok = (lo > 0) & (lo < m) & (m < hi)
+        if not ok.all():
+            s = lo + hi
+            bb = s - lo
+            half = s * 0.5
+            exact = ~ok & np.isfinite(s) & ((lo - (s - bb)) + (hi - bb) == 0) & (half + half == s)
+            m = np.where(ok, m, half) if self.axis.log else half
+            ok |= exact
+        rest = nodes[~ok]
+        if rest.size:
+            nodes, lo, hi, m = nodes[ok], lo[ok], hi[ok], m[ok]
+        n = nodes.shape[0]
+        ends = np.concatenate([lo, m]), np.concatenate([m, hi])  # the left halves, then the right ones
+        if self.axis.log:
+            width = self._log_widths(*ends)
+        else:  # halving a linear real axis halves the relative width exactly (a power of two)
+            width = np.tile(self.width[nodes] * 0.5, 2)
+        ids = self._add_plain(*ends, np.concatenate([self.flo[nodes], m]), np.concatenate([m, self.fhi[nodes]]), width)
+        self.left[nodes], self.right[nodes] = ids[:n], ids[n:]
+        return rest
+
+    def _split_ints(self, nodes: Arr) -> Arr:
+        """:func:`_midpoint` on plain nodes of an integer axis, [lo, k] and [k + 1, hi]:
+        the float products, square roots, sums and quotients here are those of the ints
+        (exact operands, correctly rounded); the nodes left over."""
+        if not (self.axis.log or self.int_widths):
+            return nodes
+        lo, hi = self.vlo[nodes], self.vhi[nodes]
+        k = np.floor((lo + hi) * 0.5)
+        if self.axis.log:
+            k = np.where(lo > 0, np.minimum(np.maximum(np.floor(np.sqrt(lo * hi)), lo), hi - 1), k)
+        n = nodes.shape[0]
+        ends = np.concatenate([lo, k + 1]), np.concatenate([k, hi])
+        if self.axis.log:
+            width = self._log_widths(*ends)
+        elif self.axis.split:
+            width = np.where(ends[0] == ends[1], -1.0, (ends[1] - ends[0]) / float(self.span.numerator))
+        else:
+            width = np.full(2 * n, -1.0)
+        ids = self._add_plain(*ends, np.concatenate([self.flo[nodes], k + 1]), np.concatenate([k, self.fhi[nodes]]),
+                              width)
+        self.left[nodes], self.right[nodes] = ids[:n], ids[n:]
+        return nodes[:0]
+
+    def _split_one(self, node: int) -> None:
+        """Split ``node`` in exact arithmetic (its ends as :data:`Num`)."""
+        axis = self.axis
+        linear = not (axis.integer or axis.log)
+        lo, hi = self.end(node)
+        left_hi, right_lo, fm = _midpoint(axis, lo, hi)
+        lw = rw = float(self.width[node]) * 0.5 if linear else None
+        mlo = mhi = None
+        if fm is not None:  # the midpoint is this float exactly
+            mlo = mhi = fm
+        elif left_hi == right_lo:
+            mlo, mhi = self.round(left_hi)
+        elif isinstance(left_hi, int) and abs(left_hi) < 2**53:
+            # integral halves [lo, k], [k + 1, hi]: float(k) is exact; the
+            # linear width of an integer interval is one int true division
+            k = left_hi
+            mlo, mhi = float(k + 1), float(k)
+            if not axis.log and isinstance(lo, int) and isinstance(hi, int):
+                lw = self._int_width(lo, k)
+                rw = self._int_width(k + 1, hi)
+        flo, fhi = float(self.flo[node]), float(self.fhi[node])
+        self.left[node] = self._add_one(lo, left_hi, flo, mhi, lw, node)
+        self.right[node] = self._add_one(right_lo, hi, mlo, fhi, rw, node)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1160,39 +1309,41 @@ LOOKAHEAD_BOXES = 2048
 
 @dataclass(frozen=True, slots=True)
 class _Speculated:
-    """A superset of one generation: ``ids`` with their codes and how each would split."""
+    """Generations evaluated in one call, one after another in ``ids``: a generation, then
+    the halves of each of its cells that can be split, and so on, with their classes."""
 
-    ids: Arr
-    codes: Codes
+    ids: Arr  # (rows, axes) node ids
     best: Arr  # the axis a cell splits along (the first widest)
     can: Arr  # the cell can be split (some axis has width)
+    gen: _Generation  # every row's classes
+    child: Arr  # the row of a row's left half (its right half follows); -1 in the last generation
 
 
 def _geometry(trees: Sequence[_AxisTree], ids: Arr) -> tuple[Arr, Arr]:
     n = ids.shape[0]
     if not trees:
         return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-    widths = np.column_stack([t.arrays()[2][ids[:, k]] for k, t in enumerate(trees)]).reshape(n, len(trees))
+    widths = np.column_stack([t.width[ids[:, k]] for k, t in enumerate(trees)]).reshape(n, len(trees))
     best = np.argmax(widths, axis=1)  # the first widest axis, as max() picks it
     return best, widths[np.arange(n), best] > 0
 
 
-def _children(trees: Sequence[_AxisTree], ids: Arr, best: Arr, rows: Arr) -> Arr:
-    """The halves of the cells ``rows`` of ``ids``: each one's left half, then its right half."""
-    nxt = np.repeat(ids[rows], 2, axis=0)
+def _children(trees: Sequence[_AxisTree], ids: Arr, best: Arr) -> Arr:
+    """The halves of the cells ``ids``, split along ``best``: each one's left half, then its right half."""
+    nxt = np.repeat(ids, 2, axis=0)
     for k, tree in enumerate(trees):
-        sel = np.flatnonzero(best[rows] == k)
+        sel = np.flatnonzero(best == k)
         if sel.size:
-            left, right = tree.split(ids[rows[sel], k])
+            left, right = tree.split(ids[sel, k])
             nxt[2 * sel, k] = left
             nxt[2 * sel + 1, k] = right
     return nxt
 
 
-def _speculate(trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, levels: int,
-               budget: int) -> list[_Speculated]:
-    """Codes of the generation ``ids`` and of every descendant up to ``levels`` further
-    generations, as long as the whole batch stays within ``budget`` boxes; one call."""
+def _speculate(problem: Problem, trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, levels: int,
+               budget: int) -> _Speculated:
+    """The generation ``ids`` and every descendant up to ``levels`` further generations,
+    as long as the whole batch stays within ``budget`` boxes: codes in one call, classes in one more."""
     gens = [ids]
     geo = [_geometry(trees, ids)]
     total = ids.shape[0]
@@ -1200,24 +1351,25 @@ def _speculate(trees: Sequence[_AxisTree], evaluator: _Evaluator, ids: Arr, leve
         rows = np.flatnonzero(geo[-1][1])
         if not rows.size or total + 2 * rows.size > budget:
             break
-        gens.append(_children(trees, gens[-1], geo[-1][0], rows))
+        gens.append(_children(trees, gens[-1][rows], geo[-1][0][rows]))
         geo.append(_geometry(trees, gens[-1]))
         total += gens[-1].shape[0]
     every = np.concatenate(gens)
-    tables = [t.arrays() for t in trees]
+    can = np.concatenate([c for _, c in geo])
     naxes = len(trees)
     cols = [every[:, k] for k in range(naxes)]
-    lo = np.column_stack([tables[k][0][cols[k]] for k in range(naxes)]).reshape(total, naxes)
-    hi = np.column_stack([tables[k][1][cols[k]] for k in range(naxes)]).reshape(total, naxes)
-    exact = {i: tables[b[0]][3][i][cols[b[0]]] for i, b in enumerate(evaluator.exact) if b is not None}
-    codes = evaluator.codes(lo, hi, exact)
-    out, start = [], 0
-    for g, (best, can) in zip(gens, geo, strict=True):
-        part = slice(start, start + g.shape[0])
-        start += g.shape[0]
-        out.append(_Speculated(g, Codes(codes.premises[:, part], codes.vacuous[:, part], codes.beats[:, part],
-                                        codes.regimes[:, part]), best, can))
-    return out
+    lo = np.column_stack([t.flo[cols[k]] for k, t in enumerate(trees)]).reshape(total, naxes)
+    hi = np.column_stack([t.fhi[cols[k]] for k, t in enumerate(trees)]).reshape(total, naxes)
+    exact = {i: trees[b[0]].codes[i][cols[b[0]]] for i, b in enumerate(evaluator.exact) if b is not None}
+    gen = _decide_all(problem, evaluator.codes(lo, hi, exact), total)
+    # a generation's halves come in the order of their parents, two each
+    child = np.full(total, -1, dtype=np.int64)
+    start = 0
+    for g in gens[:-1]:
+        end = start + g.shape[0]
+        child[start:end] = end + 2 * (np.cumsum(can[start:end]) - 1)
+        start = end
+    return _Speculated(every, np.concatenate([b for b, _ in geo]), can, gen, child)
 
 
 def _trees(problem: Problem, evaluator: _Evaluator,
@@ -1242,51 +1394,93 @@ def _levels(
     # small: a small batch costs numpy's per-call overhead, not its size (not
     # so with finite sums, whose cost grows with the cells' integer values)
     lookahead = LOOKAHEAD_BOXES if evaluator.backend is Backend.BATCH and not evaluator.sums else 0
-    labels = _Labels(problem)
     ids = np.zeros((1, len(problem.axes)), dtype=np.int64)  # the generation: one node id per axis per cell
-    ahead: list[_Speculated] = []  # this and the next generations' supersets, evaluated
-    sel = np.zeros(1, dtype=np.int64)  # the generation's rows in ahead[0]
-    cells: list[Cell] = []
+    spec: _Speculated | None = None  # when set, the generation is its ``rows``
+    rows = np.zeros(0, dtype=np.int64)
+    finals: list[tuple[_Speculated, Arr, int]] = []  # the final cells of each level: rows, depth
     evaluated = 0
     levels = 0
     for d in range(depth + 1):
-        n = ids.shape[0]
+        n = ids.shape[0] if spec is None else rows.shape[0]
         if not n or (handoff is not None and n >= handoff):
             break
         levels += 1
-        if not ahead:
-            ahead = _speculate(trees, evaluator, ids, depth - d, lookahead)
-            sel = np.arange(n)
-        here = ahead.pop(0)
-        codes = Codes(*(c[:, sel] for c in (here.codes.premises, here.codes.vacuous, here.codes.beats,
-                                            here.codes.regimes)))
-        gen = _decide_all(problem, codes, n)
+        if spec is None:
+            spec = _speculate(problem, trees, evaluator, ids, depth - d, lookahead)
+            rows = np.arange(n)
         evaluated += n
-        best = here.best[sel]
-        split = ~gen.done & here.can[sel] if d < depth else np.zeros(n, dtype=bool)
-        final = np.flatnonzero(~split)
-        for row, k, vm, cm, reason, key in zip(
-            ids[final].tolist(), gen.klass[final].tolist(), gen.vac_mask[final].tolist(),
-            gen.cover_mask[final].tolist(), gen.reason[final].tolist(), gen.regime_key[final].tolist(),
-            strict=True,
-        ):
-            names, vacuity = labels.baselines(vm, cm) if k == 1 else ((), ())
-            cells.append(Cell(
-                tuple([t.box(i) for t, i in zip(trees, row, strict=True)]),
-                _KLASSES[k] if k >= 0 else CellClass.UNDETERMINED, offset + d, names,
-                problem.premises[reason].label if k == 0 else "", labels.regime_labels(key), vacuity,
-            ))
-        rows = np.flatnonzero(split)
-        nxt = _children(trees, ids, best, rows)
-        if ahead:  # the halves' rows in the next speculated generation
-            first = 2 * (np.cumsum(here.can) - 1)[sel[rows]]
-            sel = np.stack([first, first + 1], axis=1).reshape(-1)
-        if evaluated + nxt.shape[0] > max_cells:
+        split = spec.can[rows] & ~spec.gen.done[rows] if d < depth else np.zeros(n, dtype=bool)
+        finals.append((spec, rows[~split], offset + d))
+        parents = rows[split]
+        if evaluated + 2 * parents.shape[0] > max_cells:
             raise InputError(f"the paving would exceed {max_cells} cells: lower `depth`")
-        ids = nxt
+        first = spec.child[parents]
+        if first.shape[0] and first[0] >= 0:  # speculated: the halves' rows
+            rows = np.stack([first, first + 1], axis=1).reshape(-1)
+        else:
+            ids = _children(trees, spec.ids[parents], spec.best[parents])
+            spec = None
         if progress is not None:
-            progress(offset + d, evaluated, ids.shape[0])
-    return cells, evaluated, levels, ids
+            progress(offset + d, evaluated, 2 * parents.shape[0])
+    pending = ids if spec is None else spec.ids[rows]
+    return _cells(problem, trees, finals), evaluated, levels, pending
+
+
+def _cells(problem: Problem, trees: Sequence[_AxisTree], finals: Sequence[tuple[_Speculated, Arr, int]]) -> list[Cell]:
+    """The final cells, level by level, as :class:`Cell`: their fields gathered as arrays,
+    the labels made once per distinct key, the Fraction ends once per distinct end."""
+    if not finals:
+        return []
+    parts: list[tuple[_Speculated, list[Arr], list[int]]] = []  # the levels of each batch
+    for spec, rows, d in finals:
+        if not parts or parts[-1][0] is not spec:
+            parts.append((spec, [], []))
+        parts[-1][1].append(rows)
+        parts[-1][2].append(d)
+    picked = [(spec, np.concatenate(rows), np.repeat(ds, [r.shape[0] for r in rows])) for spec, rows, ds in parts]
+
+    def gather(field: Callable[[_Speculated], Arr]) -> Arr:
+        return np.concatenate([field(spec)[r] for spec, r, _ in picked])
+
+    ids = gather(lambda s: s.ids).reshape(-1, len(trees))
+    klass = gather(lambda s: s.gen.klass)
+    n = klass.shape[0]
+    labels = _Labels(problem)
+    names, vacuity, reasons = (_filled(n, v) for v in ((), (), ""))
+    vac = np.flatnonzero(klass == 1)
+    if vac.shape[0]:
+        # the distinct (baseline mask, cover mask) pairs, by the pair of their ranks (a 2-d unique sorts rows slowly)
+        (vms, vi), (cms, ci) = (np.unique(gather(f)[vac], return_inverse=True)
+                                for f in (lambda s: s.gen.vac_mask, lambda s: s.gen.cover_mask))
+        pairs, where = np.unique(vi.reshape(-1) * cms.shape[0] + ci.reshape(-1), return_inverse=True)
+        got = [labels.baselines(int(vms[p // cms.shape[0]]), int(cms[p % cms.shape[0]])) for p in pairs.tolist()]
+        names[vac] = _objects([g[0] for g in got])[where.reshape(-1)]
+        vacuity[vac] = _objects([g[1] for g in got])[where.reshape(-1)]
+    fail = np.flatnonzero(klass == 0)
+    if fail.shape[0]:
+        reasons[fail] = _objects([p.label for p in problem.premises])[gather(lambda s: s.gen.reason)[fail]]
+    keys, where = np.unique(gather(lambda s: s.gen.regime_key), return_inverse=True)
+    regimes = _objects([labels.regime_labels(k) for k in keys.tolist()])[where.reshape(-1)]
+    ends = [zip(*(e.tolist() for e in t.fraction_ends(ids[:, k])), strict=True) for k, t in enumerate(trees)]
+    boxes = zip(*ends, strict=True) if trees else itertools.repeat((), n)
+    depths = np.concatenate([d for *_, d in picked]).tolist()
+    return list(map(Cell, boxes, _KLASS_OF[klass].tolist(), depths, names.tolist(), reasons.tolist(),
+                    regimes.tolist(), vacuity.tolist()))
+
+
+# a class code (-1 undecided) as the CellClass
+_KLASS_OF = np.array([*_KLASSES, CellClass.UNDETERMINED], dtype=object)
+
+
+def _objects(items: Sequence[Any]) -> Arr:
+    """``items`` as a 1-d object array (tuples stay elements)."""
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _filled(n: int, value: Any) -> Arr:
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

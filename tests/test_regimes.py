@@ -274,12 +274,14 @@ def test_sums_of_layer_dependent_length_on_the_bundled_paper() -> None:
 
 
 @pytest.mark.parametrize(
-    "lo, hi", [(Fraction(1), Fraction(64)), (Fraction(-7), Fraction(10**6)), (Fraction(1, 2), Fraction(9))]
+    "lo, hi", [(Fraction(1), Fraction(64)), (Fraction(-7), Fraction(10**6)), (Fraction(1, 2), Fraction(9)),
+               (Fraction(1, 3), Fraction(70))]
 )
 def test_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fraction) -> None:
     # a split computes its halves' floats and widths from ints (integer axes) or the
     # float a log midpoint was made from; they must equal the exact rounding and
-    # width_of of the Fraction ends
+    # width_of of the Fraction ends; premises bounding the axis by a rational are decided
+    # on each node as _exact_code decides them on its Fraction ends
     import numpy as np
 
     from boundprop.interval.scalar import rational_bounds
@@ -291,7 +293,8 @@ def test_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fractio
     ilo, ipos = Fraction(math.ceil(lo)), Fraction(math.ceil(pos))
     for axis in (Axis("L", L, ilo, hi, integer=True), Axis("L", L, ipos, hi, integer=True, log=True),
                  Axis("eta", eta, pos, hi, log=True), Axis("eta", eta, lo, hi), Axis("eta", eta, pos, hi)):
-        tree = _AxisTree(axis, [])
+        tree = _AxisTree(axis, [("<=", Fraction(1, 3)), None, ("<", Fraction(5)), (">=", Fraction(17, 4)),
+                                (">", Fraction(3, 4)), ("<=", 10 * hi)])
         _check_tree_floats(tree, rational_bounds, np)
         _check_tree_bisects(tree, axis)
 
@@ -299,7 +302,8 @@ def test_axis_split_keeps_exact_ends_floats_and_widths(lo: Fraction, hi: Fractio
 def _check_tree_bisects(tree, axis) -> None:  # type: ignore[no-untyped-def]
     # the ends a tree keeps as floats or ints (see regimes.Num) are the exact
     # bisection points, worked out here in Fractions only
-    for node, left in enumerate(tree.left):
+    for node in range(tree.size):
+        left = tree.left[node]
         if left < 0:
             continue
         (a, b), (la, lb), (ra, rb) = tree.box(node), tree.box(left), tree.box(tree.right[node])
@@ -314,6 +318,8 @@ def _check_tree_bisects(tree, axis) -> None:  # type: ignore[no-untyped-def]
 
 
 def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-untyped-def]
+    from boundprop.regimes import _exact_code
+
     nodes = np.array([0])
     for _ in range(12):  # split what pave would split: nodes of positive width
         nodes = nodes[np.array([tree.width[i] > 0 for i in nodes], dtype=bool)]
@@ -321,10 +327,18 @@ def _check_tree_floats(tree, rational_bounds, np) -> None:  # type: ignore[no-un
             break
         left, right = tree.split(nodes)
         nodes = np.concatenate([left, right])
-    assert len(tree.ends) >= 15
-    for node, (a, b) in enumerate(tree.ends):
+    assert tree.size >= 15
+    boxes = tree.fraction_ends(np.arange(tree.size))
+    for node in range(tree.size):
+        a, b = tree.end(node)
+        assert (a, b) == (boxes[0][node], boxes[1][node]) == tree.box(node), node
         assert tree.flo[node] == rational_bounds(a)[0] and tree.fhi[node] == rational_bounds(b)[1], node
         assert tree.width[node] == tree.width_of(a, b), node
+        for i, bound in enumerate(tree.exact):
+            want = -1 if bound is None else _exact_code((0, *bound), ((tree.box(node)),))
+            assert tree.codes[i, node] == want, (node, bound)
+        # a plain node's ends are floats (ints on integer axes) exactly
+        assert not tree.plain[node] or {type(a), type(b)} == {int if tree.axis.integer else float}, node
 
 
 def test_constant_subexpressions_fold_to_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
