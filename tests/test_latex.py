@@ -347,3 +347,18 @@ def test_a_report_without_declared_maps_says_why(tmp_path: Path, monkeypatch: py
     assert any(n.startswith("no regime maps: there is no annotation file example.regimes.toml") for n in notes)
     assert any(n.startswith("no bound tables:") for n in notes)
     assert report_content("example", budget, maps=False, tables=False).notes == ()
+
+
+@pytest.mark.parametrize("paper_id", ["alman-song-2025", "dong-2021", "wu-2024", "example"])
+def test_every_statement_of_the_bundled_papers_is_typeset_not_shown_as_code(paper_id: str) -> None:
+    # regressions: g(u) = exp(u) - 1 was taken for matrix-valued because the paper has a
+    # matrix named u (its argument's name), and sumE/trace/norm2/entry, which are
+    # numbers, for matrices: their comparisons failed to parse and were shown as code
+    from boundprop.report.notation import Typesetter
+
+    paper = load_paper(paper_id)
+    typesetter = Typesetter(paper)
+    for node in paper.nodes.values():
+        for text in [*node.hypotheses, *([node.conclusion] if node.conclusion else [])]:
+            latex = typesetter.expression(text)
+            assert not latex.startswith(r"\text{"), (node.id, text)

@@ -38,7 +38,11 @@ __all__ = [
 ]
 
 # Built-ins whose value is a scalar; every other built-in is matrix-valued (noncommutative).
-_SCALAR_BUILTINS = {"normN1", "normN2", "minE", "maxE", "rowWidth", "norm1", "normInf", "norm1inf", "frob", "Sum"}
+# the matrix built-ins whose value is a number (displayed as real functions)
+_SCALAR_BUILTINS = {
+    "normN1", "normN2", "minE", "maxE", "rowWidth", "norm1", "normInf", "norm1inf", "frob", "Sum",
+    "sumE", "trace", "norm2", "entry",
+}
 # Built-ins shown with all their arguments (their templates show the first only).
 _ALL_ARGUMENTS = {"SAtt"}
 
@@ -258,7 +262,9 @@ class Typesetter:
                 else:
                     templates[name] = r"\operatorname{" + escape(name) + "}"
             elif definition.args:
-                matrix_valued = bool(definition.expr and set(re.findall(r"\w+", definition.expr)) & matrix_words)
+                # its own arguments are not the paper's matrices of the same name (g(u) = exp(u) - 1)
+                words = set(re.findall(r"\w+", definition.expr or "")) - set(definition.args)
+                matrix_valued = bool(words & matrix_words)
                 names[name] = (
                     sp.Function(name, commutative=False) if matrix_valued else sp.Function(name, real=True)
                 )
