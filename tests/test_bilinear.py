@@ -116,6 +116,7 @@ def test_derived_facts_hold_at_random_exact_points(case: str) -> None:
     statement = TRUE[case]()
     hyps, defs, definitions, concl, derived = bilinear.facts(statement)
     rng = random.Random(7)
+    used = 0
     for _ in range(20):
         point: dict[sp.Symbol, sp.Rational] = {}
         for v in statement.variables:
@@ -130,15 +131,19 @@ def test_derived_facts_hold_at_random_exact_points(case: str) -> None:
             weights[0] += 1
             for s, wt in zip(row, weights, strict=True):
                 point[s] = wt / sum(weights)
-        if not all(bool(h.subs(point)) for h in statement.hypotheses):
+        if not all(bool(h.xreplace(point)) for h in statement.hypotheses):
             # push eta / t up until the hypotheses hold (they bound from above)
             for s in statement.symbols:
                 if s.name in ("eta", "t"):
                     point[s] = sp.Integer(10**4)
-        if not all(bool(h.subs(point)) for h in statement.hypotheses):
+        if not all(bool(h.xreplace(point)) for h in statement.hypotheses):
             continue
         values = dict(point)
         for named, node in definitions:  # in order: arguments are named before
-            values[named] = node.subs(values)
+            values[named] = node.xreplace(values)
+        # exact: every value is a Rational, so each fact evaluates to True or False
+        # (xreplace, not subs: the same values, a hundred times faster on 4,000 facts)
         for fact in derived:
-            assert bool(fact.subs(values)), (fact, point)
+            assert bool(fact.xreplace(values)), (fact, point)
+        used += 1
+    assert used >= 10 and len(derived) > 100
