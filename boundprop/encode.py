@@ -18,6 +18,7 @@ import sympy as sp
 
 from boundprop.errors import BoundpropError, ExpressionError, LemmaFileError, UnsupportedError
 from boundprop.expr import Guard, Guarded, parse
+from boundprop.expr.terms import free_symbols_of
 from boundprop.lemma import Citation, Definition, Node, Paper, Param
 from boundprop.matrix import BUILTINS
 from boundprop.statement import Statement, StatementGuard, Variable, make_variable, statement_guards
@@ -200,10 +201,7 @@ def size_grid(paper: Paper, node: Node) -> list[dict[str, int]]:
 
 def node_variables(paper: Paper, node: Node, exprs: Sequence[Any], where: str) -> tuple[Variable, ...]:
     """Quantified variables of a statement: its free symbols, with their ranges."""
-    free: set[sp.Symbol] = set()
-    for expr in exprs:
-        if isinstance(expr, sp.Basic):
-            free |= expr.free_symbols
+    free = free_symbols_of(exprs)
     variables = []
     for symbol in sorted(free, key=lambda s: s.name):
         name = symbol.name

@@ -52,6 +52,7 @@ from sympy.core.function import AppliedUndef
 from boundprop.errors import BoundpropError, ExpressionError
 from boundprop.expr.builtins import BUILTINS, BY_NAME, Builtin, division_domain, power_domain
 from boundprop.expr.guards import Guard, Guarded, add_guard
+from boundprop.expr.terms import subterms
 from boundprop.suggest import did_you_mean
 
 __all__ = [
@@ -713,26 +714,12 @@ def _log2_magnitude(value: Any) -> float | None:
     return math.inf if math.isinf(size) else math.log2(size)
 
 
-def _subterms(expr: sp.Basic) -> set[sp.Basic]:
-    """Every distinct subterm of ``expr`` (itself included), each visited once:
-    a statement expanded at matrix sizes shares subterms widely, which a tree
-    walk (``has``, ``atoms``) visits again at every occurrence."""
-    seen: set[sp.Basic] = set()
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if node not in seen:
-            seen.add(node)
-            stack.extend(node.args)
-    return seen
-
-
 def _check_result(result: Any, text: str, where: str, in_scope: Callable[[str], bool]) -> None:
     if isinstance(result, sp.Basic):
-        subterms = _subterms(result)
-        if sp.zoo in subterms or sp.nan in subterms:
+        every = subterms(result)
+        if sp.zoo in every or sp.nan in every:
             raise ExpressionError(f"{short(text)} contains a division by zero or NaN", where)
-        for function in (t for t in subterms if isinstance(t, sp.exp)):  # exp(exp(exp(10))) via definitions
+        for function in (t for t in every if isinstance(t, sp.exp)):  # exp(exp(exp(10))) via definitions
             argument = function.args[0]
             if argument.is_number and not argument.free_symbols:
                 try:
@@ -743,7 +730,7 @@ def _check_result(result: Any, text: str, where: str, in_scope: Callable[[str], 
                     raise ExpressionError(
                         f"exponent too large in {short(text)} (exp of a constant beyond {MAX_EXPONENT})", where
                     )
-        for power in (t for t in subterms if isinstance(t, sp.Pow)):
+        for power in (t for t in every if isinstance(t, sp.Pow)):
             coefficient = power.exp.as_coeff_Mul()[0]
             if coefficient.is_Number and abs(coefficient) > MAX_EXPONENT:
                 raise ExpressionError(
@@ -752,7 +739,7 @@ def _check_result(result: Any, text: str, where: str, in_scope: Callable[[str], 
                 )
         # Undefined functions are allowed only when the caller put them in scope
         # (display mode keeps definitions such as g(x) unexpanded).
-        undefined = {f for f in subterms if isinstance(f, AppliedUndef) and not in_scope(str(f.func))}
+        undefined = {f for f in every if isinstance(f, AppliedUndef) and not in_scope(str(f.func))}
         if undefined:
             name = sorted(str(f.func) for f in undefined)[0]
             raise ExpressionError(f"unknown function {name!r} in {short(text)}", where)

@@ -27,6 +27,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from boundprop.errors import UnsupportedError
+from boundprop.expr.terms import free_symbols_of
 from boundprop.interval.batched import compile_batched, compile_batched_truth, truth_batched
 from boundprop.interval.scalar import (
     ScalarContext,
@@ -121,7 +122,7 @@ def exact_value(value: Any) -> sp.Rational:
 def _point_map(expr: Any, point: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Rational]:
     by_name = {str(k): v for k, v in point.items()}
     out: dict[sp.Symbol, sp.Rational] = {}
-    for s in sorted(sp.sympify(expr).free_symbols, key=str):
+    for s in sorted(free_symbols_of([sp.sympify(expr)]), key=str):
         if s in point:
             out[s] = exact_value(point[s])
         elif str(s) in by_name:
@@ -181,7 +182,7 @@ def truth_at_point(relation: Any, point: Mapping[sp.Symbol, Any]) -> Tri:
     values = _point_map(rel, point)
 
     def leaf(node: Relational) -> Callable[[Any], Tri]:
-        truth = _leaf_truth(node, {s: values[s] for s in node.free_symbols})
+        truth = _leaf_truth(node, {s: values[s] for s in free_symbols_of([node])})
         return lambda xs: truth
 
     # the walker's connectives over leaves decided at the point (intervals, then exact)
