@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from boundprop.encode import node_statement, size_grid
 from boundprop.errors import UnsupportedError
-from boundprop.expr.terms import free_symbols_of, subterms
+from boundprop.expr.terms import free_symbols_of, subterms, xreplace_shared
 from boundprop.loader import load_paper
 
 x, y, z, i = sp.symbols("x y z i")
@@ -45,6 +45,14 @@ def test_free_symbols_and_subterms_agree_with_sympy(exprs: list[sp.Basic]) -> No
     assert free_symbols_of(exprs) == set().union(*(e.free_symbols for e in exprs))
     for e in exprs:
         assert subterms(e) == set(sp.preorder_traversal(e))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_exprs(), st.lists(st.fractions(min_value=-5, max_value=5, max_denominator=7), min_size=3, max_size=3))
+def test_xreplace_shared_is_xreplace(expr: sp.Basic, values: list) -> None:  # type: ignore[type-arg]
+    rule = {s: sp.Rational(v.numerator, v.denominator) for s, v in zip((x, y, z), values, strict=True)}
+    assert xreplace_shared(expr, rule) == expr.xreplace(rule)
+    assert xreplace_shared(expr, {}) is expr
 
 
 def test_values_that_are_not_sympy_have_no_free_symbols() -> None:

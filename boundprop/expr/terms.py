@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["free_symbols_of", "subterms"]
+__all__ = ["free_symbols_of", "subterms", "xreplace_shared"]
 
 # node types whose free symbols are their arguments' (sympy's default rule; the
 # binding forms, Sum and Lambda among them, keep their own)
@@ -63,3 +63,31 @@ def free_symbols_of(exprs: Iterable[Any]) -> set[sp.Symbol]:
         else:
             free |= node.free_symbols
     return free
+
+
+def xreplace_shared(expr: sp.Basic, rule: dict[Any, Any]) -> sp.Basic:
+    """``expr.xreplace(rule)``, the same value, each distinct subterm rebuilt once.
+
+    >>> x, y = sp.symbols("x y")
+    >>> xreplace_shared(sp.Max(x, y) ** 2 - sp.Abs(x) / 3, {x: sp.Rational(-3, 2), y: sp.Rational(1, 2)})
+    -1/4
+    """
+    done: dict[Any, tuple[Any, bool]] = {}  # subterm -> (its replacement, changed)
+
+    def walk(node: Any) -> tuple[Any, bool]:
+        got = done.get(node)
+        if got is None:
+            if node in rule:
+                got = (rule[node], True)
+            elif isinstance(node, sp.Basic) and node.args:
+                parts = [walk(a) for a in node.args]
+                # as xreplace: rebuilt (and evaluated) only where an argument changed
+                changed = any(c for _, c in parts)
+                got = (node.func(*(v for v, _ in parts)) if changed else None, changed)
+            else:
+                got = (None, False)
+            done[node] = got
+        return got if got[1] else (node, False)  # unchanged: this very object, as xreplace
+
+    result: sp.Basic = walk(expr)[0]
+    return result

@@ -27,7 +27,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from boundprop.errors import UnsupportedError
-from boundprop.expr.terms import free_symbols_of
+from boundprop.expr.terms import free_symbols_of, subterms, xreplace_shared
 from boundprop.interval.batched import compile_batched, compile_batched_truth, truth_batched
 from boundprop.interval.scalar import (
     ScalarContext,
@@ -134,7 +134,7 @@ def _point_map(expr: Any, point: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Ration
 
 def _exact_is_safe(expr: sp.Basic, values: Mapping[sp.Symbol, sp.Rational]) -> bool:
     """False when exact substitution might build astronomically large rationals."""
-    for p in expr.atoms(sp.Pow):
+    for p in (t for t in subterms(expr) if isinstance(t, sp.Pow)):
         e = p.exp.xreplace(values)
         if e.is_Number and abs(e) > _MAX_EXACT_EXPONENT:
             return False
@@ -155,7 +155,7 @@ def _leaf_truth(rel: Relational, values: Mapping[sp.Symbol, sp.Rational]) -> Tri
         h, strict = relation_gap(rel)
     if not _exact_is_safe(h, values):
         return Tri.UNDECIDED
-    v = h.xreplace(dict(values))
+    v = xreplace_shared(h, dict(values))
     if not v.is_Rational:
         return Tri.UNDECIDED
     return truth_from_sign(rel, strict, int(bool(v > 0)) - int(bool(v < 0)))
