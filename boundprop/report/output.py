@@ -65,7 +65,7 @@ def _old_objects_set_aside() -> Iterator[None]:
     """Rendering with the objects that already exist (the imported libraries, the
     paper, the check, the maps) set aside by the garbage collector, so its
     collections look only at what the rendering makes: otherwise every full
-    collection walks the whole heap of sympy and matplotlib again, a tenth of the
+    collection walks the whole heap of sympy and numpy again, a tenth of the
     report's time. Nothing is left uncollected: the objects are handed back
     afterwards (and a program that froze objects itself is left alone)."""
     if gc.get_freeze_count() or not gc.isenabled():
